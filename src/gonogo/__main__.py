@@ -1,0 +1,3 @@
+from gonogo.cli.main import run
+
+run()

@@ -1,0 +1,93 @@
+"""Gate verdicts, pass rates and blockers: pure functions of results."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+from gonogo.models import CheckResult, GateReport, Status, Verdict
+from gonogo.plan.model import Gate
+
+_PRIORITY_ORDER = {"P0": 0, "P1": 1, "P2": 2, "P3": 3}
+
+
+def pass_rate(results: Iterable[CheckResult]) -> float | None:
+    """`100 * passed / (total - skipped - waived)`; None when nothing counts (an empty gate)."""
+    counted = [r for r in results if r.status not in (Status.SKIP, Status.WAIVED)]
+    if not counted:
+        return None
+    return round(100.0 * sum(r.status.passed for r in counted) / len(counted), 1)
+
+
+def blockers(results: Iterable[CheckResult]) -> list[CheckResult]:
+    """Non-passing counted checks, by priority then id."""
+    bad = [r for r in results if r.status in (Status.FAIL, Status.ERROR, Status.BLOCKED)]
+    return sorted(bad, key=lambda r: (_PRIORITY_ORDER.get(r.priority, 9), r.check_id))
+
+
+def judge_gate(gate: Gate, results: Sequence[CheckResult], verdicts: Mapping[str, Verdict],
+               approvals_given: Iterable[str] = ()) -> GateReport:
+    """A gate is GO when no P0 check is non-passing, its pass rate meets the threshold,
+    every required gate is GO, and every approval it lists was given."""
+    rate = pass_rate(results)
+    bad = blockers(results)
+    given = sorted(set(approvals_given) & set(gate.approvals))
+    reasons: list[str] = []
+    p0 = [r.check_id for r in bad if r.priority == "P0"]
+    if p0:
+        reasons.append(f"P0 check(s) not passing: {', '.join(p0)}")
+    if rate is None:
+        reasons.append("empty gate: every check was skipped or waived")
+    elif rate < gate.threshold:
+        reasons.append(f"pass rate {rate:g}% is below the {gate.threshold:g}% threshold")
+    for req in gate.requires:
+        if verdicts.get(req) is not Verdict.GO:
+            reasons.append(f"required gate {req} is not GO")
+    missing = [a for a in gate.approvals if a not in given]
+    if missing:
+        reasons.append(f"missing approval(s) for this commit: {', '.join(missing)}")
+    counts = _counts(results)
+    return GateReport(
+        gate_id=gate.id, title=gate.title,
+        verdict=Verdict.NO_GO if reasons else Verdict.GO,
+        pass_rate=rate, passed=counts[Status.PASS], total=len(results),
+        skipped=counts[Status.SKIP], waived=counts[Status.WAIVED], threshold=gate.threshold,
+        blockers=tuple(r.check_id for r in bad), reasons=tuple(reasons),
+        approvals_required=tuple(gate.approvals), approvals_given=tuple(given),
+    )
+
+
+def _counts(results: Iterable[CheckResult]) -> dict[Status, int]:
+    counts = dict.fromkeys(Status, 0)
+    for r in results:
+        counts[r.status] += 1
+    return counts
+
+
+def judge_gates(gates: Sequence[Gate], results: Mapping[str, CheckResult],
+                approvals: Mapping[str, Iterable[str]] | None = None) -> list[GateReport]:
+    """Judge gates in dependency order (`requires` first), returned in plan order."""
+    approvals = approvals or {}
+    by_id = {g.id: g for g in gates}
+    verdicts: dict[str, Verdict] = {}
+    reports: dict[str, GateReport] = {}
+
+    def judge(gid: str) -> None:
+        if gid in reports:
+            return
+        gate = by_id[gid]
+        for req in gate.requires:
+            if req in by_id:
+                judge(req)
+        gate_results = [results[c.id] for c in gate.checks if c.id in results]
+        report = judge_gate(gate, gate_results, verdicts, approvals.get(gid, ()))
+        reports[gid] = report
+        verdicts[gid] = report.verdict
+
+    for g in gates:
+        judge(g.id)
+    return [reports[g.id] for g in gates]
+
+
+def overall(gates: Sequence[GateReport], results: Iterable[CheckResult]) -> tuple[Verdict, float | None]:
+    verdict = Verdict.GO if gates and all(g.verdict is Verdict.GO for g in gates) else Verdict.NO_GO
+    return verdict, pass_rate(results)

@@ -1,0 +1,262 @@
+"""Run a plan's checks concurrently: needs, when, timeouts, retries, breaker, waivers."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import os
+import time
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Protocol
+
+from gonogo.durations import format_duration
+from gonogo.engine.breaker import Breakers
+from gonogo.engine.conditions import unmet
+from gonogo.engine.gates import judge_gates, overall
+from gonogo.engine.gitinfo import git_info
+from gonogo.fsindex import FileIndex
+from gonogo.models import (
+    CheckResult,
+    GitInfo,
+    Outcome,
+    RunReport,
+    Status,
+    errored,
+)
+from gonogo.plan.model import Check, Plan
+from gonogo.probes.base import Context, Probe
+
+CIRCUIT_OPEN = "circuit open"
+
+
+class Listener(Protocol):
+    def started(self, check: Check) -> None: ...
+    def finished(self, result: CheckResult) -> None: ...
+
+
+class _Silent:
+    def started(self, check: Check) -> None:
+        pass
+
+    def finished(self, result: CheckResult) -> None:
+        pass
+
+
+@dataclass
+class RunOptions:
+    jobs: int = 16
+    environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
+    approvals: Mapping[str, list[str]] = field(default_factory=dict)
+    today: dt.date | None = None
+    clock: Callable[[], float] = time.monotonic
+    sleep: Callable[[float], Any] = asyncio.sleep
+    listener: Listener = field(default_factory=_Silent)
+    stop: asyncio.Event | None = None
+    git: GitInfo | None = None
+
+
+async def run_plan(plan: Plan, root: Path, probes: Mapping[str, Probe[Any]],
+                   options: RunOptions | None = None) -> RunReport:
+    """Run every check of `plan` against `root` and judge the gates."""
+    opts = options or RunOptions()
+    started_at = dt.datetime.now(dt.UTC)
+    t0 = opts.clock()
+    run = _Run(plan, root, probes, opts)
+    interrupted = await run.all()
+    return _report(plan, root, run, opts, started_at, opts.clock() - t0, interrupted)
+
+
+class _Run:
+    def __init__(self, plan: Plan, root: Path, probes: Mapping[str, Probe[Any]],
+                 opts: RunOptions) -> None:
+        self.plan = plan
+        self.root = root
+        self.probes = probes
+        self.opts = opts
+        self.files = FileIndex(root)
+        self.sem = asyncio.Semaphore(max(1, opts.jobs))
+        self.done: dict[str, asyncio.Future[CheckResult]] = {}
+        self.results: dict[str, CheckResult] = {}
+        b = plan.defaults.breaker
+        self.breakers = Breakers(b.threshold, b.cooldown, opts.clock)
+
+    async def all(self) -> bool:
+        """Run everything; True when a stop request interrupted the run."""
+        await asyncio.to_thread(lambda: self.files.files)
+        loop = asyncio.get_running_loop()
+        checks = self.plan.checks
+        self.done = {c.id: loop.create_future() for c in checks}
+        tasks = [asyncio.create_task(self._one(c)) for c in checks]
+        waiter = asyncio.gather(*tasks)
+        stopper = asyncio.ensure_future(self.opts.stop.wait()) if self.opts.stop else None
+        pending = {waiter} | ({stopper} if stopper else set())
+        done, _ = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+        if stopper is not None and stopper in done and not waiter.done():
+            for t in tasks:
+                t.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            return True
+        if stopper is not None:
+            stopper.cancel()
+        await waiter
+        return False
+
+    async def _one(self, check: Check) -> None:
+        try:
+            result = await self._evaluate(check)
+        except asyncio.CancelledError:
+            self.results[check.id] = self._result(
+                check, errored("interrupted before it finished"), 0.0, 0)
+            raise
+        self.results[check.id] = result
+        self.done[check.id].set_result(result)
+        self.opts.listener.finished(result)
+
+    async def _evaluate(self, check: Check) -> CheckResult:
+        waiting = [n for n in check.needs if n in self.done]
+        if waiting:
+            needed = [await self.done[n] for n in waiting]
+            bad = [r for r in needed if not r.status.passed]
+            if bad:
+                names = ", ".join(f"{r.check_id} ({r.status.value})" for r in bad)
+                return self._result(check, Outcome(Status.BLOCKED, f"needs {names}"), 0.0, 0)
+        reason = unmet(check.when, self.opts.environ, self.files)
+        if reason is not None:
+            return self._result(check, Outcome(Status.SKIP, reason), 0.0, 0)
+        async with self.sem:
+            self.opts.listener.started(check)
+            return await self._attempts(check)
+
+    async def _attempts(self, check: Check) -> CheckResult:
+        probe = self.probes[check.kind]
+        d = self.plan.defaults
+        t0 = self.opts.clock()
+        attempt = 0
+        while True:
+            attempt += 1
+            ctx = Context(self.root, self.files, self.opts.environ, check.timeout_s, check.id)
+            outcome = await self._attempt(probe, check, ctx)
+            outcome = _redact(outcome, ctx)
+            retry = (outcome.status is Status.ERROR and attempt <= check.retries
+                     and outcome.message != CIRCUIT_OPEN)
+            if not retry:
+                return self._result(check, outcome, self.opts.clock() - t0, attempt)
+            await self.opts.sleep(backoff_s(attempt, d.backoff, d.backoff_max))
+
+    async def _attempt(self, probe: Probe[Any], check: Check, ctx: Context) -> Outcome:
+        target = _target(probe, check, ctx)
+        if target is not None and not self.breakers.allow(target):
+            return errored(CIRCUIT_OPEN, evidence={"target": target})
+        try:
+            async with asyncio.timeout(check.timeout_s):
+                outcome = await probe.run(check.params, ctx)
+        except TimeoutError:
+            outcome = errored(f"timed out after {format_duration(check.timeout_s)}")
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # a broken probe must not sink the run
+            outcome = errored(f"{check.kind} probe raised {type(exc).__name__}: {exc}")
+        if target is not None:
+            self.breakers.record(target, outcome.status is not Status.ERROR)
+        return outcome
+
+    def _result(self, check: Check, outcome: Outcome, duration_s: float,
+                attempts: int) -> CheckResult:
+        return CheckResult(
+            check_id=check.id, gate=check.gate, kind=check.kind, priority=check.priority,
+            status=outcome.status, message=outcome.message, owner=check.owner,
+            duration_s=duration_s, attempts=attempts, evidence=dict(outcome.evidence),
+            findings=outcome.findings, description=check.description,
+        )
+
+
+def backoff_s(attempt: int, base_s: float = 0.5, cap_s: float = 8.0,
+              jitter: Callable[[], float] | None = None) -> float:
+    """Exponential backoff with full jitter over the upper half: base·2^(n-1), capped."""
+    import random
+
+    ceiling = min(cap_s, base_s * 2 ** (attempt - 1))
+    rand = jitter() if jitter is not None else random.random()  # noqa: S311 - not crypto
+    return ceiling / 2 + rand * ceiling / 2
+
+
+def _target(probe: Probe[Any], check: Check, ctx: Context) -> str | None:
+    if probe.target is None:
+        return None
+    try:
+        return probe.target(check.params, ctx)
+    except Exception:
+        return None
+
+
+def _redact(outcome: Outcome, ctx: Context) -> Outcome:
+    if not ctx.secrets:
+        return outcome
+    return Outcome(
+        outcome.status,
+        ctx.redact(outcome.message),
+        _redact_value(dict(outcome.evidence), ctx),
+        tuple(replace(f, message=ctx.redact(f.message)) for f in outcome.findings),
+    )
+
+
+def _redact_value(value: Any, ctx: Context) -> Any:
+    if isinstance(value, str):
+        return ctx.redact(value)
+    if isinstance(value, dict):
+        return {k: _redact_value(v, ctx) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_redact_value(v, ctx) for v in value]
+    return value
+
+
+def apply_waivers(plan: Plan, results: dict[str, CheckResult],
+                  today: dt.date) -> tuple[dict[str, CheckResult], list[str]]:
+    """Waived non-passing checks become `waived`; expired waivers change nothing but a note."""
+    notes = []
+    out = dict(results)
+    for w in plan.waivers:
+        r = out.get(w.check)
+        if r is None:
+            continue
+        info = w.to_dict()
+        if not w.active(today):
+            info["expired"] = True
+            notes.append(f"waiver for {w.check} expired on {w.expires.isoformat()}; it has no "
+                         "effect")
+            out[w.check] = replace(r, waiver=info)
+        elif r.status in (Status.FAIL, Status.ERROR, Status.BLOCKED):
+            out[w.check] = replace(r, status=Status.WAIVED, waiver=info,
+                                   message=f"waived ({w.reason}; {w.owner}, until "
+                                           f"{w.expires.isoformat()}): {r.status.value}: "
+                                           f"{r.message}")
+        else:
+            notes.append(f"waiver for {w.check} is not needed: the check's status is "
+                         f"{r.status.value}")
+            out[w.check] = replace(r, waiver=info)
+    return out, notes
+
+
+def _report(plan: Plan, root: Path, run: _Run, opts: RunOptions, started_at: dt.datetime,
+            duration_s: float, interrupted: bool) -> RunReport:
+    results = dict(run.results)
+    for c in plan.checks:
+        if c.id not in results:
+            results[c.id] = run._result(c, errored("interrupted before it started"), 0.0, 0)
+    today = opts.today or dt.datetime.now().date()
+    results, notes = apply_waivers(plan, results, today)
+    gates = judge_gates(plan.gates, results, opts.approvals)
+    ordered = tuple(results[c.id] for c in plan.checks)
+    verdict, rate = overall(gates, ordered)
+    if interrupted:
+        notes.insert(0, "run interrupted: unfinished checks are marked error")
+    return RunReport(
+        project=plan.project, run_id=uuid.uuid4().hex,
+        started_at=started_at.isoformat(timespec="seconds").replace("+00:00", "Z"),
+        duration_s=duration_s, git=opts.git or git_info(root), verdict=verdict, pass_rate=rate,
+        gates=tuple(gates), checks=ordered, plan_hash=plan.hash, plan_source=plan.source,
+        root=str(root), interrupted=interrupted, notes=tuple(notes),
+    )

@@ -1,0 +1,218 @@
+"""One listing of a project's files, shared by every file-reading probe.
+
+In a git work tree the listing is `git ls-files -co --exclude-standard` (tracked
+and untracked, `.gitignore` honoured); elsewhere an `os.walk` filtered by the
+`.gitignore` files found on the way. Globs are matched against the listing, so
+a plan of many file checks lists the tree once, and a literal path costs one
+set lookup.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import threading
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+
+ALWAYS_IGNORED = (".git", ".gonogo")
+READ_LIMIT = 16 * 1024 * 1024
+_CACHE_LIMIT = 64 * 1024 * 1024
+_MAGIC = re.compile(r"[*?\[]")
+
+
+class FileIndex:
+    """The files under `root` (posix, relative), listed on first use and then kept."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root.resolve()
+        self._lock = threading.Lock()
+        self._files: tuple[str, ...] | None = None
+        self._set: frozenset[str] = frozenset()
+        self._by_dir: dict[str, list[str]] = {}
+        self._cache: dict[str, bytes] = {}
+        self._cached_bytes = 0
+        self.source = ""
+
+    @property
+    def files(self) -> tuple[str, ...]:
+        if self._files is None:
+            with self._lock:
+                if self._files is None:
+                    self._build()
+        assert self._files is not None
+        return self._files
+
+    def _build(self) -> None:
+        listed = _git_files(self.root)
+        self.source = "git ls-files"
+        if listed is None:
+            listed = _walk_files(self.root)
+            self.source = "walk+.gitignore"
+        files = sorted(f for f in set(listed) if not f.startswith(ALWAYS_IGNORED_PREFIXES))
+        by_dir: dict[str, list[str]] = {}
+        for rel in files:
+            parent = rel.rpartition("/")[0]
+            by_dir.setdefault(parent, []).append(rel)
+        self._set = frozenset(files)
+        self._by_dir = by_dir
+        self._files = tuple(files)
+
+    def glob(self, pattern: str) -> list[str]:
+        """Listed files matching `pattern` (`*` within a segment, `**` across segments)."""
+        pattern = pattern.strip().removeprefix("./")
+        files = self.files
+        if not _MAGIC.search(pattern):
+            return [pattern] if pattern in self._set and self._exists(pattern) else []
+        prefix = _literal_dir(pattern)
+        regex = _compile(pattern)
+        if prefix and "**" not in pattern.removeprefix(prefix):
+            parent_dir = pattern.rpartition("/")[0]
+            if not _MAGIC.search(parent_dir):
+                candidates: Iterable[str] = self._by_dir.get(parent_dir, ())
+            else:
+                candidates = self._under(prefix)
+        elif prefix:
+            candidates = self._under(prefix)
+        else:
+            candidates = files
+        return [f for f in candidates if regex.fullmatch(f) and self._exists(f)]
+
+    def dir_exists(self, rel: str) -> bool:
+        rel = rel.strip().rstrip("/")
+        return any(True for _ in self._under(rel + "/")) or (self.root / rel).is_dir()
+
+    def _under(self, prefix: str) -> Iterable[str]:
+        import bisect
+
+        files = self.files
+        start = bisect.bisect_left(files, prefix)
+        for rel in files[start:]:
+            if not rel.startswith(prefix):
+                break
+            yield rel
+
+    def _exists(self, rel: str) -> bool:
+        return os.path.lexists(self.root / rel)
+
+    def path(self, rel: str) -> Path:
+        return self.root / rel
+
+    def inside(self, rel: str) -> bool:
+        """True when `rel` resolves (through symlinks) to a path inside the root."""
+        try:
+            return (self.root / rel).resolve().is_relative_to(self.root)
+        except OSError:
+            return False
+
+    def read_bytes(self, rel: str, limit: int = READ_LIMIT) -> bytes:
+        """File content, at most `limit` bytes; refuses paths that escape the root."""
+        cached = self._cache.get(rel)
+        if cached is not None:
+            return cached[:limit]
+        if not self.inside(rel):
+            raise PermissionError(f"{rel} resolves outside the project root")
+        with open(self.root / rel, "rb") as fh:
+            data = fh.read(limit)
+        if len(data) < 1024 * 1024:
+            with self._lock:
+                if self._cached_bytes + len(data) <= _CACHE_LIMIT:
+                    self._cache[rel] = data
+                    self._cached_bytes += len(data)
+        return data
+
+    def read_text(self, rel: str, limit: int = READ_LIMIT) -> str:
+        return self.read_bytes(rel, limit).decode("utf-8", errors="replace")
+
+
+ALWAYS_IGNORED_PREFIXES = tuple(f"{d}/" for d in ALWAYS_IGNORED)
+
+
+def _git_files(root: Path) -> list[str] | None:
+    try:
+        proc = subprocess.run(
+            ["git", "ls-files", "-co", "--exclude-standard", "-z"],
+            cwd=root, capture_output=True, timeout=60, check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if proc.returncode != 0:
+        return None
+    out = proc.stdout.decode("utf-8", errors="surrogateescape")
+    return [p for p in out.split("\0") if p]
+
+
+def _walk_files(root: Path) -> list[str]:
+    import pathspec
+
+    out: list[str] = []
+    specs: list[tuple[str, pathspec.PathSpec]] = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        rel_dir = os.path.relpath(dirpath, root).replace(os.sep, "/")
+        rel_dir = "" if rel_dir == "." else rel_dir + "/"
+        specs = [(base, s) for base, s in specs if rel_dir.startswith(base)]
+        if ".gitignore" in filenames:
+            try:
+                lines = (Path(dirpath) / ".gitignore").read_text(errors="replace").splitlines()
+                specs.append((rel_dir, pathspec.PathSpec.from_lines("gitwildmatch", lines)))
+            except OSError:
+                pass
+
+        def ignored(rel: str, specs: list[tuple[str, pathspec.PathSpec]] = specs) -> bool:
+            return any(s.match_file(rel[len(base):]) for base, s in specs)
+
+        dirnames[:] = sorted(
+            d for d in dirnames
+            if d not in ALWAYS_IGNORED and not ignored(f"{rel_dir}{d}/")
+        )
+        out.extend(rel for f in filenames if not ignored(rel := f"{rel_dir}{f}"))
+    return out
+
+
+def _literal_dir(pattern: str) -> str:
+    """The directory prefix of `pattern` before its first wildcard, with trailing slash."""
+    match = _MAGIC.search(pattern)
+    head = pattern[: match.start()] if match else pattern
+    return head.rpartition("/")[0] + "/" if "/" in head else ""
+
+
+@lru_cache(maxsize=4096)
+def _compile(pattern: str) -> re.Pattern[str]:
+    return re.compile(glob_to_regex(pattern))
+
+
+def glob_to_regex(pattern: str) -> str:
+    """Translate a path glob: `**/` any directories, `*` and `?` within a segment, `[...]`."""
+    out: list[str] = []
+    i, n = 0, len(pattern)
+    while i < n:
+        c = pattern[i]
+        if pattern.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+        elif pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif c == "*":
+            out.append("[^/]*")
+            i += 1
+        elif c == "?":
+            out.append("[^/]")
+            i += 1
+        elif c == "[":
+            end = pattern.find("]", i + 1)
+            if end == -1:
+                out.append(re.escape(c))
+                i += 1
+            else:
+                body = pattern[i + 1 : end].replace("\\", "\\\\")
+                if body.startswith("!"):
+                    body = "^" + body[1:]
+                out.append(f"[{body}]")
+                i = end + 1
+        else:
+            out.append(re.escape(c))
+            i += 1
+    return "".join(out)

@@ -1,0 +1,277 @@
+"""Frozen result values shared by the engine, reporters, store and orchestrator."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class Status(enum.StrEnum):
+    PASS = "pass"
+    FAIL = "fail"
+    ERROR = "error"
+    BLOCKED = "blocked"
+    SKIP = "skip"
+    WAIVED = "waived"
+
+    @property
+    def passed(self) -> bool:
+        return self is Status.PASS
+
+
+class Verdict(enum.StrEnum):
+    GO = "GO"
+    NO_GO = "NO-GO"
+
+
+PRIORITIES = ("P0", "P1", "P2", "P3")
+
+REPORT_SCHEMA = "gonogo.report/v1"
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One located observation behind a result (a hardcoded secret, a failing test, ...)."""
+
+    rule: str
+    message: str
+    path: str | None = None
+    line: int | None = None
+    severity: str = "error"
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"path": self.path, "line": self.line}
+        out.update(rule=self.rule, message=self.message, severity=self.severity)
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Finding:
+        return cls(
+            rule=str(data["rule"]),
+            message=str(data["message"]),
+            path=data.get("path"),
+            line=data.get("line"),
+            severity=str(data.get("severity", "error")),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What a probe says about one check, before the engine adds identity and timing."""
+
+    status: Status
+    message: str
+    evidence: Mapping[str, Any] = field(default_factory=dict)
+    findings: tuple[Finding, ...] = ()
+
+
+def passed(message: str, *, evidence: Mapping[str, Any] | None = None,
+           findings: tuple[Finding, ...] = ()) -> Outcome:
+    return Outcome(Status.PASS, message, evidence or {}, findings)
+
+
+def failed(message: str, *, evidence: Mapping[str, Any] | None = None,
+           findings: tuple[Finding, ...] = ()) -> Outcome:
+    return Outcome(Status.FAIL, message, evidence or {}, findings)
+
+
+def errored(message: str, *, evidence: Mapping[str, Any] | None = None,
+            findings: tuple[Finding, ...] = ()) -> Outcome:
+    return Outcome(Status.ERROR, message, evidence or {}, findings)
+
+
+def verdict_of(findings: tuple[Finding, ...], ok: str, bad: str,
+               evidence: Mapping[str, Any] | None = None) -> Outcome:
+    """`pass` with message `ok` when there are no findings, else `fail` with `bad`."""
+    if findings:
+        return failed(bad, evidence=evidence, findings=findings)
+    return passed(ok, evidence=evidence)
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    check_id: str
+    gate: str
+    kind: str
+    priority: str
+    status: Status
+    message: str
+    owner: str | None = None
+    duration_s: float = 0.0
+    attempts: int = 1
+    evidence: Mapping[str, Any] = field(default_factory=dict)
+    findings: tuple[Finding, ...] = ()
+    description: str | None = None
+    waiver: Mapping[str, Any] | None = None
+    flaky: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "id": self.check_id,
+            "gate": self.gate,
+            "kind": self.kind,
+            "priority": self.priority,
+            "owner": self.owner,
+            "status": self.status.value,
+            "message": self.message,
+            "duration_s": round(self.duration_s, 4),
+            "attempts": self.attempts,
+            "evidence": dict(self.evidence),
+            "findings": [f.to_dict() for f in self.findings],
+        }
+        if self.description:
+            out["description"] = self.description
+        if self.waiver is not None:
+            out["waiver"] = dict(self.waiver)
+        if self.flaky:
+            out["flaky"] = True
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> CheckResult:
+        return cls(
+            check_id=data["id"],
+            gate=data["gate"],
+            kind=data["kind"],
+            priority=data.get("priority", "P2"),
+            status=Status(data["status"]),
+            message=data.get("message", ""),
+            owner=data.get("owner"),
+            duration_s=float(data.get("duration_s", 0.0)),
+            attempts=int(data.get("attempts", 1)),
+            evidence=dict(data.get("evidence") or {}),
+            findings=tuple(Finding.from_dict(f) for f in data.get("findings") or ()),
+            description=data.get("description"),
+            waiver=data.get("waiver"),
+            flaky=bool(data.get("flaky", False)),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class GateReport:
+    gate_id: str
+    title: str
+    verdict: Verdict
+    pass_rate: float | None
+    passed: int
+    total: int
+    skipped: int
+    waived: int
+    threshold: float
+    blockers: tuple[str, ...]
+    reasons: tuple[str, ...]
+    approvals_required: tuple[str, ...] = ()
+    approvals_given: tuple[str, ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        return self.pass_rate is None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.gate_id,
+            "title": self.title,
+            "verdict": self.verdict.value,
+            "pass_rate": self.pass_rate,
+            "passed": self.passed,
+            "total": self.total,
+            "skipped": self.skipped,
+            "waived": self.waived,
+            "threshold": self.threshold,
+            "empty": self.empty,
+            "blockers": list(self.blockers),
+            "reasons": list(self.reasons),
+            "approvals": {
+                "required": list(self.approvals_required),
+                "given": list(self.approvals_given),
+            },
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> GateReport:
+        approvals = data.get("approvals") or {}
+        return cls(
+            gate_id=data["id"],
+            title=data.get("title", data["id"]),
+            verdict=Verdict(data["verdict"]),
+            pass_rate=data.get("pass_rate"),
+            passed=int(data.get("passed", 0)),
+            total=int(data.get("total", 0)),
+            skipped=int(data.get("skipped", 0)),
+            waived=int(data.get("waived", 0)),
+            threshold=float(data.get("threshold", 100.0)),
+            blockers=tuple(data.get("blockers") or ()),
+            reasons=tuple(data.get("reasons") or ()),
+            approvals_required=tuple(approvals.get("required") or ()),
+            approvals_given=tuple(approvals.get("given") or ()),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class GitInfo:
+    commit: str | None = None
+    branch: str | None = None
+    dirty: bool | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"commit": self.commit, "branch": self.branch, "dirty": self.dirty}
+
+
+@dataclass(frozen=True, slots=True)
+class RunReport:
+    project: str
+    run_id: str
+    started_at: str
+    duration_s: float
+    git: GitInfo
+    verdict: Verdict
+    pass_rate: float | None
+    gates: tuple[GateReport, ...]
+    checks: tuple[CheckResult, ...]
+    plan_hash: str = ""
+    plan_source: str = ""
+    root: str = ""
+    interrupted: bool = False
+    notes: tuple[str, ...] = ()
+
+    def check(self, check_id: str) -> CheckResult | None:
+        return next((c for c in self.checks if c.check_id == check_id), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema": REPORT_SCHEMA,
+            "project": self.project,
+            "run_id": self.run_id,
+            "started_at": self.started_at,
+            "duration_s": round(self.duration_s, 3),
+            "git": self.git.to_dict(),
+            "verdict": self.verdict.value,
+            "pass_rate": self.pass_rate,
+            "plan_hash": self.plan_hash,
+            "plan": self.plan_source,
+            "interrupted": self.interrupted,
+            "notes": list(self.notes),
+            "gates": [g.to_dict() for g in self.gates],
+            "checks": [c.to_dict() for c in self.checks],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> RunReport:
+        git = data.get("git") or {}
+        return cls(
+            project=data.get("project", ""),
+            run_id=data["run_id"],
+            started_at=data["started_at"],
+            duration_s=float(data.get("duration_s", 0.0)),
+            git=GitInfo(git.get("commit"), git.get("branch"), git.get("dirty")),
+            verdict=Verdict(data["verdict"]),
+            pass_rate=data.get("pass_rate"),
+            gates=tuple(GateReport.from_dict(g) for g in data.get("gates") or ()),
+            checks=tuple(CheckResult.from_dict(c) for c in data.get("checks") or ()),
+            plan_hash=data.get("plan_hash", ""),
+            plan_source=data.get("plan", ""),
+            interrupted=bool(data.get("interrupted", False)),
+            notes=tuple(data.get("notes") or ()),
+        )

@@ -1,0 +1,279 @@
+"""Load a plan file: safe YAML → pydantic models → cross-reference checks → `Plan`.
+
+Every problem is a `PlanError` naming the file, line, column and field path, with
+the nearest valid name suggested for a misspelt kind or key.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from gonogo.errors import PlanError, PlanErrors
+from gonogo.plan import yamlsafe
+from gonogo.plan.model import Check, Gate, Plan, Waiver
+from gonogo.plan.schema import COMMON_CHECK_KEYS, CheckSpec, PlanSpec
+from gonogo.probes.base import Probe
+
+PLAN_NAMES = ("gonogo.yaml", "gonogo.yml", ".gonogo.yaml", ".gonogo.yml")
+
+
+def find_plan(root: Path) -> Path | None:
+    return next((root / n for n in PLAN_NAMES if (root / n).is_file()), None)
+
+
+def load_plan(path: Path, probes: Mapping[str, Probe[Any]]) -> Plan:
+    try:
+        data = path.read_bytes() if path.stat().st_size <= yamlsafe.MAX_BYTES else None
+    except OSError as exc:
+        raise PlanError(f"cannot read plan: {exc.strerror or exc}", file=str(path)) from None
+    if data is None:
+        raise PlanError(f"plan is larger than {yamlsafe.MAX_BYTES:,} bytes; refusing to read it",
+                        file=str(path))
+    return parse_plan(data, probes, source=str(path), default_project=path.parent.resolve().name)
+
+
+def parse_plan(text: str | bytes, probes: Mapping[str, Probe[Any]], *, source: str = "<plan>",
+               default_project: str = "project") -> Plan:
+    raw = text.encode() if isinstance(text, str) else text
+    try:
+        doc = yamlsafe.load(raw)
+    except yamlsafe.YamlError as exc:
+        raise PlanError(exc.message, file=source, line=exc.line, column=exc.column) from None
+    data = {} if doc.data is None else doc.data
+    if not isinstance(data, dict):
+        raise PlanError("a plan is a mapping with `gates:` at the top level", file=source,
+                        line=1, column=1)
+    ctx = _Locator(doc, source)
+    try:
+        spec = PlanSpec.model_validate(data)
+    except ValidationError as exc:
+        raise ctx.errors(exc, (), PlanSpec, data) from None
+    plan = _resolve(spec, probes, ctx, data, default_project)
+    errors = list(_cross_check(plan, spec, ctx))
+    if errors:
+        raise PlanErrors(errors) if len(errors) > 1 else errors[0]
+    return _with_hash(plan, raw, source)
+
+
+def _with_hash(plan: Plan, raw: bytes, source: str) -> Plan:
+    digest = hashlib.sha256(raw).hexdigest()[:16]
+    return Plan(plan.project, plan.gates, plan.defaults, plan.pass_rate, plan.tasks,
+                plan.escalation, plan.waivers, source, digest)
+
+
+def _resolve(spec: PlanSpec, probes: Mapping[str, Probe[Any]], ctx: _Locator,
+             data: dict[str, Any], default_project: str) -> Plan:
+    errors: list[PlanError] = []
+    gates = []
+    for gi, g in enumerate(spec.gates):
+        checks = []
+        for ci, c in enumerate(g.checks):
+            path = ("gates", gi, "checks", ci)
+            try:
+                checks.append(_check(c, g.id, spec, probes, ctx, path, data))
+            except PlanError as exc:
+                errors.append(exc)
+        threshold = spec.targets.pass_rate if g.pass_rate is None else g.pass_rate
+        gates.append(Gate(g.id, g.title or g.id, tuple(checks), threshold, tuple(g.requires),
+                          tuple(g.approvals), g.owner, g.description))
+    if errors:
+        raise PlanErrors(errors) if len(errors) > 1 else errors[0]
+    waivers = tuple(Waiver(w.check, w.reason, w.owner, w.expires) for w in spec.waivers)
+    return Plan(spec.project or default_project, tuple(gates), spec.defaults,
+                spec.targets.pass_rate, tuple(spec.tasks), spec.escalation, waivers)
+
+
+def _check(c: CheckSpec, gate: str, spec: PlanSpec, probes: Mapping[str, Probe[Any]],
+           ctx: _Locator, path: tuple[str | int, ...], data: dict[str, Any]) -> Check:
+    probe = probes.get(c.kind)
+    if probe is None:
+        raise ctx.error(path + ("kind",), f"unknown check kind {c.kind!r}",
+                        _suggest(c.kind, probes))
+    try:
+        params = probe.params.model_validate(c.params)
+    except ValidationError as exc:
+        raw = _get(data, path)
+        raise ctx.errors(exc, path, probe.params, raw, extra_names=COMMON_CHECK_KEYS) from None
+    d = spec.defaults
+    return Check(
+        id=c.id, gate=gate, kind=c.kind, params=params,
+        priority=c.priority or d.priority, owner=c.owner, needs=tuple(c.needs),
+        timeout_s=d.timeout if c.timeout is None else c.timeout,
+        retries=d.retries if c.retries is None else c.retries,
+        tags=tuple(c.tags), description=c.description, when=c.when,
+    )
+
+
+def _cross_check(plan: Plan, spec: PlanSpec, ctx: _Locator) -> Iterable[PlanError]:
+    check_ids: dict[str, tuple[str | int, ...]] = {}
+    for gi, g in enumerate(spec.gates):
+        for ci, c in enumerate(g.checks):
+            path = ("gates", gi, "checks", ci, "id")
+            if c.id in check_ids:
+                yield ctx.error(path, f"duplicate check id {c.id!r}")
+            check_ids.setdefault(c.id, path)
+    gate_ids: set[str] = set()
+    for gi, g in enumerate(spec.gates):
+        if g.id in gate_ids:
+            yield ctx.error(("gates", gi, "id"), f"duplicate gate id {g.id!r}")
+        gate_ids.add(g.id)
+    yield from _unknown_refs(spec, ctx, set(check_ids), gate_ids)
+    yield from _cycles({c.id: c.needs for c in plan.checks}, "needs", ctx, check_ids)
+    gate_paths = {g.id: ("gates", gi, "requires") for gi, g in enumerate(spec.gates)}
+    yield from _cycles({g.id: g.requires for g in plan.gates}, "requires", ctx, gate_paths)
+    task_paths = {t.id: ("tasks", ti, "depends_on") for ti, t in enumerate(spec.tasks)}
+    yield from _cycles({t.id: tuple(t.depends_on) for t in spec.tasks}, "depends_on", ctx,
+                       task_paths)
+
+
+def _unknown_refs(spec: PlanSpec, ctx: _Locator, checks: set[str],
+                  gates: set[str]) -> Iterable[PlanError]:
+    tasks = {t.id for t in spec.tasks}
+    refs: list[tuple[tuple[str | int, ...], list[str], set[str], str]] = []
+    for gi, g in enumerate(spec.gates):
+        refs.append((("gates", gi, "requires"), g.requires, gates, "gate"))
+        for ci, c in enumerate(g.checks):
+            refs.append((("gates", gi, "checks", ci, "needs"), c.needs, checks, "check"))
+    for ti, t in enumerate(spec.tasks):
+        refs.append((("tasks", ti, "depends_on"), t.depends_on, tasks, "task"))
+        refs.append((("tasks", ti, "acceptance"), t.acceptance, checks, "check"))
+    for wi, w in enumerate(spec.waivers):
+        refs.append((("waivers", wi, "check"), [w.check], checks, "check"))
+    seen_task: set[str] = set()
+    for ti, t in enumerate(spec.tasks):
+        if t.id in seen_task:
+            yield ctx.error(("tasks", ti, "id"), f"duplicate task id {t.id!r}")
+        seen_task.add(t.id)
+    for path, names, known, what in refs:
+        for i, name in enumerate(names):
+            if name not in known:
+                at = path if path[-1] == "check" else (*path, i)
+                yield ctx.error(at, f"unknown {what} {name!r}", _suggest(name, known))
+
+
+def _cycles(graph: Mapping[str, Iterable[str]], field: str, ctx: _Locator,
+            paths: Mapping[str, tuple[str | int, ...]]) -> Iterable[PlanError]:
+    state: dict[str, int] = {}
+    reported: set[frozenset[str]] = set()
+
+    def visit(node: str, trail: list[str]) -> Iterable[PlanError]:
+        state[node] = 1
+        trail.append(node)
+        for nxt in graph.get(node, ()):
+            if nxt not in graph:
+                continue
+            if state.get(nxt) == 1:
+                cycle = [*trail[trail.index(nxt):], nxt]
+                key = frozenset(cycle)
+                if key not in reported:
+                    reported.add(key)
+                    yield ctx.error(paths[nxt], f"`{field}` cycle: {' -> '.join(cycle)}")
+            elif nxt not in state:
+                yield from visit(nxt, trail)
+        trail.pop()
+        state[node] = 2
+
+    for node in graph:
+        if node not in state:
+            yield from visit(node, [])
+
+
+def _suggest(name: str, candidates: Iterable[str]) -> str:
+    close = difflib.get_close_matches(name, sorted(candidates), n=1, cutoff=0.6)
+    return f"did you mean {close[0]!r}?" if close else ""
+
+
+def _get(data: Any, path: tuple[str | int, ...]) -> Any:
+    for part in path:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
+class _Locator:
+    """Turns model paths into file:line:column and pydantic errors into PlanErrors."""
+
+    def __init__(self, doc: yamlsafe.Located, source: str) -> None:
+        self.doc = doc
+        self.source = source
+
+    def error(self, path: tuple[str | int, ...], message: str, hint: str = "") -> PlanError:
+        line, col = self.doc.where(path)
+        return PlanError(message, file=self.source, line=line, column=col,
+                         field=_dotted(path), hint=hint)
+
+    def errors(self, exc: ValidationError, prefix: tuple[str | int, ...],
+               model: type[BaseModel], raw: Any,
+               extra_names: Iterable[str] = ()) -> PlanError | PlanErrors:
+        out = []
+        for err in exc.errors():
+            loc = tuple(p for p in err["loc"] if not _is_union_tag(p))
+            if loc and loc[0] == "params" and prefix == ():
+                loc = loc[1:]
+            path = prefix + loc
+            hint = ""
+            if err["type"] == "extra_forbidden" and loc:
+                names = _field_names(model, loc[:-1], raw) | set(extra_names)
+                hint = _suggest(str(loc[-1]), names)
+                message = "unknown key"
+            else:
+                message = _message(err)
+            out.append(self.error(path, message, hint))
+        return out[0] if len(out) == 1 else PlanErrors(out)
+
+
+def _is_union_tag(part: Any) -> bool:
+    return isinstance(part, str) and ("[" in part or part in {"str", "int", "list", "float"})
+
+
+def _message(err: Any) -> str:
+    msg = str(err["msg"])
+    msg = msg.removeprefix("Value error, ")
+    if err["type"] == "missing":
+        return "required key is missing"
+    return msg
+
+
+def _field_names(model: type[BaseModel], loc: tuple[Any, ...], raw: Any) -> set[str]:
+    """Field names valid at `loc` inside `model` (best effort, for suggestions)."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        info = getattr(current, "model_fields", {}).get(part)
+        if info is None:
+            return set()
+        current = _inner_model(info.annotation)
+        if current is None:
+            return set()
+    names = set(getattr(current, "model_fields", {}))
+    if current is CheckSpec:
+        names.discard("params")
+    return names
+
+
+def _inner_model(annotation: Any) -> Any:
+    import typing
+
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _dotted(path: tuple[str | int, ...]) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out

@@ -1,0 +1,169 @@
+"""Pydantic models of the plan file as the user writes it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    model_validator,
+)
+
+from gonogo.durations import parse_duration
+
+Duration = Annotated[float, BeforeValidator(parse_duration), Field(ge=0)]
+Priority = Literal["P0", "P1", "P2", "P3"]
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
+
+
+def _check_id(value: str) -> str:
+    if not _ID.match(value):
+        raise ValueError(
+            f"{value!r} is not a valid id (letters, digits, '.', '_' and '-', "
+            "starting with a letter or digit)"
+        )
+    return value
+
+
+Ident = Annotated[str, AfterValidator(_check_id)]
+Argv = Annotated[list[str], Field(min_length=1)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Breaker(Strict):
+    threshold: int = Field(5, ge=1, description="consecutive errors that open a target's circuit")
+    cooldown: Duration = Field(60.0, description="time before an open circuit half-opens")
+
+
+class Defaults(Strict):
+    timeout: Duration = Field(30.0, description="per-check timeout")
+    retries: int = Field(0, ge=0, le=20, description="retries of an `error` result")
+    backoff: Duration = Field(0.5, description="first retry delay; doubles each attempt")
+    backoff_max: Duration = Field(8.0, description="longest retry delay")
+    priority: Priority = "P2"
+    breaker: Breaker = Breaker()
+
+
+class Targets(Strict):
+    pass_rate: float = Field(100.0, ge=0, le=100, description="default gate threshold, percent")
+
+
+class When(Strict):
+    """Conditions that must all hold for a check to run; otherwise it is `skip`."""
+
+    env: str | None = Field(None, description="environment variable that must be set, non-empty")
+    equals: str | None = Field(None, description="with `env`: the value it must have")
+    file: str | None = Field(None, description="glob that must match at least one file")
+    platform: str | None = Field(None, description="sys.platform prefix, e.g. linux, darwin")
+
+    @model_validator(mode="after")
+    def _equals_needs_env(self) -> When:
+        if self.equals is not None and self.env is None:
+            raise ValueError("`equals` needs `env`")
+        return self
+
+
+COMMON_CHECK_KEYS = (
+    "id", "kind", "priority", "owner", "needs", "timeout", "retries", "tags",
+    "description", "when",
+)
+
+
+class CheckSpec(Strict):
+    id: Ident
+    kind: str
+    priority: Priority | None = None
+    owner: str | None = None
+    needs: list[Ident] = []
+    timeout: Duration | None = None
+    retries: int | None = Field(None, ge=0, le=20)
+    tags: list[str] = []
+    description: str | None = None
+    when: When | None = None
+    params: dict[str, Any] = Field(default_factory=dict, exclude=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _collect_params(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        common = {k: v for k, v in data.items() if k in COMMON_CHECK_KEYS}
+        common["params"] = {k: v for k, v in data.items() if k not in COMMON_CHECK_KEYS}
+        return common
+
+
+class GateSpec(Strict):
+    id: Ident
+    title: str | None = None
+    description: str | None = None
+    owner: str | None = None
+    requires: list[Ident] = []
+    approvals: list[str] = []
+    pass_rate: float | None = Field(None, ge=0, le=100, description="overrides targets.pass_rate")
+    checks: list[CheckSpec] = []
+
+
+class TaskSpec(Strict):
+    id: Ident
+    title: str | None = None
+    priority: Priority = "P2"
+    depends_on: list[Ident] = []
+    run: Argv | str | None = None
+    shell: bool = False
+    cwd: str | None = None
+    env: dict[str, str] = {}
+    acceptance: list[Ident] = []
+    timeout: Duration = 600.0
+    retries: int = Field(3, ge=0, le=20)
+    owner: str | None = None
+    description: str | None = None
+
+    @model_validator(mode="after")
+    def _has_work(self) -> TaskSpec:
+        if self.run is None and not self.acceptance:
+            raise ValueError("a task needs `run`, `acceptance`, or both")
+        if isinstance(self.run, str) and not self.shell:
+            raise ValueError("`run` is a string; write an argv list, or set `shell: true`")
+        return self
+
+
+class EscalationSpec(Strict):
+    webhook: str | None = None
+    secret_env: str | None = None
+    timeout: Duration = 10.0
+
+
+class WaiverSpec(Strict):
+    check: Ident
+    reason: Annotated[str, Field(min_length=1)]
+    owner: Annotated[str, Field(min_length=1)]
+    expires: dt.date
+
+
+class PlanSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    version: Literal[1] = 1
+    project: str | None = None
+    targets: Targets = Targets()
+    defaults: Defaults = Defaults()
+    gates: list[GateSpec] = Field(default_factory=list)
+    tasks: list[TaskSpec] = []
+    escalation: EscalationSpec | None = None
+    waivers: list[WaiverSpec] = []
+
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_extensions(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            return {k: v for k, v in data.items() if not (isinstance(k, str) and k.startswith("x-"))}
+        return data

@@ -1,0 +1,139 @@
+"""Safe YAML loading that remembers where every value came from.
+
+The loader composes the document with PyYAML's SafeLoader (no tags, no code),
+then builds plain Python values while recording the line and column of each
+key path. It refuses oversized input and alias-expansion bombs before building
+anything large.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+MAX_BYTES = 1024 * 1024
+MAX_NODES = 200_000
+
+Path = tuple[str | int, ...]
+
+
+class YamlError(Exception):
+    def __init__(self, message: str, line: int | None = None, column: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = column
+
+
+@dataclass
+class Located:
+    """A parsed document and the (line, column) of each key path, 1-based."""
+
+    data: Any
+    marks: dict[Path, tuple[int, int]] = field(default_factory=dict)
+
+    def where(self, path: Path) -> tuple[int | None, int | None]:
+        """The closest known position for `path`, walking up to its parents."""
+        for cut in range(len(path), -1, -1):
+            mark = self.marks.get(path[:cut])
+            if mark is not None:
+                return mark
+        return None, None
+
+
+def load(text: str | bytes, *, max_bytes: int = MAX_BYTES) -> Located:
+    size = len(text.encode() if isinstance(text, str) else text)
+    if size > max_bytes:
+        raise YamlError(f"file is {size:,} bytes; plans are limited to {max_bytes:,} bytes")
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise YamlError(f"not UTF-8 text (byte {exc.start})") from None
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)  # noqa: S506 - SafeLoader
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        raise YamlError(f"invalid YAML: {exc.problem or exc}", line, col) from None
+    except yaml.YAMLError as exc:
+        raise YamlError(f"invalid YAML: {exc}") from None
+    except RecursionError:
+        raise YamlError("invalid YAML: nesting is too deep") from None
+    located = Located(None)
+    if node is None:
+        return located
+    builder = _Builder(located.marks)
+    located.data = builder.build(node, ())
+    return located
+
+
+class _Builder:
+    def __init__(self, marks: dict[Path, tuple[int, int]]) -> None:
+        self.marks = marks
+        self.count = 0
+        self.constructor = yaml.SafeLoader("")
+
+    def build(self, node: yaml.Node, path: Path) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise YamlError(
+                f"document expands to more than {MAX_NODES:,} values "
+                "(an alias-expansion bomb or a plan far larger than any real one)"
+            )
+        if len(path) > 64:
+            raise YamlError("nesting is deeper than 64 levels", *_pos(node))
+        self.marks.setdefault(path, _pos(node))
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(child, (*path, i)) for i, child in enumerate(node.value)]
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except yaml.YAMLError as exc:
+            raise YamlError(f"invalid value: {exc}", *_pos(node)) from None
+
+    def _mapping(self, node: yaml.MappingNode, path: Path) -> dict[Any, Any]:
+        out: dict[Any, Any] = {}
+        for key_node, value_node in _merged(node):
+            key = self.build(key_node, path)
+            if not isinstance(key, str | int | float | bool) and key is not None:
+                raise YamlError("mapping keys must be plain scalars", *_pos(key_node))
+            if isinstance(key, str | int) and not isinstance(key, bool):
+                child: Path = (*path, key)
+                self.marks[child] = _pos(key_node)
+            else:
+                child = (*path, str(key))
+            if key in out:
+                raise YamlError(f"duplicate key {key!r}", *_pos(key_node))
+            out[key] = self.build(value_node, child)
+        return out
+
+
+def _merged(node: yaml.MappingNode) -> Iterator[tuple[yaml.Node, yaml.Node]]:
+    """Key/value pairs with `<<` merge keys expanded (explicit keys win)."""
+    explicit: list[tuple[yaml.Node, yaml.Node]] = []
+    merged: list[tuple[yaml.Node, yaml.Node]] = []
+    for key_node, value_node in node.value:
+        if key_node.tag == "tag:yaml.org,2002:merge":
+            sources = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
+            for source in sources:
+                if not isinstance(source, yaml.MappingNode):
+                    raise YamlError("a merge key (<<) needs a mapping", *_pos(source))
+                merged.extend(_merged(source))
+        else:
+            explicit.append((key_node, value_node))
+    seen = {k.value for k, _ in explicit if isinstance(k, yaml.ScalarNode)}
+    for key_node, value_node in merged:
+        if isinstance(key_node, yaml.ScalarNode) and key_node.value in seen:
+            continue
+        seen.add(key_node.value)
+        yield key_node, value_node
+    yield from explicit
+
+
+def _pos(node: yaml.Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1

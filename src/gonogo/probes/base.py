@@ -1,0 +1,93 @@
+"""What a probe is: a kind name, a params model, a doc, and an async `run`.
+
+A third-party package adds a kind by exposing a `Probe` in the `gonogo.probes`
+entry-point group:
+
+    [project.entry-points."gonogo.probes"]
+    my_kind = "my_package.probes:PROBE"
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict
+
+from gonogo.fsindex import FileIndex
+from gonogo.models import Outcome
+
+
+class Params(BaseModel):
+    """Base class of every probe's params: unknown keys are errors."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+P = TypeVar("P", bound=Params)
+
+
+@dataclass(frozen=True, slots=True)
+class ProbeDoc:
+    summary: str
+    why: str
+    example: str
+    remediation: str = ""
+
+
+@dataclass
+class Context:
+    """Everything a probe may touch: the project root, its files, the environment."""
+
+    root: Path
+    files: FileIndex
+    environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
+    timeout_s: float = 30.0
+    check_id: str = ""
+    secrets: set[str] = field(default_factory=set)
+
+    def expand(self, text: str) -> str:
+        """Replace `${VAR}` and `${VAR:-default}` from the environment; remember the values
+        so reports can redact them."""
+
+        def sub(match: re.Match[str]) -> str:
+            name, default = match.group(1), match.group(3)
+            value = self.environ.get(name)
+            if value is None or (value == "" and match.group(2) == ":-"):
+                if default is None:
+                    raise LookupError(f"environment variable {name} is not set")
+                value = default
+            if len(value) >= 4:
+                self.secrets.add(value)
+            return value
+
+        return _VAR.sub(sub, text)
+
+    def redact(self, text: str) -> str:
+        for secret in sorted(self.secrets, key=len, reverse=True):
+            text = text.replace(secret, "***")
+        return text
+
+    def path(self, rel: str) -> Path:
+        return self.root / rel
+
+
+_VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?-)([^}]*))?\}")
+
+
+@dataclass(frozen=True, slots=True)
+class Probe(Generic[P]):
+    """One check kind. `target` names the remote endpoint for the circuit breaker."""
+
+    kind: str
+    params: type[P]
+    run: Callable[[P, Context], Awaitable[Outcome]]
+    doc: ProbeDoc
+    target: Callable[[P, Context], str | None] | None = None
+
+
+AnyProbe = Probe[Any]

@@ -1,0 +1,171 @@
+"""`command`: run a program (argv; a string only with `shell: true`) and judge its output."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import re
+import signal
+import sys
+from dataclasses import dataclass
+
+from pydantic import Field, field_validator, model_validator
+
+from gonogo.models import Outcome, errored, failed, passed
+from gonogo.probes.base import Context, Params, Probe, ProbeDoc
+
+OUTPUT_CAP = 1024 * 1024
+BASE_ENV = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "USER", "LOGNAME", "TERM", "SYSTEMROOT")
+
+
+class Expect(Params):
+    exit: int | list[int] = Field(0, description="exit code(s) that count as success")
+    stdout: str | None = Field(None, description="regex that must match stdout")
+    stderr: str | None = Field(None, description="regex that must match stderr")
+
+    @field_validator("stdout", "stderr")
+    @classmethod
+    def _regex(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                re.compile(value)
+            except re.error as exc:
+                raise ValueError(f"invalid regular expression: {exc}") from None
+        return value
+
+
+class CommandParams(Params):
+    run: list[str] | str = Field(description="argv list; a string only with `shell: true`")
+    shell: bool = Field(False, description="run `run` through /bin/sh (explicit opt-in)")
+    cwd: str | None = Field(None, description="working directory, relative to the root")
+    env: dict[str, str] = Field(default_factory=dict,
+                                description="variables added to a clean environment")
+    pass_env: list[str] = Field(default_factory=list,
+                                description="names copied from gonogo's own environment")
+    expect: Expect = Expect()
+
+    @model_validator(mode="after")
+    def _argv(self) -> CommandParams:
+        if isinstance(self.run, str) and not self.shell:
+            raise ValueError("`run` is a string; write an argv list, or set `shell: true`")
+        if isinstance(self.run, list) and not self.run:
+            raise ValueError("`run` is empty")
+        return self
+
+
+@dataclass(frozen=True, slots=True)
+class Completed:
+    exit_code: int
+    stdout: str
+    stderr: str
+    truncated: bool
+
+
+def clean_env(ctx: Context, extra: dict[str, str], passed_names: list[str]) -> dict[str, str]:
+    """A small explicit environment: locale, PATH, HOME, then the plan's `env` (expanded)."""
+    env = {k: ctx.environ[k] for k in (*BASE_ENV, *passed_names) if k in ctx.environ}
+    env.setdefault("PATH", os.defpath)
+    env.update({k: ctx.expand(v) for k, v in extra.items()})
+    return env
+
+
+async def run_process(argv: list[str], *, cwd: str, env: dict[str, str],
+                      cap: int = OUTPUT_CAP) -> Completed:
+    """Run `argv` in its own process group; on cancellation the whole group is killed."""
+    proc = await asyncio.create_subprocess_exec(
+        *argv, cwd=cwd, env=env, stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        start_new_session=True,
+    )
+    try:
+        assert proc.stdout is not None and proc.stderr is not None
+        (out, t1), (err, t2) = await asyncio.gather(
+            _read_capped(proc.stdout, cap), _read_capped(proc.stderr, cap)
+        )
+        code = await proc.wait()
+    except BaseException:
+        _kill_group(proc.pid)
+        with contextlib.suppress(ProcessLookupError):
+            proc.kill()
+        raise
+    _kill_group(proc.pid)  # orphans that kept running after the leader exited
+    return Completed(code, out.decode(errors="replace"), err.decode(errors="replace"), t1 or t2)
+
+
+async def _read_capped(stream: asyncio.StreamReader, cap: int) -> tuple[bytes, bool]:
+    buf = bytearray()
+    truncated = False
+    while chunk := await stream.read(65536):
+        room = cap - len(buf)
+        if room > 0:
+            buf += chunk[:room]
+        if len(chunk) > room:
+            truncated = True
+    return bytes(buf), truncated
+
+
+def _kill_group(pid: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pid, signal.SIGKILL)
+
+
+def _argv(p: CommandParams) -> list[str]:
+    if isinstance(p.run, str):
+        return ["/bin/sh", "-c", p.run] if sys.platform != "win32" else ["cmd", "/c", p.run]
+    return list(p.run)
+
+
+def _tail(text: str, lines: int = 20) -> str:
+    return "\n".join(text.rstrip().splitlines()[-lines:])
+
+
+async def _run(p: CommandParams, ctx: Context) -> Outcome:
+    cwd = (ctx.root / (p.cwd or ".")).resolve()
+    if not cwd.is_relative_to(ctx.root.resolve()):
+        return errored(f"cwd {p.cwd} is outside the project root")
+    argv = _argv(p)
+    shown = p.run if isinstance(p.run, str) else " ".join(p.run)
+    try:
+        env = clean_env(ctx, p.env, p.pass_env)
+        done = await run_process(argv, cwd=str(cwd), env=env)
+    except LookupError as exc:
+        return errored(f"`{shown}`: {exc}")
+    except FileNotFoundError:
+        return errored(f"`{shown}`: program {argv[0]!r} not found on PATH")
+    except PermissionError:
+        return errored(f"`{shown}`: {argv[0]!r} is not executable")
+    except OSError as exc:
+        return errored(f"`{shown}` could not start: {exc.strerror or exc}")
+    return _judge(p, ctx, shown, done)
+
+
+def _judge(p: CommandParams, ctx: Context, shown: str, done: Completed) -> Outcome:
+    evidence = {
+        "exit": done.exit_code,
+        "stdout_tail": ctx.redact(_tail(done.stdout)),
+        "stderr_tail": ctx.redact(_tail(done.stderr)),
+    }
+    if done.truncated:
+        evidence["truncated"] = f"output capped at {OUTPUT_CAP} bytes per stream"
+    allowed = p.expect.exit if isinstance(p.expect.exit, list) else [p.expect.exit]
+    if done.exit_code not in allowed:
+        last = _tail(done.stderr or done.stdout, 1)
+        detail = f": {ctx.redact(last)[:200]}" if last else ""
+        want = allowed[0] if len(allowed) == 1 else allowed
+        return failed(f"`{shown}` exited {done.exit_code}; expected {want}{detail}",
+                      evidence=evidence)
+    for stream in ("stdout", "stderr"):
+        pattern = getattr(p.expect, stream)
+        if pattern is not None and not re.search(pattern, getattr(done, stream), re.MULTILINE):
+            return failed(f"`{shown}` {stream} does not match /{pattern}/", evidence=evidence)
+    return passed(f"`{shown}` exited {done.exit_code}", evidence=evidence)
+
+
+PROBE = Probe("command", CommandParams, _run, ProbeDoc(
+    summary="Runs a program and checks its exit code and output.",
+    why="'All tests pass' is a claim; the exit code of the test command is evidence.",
+    example="{id: unit, kind: command, run: [python, -m, pytest, -q], timeout: 10m, "
+            "expect: {exit: 0, stdout: 'passed'}}",
+    remediation="Run the command locally, read its output, fix what it reports.",
+))

@@ -1,0 +1,216 @@
+"""File probes: exists, absent, contains, not_contains, valid, python.syntax."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import stat
+from collections.abc import Callable
+from typing import Literal
+
+from pydantic import Field, field_validator
+
+from gonogo.models import Finding, Outcome, failed, passed, verdict_of
+from gonogo.probes.base import Context, Params, Probe, ProbeDoc
+from gonogo.probes.freshness import MaxAge, stale
+
+_MAX_FINDINGS = 200
+
+
+def _regex(value: str) -> str:
+    try:
+        re.compile(value)
+    except re.error as exc:
+        raise ValueError(f"invalid regular expression: {exc}") from None
+    return value
+
+
+class ExistsParams(Params):
+    path: str = Field(description="path or glob, relative to the project root")
+    non_empty: bool = Field(True, description="the file must have content")
+    executable: bool = Field(False, description="the file must have an executable bit")
+    max_age: MaxAge | None = Field(None, description="duration, or `commit`: newer than HEAD")
+
+
+class PathParams(Params):
+    path: str = Field(description="path or glob, relative to the project root")
+
+
+class ContainsParams(Params):
+    path: str = Field(description="path or glob")
+    pattern: str = Field(description="regular expression (Python syntax), searched per file")
+    every: bool = Field(False, description="every matching file must contain it")
+
+    _check = field_validator("pattern")(_regex)
+
+
+class NotContainsParams(Params):
+    path: str = Field(description="path or glob")
+    pattern: str = Field(description="regular expression; each hit is a finding")
+
+    _check = field_validator("pattern")(_regex)
+
+
+class ValidParams(Params):
+    path: str = Field(description="path or glob")
+    format: Literal["yaml", "json", "toml", "xml", "python"]
+
+
+class SyntaxParams(Params):
+    path: str = Field("**/*.py", description="glob of Python files")
+
+
+def _in_thread(fn: Callable[[Params, Context], Outcome]) -> Callable[..., object]:
+    async def run(params: Params, ctx: Context) -> Outcome:
+        return await asyncio.to_thread(fn, params, ctx)
+
+    return run
+
+
+async def _exists(p: ExistsParams, ctx: Context) -> Outcome:
+    matches = ctx.files.glob(p.path)
+    if not matches:
+        if ctx.files.dir_exists(p.path) and not _has_magic(p.path):
+            return passed(f"directory {p.path} exists", evidence={"path": p.path})
+        return failed(f"no file matches {p.path}", evidence={"path": p.path})
+    problems: list[str] = []
+    good: list[str] = []
+    for rel in matches:
+        why = _exists_problem(ctx, rel, p)
+        (problems if why else good).append(why or rel)
+    if not good:
+        return failed(f"{p.path}: {problems[0]}" + (f" (+{len(problems) - 1} more)"
+                      if len(problems) > 1 else ""), evidence={"matches": matches[:20]})
+    findings = stale(ctx.root, good, p.max_age)
+    if findings and len(findings) == len(good):
+        return failed(findings[0].message, findings=tuple(findings), evidence={"files": good[:20]})
+    fresh = [f for f in good if f not in {x.path for x in findings}]
+    label = fresh[0] if len(fresh) == 1 else f"{len(fresh)} files match {p.path}"
+    return passed(f"{label} exists", evidence={"files": fresh[:20]})
+
+
+def _exists_problem(ctx: Context, rel: str, p: ExistsParams) -> str:
+    try:
+        st = os.stat(ctx.path(rel))
+    except OSError:
+        return f"{rel} is a broken link"
+    if p.non_empty and st.st_size == 0:
+        return f"{rel} is empty"
+    if p.executable and not st.st_mode & (stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH):
+        return f"{rel} is not executable"
+    return ""
+
+
+def _has_magic(path: str) -> bool:
+    return any(c in path for c in "*?[")
+
+
+async def _absent(p: PathParams, ctx: Context) -> Outcome:
+    matches = ctx.files.glob(p.path)
+    if not matches:
+        return passed(f"nothing matches {p.path}")
+    findings = tuple(Finding("file.present", f"{rel} should not exist", path=rel)
+                     for rel in matches[:_MAX_FINDINGS])
+    return failed(f"{len(matches)} file(s) match {p.path}: {', '.join(matches[:3])}",
+                  findings=findings)
+
+
+def _contains(p: ContainsParams, ctx: Context) -> Outcome:
+    matches = ctx.files.glob(p.path)
+    if not matches:
+        return failed(f"no file matches {p.path}")
+    regex = re.compile(p.pattern, re.MULTILINE)
+    hits = [rel for rel in matches if regex.search(ctx.files.read_text(rel))]
+    misses = [rel for rel in matches if rel not in hits]
+    if p.every and misses:
+        return failed(f"{len(misses)} of {len(matches)} file(s) lack /{p.pattern}/: "
+                      f"{', '.join(misses[:3])}",
+                      findings=tuple(Finding("file.missing-pattern", f"/{p.pattern}/ not found",
+                                             path=rel) for rel in misses[:_MAX_FINDINGS]))
+    if not hits:
+        return failed(f"/{p.pattern}/ not found in {_files_label(matches, p.path)}")
+    return passed(f"/{p.pattern}/ found in {_files_label(hits, p.path)}",
+                  evidence={"files": hits[:20]})
+
+
+def _not_contains(p: NotContainsParams, ctx: Context) -> Outcome:
+    regex = re.compile(p.pattern, re.MULTILINE)
+    findings: list[Finding] = []
+    matches = ctx.files.glob(p.path)
+    for rel in matches:
+        text = ctx.files.read_text(rel)
+        for m in regex.finditer(text):
+            line = text.count("\n", 0, m.start()) + 1
+            findings.append(Finding("file.forbidden-pattern", f"/{p.pattern}/ matches here",
+                                    path=rel, line=line))
+            if len(findings) >= _MAX_FINDINGS:
+                break
+    return verdict_of(tuple(findings), f"/{p.pattern}/ absent from {len(matches)} file(s)",
+                      f"{len(findings)} match(es) of /{p.pattern}/ in {p.path}")
+
+
+def _files_label(files: list[str], pattern: str) -> str:
+    return files[0] if len(files) == 1 else f"{len(files)} files matching {pattern}"
+
+
+def _valid(p: ValidParams, ctx: Context) -> Outcome:
+    from gonogo.probes.formats import PARSERS
+
+    matches = ctx.files.glob(p.path)
+    if not matches:
+        return failed(f"no file matches {p.path}")
+    parse = PARSERS[p.format]
+    findings = []
+    for rel in matches:
+        problem = parse(ctx.files.read_bytes(rel))
+        if problem is not None:
+            line, msg = problem
+            findings.append(Finding(f"file.invalid-{p.format}", f"invalid {p.format}: {msg}",
+                                    path=rel, line=line))
+    return verdict_of(tuple(findings), f"{_files_label(matches, p.path)}: valid {p.format}",
+                      f"{len(findings)} of {len(matches)} file(s) are not valid {p.format}: "
+                      f"{findings[0].path}:{findings[0].line or 1} {findings[0].message}"
+                      if findings else "")
+
+
+def _syntax(p: SyntaxParams, ctx: Context) -> Outcome:
+    return _valid(ValidParams(path=p.path, format="python"), ctx)
+
+
+EXISTS = Probe("file.exists", ExistsParams, _exists, ProbeDoc(
+    summary="A file (or a glob's match) exists, optionally non-empty, executable and fresh.",
+    why="Reports cite evidence files that were never committed, are empty, or are stale.",
+    example="{id: backup-script, kind: file.exists, path: scripts/backup.sh, executable: true}",
+    remediation="Create the file, give it content, or `chmod +x` it.",
+))
+ABSENT = Probe("file.absent", PathParams, _absent, ProbeDoc(
+    summary="No file matches the path or glob.",
+    why="Committed `.env` files, dumps and keys leak secrets.",
+    example="{id: no-dotenv, kind: file.absent, path: .env}",
+    remediation="Remove the file from the repository and add it to .gitignore.",
+))
+CONTAINS = Probe("file.contains", ContainsParams, _in_thread(_contains), ProbeDoc(  # type: ignore[arg-type]
+    summary="A regular expression is found in the file(s) (in every file with `every`).",
+    why="Turns 'the runbook documents rollback' into a re-checkable fact.",
+    example="{id: rollback-doc, kind: file.contains, path: docs/runbook.md, pattern: '(?i)rollback'}",
+    remediation="Add the missing content.",
+))
+NOT_CONTAINS = Probe("file.not_contains", NotContainsParams, _in_thread(_not_contains), ProbeDoc(  # type: ignore[arg-type]
+    summary="A regular expression occurs nowhere in the file(s); each hit is a finding.",
+    why="Debug flags, `TODO` in release notes, `latest` tags.",
+    example="{id: no-debug, kind: file.not_contains, path: 'src/**/*.py', pattern: 'pdb\\.set_trace'}",
+    remediation="Remove each reported occurrence.",
+))
+VALID = Probe("file.valid", ValidParams, _in_thread(_valid), ProbeDoc(  # type: ignore[arg-type]
+    summary="Every matching file parses as yaml, json, toml, xml or python.",
+    why="A broken config file fails at deploy time, not at review time.",
+    example="{id: ci-yaml, kind: file.valid, path: '.github/workflows/*.yml', format: yaml}",
+    remediation="Fix the syntax error at the reported line.",
+))
+SYNTAX = Probe("python.syntax", SyntaxParams, _in_thread(_syntax), ProbeDoc(  # type: ignore[arg-type]
+    summary="Every Python file compiles (syntax only; nothing is imported or run).",
+    why="A syntax error in a rarely imported module surfaces in production.",
+    example="{id: py-syntax, kind: python.syntax, path: 'src/**/*.py'}",
+    remediation="Fix the syntax error at the reported line.",
+))

@@ -1,0 +1,60 @@
+"""`max_age`: evidence files must be newer than a duration, or than HEAD's commit."""
+
+from __future__ import annotations
+
+import subprocess
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator
+
+from gonogo.durations import format_duration, parse_duration
+from gonogo.models import Finding
+
+
+def _max_age(value: Any) -> float | str:
+    if value == "commit":
+        return "commit"
+    return parse_duration(value)
+
+
+MaxAge = Annotated[float | str, BeforeValidator(_max_age)]
+"""Seconds, or the literal `commit` (not older than HEAD's commit time)."""
+
+
+def head_commit_time(root: Path) -> float | None:
+    try:
+        proc = subprocess.run(
+            ["git", "log", "-1", "--format=%ct"], cwd=root, capture_output=True,
+            text=True, timeout=10, check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    out = proc.stdout.strip()
+    return float(out) if proc.returncode == 0 and out.isdigit() else None
+
+
+def stale(root: Path, rels: list[str], max_age: float | str | None,
+          now: float | None = None) -> list[Finding]:
+    """A finding for each file older than `max_age` allows."""
+    if max_age is None:
+        return []
+    now = time.time() if now is None else now
+    if max_age == "commit":
+        limit = head_commit_time(root)
+        if limit is None:
+            return [Finding("evidence.stale", "max_age: commit needs a git repository with a "
+                            "commit; none found")]
+        why = "older than HEAD's commit"
+    else:
+        assert isinstance(max_age, float)
+        limit = now - max_age
+        why = f"older than max_age {format_duration(max_age)}"
+    out = []
+    for rel in rels:
+        mtime = (root / rel).stat().st_mtime
+        if mtime < limit:
+            age = format_duration(max(0.0, now - mtime))
+            out.append(Finding("evidence.stale", f"{rel} is {age} old, {why}", path=rel))
+    return out

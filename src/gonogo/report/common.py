@@ -1,0 +1,62 @@
+"""Small helpers shared by the human-readable formats."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from gonogo.models import CheckResult, GateReport, RunReport, Status
+
+ICONS = {
+    Status.PASS: "✅",
+    Status.FAIL: "❌",
+    Status.ERROR: "💥",
+    Status.BLOCKED: "⛔",
+    Status.SKIP: "⏭️",
+    Status.WAIVED: "🏳️",
+}
+_ORDER = {"P0": 0, "P1": 1, "P2": 2, "P3": 3}
+
+
+def rate_text(rate: float | None) -> str:
+    return "empty" if rate is None else f"{rate:g}%"
+
+
+def gate_rate(g: GateReport) -> str:
+    counted = g.total - g.skipped - g.waived
+    return f"{rate_text(g.pass_rate)} ({g.passed}/{counted})"
+
+
+def blockers(report: RunReport) -> list[CheckResult]:
+    bad = [c for c in report.checks
+           if c.status in (Status.FAIL, Status.ERROR, Status.BLOCKED)]
+    return sorted(bad, key=lambda c: (_ORDER.get(c.priority, 9), c.check_id))
+
+
+def evidence_text(evidence: Mapping[str, Any], limit: int = 80) -> str:
+    """One short line summarising evidence for a table cell."""
+    parts = []
+    for key, value in evidence.items():
+        if key.endswith("_tail") or key == "truncated":
+            continue
+        if isinstance(value, list):
+            value = ", ".join(str(v) for v in value[:3]) + (" …" if len(value) > 3 else "")
+        parts.append(f"{key}: {value}")
+    text = "; ".join(parts)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def counts(report: RunReport) -> dict[Status, int]:
+    out = dict.fromkeys(Status, 0)
+    for c in report.checks:
+        out[c.status] += 1
+    return out
+
+
+def summary_line(report: RunReport) -> str:
+    n = counts(report)
+    parts = [f"{n[s]} {s.value}" for s in Status if n[s]]
+    gates_go = sum(g.verdict.value == "GO" for g in report.gates)
+    return (f"{report.verdict.value}: {gates_go}/{len(report.gates)} gates GO, "
+            f"{len(report.checks)} checks ({', '.join(parts) or 'none'}), "
+            f"pass rate {rate_text(report.pass_rate)}")
