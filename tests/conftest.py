@@ -14,20 +14,23 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-import services  # noqa: E402
+import services
 
 REPO = Path(__file__).resolve().parents[1]
 GIT_ENV = {
-    "GIT_AUTHOR_NAME": "gonogo tests", "GIT_AUTHOR_EMAIL": "tests@gonogo.invalid",
-    "GIT_COMMITTER_NAME": "gonogo tests", "GIT_COMMITTER_EMAIL": "tests@gonogo.invalid",
+    "GIT_AUTHOR_NAME": "gonogo tests",
+    "GIT_AUTHOR_EMAIL": "tests@gonogo.invalid",
+    "GIT_COMMITTER_NAME": "gonogo tests",
+    "GIT_COMMITTER_EMAIL": "tests@gonogo.invalid",
     "GIT_CONFIG_NOSYSTEM": "1",
 }
 
 
 def git(cwd: Path, *args: str) -> str:
     env = {**os.environ, **GIT_ENV, "HOME": str(cwd)}
-    proc = subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, text=True,
-                          check=True)
+    proc = subprocess.run(
+        ["git", *args], cwd=cwd, env=env, capture_output=True, text=True, check=True
+    )
     return proc.stdout.strip()
 
 
@@ -66,11 +69,19 @@ class CliResult:
 def cli() -> Callable[..., CliResult]:
     """Run `gonogo ARGS` as a real subprocess, not a TTY, NO_COLOR set."""
 
-    def run(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None,
-            timeout: float = 120) -> CliResult:
+    def run(
+        *args: str, cwd: Path | None = None, env: dict[str, str] | None = None, timeout: float = 120
+    ) -> CliResult:
         full_env = {**os.environ, "NO_COLOR": "1", **(env or {})}
-        proc = subprocess.run([sys.executable, "-m", "gonogo", *args], cwd=cwd, env=full_env,
-                              capture_output=True, text=True, timeout=timeout, check=False)
+        proc = subprocess.run(
+            [sys.executable, "-m", "gonogo", *args],
+            cwd=cwd,
+            env=full_env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
         return CliResult(proc.returncode, proc.stdout, proc.stderr)
 
     return run

@@ -70,16 +70,35 @@ def postgres_server() -> Iterator[str]:
         prefix = ["runuser", "-u", "postgres", "--"]
     port = free_port()
     data = f"{tmp}/data"
-    subprocess.run([*prefix, str(bindir / "initdb"), "-D", data, "-A", "trust", "-U",
-                    "postgres"], check=True, capture_output=True)
-    subprocess.run([*prefix, str(bindir / "pg_ctl"), "-D", data, "-w", "-l", f"{tmp}/log",
-                    "-o", f"-p {port} -k {tmp} -c listen_addresses=127.0.0.1", "start"],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [*prefix, str(bindir / "initdb"), "-D", data, "-A", "trust", "-U", "postgres"],
+        check=True,
+        capture_output=True,
+    )
+    subprocess.run(
+        [
+            *prefix,
+            str(bindir / "pg_ctl"),
+            "-D",
+            data,
+            "-w",
+            "-l",
+            f"{tmp}/log",
+            "-o",
+            f"-p {port} -k {tmp} -c listen_addresses=127.0.0.1",
+            "start",
+        ],
+        check=True,
+        capture_output=True,
+    )
     try:
         yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
     finally:
-        subprocess.run([*prefix, str(bindir / "pg_ctl"), "-D", data, "-m", "immediate", "stop"],
-                       capture_output=True, check=False)
+        subprocess.run(
+            [*prefix, str(bindir / "pg_ctl"), "-D", data, "-m", "immediate", "stop"],
+            capture_output=True,
+            check=False,
+        )
         shutil.rmtree(tmp, ignore_errors=True)
 
 
@@ -95,9 +114,23 @@ def redis_server() -> Iterator[str]:
         return
     port = free_port()
     tmp = tempfile.mkdtemp(prefix="gonogo-redis-")
-    proc = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                             "--appendonly", "no", "--dir", tmp],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [
+            binary,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            tmp,
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         if not _wait(lambda: port_open("127.0.0.1", port), 10):
             unavailable("redis-server did not start within 10 s")

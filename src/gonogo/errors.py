@@ -16,8 +16,16 @@ class UsageError(GonogoError):
 class PlanError(GonogoError):
     """A plan that cannot be used, located by file, line, column and field path."""
 
-    def __init__(self, message: str, *, file: str = "", line: int | None = None,
-                 column: int | None = None, field: str = "", hint: str = "") -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str = "",
+        line: int | None = None,
+        column: int | None = None,
+        field: str = "",
+        hint: str = "",
+    ) -> None:
         self.file = file
         self.line = line
         self.column = column

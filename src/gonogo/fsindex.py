@@ -16,6 +16,7 @@ import threading
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 ALWAYS_IGNORED = (".git", ".gonogo")
 READ_LIMIT = 16 * 1024 * 1024
@@ -134,7 +135,10 @@ def _git_files(root: Path) -> list[str] | None:
     try:
         proc = subprocess.run(
             ["git", "ls-files", "-co", "--exclude-standard", "-z"],
-            cwd=root, capture_output=True, timeout=60, check=False,
+            cwd=root,
+            capture_output=True,
+            timeout=60,
+            check=False,
         )
     except (OSError, subprocess.TimeoutExpired):
         return None
@@ -148,7 +152,7 @@ def _walk_files(root: Path) -> list[str]:
     import pathspec
 
     out: list[str] = []
-    specs: list[tuple[str, pathspec.PathSpec]] = []
+    specs: list[tuple[str, pathspec.PathSpec[Any]]] = []
     for dirpath, dirnames, filenames in os.walk(root):
         rel_dir = os.path.relpath(dirpath, root).replace(os.sep, "/")
         rel_dir = "" if rel_dir == "." else rel_dir + "/"
@@ -160,12 +164,11 @@ def _walk_files(root: Path) -> list[str]:
             except OSError:
                 pass
 
-        def ignored(rel: str, specs: list[tuple[str, pathspec.PathSpec]] = specs) -> bool:
-            return any(s.match_file(rel[len(base):]) for base, s in specs)
+        def ignored(rel: str, specs: list[tuple[str, pathspec.PathSpec[Any]]] = specs) -> bool:
+            return any(s.match_file(rel[len(base) :]) for base, s in specs)
 
         dirnames[:] = sorted(
-            d for d in dirnames
-            if d not in ALWAYS_IGNORED and not ignored(f"{rel_dir}{d}/")
+            d for d in dirnames if d not in ALWAYS_IGNORED and not ignored(f"{rel_dir}{d}/")
         )
         out.extend(rel for f in filenames if not ignored(rel := f"{rel_dir}{f}"))
     return out

@@ -9,7 +9,7 @@ from typing import Any
 
 
 class Status(enum.StrEnum):
-    PASS = "pass"
+    PASS = "pass"  # noqa: S105 - a status name
     FAIL = "fail"
     ERROR = "error"
     BLOCKED = "blocked"
@@ -67,23 +67,27 @@ class Outcome:
     findings: tuple[Finding, ...] = ()
 
 
-def passed(message: str, *, evidence: Mapping[str, Any] | None = None,
-           findings: tuple[Finding, ...] = ()) -> Outcome:
+def passed(
+    message: str, *, evidence: Mapping[str, Any] | None = None, findings: tuple[Finding, ...] = ()
+) -> Outcome:
     return Outcome(Status.PASS, message, evidence or {}, findings)
 
 
-def failed(message: str, *, evidence: Mapping[str, Any] | None = None,
-           findings: tuple[Finding, ...] = ()) -> Outcome:
+def failed(
+    message: str, *, evidence: Mapping[str, Any] | None = None, findings: tuple[Finding, ...] = ()
+) -> Outcome:
     return Outcome(Status.FAIL, message, evidence or {}, findings)
 
 
-def errored(message: str, *, evidence: Mapping[str, Any] | None = None,
-            findings: tuple[Finding, ...] = ()) -> Outcome:
+def errored(
+    message: str, *, evidence: Mapping[str, Any] | None = None, findings: tuple[Finding, ...] = ()
+) -> Outcome:
     return Outcome(Status.ERROR, message, evidence or {}, findings)
 
 
-def verdict_of(findings: tuple[Finding, ...], ok: str, bad: str,
-               evidence: Mapping[str, Any] | None = None) -> Outcome:
+def verdict_of(
+    findings: tuple[Finding, ...], ok: str, bad: str, evidence: Mapping[str, Any] | None = None
+) -> Outcome:
     """`pass` with message `ok` when there are no findings, else `fail` with `bad`."""
     if findings:
         return failed(bad, evidence=evidence, findings=findings)

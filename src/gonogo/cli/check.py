@@ -20,15 +20,30 @@ def add_parser(sub: Any) -> None:
 
     p = sub.add_parser("check", help="run the readiness plan and print GO / NO-GO")
     p.add_argument("path", nargs="?", default=".", help="project root (default: .)")
-    p.add_argument("-p", "--plan", help="plan file (default: gonogo.yaml in PATH, else the "
-                                        "auto-detected default plan)")
-    p.add_argument("--gate", action="append", default=[], metavar="ID",
-                   help="run only this gate (and the gates it requires); repeatable")
-    p.add_argument("--format", choices=sorted(FORMATS), default="term",
-                   help="output format (default: term)")
+    p.add_argument(
+        "-p",
+        "--plan",
+        help="plan file (default: gonogo.yaml in PATH, else the auto-detected default plan)",
+    )
+    p.add_argument(
+        "--gate",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="run only this gate (and the gates it requires); repeatable",
+    )
+    p.add_argument(
+        "--format", choices=sorted(FORMATS), default="term", help="output format (default: term)"
+    )
     p.add_argument("-o", "--output", metavar="FILE", help="write the report here, not stdout")
-    p.add_argument("-j", "--jobs", type=_positive, default=16, metavar="N",
-                   help="checks run at once (default: 16)")
+    p.add_argument(
+        "-j",
+        "--jobs",
+        type=_positive,
+        default=16,
+        metavar="N",
+        help="checks run at once (default: 16)",
+    )
     p.add_argument("--no-history", action="store_true", help="do not record this run")
     p.add_argument("-v", "--verbose", action="store_true", help="list every check")
     p.set_defaults(handler=run)
@@ -52,8 +67,10 @@ def run(args: argparse.Namespace) -> int:
     if args.gate:
         unknown = [g for g in args.gate if g not in {x.id for x in plan.gates}]
         if unknown:
-            raise UsageError(f"--gate {unknown[0]}: no such gate in {plan.source}; gates: "
-                             + ", ".join(g.id for g in plan.gates))
+            raise UsageError(
+                f"--gate {unknown[0]}: no such gate in {plan.source}; gates: "
+                + ", ".join(g.id for g in plan.gates)
+            )
         plan = plan.select(args.gate)
     report = execute(plan, root, jobs=args.jobs)
     write_outputs(report, root, args)
@@ -116,8 +133,7 @@ def write_outputs(report: RunReport, root: Path, args: argparse.Namespace) -> No
     except OSError as exc:
         print(f"gonogo: warning: cannot write {out_dir}: {exc.strerror or exc}", file=sys.stderr)
     color = args.output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-    options = RenderOptions(color=color, width=_width(), root=root,
-                            extra={"verbose": args.verbose})
+    options = RenderOptions(color=color, width=_width(), root=root, extra={"verbose": args.verbose})
     text = render(report, args.format, options)
     if args.output:
         atomic.write_text(Path(args.output), text)

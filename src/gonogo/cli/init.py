@@ -53,8 +53,12 @@ def starter_plan(root: Path) -> str:
         "gates:",
     ]
     for pack, checks in detected(root):
-        lines += [f"  # pack `{pack.name}`", f"  - id: {pack.name}",
-                  f"    title: {json.dumps(pack.title)}", "    checks:"]
+        lines += [
+            f"  # pack `{pack.name}`",
+            f"  - id: {pack.name}",
+            f"    title: {json.dumps(pack.title)}",
+            "    checks:",
+        ]
         for check in checks:
             probe = probes.get(check["kind"])
             if probe is not None:

@@ -21,7 +21,8 @@ COMMANDS: dict[str, str] = {
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="gonogo", description="Production-readiness gates as code. Evidence, not claims.")
+        prog="gonogo", description="Production-readiness gates as code. Evidence, not claims."
+    )
     parser.add_argument("--version", action="version", version=f"gonogo {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -60,8 +61,11 @@ def _dispatch(args: argparse.Namespace) -> int:
     except Exception as exc:
         if args.debug:
             raise
-        print(f"gonogo: internal error: {type(exc).__name__}: {exc} "
-              "(run with --debug for the traceback)", file=sys.stderr)
+        print(
+            f"gonogo: internal error: {type(exc).__name__}: {exc} "
+            "(run with --debug for the traceback)",
+            file=sys.stderr,
+        )
         return 3
 
 

@@ -33,11 +33,15 @@ def plan_schema(probes: Mapping[str, Any]) -> dict[str, Any]:
         params = probes[kind].params.model_json_schema(ref_template="#/$defs/{model}")
         defs.update(params.pop("$defs", {}))
         props = {**common_props, **params.get("properties", {}), "kind": {"const": kind}}
-        variants.append({
-            "title": kind, "type": "object", "properties": props,
-            "required": ["id", "kind", *params.get("required", [])],
-            "additionalProperties": False,
-        })
+        variants.append(
+            {
+                "title": kind,
+                "type": "object",
+                "properties": props,
+                "required": ["id", "kind", *params.get("required", [])],
+                "additionalProperties": False,
+            }
+        )
     defs["CheckSpec"] = {"oneOf": variants}
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "gonogo plan"

@@ -24,8 +24,12 @@ def blockers(results: Iterable[CheckResult]) -> list[CheckResult]:
     return sorted(bad, key=lambda r: (_PRIORITY_ORDER.get(r.priority, 9), r.check_id))
 
 
-def judge_gate(gate: Gate, results: Sequence[CheckResult], verdicts: Mapping[str, Verdict],
-               approvals_given: Iterable[str] = ()) -> GateReport:
+def judge_gate(
+    gate: Gate,
+    results: Sequence[CheckResult],
+    verdicts: Mapping[str, Verdict],
+    approvals_given: Iterable[str] = (),
+) -> GateReport:
     """A gate is GO when no P0 check is non-passing, its pass rate meets the threshold,
     every required gate is GO, and every approval it lists was given."""
     rate = pass_rate(results)
@@ -47,12 +51,19 @@ def judge_gate(gate: Gate, results: Sequence[CheckResult], verdicts: Mapping[str
         reasons.append(f"missing approval(s) for this commit: {', '.join(missing)}")
     counts = _counts(results)
     return GateReport(
-        gate_id=gate.id, title=gate.title,
+        gate_id=gate.id,
+        title=gate.title,
         verdict=Verdict.NO_GO if reasons else Verdict.GO,
-        pass_rate=rate, passed=counts[Status.PASS], total=len(results),
-        skipped=counts[Status.SKIP], waived=counts[Status.WAIVED], threshold=gate.threshold,
-        blockers=tuple(r.check_id for r in bad), reasons=tuple(reasons),
-        approvals_required=tuple(gate.approvals), approvals_given=tuple(given),
+        pass_rate=rate,
+        passed=counts[Status.PASS],
+        total=len(results),
+        skipped=counts[Status.SKIP],
+        waived=counts[Status.WAIVED],
+        threshold=gate.threshold,
+        blockers=tuple(r.check_id for r in bad),
+        reasons=tuple(reasons),
+        approvals_required=tuple(gate.approvals),
+        approvals_given=tuple(given),
     )
 
 
@@ -63,8 +74,11 @@ def _counts(results: Iterable[CheckResult]) -> dict[Status, int]:
     return counts
 
 
-def judge_gates(gates: Sequence[Gate], results: Mapping[str, CheckResult],
-                approvals: Mapping[str, Iterable[str]] | None = None) -> list[GateReport]:
+def judge_gates(
+    gates: Sequence[Gate],
+    results: Mapping[str, CheckResult],
+    approvals: Mapping[str, Iterable[str]] | None = None,
+) -> list[GateReport]:
     """Judge gates in dependency order (`requires` first), returned in plan order."""
     approvals = approvals or {}
     by_id = {g.id: g for g in gates}
@@ -88,6 +102,8 @@ def judge_gates(gates: Sequence[Gate], results: Mapping[str, CheckResult],
     return [reports[g.id] for g in gates]
 
 
-def overall(gates: Sequence[GateReport], results: Iterable[CheckResult]) -> tuple[Verdict, float | None]:
+def overall(
+    gates: Sequence[GateReport], results: Iterable[CheckResult]
+) -> tuple[Verdict, float | None]:
     verdict = Verdict.GO if gates and all(g.verdict is Verdict.GO for g in gates) else Verdict.NO_GO
     return verdict, pass_rate(results)

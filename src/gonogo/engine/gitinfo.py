@@ -10,8 +10,9 @@ from gonogo.models import GitInfo
 
 def _git(root: Path, *args: str) -> str | None:
     try:
-        proc = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True,
-                              timeout=10, check=False)
+        proc = subprocess.run(
+            ["git", *args], cwd=root, capture_output=True, text=True, timeout=10, check=False
+        )
     except (OSError, subprocess.TimeoutExpired):
         return None
     return proc.stdout.strip() if proc.returncode == 0 else None
@@ -23,5 +24,6 @@ def git_info(root: Path) -> GitInfo:
         return GitInfo()
     branch = _git(root, "rev-parse", "--abbrev-ref", "HEAD")
     status = _git(root, "status", "--porcelain", "--untracked-files=no")
-    return GitInfo(commit, None if branch == "HEAD" else branch,
-                   None if status is None else bool(status))
+    return GitInfo(
+        commit, None if branch == "HEAD" else branch, None if status is None else bool(status)
+    )

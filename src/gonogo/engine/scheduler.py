@@ -58,8 +58,9 @@ class RunOptions:
     git: GitInfo | None = None
 
 
-async def run_plan(plan: Plan, root: Path, probes: Mapping[str, Probe[Any]],
-                   options: RunOptions | None = None) -> RunReport:
+async def run_plan(
+    plan: Plan, root: Path, probes: Mapping[str, Probe[Any]], options: RunOptions | None = None
+) -> RunReport:
     """Run every check of `plan` against `root` and judge the gates."""
     opts = options or RunOptions()
     started_at = dt.datetime.now(dt.UTC)
@@ -70,8 +71,9 @@ async def run_plan(plan: Plan, root: Path, probes: Mapping[str, Probe[Any]],
 
 
 class _Run:
-    def __init__(self, plan: Plan, root: Path, probes: Mapping[str, Probe[Any]],
-                 opts: RunOptions) -> None:
+    def __init__(
+        self, plan: Plan, root: Path, probes: Mapping[str, Probe[Any]], opts: RunOptions
+    ) -> None:
         self.plan = plan
         self.root = root
         self.probes = probes
@@ -109,7 +111,8 @@ class _Run:
             result = await self._evaluate(check)
         except asyncio.CancelledError:
             self.results[check.id] = self._result(
-                check, errored("interrupted before it finished"), 0.0, 0)
+                check, errored("interrupted before it finished"), 0.0, 0
+            )
             raise
         self.results[check.id] = result
         self.done[check.id].set_result(result)
@@ -131,20 +134,31 @@ class _Run:
             return await self._attempts(check)
 
     async def _attempts(self, check: Check) -> CheckResult:
+        """One attempt, plus retries of `error` (never `fail`) with jittered exponential
+        backoff, through tenacity."""
         probe = self.probes[check.kind]
-        d = self.plan.defaults
         t0 = self.opts.clock()
-        attempt = 0
-        while True:
-            attempt += 1
-            ctx = Context(self.root, self.files, self.opts.environ, check.timeout_s, check.id)
-            outcome = await self._attempt(probe, check, ctx)
-            outcome = _redact(outcome, ctx)
-            retry = (outcome.status is Status.ERROR and attempt <= check.retries
-                     and outcome.message != CIRCUIT_OPEN)
-            if not retry:
-                return self._result(check, outcome, self.opts.clock() - t0, attempt)
-            await self.opts.sleep(backoff_s(attempt, d.backoff, d.backoff_max))
+        if check.retries == 0:
+            outcome = await self._redacted_attempt(probe, check)
+            return self._result(check, outcome, self.opts.clock() - t0, 1)
+        from tenacity import AsyncRetrying, retry_if_result, stop_after_attempt
+        from tenacity import wait_random_exponential as jittered
+
+        d = self.plan.defaults
+        retrying = AsyncRetrying(
+            stop=stop_after_attempt(check.retries + 1),
+            wait=jittered(multiplier=d.backoff, max=d.backoff_max),
+            retry=retry_if_result(_retryable),
+            retry_error_callback=lambda state: state.outcome.result(),  # type: ignore[union-attr]
+            sleep=self.opts.sleep,
+        )
+        outcome = await retrying(self._redacted_attempt, probe, check)
+        attempts = int(retrying.statistics.get("attempt_number", 1))
+        return self._result(check, outcome, self.opts.clock() - t0, attempts)
+
+    async def _redacted_attempt(self, probe: Probe[Any], check: Check) -> Outcome:
+        ctx = Context(self.root, self.files, self.opts.environ, check.timeout_s, check.id)
+        return _redact(await self._attempt(probe, check, ctx), ctx)
 
     async def _attempt(self, probe: Probe[Any], check: Check, ctx: Context) -> Outcome:
         target = _target(probe, check, ctx)
@@ -163,24 +177,39 @@ class _Run:
             self.breakers.record(target, outcome.status is not Status.ERROR)
         return outcome
 
-    def _result(self, check: Check, outcome: Outcome, duration_s: float,
-                attempts: int) -> CheckResult:
+    def _result(
+        self, check: Check, outcome: Outcome, duration_s: float, attempts: int
+    ) -> CheckResult:
         return CheckResult(
-            check_id=check.id, gate=check.gate, kind=check.kind, priority=check.priority,
-            status=outcome.status, message=outcome.message, owner=check.owner,
-            duration_s=duration_s, attempts=attempts, evidence=dict(outcome.evidence),
-            findings=outcome.findings, description=check.description,
+            check_id=check.id,
+            gate=check.gate,
+            kind=check.kind,
+            priority=check.priority,
+            status=outcome.status,
+            message=outcome.message,
+            owner=check.owner,
+            duration_s=duration_s,
+            attempts=attempts,
+            evidence=dict(outcome.evidence),
+            findings=outcome.findings,
+            description=check.description,
         )
 
 
-def backoff_s(attempt: int, base_s: float = 0.5, cap_s: float = 8.0,
-              jitter: Callable[[], float] | None = None) -> float:
-    """Exponential backoff with full jitter over the upper half: base·2^(n-1), capped."""
+def _retryable(outcome: Outcome) -> bool:
+    return outcome.status is Status.ERROR and outcome.message != CIRCUIT_OPEN
+
+
+def backoff_s(
+    attempt: int, base_s: float = 0.5, cap_s: float = 8.0, jitter: Callable[[], float] | None = None
+) -> float:
+    """Exponential backoff with jitter over the upper half: base·2^(n-1), capped. For callers
+    that sleep themselves (the orchestrator); checks retry through tenacity."""
     import random
 
     ceiling = min(cap_s, base_s * 2 ** (attempt - 1))
     rand = jitter() if jitter is not None else random.random()  # noqa: S311 - not crypto
-    return ceiling / 2 + rand * ceiling / 2
+    return float(ceiling / 2 + rand * ceiling / 2)
 
 
 def _target(probe: Probe[Any], check: Check, ctx: Context) -> str | None:
@@ -213,8 +242,9 @@ def _redact_value(value: Any, ctx: Context) -> Any:
     return value
 
 
-def apply_waivers(plan: Plan, results: dict[str, CheckResult],
-                  today: dt.date) -> tuple[dict[str, CheckResult], list[str]]:
+def apply_waivers(
+    plan: Plan, results: dict[str, CheckResult], today: dt.date
+) -> tuple[dict[str, CheckResult], list[str]]:
     """Waived non-passing checks become `waived`; expired waivers change nothing but a note."""
     notes = []
     out = dict(results)
@@ -225,23 +255,36 @@ def apply_waivers(plan: Plan, results: dict[str, CheckResult],
         info = w.to_dict()
         if not w.active(today):
             info["expired"] = True
-            notes.append(f"waiver for {w.check} expired on {w.expires.isoformat()}; it has no "
-                         "effect")
+            notes.append(
+                f"waiver for {w.check} expired on {w.expires.isoformat()}; it has no effect"
+            )
             out[w.check] = replace(r, waiver=info)
         elif r.status in (Status.FAIL, Status.ERROR, Status.BLOCKED):
-            out[w.check] = replace(r, status=Status.WAIVED, waiver=info,
-                                   message=f"waived ({w.reason}; {w.owner}, until "
-                                           f"{w.expires.isoformat()}): {r.status.value}: "
-                                           f"{r.message}")
+            out[w.check] = replace(
+                r,
+                status=Status.WAIVED,
+                waiver=info,
+                message=f"waived ({w.reason}; {w.owner}, until "
+                f"{w.expires.isoformat()}): {r.status.value}: "
+                f"{r.message}",
+            )
         else:
-            notes.append(f"waiver for {w.check} is not needed: the check's status is "
-                         f"{r.status.value}")
+            notes.append(
+                f"waiver for {w.check} is not needed: the check's status is {r.status.value}"
+            )
             out[w.check] = replace(r, waiver=info)
     return out, notes
 
 
-def _report(plan: Plan, root: Path, run: _Run, opts: RunOptions, started_at: dt.datetime,
-            duration_s: float, interrupted: bool) -> RunReport:
+def _report(
+    plan: Plan,
+    root: Path,
+    run: _Run,
+    opts: RunOptions,
+    started_at: dt.datetime,
+    duration_s: float,
+    interrupted: bool,
+) -> RunReport:
     results = dict(run.results)
     for c in plan.checks:
         if c.id not in results:
@@ -254,9 +297,18 @@ def _report(plan: Plan, root: Path, run: _Run, opts: RunOptions, started_at: dt.
     if interrupted:
         notes.insert(0, "run interrupted: unfinished checks are marked error")
     return RunReport(
-        project=plan.project, run_id=uuid.uuid4().hex,
+        project=plan.project,
+        run_id=uuid.uuid4().hex,
         started_at=started_at.isoformat(timespec="seconds").replace("+00:00", "Z"),
-        duration_s=duration_s, git=opts.git or git_info(root), verdict=verdict, pass_rate=rate,
-        gates=tuple(gates), checks=ordered, plan_hash=plan.hash, plan_source=plan.source,
-        root=str(root), interrupted=interrupted, notes=tuple(notes),
+        duration_s=duration_s,
+        git=opts.git or git_info(root),
+        verdict=verdict,
+        pass_rate=rate,
+        gates=tuple(gates),
+        checks=ordered,
+        plan_hash=plan.hash,
+        plan_source=plan.source,
+        root=str(root),
+        interrupted=interrupted,
+        notes=tuple(notes),
     )

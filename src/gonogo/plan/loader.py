@@ -33,13 +33,19 @@ def load_plan(path: Path, probes: Mapping[str, Probe[Any]]) -> Plan:
     except OSError as exc:
         raise PlanError(f"cannot read plan: {exc.strerror or exc}", file=str(path)) from None
     if data is None:
-        raise PlanError(f"plan is larger than {yamlsafe.MAX_BYTES:,} bytes; refusing to read it",
-                        file=str(path))
+        raise PlanError(
+            f"plan is larger than {yamlsafe.MAX_BYTES:,} bytes; refusing to read it", file=str(path)
+        )
     return parse_plan(data, probes, source=str(path), default_project=path.parent.resolve().name)
 
 
-def parse_plan(text: str | bytes, probes: Mapping[str, Probe[Any]], *, source: str = "<plan>",
-               default_project: str = "project") -> Plan:
+def parse_plan(
+    text: str | bytes,
+    probes: Mapping[str, Probe[Any]],
+    *,
+    source: str = "<plan>",
+    default_project: str = "project",
+) -> Plan:
     raw = text.encode() if isinstance(text, str) else text
     try:
         doc = yamlsafe.load(raw)
@@ -47,8 +53,9 @@ def parse_plan(text: str | bytes, probes: Mapping[str, Probe[Any]], *, source: s
         raise PlanError(exc.message, file=source, line=exc.line, column=exc.column) from None
     data = {} if doc.data is None else doc.data
     if not isinstance(data, dict):
-        raise PlanError("a plan is a mapping with `gates:` at the top level", file=source,
-                        line=1, column=1)
+        raise PlanError(
+            "a plan is a mapping with `gates:` at the top level", file=source, line=1, column=1
+        )
     ctx = _Locator(doc, source)
     try:
         spec = PlanSpec.model_validate(data)
@@ -63,12 +70,26 @@ def parse_plan(text: str | bytes, probes: Mapping[str, Probe[Any]], *, source: s
 
 def _with_hash(plan: Plan, raw: bytes, source: str) -> Plan:
     digest = hashlib.sha256(raw).hexdigest()[:16]
-    return Plan(plan.project, plan.gates, plan.defaults, plan.pass_rate, plan.tasks,
-                plan.escalation, plan.waivers, source, digest)
+    return Plan(
+        plan.project,
+        plan.gates,
+        plan.defaults,
+        plan.pass_rate,
+        plan.tasks,
+        plan.escalation,
+        plan.waivers,
+        source,
+        digest,
+    )
 
 
-def _resolve(spec: PlanSpec, probes: Mapping[str, Probe[Any]], ctx: _Locator,
-             data: dict[str, Any], default_project: str) -> Plan:
+def _resolve(
+    spec: PlanSpec,
+    probes: Mapping[str, Probe[Any]],
+    ctx: _Locator,
+    data: dict[str, Any],
+    default_project: str,
+) -> Plan:
     errors: list[PlanError] = []
     gates = []
     for gi, g in enumerate(spec.gates):
@@ -80,21 +101,44 @@ def _resolve(spec: PlanSpec, probes: Mapping[str, Probe[Any]], ctx: _Locator,
             except PlanError as exc:
                 errors.append(exc)
         threshold = spec.targets.pass_rate if g.pass_rate is None else g.pass_rate
-        gates.append(Gate(g.id, g.title or g.id, tuple(checks), threshold, tuple(g.requires),
-                          tuple(g.approvals), g.owner, g.description))
+        gates.append(
+            Gate(
+                g.id,
+                g.title or g.id,
+                tuple(checks),
+                threshold,
+                tuple(g.requires),
+                tuple(g.approvals),
+                g.owner,
+                g.description,
+            )
+        )
     if errors:
         raise PlanErrors(errors) if len(errors) > 1 else errors[0]
     waivers = tuple(Waiver(w.check, w.reason, w.owner, w.expires) for w in spec.waivers)
-    return Plan(spec.project or default_project, tuple(gates), spec.defaults,
-                spec.targets.pass_rate, tuple(spec.tasks), spec.escalation, waivers)
+    return Plan(
+        spec.project or default_project,
+        tuple(gates),
+        spec.defaults,
+        spec.targets.pass_rate,
+        tuple(spec.tasks),
+        spec.escalation,
+        waivers,
+    )
 
 
-def _check(c: CheckSpec, gate: str, spec: PlanSpec, probes: Mapping[str, Probe[Any]],
-           ctx: _Locator, path: tuple[str | int, ...], data: dict[str, Any]) -> Check:
+def _check(
+    c: CheckSpec,
+    gate: str,
+    spec: PlanSpec,
+    probes: Mapping[str, Probe[Any]],
+    ctx: _Locator,
+    path: tuple[str | int, ...],
+    data: dict[str, Any],
+) -> Check:
     probe = probes.get(c.kind)
     if probe is None:
-        raise ctx.error(path + ("kind",), f"unknown check kind {c.kind!r}",
-                        _suggest(c.kind, probes))
+        raise ctx.error((*path, "kind"), f"unknown check kind {c.kind!r}", _suggest(c.kind, probes))
     try:
         params = probe.params.model_validate(c.params)
     except ValidationError as exc:
@@ -102,11 +146,18 @@ def _check(c: CheckSpec, gate: str, spec: PlanSpec, probes: Mapping[str, Probe[A
         raise ctx.errors(exc, path, probe.params, raw, extra_names=COMMON_CHECK_KEYS) from None
     d = spec.defaults
     return Check(
-        id=c.id, gate=gate, kind=c.kind, params=params,
-        priority=c.priority or d.priority, owner=c.owner, needs=tuple(c.needs),
+        id=c.id,
+        gate=gate,
+        kind=c.kind,
+        params=params,
+        priority=c.priority or d.priority,
+        owner=c.owner,
+        needs=tuple(c.needs),
         timeout_s=d.timeout if c.timeout is None else c.timeout,
         retries=d.retries if c.retries is None else c.retries,
-        tags=tuple(c.tags), description=c.description, when=c.when,
+        tags=tuple(c.tags),
+        description=c.description,
+        when=c.when,
     )
 
 
@@ -128,12 +179,14 @@ def _cross_check(plan: Plan, spec: PlanSpec, ctx: _Locator) -> Iterable[PlanErro
     gate_paths = {g.id: ("gates", gi, "requires") for gi, g in enumerate(spec.gates)}
     yield from _cycles({g.id: g.requires for g in plan.gates}, "requires", ctx, gate_paths)
     task_paths = {t.id: ("tasks", ti, "depends_on") for ti, t in enumerate(spec.tasks)}
-    yield from _cycles({t.id: tuple(t.depends_on) for t in spec.tasks}, "depends_on", ctx,
-                       task_paths)
+    yield from _cycles(
+        {t.id: tuple(t.depends_on) for t in spec.tasks}, "depends_on", ctx, task_paths
+    )
 
 
-def _unknown_refs(spec: PlanSpec, ctx: _Locator, checks: set[str],
-                  gates: set[str]) -> Iterable[PlanError]:
+def _unknown_refs(
+    spec: PlanSpec, ctx: _Locator, checks: set[str], gates: set[str]
+) -> Iterable[PlanError]:
     tasks = {t.id for t in spec.tasks}
     refs: list[tuple[tuple[str | int, ...], list[str], set[str], str]] = []
     for gi, g in enumerate(spec.gates):
@@ -157,8 +210,12 @@ def _unknown_refs(spec: PlanSpec, ctx: _Locator, checks: set[str],
                 yield ctx.error(at, f"unknown {what} {name!r}", _suggest(name, known))
 
 
-def _cycles(graph: Mapping[str, Iterable[str]], field: str, ctx: _Locator,
-            paths: Mapping[str, tuple[str | int, ...]]) -> Iterable[PlanError]:
+def _cycles(
+    graph: Mapping[str, Iterable[str]],
+    field: str,
+    ctx: _Locator,
+    paths: Mapping[str, tuple[str | int, ...]],
+) -> Iterable[PlanError]:
     state: dict[str, int] = {}
     reported: set[frozenset[str]] = set()
 
@@ -169,7 +226,7 @@ def _cycles(graph: Mapping[str, Iterable[str]], field: str, ctx: _Locator,
             if nxt not in graph:
                 continue
             if state.get(nxt) == 1:
-                cycle = [*trail[trail.index(nxt):], nxt]
+                cycle = [*trail[trail.index(nxt) :], nxt]
                 key = frozenset(cycle)
                 if key not in reported:
                     reported.add(key)
@@ -207,12 +264,18 @@ class _Locator:
 
     def error(self, path: tuple[str | int, ...], message: str, hint: str = "") -> PlanError:
         line, col = self.doc.where(path)
-        return PlanError(message, file=self.source, line=line, column=col,
-                         field=_dotted(path), hint=hint)
+        return PlanError(
+            message, file=self.source, line=line, column=col, field=_dotted(path), hint=hint
+        )
 
-    def errors(self, exc: ValidationError, prefix: tuple[str | int, ...],
-               model: type[BaseModel], raw: Any,
-               extra_names: Iterable[str] = ()) -> PlanError | PlanErrors:
+    def errors(
+        self,
+        exc: ValidationError,
+        prefix: tuple[str | int, ...],
+        model: type[BaseModel],
+        raw: Any,
+        extra_names: Iterable[str] = (),
+    ) -> PlanError | PlanErrors:
         out = []
         for err in exc.errors():
             loc = tuple(p for p in err["loc"] if not _is_union_tag(p))

@@ -87,5 +87,14 @@ class Plan:
         by_check = {c.id: g.id for g in self.gates for c in g.checks}
         wanted |= {by_check[n] for n in needed if n in by_check}
         gates = tuple(g for g in self.gates if g.id in wanted)
-        return Plan(self.project, gates, self.defaults, self.pass_rate, self.tasks,
-                    self.escalation, self.waivers, self.source, self.hash)
+        return Plan(
+            self.project,
+            gates,
+            self.defaults,
+            self.pass_rate,
+            self.tasks,
+            self.escalation,
+            self.waivers,
+            self.source,
+            self.hash,
+        )

@@ -73,8 +73,16 @@ class When(Strict):
 
 
 COMMON_CHECK_KEYS = (
-    "id", "kind", "priority", "owner", "needs", "timeout", "retries", "tags",
-    "description", "when",
+    "id",
+    "kind",
+    "priority",
+    "owner",
+    "needs",
+    "timeout",
+    "retries",
+    "tags",
+    "description",
+    "when",
 )
 
 
@@ -165,5 +173,7 @@ class PlanSpec(BaseModel):
     @classmethod
     def _drop_extensions(cls, data: Any) -> Any:
         if isinstance(data, dict):
-            return {k: v for k, v in data.items() if not (isinstance(k, str) and k.startswith("x-"))}
+            return {
+                k: v for k, v in data.items() if not (isinstance(k, str) and k.startswith("x-"))
+            }
         return data

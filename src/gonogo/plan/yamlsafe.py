@@ -54,7 +54,7 @@ def load(text: str | bytes, *, max_bytes: int = MAX_BYTES) -> Located:
         except UnicodeDecodeError as exc:
             raise YamlError(f"not UTF-8 text (byte {exc.start})") from None
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)  # noqa: S506 - SafeLoader
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
@@ -119,7 +119,9 @@ def _merged(node: yaml.MappingNode) -> Iterator[tuple[yaml.Node, yaml.Node]]:
     merged: list[tuple[yaml.Node, yaml.Node]] = []
     for key_node, value_node in node.value:
         if key_node.tag == "tag:yaml.org,2002:merge":
-            sources = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
+            sources = (
+                value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
+            )
             for source in sources:
                 if not isinstance(source, yaml.MappingNode):
                     raise YamlError("a merge key (<<) needs a mapping", *_pos(source))

@@ -39,10 +39,12 @@ class CommandParams(Params):
     run: list[str] | str = Field(description="argv list; a string only with `shell: true`")
     shell: bool = Field(False, description="run `run` through /bin/sh (explicit opt-in)")
     cwd: str | None = Field(None, description="working directory, relative to the root")
-    env: dict[str, str] = Field(default_factory=dict,
-                                description="variables added to a clean environment")
-    pass_env: list[str] = Field(default_factory=list,
-                                description="names copied from gonogo's own environment")
+    env: dict[str, str] = Field(
+        default_factory=dict, description="variables added to a clean environment"
+    )
+    pass_env: list[str] = Field(
+        default_factory=list, description="names copied from gonogo's own environment"
+    )
     expect: Expect = Expect()
 
     @model_validator(mode="after")
@@ -70,16 +72,22 @@ def clean_env(ctx: Context, extra: dict[str, str], passed_names: list[str]) -> d
     return env
 
 
-async def run_process(argv: list[str], *, cwd: str, env: dict[str, str],
-                      cap: int = OUTPUT_CAP) -> Completed:
+async def run_process(
+    argv: list[str], *, cwd: str, env: dict[str, str], cap: int = OUTPUT_CAP
+) -> Completed:
     """Run `argv` in its own process group; on cancellation the whole group is killed."""
     proc = await asyncio.create_subprocess_exec(
-        *argv, cwd=cwd, env=env, stdin=asyncio.subprocess.DEVNULL,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        *argv,
+        cwd=cwd,
+        env=env,
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
         start_new_session=True,
     )
     try:
-        assert proc.stdout is not None and proc.stderr is not None
+        assert proc.stdout is not None
+        assert proc.stderr is not None
         (out, t1), (err, t2) = await asyncio.gather(
             _read_capped(proc.stdout, cap), _read_capped(proc.stderr, cap)
         )
@@ -153,8 +161,9 @@ def _judge(p: CommandParams, ctx: Context, shown: str, done: Completed) -> Outco
         last = _tail(done.stderr or done.stdout, 1)
         detail = f": {ctx.redact(last)[:200]}" if last else ""
         want = allowed[0] if len(allowed) == 1 else allowed
-        return failed(f"`{shown}` exited {done.exit_code}; expected {want}{detail}",
-                      evidence=evidence)
+        return failed(
+            f"`{shown}` exited {done.exit_code}; expected {want}{detail}", evidence=evidence
+        )
     for stream in ("stdout", "stderr"):
         pattern = getattr(p.expect, stream)
         if pattern is not None and not re.search(pattern, getattr(done, stream), re.MULTILINE):
@@ -162,10 +171,15 @@ def _judge(p: CommandParams, ctx: Context, shown: str, done: Completed) -> Outco
     return passed(f"`{shown}` exited {done.exit_code}", evidence=evidence)
 
 
-PROBE = Probe("command", CommandParams, _run, ProbeDoc(
-    summary="Runs a program and checks its exit code and output.",
-    why="'All tests pass' is a claim; the exit code of the test command is evidence.",
-    example="{id: unit, kind: command, run: [python, -m, pytest, -q], timeout: 10m, "
-            "expect: {exit: 0, stdout: 'passed'}}",
-    remediation="Run the command locally, read its output, fix what it reports.",
-))
+PROBE = Probe(
+    "command",
+    CommandParams,
+    _run,
+    ProbeDoc(
+        summary="Runs a program and checks its exit code and output.",
+        why="'All tests pass' is a claim; the exit code of the test command is evidence.",
+        example="{id: unit, kind: command, run: [python, -m, pytest, -q], timeout: 10m, "
+        "expect: {exit: 0, stdout: 'passed'}}",
+        remediation="Run the command locally, read its output, fix what it reports.",
+    ),
+)

@@ -6,14 +6,16 @@ import asyncio
 import os
 import re
 import stat
-from collections.abc import Callable
-from typing import Literal
+from collections.abc import Awaitable, Callable
+from typing import Literal, TypeVar
 
 from pydantic import Field, field_validator
 
 from gonogo.models import Finding, Outcome, failed, passed, verdict_of
 from gonogo.probes.base import Context, Params, Probe, ProbeDoc
 from gonogo.probes.freshness import MaxAge, stale
+
+P = TypeVar("P", bound=Params)
 
 _MAX_FINDINGS = 200
 
@@ -61,8 +63,10 @@ class SyntaxParams(Params):
     path: str = Field("**/*.py", description="glob of Python files")
 
 
-def _in_thread(fn: Callable[[Params, Context], Outcome]) -> Callable[..., object]:
-    async def run(params: Params, ctx: Context) -> Outcome:
+def _in_thread(fn: Callable[[P, Context], Outcome]) -> Callable[[P, Context], Awaitable[Outcome]]:
+    """Run a blocking probe body in a worker thread, so reading files never stalls the loop."""
+
+    async def run(params: P, ctx: Context) -> Outcome:
         return await asyncio.to_thread(fn, params, ctx)
 
     return run
@@ -80,8 +84,8 @@ async def _exists(p: ExistsParams, ctx: Context) -> Outcome:
         why = _exists_problem(ctx, rel, p)
         (problems if why else good).append(why or rel)
     if not good:
-        return failed(f"{p.path}: {problems[0]}" + (f" (+{len(problems) - 1} more)"
-                      if len(problems) > 1 else ""), evidence={"matches": matches[:20]})
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        return failed(f"{problems[0]}{more}", evidence={"matches": matches[:20]})
     findings = stale(ctx.root, good, p.max_age)
     if findings and len(findings) == len(good):
         return failed(findings[0].message, findings=tuple(findings), evidence={"files": good[:20]})
@@ -110,10 +114,13 @@ async def _absent(p: PathParams, ctx: Context) -> Outcome:
     matches = ctx.files.glob(p.path)
     if not matches:
         return passed(f"nothing matches {p.path}")
-    findings = tuple(Finding("file.present", f"{rel} should not exist", path=rel)
-                     for rel in matches[:_MAX_FINDINGS])
-    return failed(f"{len(matches)} file(s) match {p.path}: {', '.join(matches[:3])}",
-                  findings=findings)
+    findings = tuple(
+        Finding("file.present", f"{rel} should not exist", path=rel)
+        for rel in matches[:_MAX_FINDINGS]
+    )
+    return failed(
+        f"{len(matches)} file(s) match {p.path}: {', '.join(matches[:3])}", findings=findings
+    )
 
 
 def _contains(p: ContainsParams, ctx: Context) -> Outcome:
@@ -124,14 +131,18 @@ def _contains(p: ContainsParams, ctx: Context) -> Outcome:
     hits = [rel for rel in matches if regex.search(ctx.files.read_text(rel))]
     misses = [rel for rel in matches if rel not in hits]
     if p.every and misses:
-        return failed(f"{len(misses)} of {len(matches)} file(s) lack /{p.pattern}/: "
-                      f"{', '.join(misses[:3])}",
-                      findings=tuple(Finding("file.missing-pattern", f"/{p.pattern}/ not found",
-                                             path=rel) for rel in misses[:_MAX_FINDINGS]))
+        return failed(
+            f"{len(misses)} of {len(matches)} file(s) lack /{p.pattern}/: {', '.join(misses[:3])}",
+            findings=tuple(
+                Finding("file.missing-pattern", f"/{p.pattern}/ not found", path=rel)
+                for rel in misses[:_MAX_FINDINGS]
+            ),
+        )
     if not hits:
         return failed(f"/{p.pattern}/ not found in {_files_label(matches, p.path)}")
-    return passed(f"/{p.pattern}/ found in {_files_label(hits, p.path)}",
-                  evidence={"files": hits[:20]})
+    return passed(
+        f"/{p.pattern}/ found in {_files_label(hits, p.path)}", evidence={"files": hits[:20]}
+    )
 
 
 def _not_contains(p: NotContainsParams, ctx: Context) -> Outcome:
@@ -142,12 +153,18 @@ def _not_contains(p: NotContainsParams, ctx: Context) -> Outcome:
         text = ctx.files.read_text(rel)
         for m in regex.finditer(text):
             line = text.count("\n", 0, m.start()) + 1
-            findings.append(Finding("file.forbidden-pattern", f"/{p.pattern}/ matches here",
-                                    path=rel, line=line))
+            findings.append(
+                Finding(
+                    "file.forbidden-pattern", f"/{p.pattern}/ matches here", path=rel, line=line
+                )
+            )
             if len(findings) >= _MAX_FINDINGS:
                 break
-    return verdict_of(tuple(findings), f"/{p.pattern}/ absent from {len(matches)} file(s)",
-                      f"{len(findings)} match(es) of /{p.pattern}/ in {p.path}")
+    return verdict_of(
+        tuple(findings),
+        f"/{p.pattern}/ absent from {len(matches)} file(s)",
+        f"{len(findings)} match(es) of /{p.pattern}/ in {p.path}",
+    )
 
 
 def _files_label(files: list[str], pattern: str) -> str:
@@ -166,51 +183,90 @@ def _valid(p: ValidParams, ctx: Context) -> Outcome:
         problem = parse(ctx.files.read_bytes(rel))
         if problem is not None:
             line, msg = problem
-            findings.append(Finding(f"file.invalid-{p.format}", f"invalid {p.format}: {msg}",
-                                    path=rel, line=line))
-    return verdict_of(tuple(findings), f"{_files_label(matches, p.path)}: valid {p.format}",
-                      f"{len(findings)} of {len(matches)} file(s) are not valid {p.format}: "
-                      f"{findings[0].path}:{findings[0].line or 1} {findings[0].message}"
-                      if findings else "")
+            findings.append(
+                Finding(
+                    f"file.invalid-{p.format}", f"invalid {p.format}: {msg}", path=rel, line=line
+                )
+            )
+    return verdict_of(
+        tuple(findings),
+        f"{_files_label(matches, p.path)}: valid {p.format}",
+        f"{len(findings)} of {len(matches)} file(s) are not valid {p.format}: "
+        f"{findings[0].path}:{findings[0].line or 1} {findings[0].message}"
+        if findings
+        else "",
+    )
 
 
 def _syntax(p: SyntaxParams, ctx: Context) -> Outcome:
     return _valid(ValidParams(path=p.path, format="python"), ctx)
 
 
-EXISTS = Probe("file.exists", ExistsParams, _exists, ProbeDoc(
-    summary="A file (or a glob's match) exists, optionally non-empty, executable and fresh.",
-    why="Reports cite evidence files that were never committed, are empty, or are stale.",
-    example="{id: backup-script, kind: file.exists, path: scripts/backup.sh, executable: true}",
-    remediation="Create the file, give it content, or `chmod +x` it.",
-))
-ABSENT = Probe("file.absent", PathParams, _absent, ProbeDoc(
-    summary="No file matches the path or glob.",
-    why="Committed `.env` files, dumps and keys leak secrets.",
-    example="{id: no-dotenv, kind: file.absent, path: .env}",
-    remediation="Remove the file from the repository and add it to .gitignore.",
-))
-CONTAINS = Probe("file.contains", ContainsParams, _in_thread(_contains), ProbeDoc(  # type: ignore[arg-type]
-    summary="A regular expression is found in the file(s) (in every file with `every`).",
-    why="Turns 'the runbook documents rollback' into a re-checkable fact.",
-    example="{id: rollback-doc, kind: file.contains, path: docs/runbook.md, pattern: '(?i)rollback'}",
-    remediation="Add the missing content.",
-))
-NOT_CONTAINS = Probe("file.not_contains", NotContainsParams, _in_thread(_not_contains), ProbeDoc(  # type: ignore[arg-type]
-    summary="A regular expression occurs nowhere in the file(s); each hit is a finding.",
-    why="Debug flags, `TODO` in release notes, `latest` tags.",
-    example="{id: no-debug, kind: file.not_contains, path: 'src/**/*.py', pattern: 'pdb\\.set_trace'}",
-    remediation="Remove each reported occurrence.",
-))
-VALID = Probe("file.valid", ValidParams, _in_thread(_valid), ProbeDoc(  # type: ignore[arg-type]
-    summary="Every matching file parses as yaml, json, toml, xml or python.",
-    why="A broken config file fails at deploy time, not at review time.",
-    example="{id: ci-yaml, kind: file.valid, path: '.github/workflows/*.yml', format: yaml}",
-    remediation="Fix the syntax error at the reported line.",
-))
-SYNTAX = Probe("python.syntax", SyntaxParams, _in_thread(_syntax), ProbeDoc(  # type: ignore[arg-type]
-    summary="Every Python file compiles (syntax only; nothing is imported or run).",
-    why="A syntax error in a rarely imported module surfaces in production.",
-    example="{id: py-syntax, kind: python.syntax, path: 'src/**/*.py'}",
-    remediation="Fix the syntax error at the reported line.",
-))
+EXISTS = Probe(
+    "file.exists",
+    ExistsParams,
+    _exists,
+    ProbeDoc(
+        summary="A file (or a glob's match) exists, optionally non-empty, executable and fresh.",
+        why="Reports cite evidence files that were never committed, are empty, or are stale.",
+        example="{id: backup-script, kind: file.exists, path: scripts/backup.sh, executable: true}",
+        remediation="Create the file, give it content, or `chmod +x` it.",
+    ),
+)
+ABSENT = Probe(
+    "file.absent",
+    PathParams,
+    _absent,
+    ProbeDoc(
+        summary="No file matches the path or glob.",
+        why="Committed `.env` files, dumps and keys leak secrets.",
+        example="{id: no-dotenv, kind: file.absent, path: .env}",
+        remediation="Remove the file from the repository and add it to .gitignore.",
+    ),
+)
+CONTAINS = Probe(
+    "file.contains",
+    ContainsParams,
+    _in_thread(_contains),
+    ProbeDoc(
+        summary="A regular expression is found in the file(s) (in every file with `every`).",
+        why="Turns 'the runbook documents rollback' into a re-checkable fact.",
+        example="{id: rollback-doc, kind: file.contains, path: docs/runbook.md, "
+        "pattern: '(?i)rollback'}",
+        remediation="Add the missing content.",
+    ),
+)
+NOT_CONTAINS = Probe(
+    "file.not_contains",
+    NotContainsParams,
+    _in_thread(_not_contains),
+    ProbeDoc(
+        summary="A regular expression occurs nowhere in the file(s); each hit is a finding.",
+        why="Debug flags, `TODO` in release notes, `latest` tags.",
+        example="{id: no-debug, kind: file.not_contains, path: 'src/**/*.py', "
+        "pattern: 'pdb\\.set_trace'}",
+        remediation="Remove each reported occurrence.",
+    ),
+)
+VALID = Probe(
+    "file.valid",
+    ValidParams,
+    _in_thread(_valid),
+    ProbeDoc(
+        summary="Every matching file parses as yaml, json, toml, xml or python.",
+        why="A broken config file fails at deploy time, not at review time.",
+        example="{id: ci-yaml, kind: file.valid, path: '.github/workflows/*.yml', format: yaml}",
+        remediation="Fix the syntax error at the reported line.",
+    ),
+)
+SYNTAX = Probe(
+    "python.syntax",
+    SyntaxParams,
+    _in_thread(_syntax),
+    ProbeDoc(
+        summary="Every Python file compiles (syntax only; nothing is imported or run).",
+        why="A syntax error in a rarely imported module surfaces in production.",
+        example="{id: py-syntax, kind: python.syntax, path: 'src/**/*.py'}",
+        remediation="Fix the syntax error at the reported line.",
+    ),
+)

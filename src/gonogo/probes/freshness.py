@@ -26,8 +26,12 @@ MaxAge = Annotated[float | str, BeforeValidator(_max_age)]
 def head_commit_time(root: Path) -> float | None:
     try:
         proc = subprocess.run(
-            ["git", "log", "-1", "--format=%ct"], cwd=root, capture_output=True,
-            text=True, timeout=10, check=False,
+            ["git", "log", "-1", "--format=%ct"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
         )
     except (OSError, subprocess.TimeoutExpired):
         return None
@@ -35,8 +39,9 @@ def head_commit_time(root: Path) -> float | None:
     return float(out) if proc.returncode == 0 and out.isdigit() else None
 
 
-def stale(root: Path, rels: list[str], max_age: float | str | None,
-          now: float | None = None) -> list[Finding]:
+def stale(
+    root: Path, rels: list[str], max_age: float | str | None, now: float | None = None
+) -> list[Finding]:
     """A finding for each file older than `max_age` allows."""
     if max_age is None:
         return []
@@ -44,8 +49,12 @@ def stale(root: Path, rels: list[str], max_age: float | str | None,
     if max_age == "commit":
         limit = head_commit_time(root)
         if limit is None:
-            return [Finding("evidence.stale", "max_age: commit needs a git repository with a "
-                            "commit; none found")]
+            return [
+                Finding(
+                    "evidence.stale",
+                    "max_age: commit needs a git repository with a commit; none found",
+                )
+            ]
         why = "older than HEAD's commit"
     else:
         assert isinstance(max_age, float)

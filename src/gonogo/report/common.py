@@ -28,8 +28,7 @@ def gate_rate(g: GateReport) -> str:
 
 
 def blockers(report: RunReport) -> list[CheckResult]:
-    bad = [c for c in report.checks
-           if c.status in (Status.FAIL, Status.ERROR, Status.BLOCKED)]
+    bad = [c for c in report.checks if c.status in (Status.FAIL, Status.ERROR, Status.BLOCKED)]
     return sorted(bad, key=lambda c: (_ORDER.get(c.priority, 9), c.check_id))
 
 
@@ -57,6 +56,8 @@ def summary_line(report: RunReport) -> str:
     n = counts(report)
     parts = [f"{n[s]} {s.value}" for s in Status if n[s]]
     gates_go = sum(g.verdict.value == "GO" for g in report.gates)
-    return (f"{report.verdict.value}: {gates_go}/{len(report.gates)} gates GO, "
-            f"{len(report.checks)} checks ({', '.join(parts) or 'none'}), "
-            f"pass rate {rate_text(report.pass_rate)}")
+    return (
+        f"{report.verdict.value}: {gates_go}/{len(report.gates)} gates GO, "
+        f"{len(report.checks)} checks ({', '.join(parts) or 'none'}), "
+        f"pass rate {rate_text(report.pass_rate)}"
+    )

@@ -35,17 +35,24 @@ def render(report: RunReport, options: RenderOptions) -> str:
 
 
 def _gates(report: RunReport) -> list[str]:
-    out = ["## Gates", "", "| Gate | Verdict | Pass rate | Threshold | Approvals | Why |",
-           "|---|---|---|---|---|---|"]
+    out = [
+        "## Gates",
+        "",
+        "| Gate | Verdict | Pass rate | Threshold | Approvals | Why |",
+        "|---|---|---|---|---|---|",
+    ]
     for g in report.gates:
         icon = "✅" if g.verdict is Verdict.GO else "❌"
         approvals = "—"
         if g.approvals_required:
             approvals = f"{len(g.approvals_given)}/{len(g.approvals_required)}: " + ", ".join(
-                f"{r} {'✅' if r in g.approvals_given else '⏳'}" for r in g.approvals_required)
+                f"{r} {'✅' if r in g.approvals_given else '⏳'}" for r in g.approvals_required
+            )
         why = "; ".join(g.reasons) or "all conditions hold"
-        out.append(f"| **{_cell(g.title)}** (`{g.gate_id}`) | {icon} {g.verdict.value} | "
-                   f"{gate_rate(g)} | {g.threshold:g}% | {approvals} | {_cell(why)} |")
+        out.append(
+            f"| **{_cell(g.title)}** (`{g.gate_id}`) | {icon} {g.verdict.value} | "
+            f"{gate_rate(g)} | {g.threshold:g}% | {approvals} | {_cell(why)} |"
+        )
     return [*out, ""]
 
 
@@ -60,8 +67,10 @@ def _blockers(report: RunReport) -> list[str]:
             current = c.priority
             out += ["", f"### {current}", ""] if len(out) > 2 else [f"### {current}", ""]
         owner = f" — owner: {c.owner}" if c.owner else ""
-        out.append(f"- {ICONS[c.status]} `{c.check_id}` ({c.gate}, {c.status.value}): "
-                   f"{_cell(c.message)}{owner}")
+        out.append(
+            f"- {ICONS[c.status]} `{c.check_id}` ({c.gate}, {c.status.value}): "
+            f"{_cell(c.message)}{owner}"
+        )
         for f in c.findings[:5]:
             where = f"{f.path}:{f.line}" if f.path and f.line else (f.path or "")
             out.append(f"  - `{where}` {f.rule}: {_cell(f.message)}")
@@ -71,9 +80,12 @@ def _blockers(report: RunReport) -> list[str]:
 
 
 def _matrix(report: RunReport) -> list[str]:
-    out = ["## Checks", "",
-           "| Check | Gate | Kind | Priority | Status | Owner | Result | Evidence | Time |",
-           "|---|---|---|---|---|---|---|---|---|"]
+    out = [
+        "## Checks",
+        "",
+        "| Check | Gate | Kind | Priority | Status | Owner | Result | Evidence | Time |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
     for c in report.checks:
         flaky = " (flaky)" if c.flaky else ""
         out.append(

@@ -52,8 +52,14 @@ class _Progress:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
         console = Console(file=sys.stderr, no_color="NO_COLOR" in os.environ)
-        self.bar = Progress("{task.description}", BarColumn(), MofNCompleteColumn(),
-                            TimeElapsedColumn(), console=console, transient=True)
+        self.bar = Progress(
+            "{task.description}",
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+        )
         self.bar.start()
         self.task = self.bar.add_task("checking", total=self.total)
 

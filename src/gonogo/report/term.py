@@ -34,9 +34,16 @@ MARKS = {
 
 def render(report: RunReport, options: RenderOptions) -> str:
     buf = io.StringIO()
-    console = Console(file=buf, width=options.width, color_system="standard" if options.color
-                      else None, force_terminal=options.color, no_color=not options.color,
-                      highlight=False, emoji=False)
+    console = Console(
+        file=buf,
+        width=options.width,
+        color_system="standard" if options.color else None,
+        force_terminal=options.color,
+        no_color=not options.color,
+        highlight=False,
+        markup=False,
+        emoji=False,
+    )
     console.print(dashboard(report, verbose=bool(options.extra.get("verbose"))))
     return buf.getvalue()
 
@@ -68,10 +75,17 @@ def _gates(report: RunReport) -> Table:
         table.add_column(col, overflow="fold")
     for g in report.gates:
         style = "bold green" if g.verdict is Verdict.GO else "bold red"
-        approvals = (f"{len(g.approvals_given)}/{len(g.approvals_required)}"
-                     if g.approvals_required else "-")
-        table.add_row(f"{g.gate_id}", Text(g.verdict.value, style=style), gate_rate(g),
-                      f"{g.threshold:g}%", approvals, "; ".join(g.reasons) or "")
+        approvals = (
+            f"{len(g.approvals_given)}/{len(g.approvals_required)}" if g.approvals_required else "-"
+        )
+        table.add_row(
+            f"{g.gate_id}",
+            Text(g.verdict.value, style=style),
+            gate_rate(g),
+            f"{g.threshold:g}%",
+            approvals,
+            "; ".join(g.reasons) or "",
+        )
     return table
 
 
@@ -83,8 +97,14 @@ def _checks(report: RunReport, verbose: bool) -> Table:
         if not verbose and c.status is Status.PASS and len(report.checks) > 40:
             continue
         flaky = " (flaky)" if c.flaky else ""
-        table.add_row(Text(MARKS[c.status], style=STYLES[c.status]), c.check_id, c.gate,
-                      c.priority, c.message + flaky, format_duration(c.duration_s))
+        table.add_row(
+            Text(MARKS[c.status], style=STYLES[c.status]),
+            c.check_id,
+            c.gate,
+            c.priority,
+            c.message + flaky,
+            format_duration(c.duration_s),
+        )
     return table
 
 

@@ -1,0 +1,3 @@
+"""orders-api: take, price and cancel orders."""
+
+__version__ = "0.4.0"
