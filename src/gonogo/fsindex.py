@@ -117,7 +117,7 @@ class FileIndex:
             raise PermissionError(f"{rel} resolves outside the project root")
         with open(self.root / rel, "rb") as fh:
             data = fh.read(limit)
-        if len(data) < 1024 * 1024:
+        if len(data) < min(limit, 1024 * 1024):  # only whole files: a cut read is not the file
             with self._lock:
                 if self._cached_bytes + len(data) <= _CACHE_LIMIT:
                     self._cache[rel] = data
@@ -160,7 +160,7 @@ def _walk_files(root: Path) -> list[str]:
         if ".gitignore" in filenames:
             try:
                 lines = (Path(dirpath) / ".gitignore").read_text(errors="replace").splitlines()
-                specs.append((rel_dir, pathspec.PathSpec.from_lines("gitwildmatch", lines)))
+                specs.append((rel_dir, pathspec.PathSpec.from_lines("gitignore", lines)))
             except OSError:
                 pass
 
