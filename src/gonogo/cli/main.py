@@ -16,6 +16,7 @@ COMMANDS: dict[str, str] = {
     "init": "gonogo.cli.init",
     "explain": "gonogo.cli.explain",
     "schema": "gonogo.cli.schema",
+    "orchestrate": "gonogo.cli.orchestrate",
 }
 
 

@@ -1,0 +1,119 @@
+"""Which tasks a run covers and in what order: dependencies first, then priority,
+then plan order. Pure functions of the plan's tasks and their states."""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterable, Mapping, Sequence
+
+from gonogo.errors import UsageError
+from gonogo.orchestrate.state import TaskState, TaskStatus
+from gonogo.plan.model import Plan
+from gonogo.plan.schema import TaskSpec
+
+RANK = {"P0": 0, "P1": 1, "P2": 2, "P3": 3}
+_FAILED = (TaskStatus.ESCALATED, TaskStatus.BLOCKED)
+
+
+def select(plan: Plan, *, gate: str | None = None, task: str | None = None) -> tuple[TaskSpec, ...]:
+    """Every task (mode all); the tasks whose acceptance checks belong to `gate`; or
+    `task` alone; each with the tasks it depends on, transitively. Plan order kept."""
+    tasks = plan.tasks
+    by_id = {t.id: t for t in tasks}
+    if task is not None:
+        if task not in by_id:
+            raise UsageError(f"--task {task}: no such task in {plan.source}; tasks: {_ids(tasks)}")
+        roots = [task]
+    elif gate is not None:
+        gates = {g.id: g for g in plan.gates}
+        if gate not in gates:
+            raise UsageError(
+                f"--gate {gate}: no such gate in {plan.source}; gates: {_ids(plan.gates)}"
+            )
+        in_gate = {c.id for c in gates[gate].checks}
+        roots = [t.id for t in tasks if in_gate & set(t.acceptance)]
+        if not roots:
+            raise UsageError(
+                f"--gate {gate}: no task lists an acceptance check of this gate "
+                f"(its checks: {', '.join(sorted(in_gate)) or 'none'})"
+            )
+    else:
+        return tuple(tasks)
+    wanted = _closure(roots, by_id)
+    return tuple(t for t in tasks if t.id in wanted)
+
+
+def _ids(items: Iterable[object]) -> str:
+    return ", ".join(str(getattr(i, "id", i)) for i in items) or "none"
+
+
+def _closure(roots: Iterable[str], by_id: Mapping[str, TaskSpec]) -> set[str]:
+    wanted: set[str] = set()
+    stack = list(roots)
+    while stack:
+        tid = stack.pop()
+        if tid not in wanted:
+            wanted.add(tid)
+            stack.extend(by_id[tid].depends_on)
+    return wanted
+
+
+def _key(task: TaskSpec, index: Mapping[str, int]) -> tuple[int, int]:
+    return RANK.get(task.priority, 9), index[task.id]
+
+
+def order(tasks: Sequence[TaskSpec]) -> list[TaskSpec]:
+    """A topological order that always takes the most urgent ready task next.
+
+    The loader rejects cycles; a cycle reaching here is reported, not looped on."""
+    index = {t.id: i for i, t in enumerate(tasks)}
+    by_id = {t.id: t for t in tasks}
+    waiting = {t.id: {d for d in t.depends_on if d in by_id} for t in tasks}
+    heap = [(_key(t, index), t.id) for t in tasks if not waiting[t.id]]
+    heapq.heapify(heap)
+    out: list[TaskSpec] = []
+    while heap:
+        _, tid = heapq.heappop(heap)
+        out.append(by_id[tid])
+        for other, deps in waiting.items():
+            if tid in deps:
+                deps.discard(tid)
+                if not deps:
+                    heapq.heappush(heap, (_key(by_id[other], index), other))
+    if len(out) != len(tasks):
+        stuck = sorted(set(by_id) - {t.id for t in out})
+        raise UsageError(f"tasks {', '.join(stuck)} depend on each other in a cycle")
+    return out
+
+
+def ready(tasks: Sequence[TaskSpec], states: Mapping[str, TaskState]) -> list[TaskSpec]:
+    """Pending tasks whose dependencies (within the run) are all done, most urgent first."""
+    ids = {t.id for t in tasks}
+    index = {t.id: i for i, t in enumerate(tasks)}
+
+    def status(tid: str) -> TaskStatus:
+        return states.get(tid, TaskState()).status
+
+    out = [
+        t
+        for t in tasks
+        if status(t.id) is TaskStatus.PENDING
+        and all(status(d) is TaskStatus.DONE for d in t.depends_on if d in ids)
+    ]
+    return sorted(out, key=lambda t: _key(t, index))
+
+
+def blockers(task: TaskSpec, states: Mapping[str, TaskState]) -> list[str]:
+    """The dependencies that failed (escalated) or are themselves blocked."""
+    return [d for d in task.depends_on if d in states and states[d].status in _FAILED]
+
+
+def dependents(task_id: str, tasks: Sequence[TaskSpec]) -> list[str]:
+    """Tasks that wait on `task_id`, directly or transitively."""
+    out: list[str] = []
+    frontier = {task_id}
+    while frontier:
+        nxt = {t.id for t in tasks if frontier & set(t.depends_on) and t.id not in out}
+        out.extend(sorted(nxt - set(out)))
+        frontier = nxt
+    return out
