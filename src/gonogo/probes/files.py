@@ -11,7 +11,7 @@ from typing import Literal, TypeVar
 
 from pydantic import Field, field_validator
 
-from gonogo.models import Finding, Outcome, failed, passed, verdict_of
+from gonogo.models import Finding, Outcome, errored, failed, passed, verdict_of
 from gonogo.probes.base import Context, Params, Probe, ProbeDoc
 from gonogo.probes.freshness import MaxAge, stale
 
@@ -87,11 +87,14 @@ async def _exists(p: ExistsParams, ctx: Context) -> Outcome:
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
         return failed(f"{problems[0]}{more}", evidence={"matches": matches[:20]})
     findings = stale(ctx.root, good, p.max_age)
+    unknown = [f for f in findings if f.path is None]
+    if unknown:  # could not tell (no git commit to compare with): not a pass, not a fail
+        return errored(unknown[0].message, evidence={"files": good[:20]})
     if findings and len(findings) == len(good):
         return failed(findings[0].message, findings=tuple(findings), evidence={"files": good[:20]})
     fresh = [f for f in good if f not in {x.path for x in findings}]
-    label = fresh[0] if len(fresh) == 1 else f"{len(fresh)} files match {p.path}"
-    return passed(f"{label} exists", evidence={"files": fresh[:20]})
+    label = f"{fresh[0]} exists" if len(fresh) == 1 else f"{len(fresh)} files match {p.path}"
+    return passed(label, evidence={"files": fresh[:20]})
 
 
 def _exists_problem(ctx: Context, rel: str, p: ExistsParams) -> str:
@@ -148,22 +151,23 @@ def _contains(p: ContainsParams, ctx: Context) -> Outcome:
 def _not_contains(p: NotContainsParams, ctx: Context) -> Outcome:
     regex = re.compile(p.pattern, re.MULTILINE)
     findings: list[Finding] = []
+    hits = 0
     matches = ctx.files.glob(p.path)
     for rel in matches:
         text = ctx.files.read_text(rel)
         for m in regex.finditer(text):
-            line = text.count("\n", 0, m.start()) + 1
-            findings.append(
-                Finding(
-                    "file.forbidden-pattern", f"/{p.pattern}/ matches here", path=rel, line=line
+            hits += 1
+            if len(findings) < _MAX_FINDINGS:  # every hit is counted, the first ones listed
+                line = text.count("\n", 0, m.start()) + 1
+                findings.append(
+                    Finding(
+                        "file.forbidden-pattern", f"/{p.pattern}/ matches here", path=rel, line=line
+                    )
                 )
-            )
-            if len(findings) >= _MAX_FINDINGS:
-                break
     return verdict_of(
         tuple(findings),
         f"/{p.pattern}/ absent from {len(matches)} file(s)",
-        f"{len(findings)} match(es) of /{p.pattern}/ in {p.path}",
+        f"{hits} match(es) of /{p.pattern}/ in {p.path}",
     )
 
 
