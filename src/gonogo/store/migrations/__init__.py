@@ -1,0 +1,1 @@
+"""Alembic migrations of the history schema; `gonogo.store.migrate` runs them."""
