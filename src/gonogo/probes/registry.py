@@ -7,7 +7,7 @@ from importlib import metadata
 from typing import Any
 
 from gonogo.errors import GonogoError
-from gonogo.probes import command, files
+from gonogo.probes import command, files, http, postgres, redis_probe, tcp
 from gonogo.probes.base import Probe
 
 ENTRY_POINT_GROUP = "gonogo.probes"
@@ -22,6 +22,10 @@ BUILTIN: Mapping[str, Probe[Any]] = {
         files.VALID,
         files.SYNTAX,
         command.PROBE,
+        http.PROBE,
+        tcp.PROBE,
+        postgres.PROBE,
+        redis_probe.PROBE,
     )
 }
 
