@@ -60,7 +60,7 @@ class Context:
             if value is None or (value == "" and match.group(2) == ":-"):
                 if default is None:
                     raise LookupError(f"environment variable {name} is not set")
-                value = default
+                return default  # written in the plan itself: not a secret
             if len(value) >= 4:
                 self.secrets.add(value)
             return value

@@ -10,7 +10,7 @@ import signal
 import sys
 from dataclasses import dataclass
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 
 from gonogo.models import Outcome, errored, failed, passed
 from gonogo.probes.base import Context, Params, Probe, ProbeDoc
@@ -50,10 +50,22 @@ class CommandParams(Params):
     @model_validator(mode="after")
     def _argv(self) -> CommandParams:
         if isinstance(self.run, str) and not self.shell:
-            raise ValueError("`run` is a string; write an argv list, or set `shell: true`")
+            raise _run_error(
+                "`run` is a string; write an argv list, or set `shell: true`", self.run
+            )
         if isinstance(self.run, list) and not self.run:
-            raise ValueError("`run` is empty")
+            raise _run_error("`run` is empty", self.run)
         return self
+
+
+def _run_error(message: str, value: object) -> ValidationError:
+    """An error located at `run` (a model validator's own errors name no field), so a plan
+    error points at the `run:` line."""
+    from pydantic_core import InitErrorDetails, PydanticCustomError
+
+    error = PydanticCustomError("value_error", message)
+    details = [InitErrorDetails(type=error, loc=("run",), input=value)]
+    return ValidationError.from_exception_data("CommandParams", details)
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,8 +136,9 @@ def _argv(p: CommandParams) -> list[str]:
     return list(p.run)
 
 
-def _tail(text: str, lines: int = 20) -> str:
-    return "\n".join(text.rstrip().splitlines()[-lines:])
+def _tail(text: str, lines: int = 20, chars: int = 4096) -> str:
+    """The last lines of `text`, and at most `chars` of them (one huge line stays small)."""
+    return "\n".join(text.rstrip().splitlines()[-lines:])[-chars:]
 
 
 async def _run(p: CommandParams, ctx: Context) -> Outcome:
@@ -151,15 +164,15 @@ async def _run(p: CommandParams, ctx: Context) -> Outcome:
 def _judge(p: CommandParams, ctx: Context, shown: str, done: Completed) -> Outcome:
     evidence = {
         "exit": done.exit_code,
-        "stdout_tail": ctx.redact(_tail(done.stdout)),
-        "stderr_tail": ctx.redact(_tail(done.stderr)),
+        "stdout_tail": _tail(ctx.redact(done.stdout)),
+        "stderr_tail": _tail(ctx.redact(done.stderr)),
     }
     if done.truncated:
         evidence["truncated"] = f"output capped at {OUTPUT_CAP} bytes per stream"
     allowed = p.expect.exit if isinstance(p.expect.exit, list) else [p.expect.exit]
     if done.exit_code not in allowed:
-        last = _tail(done.stderr or done.stdout, 1)
-        detail = f": {ctx.redact(last)[:200]}" if last else ""
+        last = _tail(ctx.redact(done.stderr or done.stdout), 1)
+        detail = f": {last[:200]}" if last else ""
         want = allowed[0] if len(allowed) == 1 else allowed
         return failed(
             f"`{shown}` exited {done.exit_code}; expected {want}{detail}", evidence=evidence
