@@ -1,0 +1,141 @@
+"""Evidence claims: done rows, ticked checklist items, done bullets, `File:` labels.
+
+A claim that cites paths becomes `file.exists` checks (non-empty; executable for
+scripts) plus `file.valid` for YAML/JSON/TOML/XML/Python files. A claim that
+cites nothing checkable is kept, as unverifiable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from gonogo.audit import markers as mk
+from gonogo.audit.blocks import Block, Heading, Item, ListBlock, Para, Table
+from gonogo.audit.model import Claim, FileCheck, Source
+
+STATUS_HEADERS = ("status", "state", "result", "done", "complete", "passed", "✓", "✅")
+EVIDENCE_HEADERS = ("evidence", "file", "location", "path", "artifact", "deliverable", "proof")
+LABELS = frozenset(("file", "files", "evidence", "location", "path", "artifact", "script"))
+TEXT_LIMIT = 160
+
+
+def sections(blocks: Sequence[Block]) -> Iterator[tuple[str, Block]]:
+    """Each block with the title of the level-1/2 heading it sits under."""
+    title = ""
+    for block in blocks:
+        if isinstance(block, Heading) and block.level <= 2:
+            title = mk.plain(block.text)
+        yield title, block
+
+
+def evidence_claims(blocks: Sequence[Block]) -> list[Claim]:
+    out: list[Claim] = []
+    for section, block in sections(blocks):
+        if isinstance(block, Table):
+            out += _table_claims(block, section)
+        elif isinstance(block, ListBlock):
+            for item in walk_items(block.items):
+                out += _item_claims(item, section)
+        elif isinstance(block, Para):
+            for i, line in enumerate(block.lines):
+                claim = _label_claim(line, block.line + i, section)
+                if claim is not None:
+                    out.append(claim)
+    return out
+
+
+def walk_items(items: Sequence[Item]) -> Iterator[Item]:
+    """Every item of a list, nested ones included (iteratively: no recursion limit)."""
+    stack = list(reversed(items))
+    while stack:
+        item = stack.pop()
+        yield item
+        stack.extend(reversed(item.children))
+
+
+def column(header: Sequence[str], names: Sequence[str]) -> int | None:
+    for i, cell in enumerate(header):
+        text = mk.plain(cell).lower()
+        if any(text.startswith(n) or text == n for n in names):
+            return i
+    return None
+
+
+def is_total(row: Sequence[str]) -> bool:
+    return bool(row) and mk.plain(row[0]).lower().startswith(("total", "sum", "overall"))
+
+
+def _table_claims(table: Table, section: str) -> list[Claim]:
+    status = column(table.header, STATUS_HEADERS)
+    if status is None:
+        return []
+    evidence = column(table.header, EVIDENCE_HEADERS)
+    out = []
+    for row in table.rows:
+        cells = row.cells
+        if status >= len(cells) or is_total(cells):
+            continue
+        if mk.status_cell(cells[status]) is not mk.Mark.DONE:
+            continue
+        if evidence is not None and evidence < len(cells):
+            paths = mk.cited_paths(cells[evidence], bare=True)
+        else:
+            paths = [p for c in cells for p in mk.cited_paths(c)]
+        words = [mk.plain(c) for i, c in enumerate(cells) if i != status and mk.plain(c)]
+        text = " | ".join(words[:3])
+        out.append(make_claim(row.line, Source.TABLE, text, section, paths))
+    return out
+
+
+def _item_claims(item: Item, section: str) -> list[Claim]:
+    lines = item.text.split("\n")
+    first = lines[0].lstrip()
+    if first.startswith(("[x]", "[X]")):
+        return [make_claim(item.line, Source.CHECKLIST, first, section, mk.cited_paths(item.text))]
+    if mk.leading_mark(first) is mk.Mark.DONE and not _legend(first):
+        return [make_claim(item.line, Source.LIST, first, section, mk.cited_paths(item.text))]
+    claims = [_label_claim(line, item.line + i, section) for i, line in enumerate(lines)]
+    return [c for c in claims if c is not None]
+
+
+def _legend(text: str) -> bool:
+    """'✅ Complete' alone explains a mark; it claims nothing."""
+    words = mk.plain(text).split()
+    return len(words) == 2 and words[1].lower() in mk.DONE_WORDS
+
+
+def _label_claim(line: str, number: int, section: str) -> Claim | None:
+    text = line.strip().lstrip("-*+ ").replace("**", "").replace("__", "")
+    head, sep, rest = text.partition(":")
+    if not sep or head.strip().lower() not in LABELS:
+        return None
+    paths = mk.cited_paths(rest, bare=True)
+    if not paths:
+        return None
+    return make_claim(number, Source.LABEL, line.strip(), section, paths)
+
+
+def make_claim(line: int, source: Source, text: str, section: str, paths: list[str]) -> Claim:
+    checks: list[FileCheck] = []
+    for path in paths:
+        if mk.problem_with(path):
+            continue
+        checks += file_checks(path)
+    return Claim(line, source, _short(mk.plain(text)), section, tuple(checks), tuple(paths))
+
+
+def file_checks(cited: str) -> list[FileCheck]:
+    path = cited.removeprefix("./").rstrip("/")
+    if cited.rstrip("/") != cited:
+        return [FileCheck("file.exists", {"path": path})]
+    exists = FileCheck(
+        "file.exists", {"path": path, "non_empty": True, "executable": mk.is_script(cited)}
+    )
+    fmt = mk.format_of(path)
+    if fmt is None:
+        return [exists]
+    return [exists, FileCheck("file.valid", {"path": path, "format": fmt})]
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= TEXT_LIMIT else text[: TEXT_LIMIT - 1] + "…"

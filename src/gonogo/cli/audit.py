@@ -1,0 +1,119 @@
+"""`gonogo audit REPORT`: check the claims of a hand-written readiness report."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+PLAN_NAME = "gonogo.yaml"
+
+
+def add_parser(sub: Any) -> None:
+    p = sub.add_parser(
+        "audit",
+        help="verify the claims of a hand-written readiness report",
+        description=(
+            "Read a Markdown readiness report and judge each claim: evidence files cited "
+            "by done rows, ticked checklists and File:/Evidence: labels (exist, non-empty, "
+            "executable for scripts, parse as YAML/JSON/TOML/XML/Python), and the "
+            "report's arithmetic (X% (a/b), N/M passed vs the table's rows, totals rows, "
+            "rates over status lists). Percentages must equal the exact ratio rounded half "
+            "up to the claimed precision. Exit 0 when every verifiable claim holds, 1 "
+            "otherwise, 2 for unreadable input (missing, binary, or over 10 MiB)."
+        ),
+    )
+    p.add_argument("report", help="the report (Markdown or text)")
+    p.add_argument(
+        "--root",
+        help="repository the report speaks of (default: the git work tree holding the "
+        "report, else the report's folder)",
+    )
+    p.add_argument(
+        "--junit",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="JUnit XML files to check test counts against (relative to the root); repeatable",
+    )
+    p.add_argument("--format", choices=("term", "json", "md"), default="term")
+    p.add_argument(
+        "--to-plan",
+        action="store_true",
+        help=f"also write a plan ({PLAN_NAME} in the root, or -o) with a check per claim",
+    )
+    p.add_argument("-o", "--output", metavar="FILE", help="write the plan (or the audit) here")
+    p.add_argument("--force", action="store_true", help="overwrite an existing plan file")
+    p.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from gonogo import atomic
+    from gonogo.audit.core import audit
+    from gonogo.audit.render import FORMATS
+    from gonogo.errors import UsageError
+
+    report = Path(args.report)
+    if not report.exists():
+        raise UsageError(f"{args.report}: no such report")
+    root = Path(args.root).resolve() if args.root else default_root(report)
+    if not root.is_dir():
+        raise UsageError(f"--root {args.root}: not a directory")
+    plan_path = _plan_target(args, root) if args.to_plan else None
+    result = audit(report, root, junit_globs=args.junit)
+    if plan_path is not None:
+        atomic.write_text(plan_path, plan_text(result, report, root))
+        print(f"gonogo: wrote {plan_path}", file=sys.stderr)
+    color = sys.stdout.isatty() and "NO_COLOR" not in os.environ and args.output is None
+    text = FORMATS[args.format](result, color=color, width=_width())
+    if args.output and not args.to_plan:
+        atomic.write_text(Path(args.output), text)
+    else:
+        sys.stdout.write(text)
+    return result.exit_code
+
+
+def _plan_target(args: argparse.Namespace, root: Path) -> Path:
+    from gonogo.errors import UsageError
+
+    path = Path(args.output) if args.output else root / PLAN_NAME
+    if path.exists() and not args.force:
+        raise UsageError(f"{path} already exists; pass --force to replace it, or -o FILE")
+    return path
+
+
+def plan_text(result: Any, report: Path, root: Path) -> str:
+    from gonogo.audit import planfile
+    from gonogo.audit.model import Source
+
+    evidence = [r.claim for r in result.results if r.claim.source is not Source.ARITHMETIC]
+    evidence = [c for c in evidence if c.source is not Source.COUNT]
+    doc = planfile.plan_doc(evidence, project=root.name or "project", report=report.name)
+    return planfile.render(doc, report=report.name, results=result.results)
+
+
+def default_root(report: Path) -> Path:
+    import subprocess
+
+    folder = report.resolve().parent
+    try:
+        proc = subprocess.run(
+            ["git", "rev-parse", "--show-toplevel"],
+            cwd=folder,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return folder
+    top = proc.stdout.strip()
+    return Path(top) if proc.returncode == 0 and top else folder
+
+
+def _width() -> int:
+    import shutil
+
+    return max(80, min(160, shutil.get_terminal_size((100, 24)).columns))
