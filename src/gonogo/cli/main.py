@@ -17,6 +17,7 @@ COMMANDS: dict[str, str] = {
     "explain": "gonogo.cli.explain",
     "schema": "gonogo.cli.schema",
     "orchestrate": "gonogo.cli.orchestrate",
+    "audit": "gonogo.cli.audit",
 }
 
 
