@@ -45,6 +45,9 @@ def add_parser(sub: Any) -> None:
         help="checks run at once (default: 16)",
     )
     p.add_argument("--no-history", action="store_true", help="do not record this run")
+    from gonogo.store.checkrun import add_options
+
+    add_options(p)
     p.add_argument("-v", "--verbose", action="store_true", help="list every check")
     p.set_defaults(handler=run)
 
@@ -72,8 +75,13 @@ def run(args: argparse.Namespace) -> int:
                 + ", ".join(g.id for g in plan.gates)
             )
         plan = plan.select(args.gate)
-    report = execute(plan, root, jobs=args.jobs)
-    write_outputs(report, root, args)
+    from gonogo.store.checkrun import CheckHistory
+
+    with CheckHistory.open(root, args) as history:
+        report = execute(plan, root, jobs=args.jobs, extra=history.run_options(plan, root))
+        report = history.finish(report)
+        write_outputs(report, root, args, history=history.store)
+        history.publish(report, args)
     if report.interrupted:
         return 130
     return 0 if report.verdict is Verdict.GO else 1
@@ -97,7 +105,7 @@ def resolve_plan(root: Path, plan_arg: str | None) -> Plan:
     return default_plan(root, probes)
 
 
-def execute(plan: Plan, root: Path, *, jobs: int) -> RunReport:
+def execute(plan: Plan, root: Path, *, jobs: int, extra: dict[str, Any] | None = None) -> RunReport:
     import asyncio
     import signal
 
@@ -115,13 +123,15 @@ def execute(plan: Plan, root: Path, *, jobs: int) -> RunReport:
             pass
         with progress_listener(len(plan.checks)) as listener:
             loop.call_later(DELAY_S, listener.show)
-            options = RunOptions(jobs=jobs, listener=listener, stop=stop)
+            options = RunOptions(jobs=jobs, listener=listener, stop=stop, **(extra or {}))
             return await run_plan(plan, root, all_probes(), options)
 
     return asyncio.run(main())
 
 
-def write_outputs(report: RunReport, root: Path, args: argparse.Namespace) -> None:
+def write_outputs(
+    report: RunReport, root: Path, args: argparse.Namespace, history: Any = None
+) -> None:
     from gonogo import atomic
     from gonogo.report import RenderOptions, render
 
@@ -133,7 +143,9 @@ def write_outputs(report: RunReport, root: Path, args: argparse.Namespace) -> No
     except OSError as exc:
         print(f"gonogo: warning: cannot write {out_dir}: {exc.strerror or exc}", file=sys.stderr)
     color = args.output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-    options = RenderOptions(color=color, width=_width(), root=root, extra={"verbose": args.verbose})
+    options = RenderOptions(
+        color=color, width=_width(), root=root, history=history, extra={"verbose": args.verbose}
+    )
     text = render(report, args.format, options)
     if args.output:
         atomic.write_text(Path(args.output), text)

@@ -17,6 +17,10 @@ COMMANDS: dict[str, str] = {
     "explain": "gonogo.cli.explain",
     "schema": "gonogo.cli.schema",
     "orchestrate": "gonogo.cli.orchestrate",
+    "history": "gonogo.cli.history",
+    "diff": "gonogo.cli.diff",
+    "approve": "gonogo.cli.approve",
+    "approvals": "gonogo.cli.approvals",
     "audit": "gonogo.cli.audit",
 }
 

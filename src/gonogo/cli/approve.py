@@ -1,0 +1,111 @@
+"""`gonogo approve GATE --as ROLE`: sign off a gate for the current commit and plan."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from gonogo.models import GitInfo
+    from gonogo.plan.model import Plan
+
+
+def add_parser(sub: Any) -> None:
+    from gonogo.cli.history import add_store_options
+
+    p = sub.add_parser(
+        "approve", help="approve a gate in a role, for this commit and plan (or --revoke)"
+    )
+    p.add_argument("gate", metavar="GATE", help="gate id")
+    p.add_argument("--as", dest="role", required=True, metavar="ROLE", help="role approving")
+    p.add_argument("--by", metavar="NAME", help="who approves (default: git user.name, $USER)")
+    p.add_argument("--note", metavar="TEXT", help="why, or what was looked at")
+    p.add_argument("--revoke", action="store_true", help="withdraw this role's approval")
+    p.add_argument("-p", "--plan", help="plan file (default: gonogo.yaml in DIR)")
+    add_store_options(p)
+    p.set_defaults(handler=run)
+
+
+def current(args: argparse.Namespace) -> tuple[Path, Plan, GitInfo]:
+    """The project root, its plan and its commit; approvals need a commit to bind to."""
+    from gonogo.cli.check import resolve_plan
+    from gonogo.engine.gitinfo import git_info
+    from gonogo.errors import UsageError
+
+    root = Path(args.root).resolve()
+    if not root.is_dir():
+        raise UsageError(f"{args.root} is not a directory")
+    plan = resolve_plan(root, args.plan)
+    git = git_info(root)
+    if not git.commit:
+        raise UsageError(
+            f"{root} is not a git work tree with a commit: approvals are bound to a commit"
+        )
+    return root, plan, git
+
+
+def run(args: argparse.Namespace, now: dt.datetime | None = None) -> int:
+    from gonogo.errors import UsageError
+    from gonogo.store import Approval, open_store, store_url
+
+    root, plan, git = current(args)
+    gate = next((g for g in plan.gates if g.id == args.gate), None)
+    if gate is None:
+        known = ", ".join(g.id for g in plan.gates)
+        raise UsageError(f"no gate {args.gate!r} in {plan.source}; gates: {known}")
+    if args.role not in gate.approvals:
+        asks = ", ".join(gate.approvals) or "none"
+        raise UsageError(
+            f"gate {gate.id} in {plan.source} does not ask for approval by {args.role!r}; "
+            f"it asks for: {asks} (list roles under the gate's `approvals:`)"
+        )
+    assert git.commit is not None
+    by = args.by or _user(root)
+    at = (now or dt.datetime.now(dt.UTC)).isoformat(timespec="seconds").replace("+00:00", "Z")
+    store = open_store(store_url(args.store, os.environ, root))
+    try:
+        if args.revoke:
+            n = store.revoke(gate.id, args.role, git.commit, plan.hash, by, at)
+            if not n:
+                raise UsageError(
+                    f"no active {args.role} approval of gate {gate.id} for commit "
+                    f"{git.commit[:12]} and this plan to revoke"
+                )
+            print(f"revoked the {args.role} approval of gate {gate.id} for {git.commit[:12]}")
+            return 0
+        store.approve(Approval(gate.id, args.role, by, git.commit, plan.hash, at, note=args.note))
+    finally:
+        store.close()
+    if git.dirty:
+        print(
+            "gonogo: warning: the work tree has uncommitted changes; the approval covers "
+            f"commit {git.commit[:12]} only",
+            file=sys.stderr,
+        )
+    print(
+        f"approved gate {gate.id} as {args.role} by {by} for commit {git.commit[:12]} "
+        f"(plan {plan.hash or 'default'}); a new commit or plan change voids it"
+    )
+    return 0
+
+
+def _user(root: Path) -> str:
+    import subprocess
+
+    try:
+        proc = subprocess.run(
+            ["git", "config", "user.name"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        )
+        name = proc.stdout.strip()
+    except (OSError, subprocess.TimeoutExpired):
+        name = ""
+    return name or os.environ.get("USER") or os.environ.get("USERNAME") or "unknown"

@@ -1,0 +1,131 @@
+"""`gonogo diff [RUN_A] [RUN_B]`: what changed between two recorded runs."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from gonogo.models import RunReport
+
+FAILING = ("fail", "error", "blocked")
+SECTIONS = (
+    ("newly_failing", "Newly failing"),
+    ("fixed", "Fixed"),
+    ("still_failing", "Still failing"),
+    ("added", "Added"),
+    ("removed", "Removed"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    check_id: str
+    gate: str
+    before: str | None  # status in run A; None when the check was not there
+    after: str | None
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class RunDiff:
+    newly_failing: tuple[Change, ...]
+    fixed: tuple[Change, ...]
+    still_failing: tuple[Change, ...]
+    added: tuple[Change, ...]
+    removed: tuple[Change, ...]
+
+
+def add_parser(sub: Any) -> None:
+    from gonogo.cli.history import add_store_options
+
+    p = sub.add_parser("diff", help="compare two recorded runs (default: the last two)")
+    p.add_argument("run_a", nargs="?", metavar="RUN_A", help="older run id or prefix")
+    p.add_argument("run_b", nargs="?", metavar="RUN_B", help="newer run id (default: latest)")
+    add_store_options(p)
+    p.add_argument("--format", choices=["term", "json"], default="term")
+    p.set_defaults(handler=run)
+
+
+def compare(a: RunReport, b: RunReport) -> RunDiff:
+    """Pure: sort every check of both runs into the five kinds of change."""
+    before = {c.check_id: c for c in a.checks}
+    after = {c.check_id: c for c in b.checks}
+    out: dict[str, list[Change]] = {key: [] for key, _ in SECTIONS}
+    for cid, new in after.items():
+        old = before.get(cid)
+        was = old.status.value if old is not None else None
+        change = Change(cid, new.gate, was, new.status.value, new.message)
+        bad_now = new.status.value in FAILING
+        if old is None:
+            out["added"].append(change)
+        elif bad_now and old.status.value in FAILING:
+            out["still_failing"].append(change)
+        elif bad_now:
+            out["newly_failing"].append(change)
+        elif old.status.value in FAILING and new.status.passed:
+            out["fixed"].append(change)
+    for cid, old in before.items():
+        if cid not in after:
+            out["removed"].append(Change(cid, old.gate, old.status.value, None, old.message))
+    return RunDiff(**{k: tuple(v) for k, v in out.items()})
+
+
+def run(args: argparse.Namespace) -> int:
+    from gonogo.cli.history import open_existing
+    from gonogo.errors import UsageError
+
+    store = open_existing(args)
+    if store is None:
+        raise UsageError("no runs recorded yet: `gonogo diff` needs two (run `gonogo check`)")
+    try:
+        a, b = _pick(store, args.run_a, args.run_b)
+        older, newer = store.get(a), store.get(b)
+    except LookupError as exc:
+        raise UsageError(str(exc.args[0])) from None
+    finally:
+        store.close()
+    diff = compare(older, newer)
+    if args.format == "json":
+        body = {"a": older.run_id, "b": newer.run_id, **asdict(diff)}
+        print(json.dumps(body, indent=2))
+    else:
+        print(render(older, newer, diff))
+    return 0
+
+
+def _pick(store: Any, run_a: str | None, run_b: str | None) -> tuple[str, str]:
+    from gonogo.errors import UsageError
+
+    if run_a and run_b:
+        return run_a, run_b
+    latest = store.latest_ids(2)
+    if run_a:
+        return run_a, latest[0]
+    if len(latest) < 2:
+        raise UsageError(f"`gonogo diff` needs two recorded runs; found {len(latest)}")
+    return latest[1], latest[0]
+
+
+def _label(r: RunReport) -> str:
+    rate = "empty" if r.pass_rate is None else f"{r.pass_rate:g}%"
+    commit = f", {r.git.commit[:8]}" if r.git.commit else ""
+    return f"{r.run_id[:12]} ({r.started_at}{commit}, {r.verdict.value} {rate})"
+
+
+def render(a: RunReport, b: RunReport, diff: RunDiff) -> str:
+    out = [f"{_label(a)} → {_label(b)}"]
+    for key, title in SECTIONS:
+        changes: tuple[Change, ...] = getattr(diff, key)
+        if not changes:
+            continue
+        out += ["", f"{title} ({len(changes)})"]
+        width = max(len(c.check_id) for c in changes)
+        for c in changes:
+            move = f"{c.before or '—'} → {c.after or '—'}"
+            out.append(f"  {c.check_id.ljust(width)}  [{c.gate}]  {move}: {c.message}")
+    if len(out) == 1:
+        out += ["", "no check failed, was fixed, added or removed between these runs"]
+    return "\n".join(out)

@@ -1,0 +1,141 @@
+"""History around one `gonogo check`: approvals in, flaky marks and the recorded run out,
+then the GitHub Actions extras. `check.py` calls these so its own code stays short."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from gonogo.models import GitInfo, RunReport
+from gonogo.store import ENV_VAR, FLAKY_WINDOW, Store, exists, redact_url, store_url
+
+
+def add_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--store",
+        metavar="URL",
+        help=f"history database: sqlite:///PATH or postgresql://… (default: ${ENV_VAR}, "
+        "else .gonogo/history.db)",
+    )
+    p.add_argument(
+        "--annotations",
+        choices=["github"],
+        help="also print findings as CI annotations (github: ::error file=…,line=…::)",
+    )
+
+
+def _warn(text: str) -> None:
+    print(f"gonogo: warning: {text}", file=sys.stderr)
+
+
+class CheckHistory:
+    """The store (if any) for one run; `record` False means read-only (--no-history)."""
+
+    def __init__(
+        self, store: Store | None, *, record: bool, warn: Callable[[str], None] = _warn
+    ) -> None:
+        self.store = store
+        self.record = record
+        self.warn = warn
+
+    @classmethod
+    def open(
+        cls, root: Path, args: argparse.Namespace, environ: Mapping[str, str] | None = None
+    ) -> CheckHistory:
+        """Open the store; an explicit --store/$GONOGO_STORE that fails is a usage error,
+        the default SQLite file that cannot be created is a warning."""
+        from gonogo.errors import UsageError
+        from gonogo.store import open_store
+
+        env = os.environ if environ is None else environ
+        record = not getattr(args, "no_history", False)
+        explicit = bool(getattr(args, "store", None) or env.get(ENV_VAR))
+        url = store_url(getattr(args, "store", None), env, root)
+        if not record and not exists(url):
+            return cls(None, record=False)
+        try:
+            return cls(open_store(url), record=record)
+        except UsageError as exc:
+            if explicit:
+                raise
+            _warn(f"{exc}; this run is not recorded")
+            return cls(None, record=False)
+
+    def __enter__(self) -> CheckHistory:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if self.store is not None:
+            self.store.close()
+
+    def run_options(self, plan: Any, root: Path) -> dict[str, Any]:
+        """Engine options: the commit, and the approvals given for it and this plan."""
+        from gonogo.engine.gitinfo import git_info
+
+        git = git_info(root)
+        return {"git": git, "approvals": self.approvals(plan.hash, git)}
+
+    def approvals(self, plan_hash: str, git: GitInfo) -> dict[str, list[str]]:
+        if self.store is None or not git.commit:
+            return {}
+        given: dict[str, list[str]] = {}
+        try:
+            for a in self.store.approvals(git.commit, plan_hash):
+                given.setdefault(a.gate_id, []).append(a.role)
+        except Exception as exc:  # a broken store must not turn into a crash; gates fail closed
+            self.warn(f"cannot read approvals from {redact_url(self.store.url)}: {exc}")
+        return given
+
+    def finish(self, report: RunReport) -> RunReport:
+        """Mark flaky checks, then record the run (unless --no-history or interrupted)."""
+        report = self.mark_flaky(report)
+        if self.store is None or not self.record:
+            return report
+        if report.interrupted:
+            self.warn("the run was interrupted; it is not recorded in the history")
+            return report
+        try:
+            self.store.record(report)
+        except Exception as exc:  # the verdict stands even when history cannot be written
+            self.warn(f"cannot record the run in {redact_url(self.store.url)}: {exc}")
+        return report
+
+    def mark_flaky(self, report: RunReport) -> RunReport:
+        from gonogo.store.flaky import flaky_ids
+
+        if self.store is None or not report.git.commit:
+            return report
+        try:
+            earlier = self.store.statuses(report.git.commit, FLAKY_WINDOW - 1)
+        except Exception as exc:
+            self.warn(f"cannot read the history for flaky checks: {exc}")
+            return report
+        now = {c.check_id: c.status for c in report.checks}
+        flaky = flaky_ids([*earlier, now])
+        if not flaky:
+            return report
+        checks = tuple(replace(c, flaky=c.check_id in flaky) for c in report.checks)
+        return replace(report, checks=checks)
+
+    def publish(self, report: RunReport, args: argparse.Namespace) -> None:
+        """GitHub Actions: the step summary (when the variable is set) and annotations."""
+        from gonogo.report import github
+
+        env = os.environ
+        try:
+            github.append_step_summary(report, env)
+        except OSError as exc:
+            self.warn(f"cannot append to GITHUB_STEP_SUMMARY: {exc.strerror or exc}")
+        if getattr(args, "annotations", None) == "github":
+            to_stdout = bool(args.output) or args.format in ("term", "md")
+            stream = sys.stdout if to_stdout else sys.stderr
+            stream.write(github.workflow_commands(report))
+            stream.flush()
