@@ -15,6 +15,8 @@ FORMATS: dict[str, str] = {
     "term": "gonogo.report.term",
     "json": "gonogo.report.json_report",
     "md": "gonogo.report.markdown",
+    "junit": "gonogo.report.junit",
+    "html": "gonogo.report.html",
 }
 
 
