@@ -1,0 +1,235 @@
+"""`gonogo orchestrate` as a user runs it: plan errors, dry run, usage errors, the lock,
+and a SIGKILL in the middle of a run followed by `--resume`."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from gonogo.orchestrate.lock import LockHeld, OrchestratorLock
+
+PY = sys.executable
+CHECKS = (
+    "gates:\n  - id: infra\n    checks:\n"
+    "      - {id: compose-env, kind: file.exists, path: compose.yml}\n"
+    "      - {id: no-secrets, kind: file.absent, path: .env}\n"
+)
+
+
+def write_plan(root: Path, text: str) -> Path:
+    path = root / "gonogo.yaml"
+    path.write_text("version: 1\n" + text)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("tasks", "field", "message"),
+    [
+        (
+            "  - {id: a, run: [make], depends_on: [b]}\n"
+            "  - {id: b, run: [make], depends_on: [a]}\n",
+            "tasks[",
+            "`depends_on` cycle: ",
+        ),
+        (
+            "  - {id: harden, run: [make, harden], acceptance: [compose-envv]}\n",
+            "tasks[0].acceptance[0]",
+            "unknown check 'compose-envv' (did you mean 'compose-env'?)",
+        ),
+        (
+            "  - {id: think, title: Think hard}\n",
+            "tasks[0]",
+            "a task needs `run`, `acceptance`, or both",
+        ),
+        (
+            "  - {id: a, run: make harden}\n",
+            "tasks[0]",
+            "`run` is a string; write an argv list, or set `shell: true`",
+        ),
+    ],
+    ids=["cycle", "unknown-acceptance", "no-work", "string-run"],
+)
+def test_bad_tasks_are_plan_errors(
+    tmp_path: Path, cli: Callable[..., Any], tasks: str, field: str, message: str
+) -> None:
+    plan = write_plan(tmp_path, CHECKS + "tasks:\n" + tasks)
+    res = cli("orchestrate", str(tmp_path))
+    assert res.code == 2
+    assert res.stderr.startswith(f"gonogo: error: {plan}:")
+    assert field in res.stderr
+    assert message in res.stderr
+    assert "Traceback" not in res.stderr
+    assert not (tmp_path / ".gonogo" / "orchestrate.json").exists()
+
+
+def test_dry_run_prints_order_and_runs_nothing(tmp_path: Path, cli: Callable[..., Any]) -> None:
+    write_plan(
+        tmp_path,
+        CHECKS
+        + "tasks:\n"
+        + f"  - {{id: deploy, priority: P0, run: [{PY}, -c, \"open('x', 'w')\"], "
+        "depends_on: [harden]}\n"
+        + "  - {id: harden, priority: P1, run: [make, harden], acceptance: [compose-env]}\n"
+        + "  - {id: cleanup, priority: P2, run: [rm, .env], shell: false}\n",
+    )
+    res = cli("orchestrate", str(tmp_path), "--dry-run")
+    assert res.code == 0, res.stderr
+    lines = [ln for ln in res.stdout.splitlines() if ln[:5].strip().rstrip(".").isdigit()]
+    assert [ln.split()[2] for ln in lines] == ["harden", "deploy", "cleanup"]
+    assert "run: `make harden`" in res.stdout
+    assert "done when: compose-env pass" in res.stdout
+    assert "after: harden" in res.stdout
+    assert not (tmp_path / "x").exists()
+    assert not (tmp_path / ".gonogo").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--resume"], "--resume: no saved state at"),
+        (["--max-cycles", "3"], "--max-cycles needs --every"),
+        (["--every", "soon"], "--every: 'soon' is not a duration"),
+        (["--gate", "nope"], "--gate nope: no such gate"),
+        (["--task", "nope"], "--task nope: no such task"),
+        (["--resume", "--task", "harden"], "--resume continues the saved run"),
+    ],
+)
+def test_usage_errors(
+    tmp_path: Path, cli: Callable[..., Any], args: list[str], message: str
+) -> None:
+    write_plan(
+        tmp_path, CHECKS + "tasks:\n  - {id: harden, run: [make], acceptance: [compose-env]}\n"
+    )
+    res = cli("orchestrate", str(tmp_path), *args)
+    assert res.code == 2
+    assert message in res.stderr
+
+
+def test_second_lock_is_refused_and_a_dead_holder_is_stale(tmp_path: Path) -> None:
+    path = tmp_path / ".gonogo" / "orchestrate.lock"
+    with OrchestratorLock(path) as first:
+        assert first.acquire("t0") is None
+        with pytest.raises(LockHeld, match=rf"pid {os.getpid()} on .* holds {path}"):
+            OrchestratorLock(path).acquire("t1")
+    # released cleanly: the next holder finds no stale owner
+    with OrchestratorLock(path) as again:
+        assert again.acquire("t2") is None
+    dead = subprocess.Popen([PY, "-c", "pass"])
+    dead.wait()
+    holder = json.loads('{"pid": 0, "host": "", "started_at": "yesterday"}')
+    holder.update(pid=dead.pid, host=os.uname().nodename)
+    path.write_text(json.dumps(holder))
+    with OrchestratorLock(path) as taker:
+        stale = taker.acquire("t3")
+        assert stale is not None
+        assert stale.pid == dead.pid
+        assert not stale.alive()
+        assert json.loads(path.read_text())["pid"] == os.getpid()
+
+
+def _wait_for(
+    predicate: Callable[[], bool], child: subprocess.Popen[bytes], timeout: float = 30
+) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if child.poll() is not None:
+            _, err = child.communicate()
+            raise AssertionError(f"orchestrator exited {child.returncode}: {err.decode()}")
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out waiting for the orchestrator")
+        time.sleep(0.05)
+
+
+SLOW = """\
+import os, pathlib, time
+open("runs.log", "a").write("slow ")
+pathlib.Path("slow.pid").write_text(str(os.getpid()))
+while not pathlib.Path("release").exists():
+    time.sleep(0.05)
+pathlib.Path("slow.done").write_text("1")
+"""
+
+
+def _crash_plan(root: Path) -> None:
+    (root / "slow.py").write_text(SLOW)
+    write_plan(
+        root,
+        "defaults: {backoff: 10ms, backoff_max: 20ms}\n"
+        "gates:\n  - id: g\n    checks:\n"
+        "      - {id: first-ok, kind: file.exists, path: first.done}\n"
+        "      - {id: slow-ok, kind: file.exists, path: slow.done}\n"
+        "tasks:\n"
+        f"  - {{id: first, priority: P0, acceptance: [first-ok], run: [{PY}, -c, "
+        "\"open('runs.log', 'a').write('first '); open('first.done', 'w').write('1')\"]}\n"
+        f"  - {{id: bad, priority: P1, retries: 0, run: [{PY}, -c, "
+        "\"open('runs.log', 'a').write('bad '); raise SystemExit(9)\"]}\n"
+        f"  - {{id: slow, priority: P2, depends_on: [first], acceptance: [slow-ok], "
+        f"run: [{PY}, slow.py]}}\n",
+    )
+
+
+def test_sigkill_then_resume(tmp_path: Path, cli: Callable[..., Any]) -> None:
+    _crash_plan(tmp_path)
+    gonogo = tmp_path / ".gonogo"
+    env = {**os.environ, "NO_COLOR": "1"}
+    child = subprocess.Popen(
+        [PY, "-m", "gonogo", "orchestrate", str(tmp_path), "-j", "2"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    slow_pid = None
+    try:
+        _wait_for(
+            lambda: (tmp_path / "slow.pid").exists() and (gonogo / "escalations.jsonl").exists(),
+            child,
+        )
+        slow_pid = int((tmp_path / "slow.pid").read_text())
+        busy = cli("orchestrate", str(tmp_path))
+        assert busy.code == 2
+        assert f"another `gonogo orchestrate` (pid {child.pid} on" in busy.stderr
+        assert "wait for it to finish or stop it" in busy.stderr
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=10)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+        if slow_pid is not None:  # the task outlives a SIGKILLed orchestrator: end it
+            os.killpg(slow_pid, signal.SIGKILL)
+    state = json.loads((gonogo / "orchestrate.json").read_text())
+    assert state["tasks"]["first"]["status"] == "done"
+    assert state["tasks"]["bad"]["status"] == "escalated"
+    assert state["tasks"]["slow"]["status"] == "running"
+
+    (tmp_path / "release").write_text("go")
+    res = cli("orchestrate", str(tmp_path), "--resume")
+    assert res.code == 1, res.stderr  # `bad` stays escalated
+    assert f"stale lock from pid {child.pid}" in res.stderr
+    assert "no longer running" in res.stderr
+    # finished and escalated tasks did not run again; the killed `slow` ran once more
+    runs = sorted((tmp_path / "runs.log").read_text().split())
+    assert runs == ["bad", "first", "slow", "slow"]
+    state = json.loads((gonogo / "orchestrate.json").read_text())
+    assert {k: v["status"] for k, v in state["tasks"].items()} == {
+        "first": "done",
+        "bad": "escalated",
+        "slow": "done",
+    }
+    assert state["status"] == "finished"
+    lines = (gonogo / "escalations.jsonl").read_text().splitlines()
+    assert [json.loads(ln)["task_id"] for ln in lines] == ["bad"]
+    assert len(state["escalations"]) == 1
+    assert "✗ P1 bad" in res.stdout
+    md = (gonogo / "progress.md").read_text()
+    assert "**2/3 tasks done (67%)**" in md
+    assert "| `bad` | P1 | 1 |" in md

@@ -1,0 +1,211 @@
+"""Signed escalation webhooks: `sign`/`verify` and a real local HTTP receiver that
+verifies what `gonogo orchestrate` sends, and refuses tampered and replayed requests."""
+
+from __future__ import annotations
+
+import http.server
+import json
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from gonogo.webhook import VerificationError, sign, signature, verify
+from services import free_port
+
+PY = sys.executable
+SECRET = "whsec-test-9f2c41d7"
+
+
+@pytest.mark.parametrize(
+    ("mutate", "reason"),
+    [
+        (lambda b, h: (b + b" ", h), "signature does not match"),
+        (
+            lambda b, h: (b, {**h, "X-Gonogo-Timestamp": str(int(h["X-Gonogo-Timestamp"]) + 1)}),
+            "signature does not match",
+        ),
+        (
+            lambda b, h: (b, {**h, "X-Gonogo-Signature": "sha256=" + "0" * 64}),
+            "signature does not match",
+        ),
+        (lambda b, h: (b, {"X-Gonogo-Timestamp": h["X-Gonogo-Timestamp"]}), "missing"),
+        (lambda b, h: (b, {**h, "X-Gonogo-Timestamp": "soon"}), "not an integer"),
+    ],
+    ids=["body", "timestamp", "signature", "no-signature", "bad-timestamp"],
+)
+def test_verify_rejects_tampering(
+    mutate: Callable[[bytes, dict[str, str]], tuple[bytes, dict[str, str]]], reason: str
+) -> None:
+    body = b'{"task_id":"harden"}'
+    headers = sign(body, SECRET, 1_700_000_000)
+    assert verify(body, headers, SECRET, now=1_700_000_010) == 1_700_000_000
+    bad_body, bad_headers = mutate(body, headers)
+    with pytest.raises(VerificationError, match=reason):
+        verify(bad_body, bad_headers, SECRET, now=1_700_000_010)
+
+
+def test_signature_is_hmac_sha256_over_timestamp_dot_body() -> None:
+    import hashlib
+    import hmac
+
+    body = b'{"a":1}'
+    want = hmac.new(SECRET.encode(), b"1700000000." + body, hashlib.sha256).hexdigest()
+    assert signature(body, SECRET, 1_700_000_000) == f"sha256={want}"
+
+
+def test_verify_replay_window_and_seen_set() -> None:
+    body = b"{}"
+    headers = {k.lower(): v for k, v in sign(body, SECRET, 1000).items()}  # any header case
+    with pytest.raises(VerificationError, match="outside the 300s replay window"):
+        verify(body, headers, SECRET, now=1000 + 301)
+    with pytest.raises(VerificationError, match="outside"):
+        verify(body, headers, SECRET, now=1000 - 301)
+    seen: set[str] = set()
+    verify(body, headers, SECRET, now=1100, seen=seen)
+    with pytest.raises(VerificationError, match="replay"):
+        verify(body, headers, SECRET, now=1101, seen=seen)
+    with pytest.raises(VerificationError, match="signature"):
+        verify(body, headers, "another-secret", now=1000)
+
+
+@dataclass
+class Receiver:
+    url: str
+    accepted: list[tuple[bytes, dict[str, str]]] = field(default_factory=list)
+    rejected: list[str] = field(default_factory=list)
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    receiver: Receiver
+    seen: set[str]
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        try:
+            verify(body, self.headers, SECRET, now=time.time(), window_s=60, seen=self.seen)
+        except VerificationError as exc:
+            self.receiver.rejected.append(exc.reason)
+            self.send_response(401)
+        else:
+            self.receiver.accepted.append((body, dict(self.headers.items())))
+            self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def _serve(port: int) -> tuple[Receiver, http.server.ThreadingHTTPServer]:
+    receiver = Receiver(f"http://127.0.0.1:{port}/hooks/gonogo")
+    handler = type("H", (_Handler,), {"receiver": receiver, "seen": set()})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return receiver, server
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    rec, server = _serve(free_port())
+    yield rec
+    server.shutdown()
+    server.server_close()
+
+
+def _post(url: str, body: bytes, headers: dict[str, str]) -> int:
+    req = urllib.request.Request(url, data=body, headers=headers, method="POST")
+    try:
+        with urllib.request.urlopen(req, timeout=5) as resp:
+            return int(resp.status)
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+def _plan(root: Path, url: str) -> None:
+    (root / "gonogo.yaml").write_text(
+        "version: 1\ndefaults: {backoff: 10ms, backoff_max: 20ms}\ngates: []\n"
+        "tasks:\n"
+        f"  - {{id: rotate, title: Rotate keys, priority: P0, retries: 1,\n"
+        f"     run: [{PY}, -c, 'raise SystemExit(7)']}}\n"
+        f"escalation: {{webhook: '{url}', secret_env: HOOK_SECRET, timeout: 2s}}\n"
+    )
+
+
+def test_escalation_webhook_is_signed_and_verified(
+    tmp_path: Path, receiver: Receiver, cli: Callable[..., object]
+) -> None:
+    _plan(tmp_path, receiver.url)
+    res = cli("orchestrate", str(tmp_path), env={"HOOK_SECRET": SECRET})
+    assert res.code == 1, res.stderr  # type: ignore[attr-defined]
+    assert SECRET not in res.stdout + res.stderr  # type: ignore[attr-defined]
+    assert receiver.rejected == []
+    ((body, headers),) = receiver.accepted
+    sent = json.loads(body)
+    line = json.loads((tmp_path / ".gonogo" / "escalations.jsonl").read_text())
+    assert sent == line
+    assert sent["task_id"] == "rotate"
+    assert sent["attempts"] == 2
+    assert headers["X-Gonogo-Signature"].startswith("sha256=")
+    state = json.loads((tmp_path / ".gonogo" / "orchestrate.json").read_text())
+    assert state["escalations"][0]["webhook"] == "sent"
+    assert SECRET not in json.dumps(state)
+
+    # the same delivery again: a replay, refused
+    assert _post(receiver.url, body, headers) == 401
+    assert receiver.rejected[-1] == "this delivery was already accepted (replay)"
+    # a tampered body with the genuine headers: refused
+    forged = body.replace(b'"P0"', b'"P3"')
+    assert _post(receiver.url, forged, headers) == 401
+    assert receiver.rejected[-1] == "signature does not match the body and timestamp"
+    # a correctly signed but old request (captured, replayed later): refused
+    old = sign(body, SECRET, int(time.time()) - 3600)
+    assert _post(receiver.url, body, {**old, "Content-Type": "application/json"}) == 401
+    assert "outside the 60s replay window" in receiver.rejected[-1]
+    assert len(receiver.accepted) == 1
+
+
+def test_undelivered_webhook_is_retried_on_resume(
+    tmp_path: Path, cli: Callable[..., object]
+) -> None:
+    port = free_port()  # nothing listens yet: the POSTs are refused
+    url = f"http://127.0.0.1:{port}/hooks/gonogo"
+    _plan(tmp_path, url)
+    first = cli("orchestrate", str(tmp_path), env={"HOOK_SECRET": SECRET})
+    assert first.code == 1  # type: ignore[attr-defined]
+    state = json.loads((tmp_path / ".gonogo" / "orchestrate.json").read_text())
+    (esc,) = state["escalations"]
+    assert esc["webhook"] == "failed"
+    assert "ConnectError" in esc["webhook_error"]
+
+    receiver, server = _serve(port)
+    try:
+        again = cli("orchestrate", str(tmp_path), "--resume", env={"HOOK_SECRET": SECRET})
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert "webhook for rotate escalation delivered" in again.stderr  # type: ignore[attr-defined]
+    ((body, _),) = receiver.accepted
+    assert json.loads(body)["id"] == esc["record"]["id"]
+    lines = (tmp_path / ".gonogo" / "escalations.jsonl").read_text().splitlines()
+    assert len(lines) == 1, "the escalation is logged once, however often it is delivered"
+    state = json.loads((tmp_path / ".gonogo" / "orchestrate.json").read_text())
+    assert state["escalations"][0]["webhook"] == "sent"
+
+
+def test_missing_secret_variable_is_reported_by_name(
+    tmp_path: Path, receiver: Receiver, cli: Callable[..., object]
+) -> None:
+    _plan(tmp_path, receiver.url)
+    res = cli("orchestrate", str(tmp_path), env={"HOOK_SECRET": ""})
+    assert res.code == 1  # type: ignore[attr-defined]
+    assert receiver.accepted == []
+    state = json.loads((tmp_path / ".gonogo" / "orchestrate.json").read_text())
+    esc = state["escalations"][0]
+    assert esc["webhook"] == "failed"
+    assert esc["webhook_error"] == "environment variable HOOK_SECRET (secret_env) is not set"
