@@ -29,6 +29,7 @@ class FileIndex:
 
     def __init__(self, root: Path) -> None:
         self.root = root.resolve()
+        self._root_str = str(self.root)
         self._lock = threading.Lock()
         self._files: tuple[str, ...] | None = None
         self._set: frozenset[str] = frozenset()
@@ -96,7 +97,11 @@ class FileIndex:
             yield rel
 
     def _exists(self, rel: str) -> bool:
-        return os.path.lexists(self.root / rel)
+        return os.path.lexists(self.abspath(rel))
+
+    def abspath(self, rel: str) -> str:
+        """`rel` joined to the root as a string (cheaper than pathlib on hot paths)."""
+        return f"{self._root_str}/{rel}"
 
     def path(self, rel: str) -> Path:
         return self.root / rel
@@ -160,7 +165,7 @@ def _walk_files(root: Path) -> list[str]:
         if ".gitignore" in filenames:
             try:
                 lines = (Path(dirpath) / ".gitignore").read_text(errors="replace").splitlines()
-                specs.append((rel_dir, pathspec.PathSpec.from_lines("gitignore", lines)))
+                specs.append((rel_dir, pathspec.GitIgnoreSpec.from_lines(lines)))
             except OSError:
                 pass
 

@@ -255,6 +255,7 @@ class RunReport:
             "pass_rate": self.pass_rate,
             "plan_hash": self.plan_hash,
             "plan": self.plan_source,
+            "root": self.root,
             "interrupted": self.interrupted,
             "notes": list(self.notes),
             "gates": [g.to_dict() for g in self.gates],
@@ -276,6 +277,7 @@ class RunReport:
             checks=tuple(CheckResult.from_dict(c) for c in data.get("checks") or ()),
             plan_hash=data.get("plan_hash", ""),
             plan_source=data.get("plan", ""),
+            root=data.get("root", ""),
             interrupted=bool(data.get("interrupted", False)),
             notes=tuple(data.get("notes") or ()),
         )

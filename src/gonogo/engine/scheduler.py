@@ -129,6 +129,11 @@ class _Run:
         reason = unmet(check.when, self.opts.environ, self.files)
         if reason is not None:
             return self._result(check, Outcome(Status.SKIP, reason), 0.0, 0)
+        probe = self.probes[check.kind]
+        if probe.fast is not None:
+            quick = self._fast(probe, check)
+            if quick is not None:
+                return quick
         async with self.sem:
             self.opts.listener.started(check)
             return await self._attempts(check)
@@ -155,6 +160,19 @@ class _Run:
         outcome = await retrying(self._redacted_attempt, probe, check)
         attempts = int(retrying.statistics.get("attempt_number", 1))
         return self._result(check, outcome, self.opts.clock() - t0, attempts)
+
+    def _fast(self, probe: Probe[Any], check: Check) -> CheckResult | None:
+        """Index lookups that never block run inline: no task hop, no timer."""
+        assert probe.fast is not None
+        t0 = self.opts.clock()
+        ctx = Context(self.root, self.files, self.opts.environ, check.timeout_s, check.id)
+        try:
+            outcome = probe.fast(check.params, ctx)
+        except Exception as exc:  # a broken probe must not sink the run
+            outcome = errored(f"{check.kind} probe raised {type(exc).__name__}: {exc}")
+        if outcome is None:
+            return None
+        return self._result(check, _redact(outcome, ctx), self.opts.clock() - t0, 1)
 
     async def _redacted_attempt(self, probe: Probe[Any], check: Check) -> Outcome:
         ctx = Context(self.root, self.files, self.opts.environ, check.timeout_s, check.id)

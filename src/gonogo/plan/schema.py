@@ -12,12 +12,22 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    WithJsonSchema,
     model_validator,
 )
 
 from gonogo.durations import parse_duration
 
-Duration = Annotated[float, BeforeValidator(parse_duration), Field(ge=0)]
+DURATION_JSON = {
+    "anyOf": [
+        {"type": "number", "minimum": 0},
+        {"type": "string", "pattern": r"^\s*(\d+(\.\d+)?(ms|s|m|h|d)\s*)+$"},
+    ],
+    "description": "seconds, or a duration such as 500ms, 30s, 10m, 2h",
+}
+Duration = Annotated[
+    float, BeforeValidator(parse_duration), Field(ge=0), WithJsonSchema(DURATION_JSON)
+]
 Priority = Literal["P0", "P1", "P2", "P3"]
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 
@@ -72,17 +82,19 @@ class When(Strict):
         return self
 
 
-COMMON_CHECK_KEYS = (
-    "id",
-    "kind",
-    "priority",
-    "owner",
-    "needs",
-    "timeout",
-    "retries",
-    "tags",
-    "description",
-    "when",
+COMMON_CHECK_KEYS = frozenset(
+    (
+        "id",
+        "kind",
+        "priority",
+        "owner",
+        "needs",
+        "timeout",
+        "retries",
+        "tags",
+        "description",
+        "when",
+    )
 )
 
 

@@ -81,13 +81,20 @@ _VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?-)([^}]*))?\}")
 
 @dataclass(frozen=True, slots=True)
 class Probe(Generic[P]):
-    """One check kind. `target` names the remote endpoint for the circuit breaker."""
+    """One check kind.
+
+    `target` names the remote endpoint for the circuit breaker. `fast`, when given, is a
+    synchronous evaluation for checks that never block (index lookups, a stat or two): the
+    engine calls it inline, without a worker, timer or retry, which keeps plans of
+    thousands of file checks fast. It may return None to defer to `run` for params that
+    need real I/O."""
 
     kind: str
     params: type[P]
     run: Callable[[P, Context], Awaitable[Outcome]]
     doc: ProbeDoc
     target: Callable[[P, Context], str | None] | None = None
+    fast: Callable[[P, Context], Outcome | None] | None = None
 
 
 AnyProbe = Probe[Any]

@@ -72,7 +72,7 @@ def _in_thread(fn: Callable[[P, Context], Outcome]) -> Callable[[P, Context], Aw
     return run
 
 
-async def _exists(p: ExistsParams, ctx: Context) -> Outcome:
+def _exists(p: ExistsParams, ctx: Context) -> Outcome:
     matches = ctx.files.glob(p.path)
     if not matches:
         if ctx.files.dir_exists(p.path) and not _has_magic(p.path):
@@ -99,7 +99,7 @@ async def _exists(p: ExistsParams, ctx: Context) -> Outcome:
 
 def _exists_problem(ctx: Context, rel: str, p: ExistsParams) -> str:
     try:
-        st = os.stat(ctx.path(rel))
+        st = os.stat(ctx.files.abspath(rel))
     except OSError:
         return f"{rel} is a broken link"
     if p.non_empty and st.st_size == 0:
@@ -113,7 +113,7 @@ def _has_magic(path: str) -> bool:
     return any(c in path for c in "*?[")
 
 
-async def _absent(p: PathParams, ctx: Context) -> Outcome:
+def _absent(p: PathParams, ctx: Context) -> Outcome:
     matches = ctx.files.glob(p.path)
     if not matches:
         return passed(f"nothing matches {p.path}")
@@ -206,27 +206,33 @@ def _syntax(p: SyntaxParams, ctx: Context) -> Outcome:
     return _valid(ValidParams(path=p.path, format="python"), ctx)
 
 
+def _exists_fast(p: ExistsParams, ctx: Context) -> Outcome | None:
+    return None if p.max_age == "commit" else _exists(p, ctx)  # `commit` asks git: a thread
+
+
 EXISTS = Probe(
     "file.exists",
     ExistsParams,
-    _exists,
+    _in_thread(_exists),
     ProbeDoc(
         summary="A file (or a glob's match) exists, optionally non-empty, executable and fresh.",
         why="Reports cite evidence files that were never committed, are empty, or are stale.",
         example="{id: backup-script, kind: file.exists, path: scripts/backup.sh, executable: true}",
         remediation="Create the file, give it content, or `chmod +x` it.",
     ),
+    fast=_exists_fast,
 )
 ABSENT = Probe(
     "file.absent",
     PathParams,
-    _absent,
+    _in_thread(_absent),
     ProbeDoc(
         summary="No file matches the path or glob.",
         why="Committed `.env` files, dumps and keys leak secrets.",
         example="{id: no-dotenv, kind: file.absent, path: .env}",
         remediation="Remove the file from the repository and add it to .gitignore.",
     ),
+    fast=_absent,
 )
 CONTAINS = Probe(
     "file.contains",

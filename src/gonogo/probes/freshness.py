@@ -7,10 +7,11 @@ import time
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator
+from pydantic import BeforeValidator, WithJsonSchema
 
 from gonogo.durations import format_duration, parse_duration
 from gonogo.models import Finding
+from gonogo.plan.schema import DURATION_JSON
 
 
 def _max_age(value: Any) -> float | str:
@@ -19,7 +20,11 @@ def _max_age(value: Any) -> float | str:
     return parse_duration(value)
 
 
-MaxAge = Annotated[float | str, BeforeValidator(_max_age)]
+MaxAge = Annotated[
+    float | str,
+    BeforeValidator(_max_age),
+    WithJsonSchema({"anyOf": [DURATION_JSON, {"const": "commit"}]}),
+]
 """Seconds, or the literal `commit` (not older than HEAD's commit time)."""
 
 
