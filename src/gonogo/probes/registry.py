@@ -7,7 +7,7 @@ from importlib import metadata
 from typing import Any
 
 from gonogo.errors import GonogoError
-from gonogo.probes import command, files, http, postgres, redis_probe, tcp
+from gonogo.probes import bench, command, files, http, load, postgres, redis_probe, tcp
 from gonogo.probes.base import Probe
 
 ENTRY_POINT_GROUP = "gonogo.probes"
@@ -26,6 +26,8 @@ BUILTIN: Mapping[str, Probe[Any]] = {
         tcp.PROBE,
         postgres.PROBE,
         redis_probe.PROBE,
+        bench.PROBE,
+        load.PROBE,
     )
 }
 
