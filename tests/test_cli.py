@@ -209,7 +209,7 @@ def test_ctrl_c_writes_a_partial_report_and_exits_130(make_repo) -> None:
     while time.monotonic() < deadline and not _sleep_running(proc.pid):
         time.sleep(0.05)
     proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(timeout=20)
+    _, err = proc.communicate(timeout=20)
     assert proc.returncode == 130, err
     report = json.loads((root / ".gonogo/last.json").read_text())
     assert report["interrupted"] is True

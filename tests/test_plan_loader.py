@@ -137,7 +137,8 @@ def test_a_full_plan_resolves_with_defaults_and_overrides() -> None:
         ),
         ("tasks:\n  - {id: t, priority: P1}\n", "a task needs `run`, `acceptance`, or both"),
         (
-            "tasks:\n  - {id: t, run: [a], depends_on: [u]}\n  - {id: u, run: [a], depends_on: [t]}\n",
+            "tasks:\n  - {id: t, run: [a], depends_on: [u]}\n"
+            "  - {id: u, run: [a], depends_on: [t]}\n",
             "`depends_on` cycle: t -> u -> t",
         ),
         ("tasks:\n  - {id: t, acceptance: [ghost]}\n", "tasks[0].acceptance[0]: unknown check"),

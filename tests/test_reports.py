@@ -10,10 +10,10 @@ import os
 from pathlib import Path
 
 import pytest
-from sample_report import sample_report
 
 from gonogo.models import RunReport
 from gonogo.report import RenderOptions, render
+from sample_report import sample_report
 
 GOLDEN = Path(__file__).parent / "golden"
 

@@ -21,7 +21,7 @@ DOC = ProbeDoc("test probe", "tests", "{}")
 
 
 class ScriptParams(Params):
-    statuses: list[str] = ["pass"]
+    statuses: tuple[str, ...] = ("pass",)
     sleep: float = 0.0
     target: str | None = None
     message: str = "scripted"
