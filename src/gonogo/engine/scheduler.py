@@ -84,6 +84,7 @@ class _Run:
         self.results: dict[str, CheckResult] = {}
         b = plan.defaults.breaker
         self.breakers = Breakers(b.threshold, b.cooldown, opts.clock)
+        self.errors: dict[str, Outcome] = {}  # each check's last real error, redacted
 
     async def all(self) -> bool:
         """Run everything; True when a stop request interrupted the run."""
@@ -176,18 +177,27 @@ class _Run:
 
     async def _redacted_attempt(self, probe: Probe[Any], check: Check) -> Outcome:
         ctx = Context(self.root, self.files, self.opts.environ, check.timeout_s, check.id)
-        return _redact(await self._attempt(probe, check, ctx), ctx)
+        outcome = _redact(await self._attempt(probe, check, ctx), ctx)
+        if outcome.status is Status.ERROR and "circuit" not in outcome.evidence:
+            self.errors[check.id] = outcome
+        return outcome
 
     async def _attempt(self, probe: Probe[Any], check: Check, ctx: Context) -> Outcome:
         target = _target(probe, check, ctx)
         if target is not None and not self.breakers.allow(target):
-            return errored(CIRCUIT_OPEN, evidence={"target": target})
+            own = self.errors.get(check.id)
+            if own is not None:  # its own retries opened the circuit: keep what it saw
+                evidence = {**own.evidence, "circuit": "open", "target": target}
+                return errored(own.message, evidence=evidence, findings=own.findings)
+            return errored(CIRCUIT_OPEN, evidence={"target": target, "circuit": "open"})
         try:
             async with asyncio.timeout(check.timeout_s):
                 outcome = await probe.run(check.params, ctx)
         except TimeoutError:
             outcome = errored(f"timed out after {format_duration(check.timeout_s)}")
         except asyncio.CancelledError:
+            if target is not None:
+                self.breakers.release(target)
             raise
         except Exception as exc:  # a broken probe must not sink the run
             outcome = errored(f"{check.kind} probe raised {type(exc).__name__}: {exc}")
@@ -215,7 +225,7 @@ class _Run:
 
 
 def _retryable(outcome: Outcome) -> bool:
-    return outcome.status is Status.ERROR and outcome.message != CIRCUIT_OPEN
+    return outcome.status is Status.ERROR and "circuit" not in outcome.evidence
 
 
 def backoff_s(
