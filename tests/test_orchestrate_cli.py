@@ -137,7 +137,7 @@ def test_second_lock_is_refused_and_a_dead_holder_is_stale(tmp_path: Path) -> No
 
 
 def _wait_for(
-    predicate: Callable[[], bool], child: subprocess.Popen[bytes], timeout: float = 30
+    predicate: Callable[[], bool], child: subprocess.Popen[Any], timeout: float = 30
 ) -> None:
     deadline = time.monotonic() + timeout
     while not predicate():
@@ -233,3 +233,52 @@ def test_sigkill_then_resume(tmp_path: Path, cli: Callable[..., Any]) -> None:
     md = (gonogo / "progress.md").read_text()
     assert "**2/3 tasks done (67%)**" in md
     assert "| `bad` | P1 | 1 |" in md
+
+
+def _gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    stat = Path(f"/proc/{pid}/stat")
+    return stat.exists() and stat.read_text().split(") ")[-1].startswith("Z")
+
+
+def test_sigterm_stops_cleanly_and_resume_finishes(tmp_path: Path, cli: Callable[..., Any]) -> None:
+    (tmp_path / "slow.py").write_text(SLOW)
+    write_plan(
+        tmp_path,
+        "gates:\n  - id: g\n    checks:\n"
+        "      - {id: slow-ok, kind: file.exists, path: slow.done}\n"
+        f"tasks:\n  - {{id: slow, acceptance: [slow-ok], run: [{PY}, slow.py]}}\n",
+    )
+    child = subprocess.Popen(
+        [PY, "-m", "gonogo", "orchestrate", str(tmp_path)],
+        env={**os.environ, "NO_COLOR": "1"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        _wait_for(lambda: (tmp_path / "slow.pid").exists(), child)
+        slow_pid = int((tmp_path / "slow.pid").read_text())
+        child.send_signal(signal.SIGTERM)
+        out, _ = child.communicate(timeout=20)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+    assert child.returncode == 130
+    assert "continue with: gonogo orchestrate --resume" in out
+    _wait_for(lambda: _gone(slow_pid), child)
+    state = json.loads((tmp_path / ".gonogo" / "orchestrate.json").read_text())
+    assert state["status"] == "interrupted"
+    assert state["tasks"]["slow"]["status"] == "pending"
+    assert state["tasks"]["slow"]["attempts"] == 0  # an interrupted attempt does not count
+    assert json.loads((tmp_path / ".gonogo" / "orchestrate.lock").read_text() or "null") is None
+
+    (tmp_path / "release").write_text("go")
+    res = cli("orchestrate", str(tmp_path), "--resume")
+    assert res.code == 0, res.stderr
+    assert "stale lock" not in res.stderr
+    assert "✓ P2 slow" in res.stdout

@@ -209,3 +209,57 @@ def test_missing_secret_variable_is_reported_by_name(
     esc = state["escalations"][0]
     assert esc["webhook"] == "failed"
     assert esc["webhook_error"] == "environment variable HOOK_SECRET (secret_env) is not set"
+
+
+class _Unavailable(http.server.BaseHTTPRequestHandler):
+    hits: list[str]
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        self.hits.append(self.path)
+        self.send_response(503)
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_circuit_breaker_stops_hammering_a_dead_receiver(tmp_path: Path) -> None:
+    import asyncio
+
+    from gonogo.engine.breaker import Breakers
+    from gonogo.orchestrate.escalation import Escalator, Webhook
+    from gonogo.orchestrate.state import RunState, Selection, StateStore
+
+    hits: list[str] = []
+    handler = type("H", (_Unavailable,), {"hits": hits})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/hook"
+    store = StateStore(
+        tmp_path / "state.json", RunState("run", "", Selection(), "now"), lambda: "now"
+    )
+    escalator = Escalator(
+        store,
+        tmp_path / "escalations.jsonl",
+        Webhook(url, SECRET, 2.0),
+        backoff=(0.001, 0.002),
+        breakers=Breakers(threshold=2, cooldown_s=60),
+    )
+
+    async def three() -> None:
+        for i in range(3):
+            await escalator.escalate({"id": f"e{i}", "task_id": f"t{i}"})
+
+    try:
+        asyncio.run(three())
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert len(hits) == 2, "the circuit opens after two failures in a row"
+    states = [(e.webhook, e.webhook_error) for e in store.state.escalations]
+    assert states[0] == ("failed", "webhook answered HTTP 503")
+    assert states[1][0] == states[2][0] == "failed"
+    assert states[2][1].startswith("circuit open")
+    lines = (tmp_path / "escalations.jsonl").read_text().splitlines()
+    assert [json.loads(ln)["id"] for ln in lines] == ["e0", "e1", "e2"]

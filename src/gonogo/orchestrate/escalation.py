@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from gonogo.engine.breaker import Breakers
 from gonogo.engine.scheduler import backoff_s
 from gonogo.orchestrate.state import Escalation, StateStore
 from gonogo.plan.schema import EscalationSpec
@@ -125,6 +126,7 @@ class Escalator:
         sleep: Callable[[float], Awaitable[Any]] | None = None,
         wall: Callable[[], float] = time.time,
         backoff: tuple[float, float] = (0.5, 4.0),
+        breakers: Breakers | None = None,
     ) -> None:
         import asyncio
 
@@ -135,6 +137,8 @@ class Escalator:
         self.sleep = sleep or asyncio.sleep
         self.wall = wall
         self.backoff = backoff
+        # a dead receiver costs a few failed POSTs, not three per escalation
+        self.breakers = breakers or Breakers()
 
     async def escalate(
         self, record: Mapping[str, Any], task_id: str | None = None, **task_changes: Any
@@ -175,7 +179,11 @@ class Escalator:
         body = json.dumps(dict(entry.record), sort_keys=True, separators=(",", ":")).encode()
         error = ""
         for attempt in range(1, DELIVERY_ATTEMPTS + 1):
+            if not self.breakers.allow(hook.url):
+                error = error or "circuit open: the webhook failed repeatedly; retried on --resume"
+                break
             error = await self._post_once(hook, body)
+            self.breakers.record(hook.url, not error)
             if not error:
                 self.store.set_escalation(entry.id, webhook="sent", webhook_error="")
                 return True

@@ -17,6 +17,7 @@ from typing import Any
 
 from gonogo import atomic
 from gonogo.durations import format_duration
+from gonogo.engine.breaker import Breakers
 from gonogo.engine.scheduler import RunOptions, run_plan
 from gonogo.errors import UsageError
 from gonogo.models import GateReport, GitInfo, Verdict
@@ -165,8 +166,14 @@ class Session:
     def _escalator(self, store: StateStore) -> Escalator:
         hook = webhook_from(self.req.plan.escalation, self.environ)
         s = self._settings()
+        b = self.req.plan.defaults.breaker
         return Escalator(
-            store, self.dir / JSONL_FILE, hook, wall=self.wall, backoff=(s.backoff_s, 4.0)
+            store,
+            self.dir / JSONL_FILE,
+            hook,
+            wall=self.wall,
+            backoff=(s.backoff_s, 4.0),
+            breakers=Breakers(b.threshold, b.cooldown),
         )
 
     async def _wait_for_cycle(self, store: StateStore, stop: asyncio.Event) -> bool:
