@@ -215,7 +215,7 @@ def test_secret_redacted_in_the_written_report(
     plan = (
         "gates:\n  - id: g\n    checks:\n"
         "      - id: leak\n        kind: command\n"
-        "        run: [python3, -c, \"import os; print('key=' + os.environ['K'])\"]\n"
+        f"        run: [{json.dumps(PY)}, -c, \"import os; print('key=' + os.environ['K'])\"]\n"
         "        env: {K: '${GONOGO_TEST_API_KEY}'}\n"
     )
     root = make_repo({"gonogo.yaml": plan})
