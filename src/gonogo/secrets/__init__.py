@@ -1,0 +1,5 @@
+"""Secret detection: detectors (formats of credentials), the scanner, the reviewed baseline.
+
+The secret value itself never leaves the scanner: hits carry the kind, the location, a
+redacted preview (first four characters and the length) and a salted fingerprint.
+"""

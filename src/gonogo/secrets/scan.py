@@ -1,0 +1,257 @@
+"""The scanner: one combined RE2 pattern per file as a prefilter, detectors only on the
+few files it flags, plain `read()`, and two worker processes for big trees.
+
+`scan_data` is a pure function of (bytes, path); `scan_files` reads files itself and is
+what the worker processes run. Neither ever returns, logs or raises the secret value.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from gonogo.secrets.detectors import (
+    DETECTORS,
+    Detector,
+    entropy,
+    is_config,
+    is_lock_file,
+)
+
+ALLOW_MARK = b"gonogo: allow-secret"
+READ_CAP = 16 * 1024 * 1024
+BINARY_SNIFF = 8192
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A located secret: never the value, only its preview and a salted fingerprint."""
+
+    kind: str
+    path: str
+    line: int
+    preview: str  # first four characters
+    length: int
+    fingerprint: str
+
+
+@dataclass
+class Totals:
+    files: int = 0
+    bytes: int = 0
+    skipped_binary: int = 0
+    truncated: list[str] = field(default_factory=list)
+    unreadable: list[str] = field(default_factory=list)
+    dropped_hits: int = 0
+
+    def add(self, other: Totals) -> None:
+        self.dropped_hits += other.dropped_hits
+        self.files += other.files
+        self.bytes += other.bytes
+        self.skipped_binary += other.skipped_binary
+        self.truncated += other.truncated
+        self.unreadable += other.unreadable
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    prefilter_code: Any
+    prefilter_config: Any
+    code: tuple[_Matcher, ...]
+    config: tuple[_Matcher, ...]
+
+
+@dataclass(frozen=True)
+class _Matcher:
+    det: Detector
+    regex: Any
+    v: int  # group index of the value
+    k: int | None  # group index of the key, if the pattern names one
+
+
+@cache
+def _compiled() -> _Compiled:
+    """Patterns compiled once per process (workers compile their own copy)."""
+    import re2
+
+    options = re2.Options()
+    options.encoding = re2.Options.Encoding.LATIN1
+    options.max_mem = 64 << 20
+
+    def combined(dets: Iterable[Detector]) -> Any:
+        return re2.compile(b"|".join(b"(?:" + d.hint + b")" for d in dets), options)
+
+    def matcher(det: Detector) -> _Matcher:
+        regex = re2.compile(det.pattern, options)
+        return _Matcher(det, regex, regex.groupindex[b"v"], regex.groupindex.get(b"k"))
+
+    code_dets = [d for d in DETECTORS if not d.config_only]
+    return _Compiled(
+        prefilter_code=combined(code_dets),
+        prefilter_config=combined(DETECTORS),
+        code=tuple(matcher(d) for d in code_dets),
+        config=tuple(matcher(d) for d in DETECTORS),
+    )
+
+
+def fingerprint(kind: str, path: str, value: bytes) -> str:
+    """Stable across edits that move the line; salted with kind and path."""
+    h = hashlib.sha256(b"gonogo-secret\0" + kind.encode() + b"\0" + path.encode() + b"\0")
+    h.update(value)
+    return h.hexdigest()[:40]
+
+
+def scan_data(data: bytes, path: str) -> list[Hit]:
+    """Secrets in one file's content (already known not to be binary)."""
+    compiled = _compiled()
+    config = is_config(path)
+    prefilter = compiled.prefilter_config if config else compiled.prefilter_code
+    if prefilter.search(data) is None:
+        return []
+    hits: dict[tuple[int, int], Hit] = {}
+    lock = is_lock_file(path)
+    for matcher in compiled.config if config else compiled.code:
+        if lock and matcher.det.kind in ("generic-secret", "jwt"):
+            continue
+        for m in matcher.regex.finditer(data):
+            hit = _judge(matcher, m, data, path)
+            if hit is not None:
+                hits.setdefault((hit.line, m.start(matcher.v)), hit)
+    return sorted(hits.values(), key=lambda h: (h.line, h.kind))
+
+
+def _judge(matcher: _Matcher, m: Any, data: bytes, path: str) -> Hit | None:
+    det = matcher.det
+    value: bytes = m.group(matcher.v)
+    key: bytes = m.group(matcher.k) if matcher.k is not None else b""
+    if entropy(value) < det.min_entropy:
+        return None
+    if det.check is not None and not det.check(value, key, data[m.end() : m.end() + 600]):
+        return None
+    start = m.start(matcher.v)
+    line_start = data.rfind(b"\n", 0, start) + 1
+    line_end = data.find(b"\n", start)
+    if ALLOW_MARK in data[line_start : line_end if line_end != -1 else len(data)]:
+        return None
+    return Hit(
+        kind=det.kind,
+        path=path,
+        line=data.count(b"\n", 0, start) + 1,
+        preview=value[:4].decode("utf-8", "replace"),
+        length=len(value),
+        fingerprint=fingerprint(det.kind, path, value),
+    )
+
+
+def is_binary(data: bytes) -> bool:
+    return b"\0" in data[:BINARY_SNIFF]
+
+
+def read_file(root: str, rel: str, cap: int = READ_CAP) -> bytes | None:
+    """Content of a regular file inside `root` (None for FIFOs, devices, escapes)."""
+    path = os.path.join(root, rel)
+    if os.path.islink(path) and not os.path.realpath(path).startswith(
+        os.path.realpath(root) + os.sep
+    ):
+        return None
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            return fh.read(cap + 1)
+    finally:
+        os.close(fd)
+
+
+def scan_files(
+    root: str, rels: list[str], reader: Callable[[str, str], bytes | None] = read_file
+) -> tuple[list[Hit], Totals]:
+    """Read and scan `rels`; unreadable files are named in the totals, never raised."""
+    hits: list[Hit] = []
+    totals = Totals()
+    for rel in rels:
+        try:
+            data = reader(root, rel)
+        except OSError:
+            totals.unreadable.append(rel)
+            continue
+        if data is None:
+            continue
+        if len(data) > READ_CAP:
+            data = data[:READ_CAP]
+            totals.truncated.append(rel)
+        totals.files += 1
+        totals.bytes += len(data)
+        if is_binary(data):
+            totals.skipped_binary += 1
+            continue
+        hits.extend(scan_data(data, rel))
+    return hits, totals
+
+
+def to_json(hits: list[Hit], totals: Totals) -> str:
+    """The worker's output: one JSON line per hit, then a totals line."""
+    import json
+    from dataclasses import asdict
+
+    lines = [json.dumps({"hit": asdict(h)}) for h in hits]
+    lines.append(json.dumps({"totals": asdict(totals)}))
+    return "\n".join(lines) + "\n"
+
+
+def from_json(text: str) -> tuple[list[Hit], Totals]:
+    import json
+
+    hits: list[Hit] = []
+    totals = Totals()
+    for line in text.splitlines():
+        item = json.loads(line)
+        if "hit" in item:
+            hits.append(Hit(**item["hit"]))
+        else:
+            totals.add(Totals(**item["totals"]))
+    return hits, totals
+
+
+def split(rels: list[str], parts: int, chunk: int = 64) -> list[list[str]]:
+    """Interleave chunks of neighbouring files so each worker gets a similar mix."""
+    out: list[list[str]] = [[] for _ in range(parts)]
+    for n, i in enumerate(range(0, len(rels), chunk)):
+        out[n % parts].extend(rels[i : i + chunk])
+    return out
+
+
+async def scan_parallel(root: str, rels: list[str], jobs: int = 2) -> tuple[list[Hit], Totals]:
+    """`scan_files` in `jobs` worker processes; cancelling kills them."""
+    import asyncio
+    import sys
+    import tempfile
+
+    from gonogo.probes.command import run_process
+
+    hits: list[Hit] = []
+    totals = Totals()
+    with tempfile.TemporaryDirectory(prefix="gonogo-secrets-") as tmp:
+        runs = []
+        for n, part in enumerate(split(rels, jobs)):
+            listfile = os.path.join(tmp, f"part{n}")
+            with open(listfile, "wb") as fh:
+                fh.write(b"\0".join(r.encode("utf-8", "surrogateescape") for r in part))
+            argv = [sys.executable, "-m", "gonogo.secrets.worker", root, listfile]
+            runs.append(run_process(argv, cwd=root, env=dict(os.environ)))
+        for done in await asyncio.gather(*runs):
+            if done.exit_code != 0 or done.truncated:
+                # only the exception's type: its text could quote file content
+                last = (done.stderr.strip().splitlines() or ["no output"])[-1].split(":")[0]
+                raise RuntimeError(f"secrets worker exited {done.exit_code} ({last[:80]})")
+            part_hits, part_totals = from_json(done.stdout)
+            hits.extend(part_hits)
+            totals.add(part_totals)
+    hits.sort(key=lambda h: (h.path, h.line, h.kind))
+    return hits, totals

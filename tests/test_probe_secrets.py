@@ -1,0 +1,156 @@
+"""The `secrets` probe: a labelled set (precision and recall), redaction, baseline,
+inline allow, exclude, the worker processes, and the CLI."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from gonogo.fsindex import FileIndex
+from gonogo.models import Status
+from gonogo.probes.base import Context
+from gonogo.probes.secrets import PROBE, SecretsParams
+from gonogo.secrets.scan import scan_data, scan_files, scan_parallel
+from secret_samples import decoys, true_secrets
+
+
+def run(root: Path, **params: object):
+    ctx = Context(root, FileIndex(root), environ={})
+    return asyncio.run(PROBE.run(SecretsParams.model_validate(params), ctx))
+
+
+def test_labelled_set_precision_and_recall_are_at_least_95_percent() -> None:
+    found_right = hits_total = 0
+    missed = []
+    for name, text, kind in true_secrets():
+        hits = scan_data(text.encode(), name)
+        hits_total += len(hits)
+        if any(h.kind == kind for h in hits):
+            found_right += 1
+        else:
+            missed.append((name, [h.kind for h in hits]))
+    false_alarms = []
+    for name, text in decoys():
+        hits = scan_data(text.encode(), name)
+        hits_total += len(hits)
+        false_alarms += [(name, h.kind, h.line) for h in hits]
+    recall = found_right / len(true_secrets())
+    precision = found_right / hits_total if hits_total else 0.0
+    print(f"secrets labelled set: precision {precision:.3f}, recall {recall:.3f}")
+    assert recall >= 0.95, missed
+    assert precision >= 0.95, false_alarms
+
+
+@pytest.mark.parametrize(("name", "text", "kind"), true_secrets(), ids=lambda v: str(v)[:20])
+def test_each_true_secret_is_found_with_its_kind(name: str, text: str, kind: str) -> None:
+    assert kind in {h.kind for h in scan_data(text.encode(), name)}
+
+
+@pytest.mark.parametrize(("name", "text"), decoys(), ids=lambda v: str(v)[:20])
+def test_decoys_are_not_flagged(name: str, text: str) -> None:
+    assert scan_data(text.encode(), name) == []
+
+
+def test_findings_are_redacted_everywhere(make_repo, cli) -> None:
+    files = {name: text for name, text, _ in true_secrets()}
+    root = make_repo(files)
+    plan = "version: 1\ngates:\n  - id: g\n    checks:\n      - {id: s, kind: secrets}\n"
+    (root / "gonogo.yaml").write_text(plan)
+    result = cli("check", str(root), "--format", "json", "--no-history")
+    assert result.code == 1, result.stderr
+    report = json.loads(result.stdout)
+    check = report["checks"][0]
+    assert check["status"] == "fail"
+    assert len(check["findings"]) >= len(files)
+    outputs = [result.stdout, result.stderr, (root / ".gonogo/last.md").read_text()]
+    for name, text, _ in true_secrets():
+        for token in _secret_parts(text):
+            for out in outputs:
+                assert token not in out, f"{name}: secret leaked"
+    one = next(f for f in check["findings"] if f["path"] == "aws.py")
+    assert one["line"] == 1
+    assert one["rule"] == "secrets.aws-access-key-id"
+    assert one["message"].startswith("AWS access key ID AKIA… (20 chars)")
+
+
+def _secret_parts(text: str) -> list[str]:
+    """Substrings of a sample long enough to count as a leak (beyond a 4-char preview)."""
+    words = [w.strip("\"',;(){}") for w in text.replace("=", " ").replace(":", " ").split()]
+    return [w[4:] for w in words if len(w) >= 16]
+
+
+def test_baseline_accepts_reviewed_findings_and_survives_line_moves(make_repo, cli) -> None:
+    secret = "Kq7" + "Zr8vQ2mX7pL4kT9w"
+    root = make_repo({"app.py": f'API_KEY = "{secret}"\n', "README.md": "x\n"})
+    assert run(root).status is Status.FAIL
+    result = cli("secrets", str(root), "--update-baseline")
+    assert result.code == 0, result.stderr
+    baseline = json.loads((root / ".gonogo-secrets.json").read_text())
+    assert secret not in (root / ".gonogo-secrets.json").read_text()
+    assert baseline["entries"][0]["path"] == "app.py"
+    assert run(root).status is Status.PASS
+    (root / "app.py").write_text(f'# moved\n\nAPI_KEY = "{secret}"\n')
+    outcome = run(root)
+    assert outcome.status is Status.PASS
+    assert outcome.evidence["baselined"] == 1
+    (root / "app.py").write_text(f'API_KEY = "{secret}"\nOTHER_TOKEN = "Xy9{secret[::-1]}"\n')
+    outcome = run(root)
+    assert outcome.status is Status.FAIL
+    assert [(f.path, f.line) for f in outcome.findings] == [("app.py", 2)]
+
+
+def test_cli_secrets_lists_findings_and_exits_1(make_repo, cli) -> None:
+    root = make_repo({"deploy/.env": "DB_PASSWORD=hX9-vLq2-Rt7w\n"})
+    result = cli("secrets", str(root))
+    assert result.code == 1
+    assert "deploy/.env:1" in result.stdout
+    assert "hX9-vLq2-Rt7w" not in result.stdout + result.stderr
+    assert "hX9-… (13 chars)" in result.stdout
+
+
+def test_malformed_baseline_is_an_error_naming_the_file(make_repo) -> None:
+    root = make_repo({".gonogo-secrets.json": "{not json", "a.txt": "x\n"})
+    outcome = run(root)
+    assert outcome.status is Status.ERROR
+    assert ".gonogo-secrets.json:1" in outcome.message
+
+
+def test_exclude_and_path_select_files(make_repo) -> None:
+    pem = next(t for n, t, _ in true_secrets() if n == "id_rsa")
+    root = make_repo({"tests/fixtures/id_rsa": pem, "src/ok.py": "x = 1\n"})
+    assert run(root).status is Status.FAIL
+    assert run(root, exclude=["tests/fixtures/**"]).status is Status.PASS
+    assert run(root, exclude=["tests/"]).status is Status.PASS
+    assert run(root, path="src/**").status is Status.PASS
+
+
+def test_binary_files_and_fifos_are_skipped(tmp_path: Path) -> None:
+    key = next(t for n, t, _ in true_secrets() if n == "aws.py")
+    (tmp_path / "blob.bin").write_bytes(b"\0\1\2" + key.encode())
+    os.mkfifo(tmp_path / "pipe")
+    hits, totals = scan_files(str(tmp_path), ["blob.bin", "pipe"])
+    assert hits == []
+    assert totals.skipped_binary == 1
+
+
+def test_worker_processes_find_the_same_hits(tmp_path: Path) -> None:
+    rels = []
+    for i, (name, text, _) in enumerate(true_secrets() * 3):
+        rel = f"d{i % 5}/{i}/{name}"
+        (tmp_path / rel).parent.mkdir(parents=True)
+        (tmp_path / rel).write_text(text)
+        rels.append(rel)
+    for i in range(200):
+        (tmp_path / f"d0/plain{i}.py").write_text("print('hello')\n" * 20)
+        rels.append(f"d0/plain{i}.py")
+    serial, _ = scan_files(str(tmp_path), rels)
+    parallel, totals = asyncio.run(scan_parallel(str(tmp_path), rels, jobs=2))
+    assert sorted(parallel, key=lambda h: (h.path, h.line, h.kind)) == sorted(
+        serial, key=lambda h: (h.path, h.line, h.kind)
+    )
+    assert totals.files == len(rels)
+    assert len(parallel) >= len(true_secrets() * 3)
