@@ -16,6 +16,7 @@ COMMANDS: dict[str, str] = {
     "init": "gonogo.cli.init",
     "explain": "gonogo.cli.explain",
     "schema": "gonogo.cli.schema",
+    "secrets": "gonogo.cli.secrets",
     "orchestrate": "gonogo.cli.orchestrate",
     "history": "gonogo.cli.history",
     "diff": "gonogo.cli.diff",

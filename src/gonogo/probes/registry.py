@@ -8,6 +8,7 @@ from typing import Any
 
 from gonogo.errors import GonogoError
 from gonogo.probes import bench, command, files, http, load, postgres, redis_probe, tcp
+from gonogo.probes import secrets as secrets_probe
 from gonogo.probes.base import Probe
 
 ENTRY_POINT_GROUP = "gonogo.probes"
@@ -28,6 +29,7 @@ BUILTIN: Mapping[str, Probe[Any]] = {
         redis_probe.PROBE,
         bench.PROBE,
         load.PROBE,
+        secrets_probe.PROBE,
     )
 }
 
