@@ -280,3 +280,14 @@ def test_tree_is_listed_once_for_many_globs(
     assert "late.py" not in index.glob("*.py")  # the listing is kept, not redone
     calls = log.read_text().splitlines()
     assert calls == ["ls-files -co --exclude-standard -z"]
+
+
+def test_ignored_file_named_literally_is_still_evidence(make_repo: Callable[..., Path]) -> None:
+    root = make_repo({".gitignore": "reports/\n", "README.md": "x\n"})
+    _write(root, {"reports/junit.xml": "<testsuite/>", "sub/.gonogo/last.json": "{}"})
+    index = FileIndex(root)
+    assert index.glob("reports/junit.xml") == ["reports/junit.xml"]
+    assert index.glob("reports/*.xml") == []  # globs honour .gitignore
+    assert index.glob("reports") == []  # a directory is not a file
+    assert "sub/.gonogo/last.json" not in index.files
+    assert index.glob("../outside.txt") == []

@@ -53,7 +53,7 @@ class FileIndex:
         if listed is None:
             listed = _walk_files(self.root)
             self.source = "walk+.gitignore"
-        files = sorted(f for f in set(listed) if not f.startswith(ALWAYS_IGNORED_PREFIXES))
+        files = sorted(f for f in set(listed) if not _ignored(f))
         by_dir: dict[str, list[str]] = {}
         for rel in files:
             parent = rel.rpartition("/")[0]
@@ -67,7 +67,7 @@ class FileIndex:
         pattern = pattern.strip().removeprefix("./")
         files = self.files
         if not _MAGIC.search(pattern):
-            return [pattern] if pattern in self._set and self._exists(pattern) else []
+            return [pattern] if self._literal(pattern) else []
         prefix = _literal_dir(pattern)
         regex = _compile(pattern)
         if prefix and "**" not in pattern.removeprefix(prefix):
@@ -95,6 +95,15 @@ class FileIndex:
             if not rel.startswith(prefix):
                 break
             yield rel
+
+    def _literal(self, rel: str) -> bool:
+        """A literal path names one file: listed, or present on disk even when ignored
+        (CI output such as reports/junit.xml is usually gitignored, and is still evidence)."""
+        if rel in self._set:
+            return self._exists(rel)
+        if not rel or rel.startswith(ALWAYS_IGNORED_PREFIXES) or rel.endswith("/"):
+            return False
+        return os.path.isfile(self.abspath(rel)) and self.inside(rel)
 
     def _exists(self, rel: str) -> bool:
         return os.path.lexists(self.abspath(rel))
@@ -134,6 +143,12 @@ class FileIndex:
 
 
 ALWAYS_IGNORED_PREFIXES = tuple(f"{d}/" for d in ALWAYS_IGNORED)
+_NESTED_IGNORED = tuple(f"/{d}/" for d in ALWAYS_IGNORED)
+
+
+def _ignored(rel: str) -> bool:
+    """gonogo's own output and git's internals, at any depth."""
+    return rel.startswith(ALWAYS_IGNORED_PREFIXES) or any(d in rel for d in _NESTED_IGNORED)
 
 
 def _git_files(root: Path) -> list[str] | None:
