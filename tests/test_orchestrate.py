@@ -214,9 +214,9 @@ def test_dependencies_then_priority_then_plan_order(tmp_path: Path) -> None:
     code, _ = orchestrate(tmp_path, text, jobs=1)
     assert code == 0
     order = (tmp_path / "order.log").read_text().split()
-    # P2 `lint` comes first among the ready P2 tasks by plan order; `schema` unlocks
-    # the P1 `migrate`, which unlocks the P0 `deploy`, both then jump the queue.
-    assert order == ["lint", "schema", "migrate", "deploy", "tests", "docs"]
+    # `schema` (P2) and `migrate` (P1) are on the P0 `deploy`'s path, so they run as P0;
+    # the remaining P2 tasks follow in plan order, the P3 last.
+    assert order == ["schema", "migrate", "deploy", "lint", "tests", "docs"]
 
 
 def test_concurrency_limit_is_respected(tmp_path: Path) -> None:
@@ -328,3 +328,35 @@ def test_gate_and_task_modes(tmp_path: Path, selection: Selection, ran: set[str]
     assert code == 0
     assert {p.name.removeprefix("ran-") for p in tmp_path.glob("ran-*")} == ran
     assert set(saved(tmp_path).tasks) == ran
+
+
+@pytest.mark.parametrize(
+    ("tasks", "expected"),
+    [
+        # priority first among ready tasks, plan order breaks ties
+        ([("a", "P2", []), ("b", "P0", []), ("c", "P2", []), ("d", "P1", [])], "b d a c"),
+        # the P3 task a P0 waits on is on the critical path: it runs as a P0
+        (
+            [("x", "P2", []), ("fix", "P0", ["base"]), ("base", "P3", []), ("y", "P1", [])],
+            "base fix y x",
+        ),
+        # diamond: both sides inherit P0 from `top`, so plan order decides
+        (
+            [
+                ("top", "P0", ["l", "r"]),
+                ("l", "P2", ["root"]),
+                ("r", "P1", ["root"]),
+                ("root", "P2", []),
+            ],
+            "root l r top",
+        ),
+    ],
+)
+def test_order_is_dependencies_then_priority_then_plan_order(
+    tasks: list[tuple[str, str, list[str]]], expected: str
+) -> None:
+    from gonogo.orchestrate.ordering import order
+    from gonogo.plan.schema import TaskSpec
+
+    specs = [TaskSpec(id=i, priority=p, depends_on=d, run=["make"]) for i, p, d in tasks]  # type: ignore[arg-type]
+    assert " ".join(t.id for t in order(specs)) == expected

@@ -104,14 +104,18 @@ def test_dry_run_prints_order_and_runs_nothing(tmp_path: Path, cli: Callable[...
     ],
 )
 def test_usage_errors(
-    tmp_path: Path, cli: Callable[..., Any], args: list[str], message: str
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str], message: str
 ) -> None:
+    from gonogo.cli.main import main
+
     write_plan(
         tmp_path, CHECKS + "tasks:\n  - {id: harden, run: [make], acceptance: [compose-env]}\n"
     )
-    res = cli("orchestrate", str(tmp_path), *args)
-    assert res.code == 2
-    assert message in res.stderr
+    assert main(["orchestrate", str(tmp_path), *args]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("gonogo: error: ")
+    assert message in err
+    assert not (tmp_path / ".gonogo" / "orchestrate.json").exists()
 
 
 def test_second_lock_is_refused_and_a_dead_holder_is_stale(tmp_path: Path) -> None:

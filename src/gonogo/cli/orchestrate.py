@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from gonogo.orchestrate.session import Outcome
+    from gonogo.orchestrate.state import Selection
+    from gonogo.plan.model import Plan
 
 
 def add_parser(sub: Any) -> None:
@@ -110,7 +112,7 @@ def run(args: argparse.Namespace) -> int:
     return _execute(root, plan, selection, args, backoff)
 
 
-def _dry_run(plan: Any, selection: Any) -> int:
+def _dry_run(plan: Plan, selection: Selection) -> int:
     from gonogo.orchestrate.progress import plan_lines
     from gonogo.orchestrate.session import selected_tasks
 
@@ -123,7 +125,9 @@ def _dry_run(plan: Any, selection: Any) -> int:
     return 0
 
 
-def _execute(root: Path, plan: Any, selection: Any, args: argparse.Namespace, backoff: Any) -> int:
+def _execute(
+    root: Path, plan: Plan, selection: Selection, args: argparse.Namespace, backoff: float | None
+) -> int:
     from gonogo.orchestrate.progress import TerminalEvents
     from gonogo.orchestrate.session import Request, Session
     from gonogo.probes.registry import all_probes

@@ -1,5 +1,6 @@
-"""Which tasks a run covers and in what order: dependencies first, then priority,
-then plan order. Pure functions of the plan's tasks and their states."""
+"""Which tasks a run covers and in what order: dependencies first, then priority
+(a dependency inherits the priority of the most urgent task waiting on it), then
+plan order. Pure functions of the plan's tasks and their states."""
 
 from __future__ import annotations
 
@@ -58,18 +59,34 @@ def _closure(roots: Iterable[str], by_id: Mapping[str, TaskSpec]) -> set[str]:
     return wanted
 
 
-def _key(task: TaskSpec, index: Mapping[str, int]) -> tuple[int, int]:
-    return RANK.get(task.priority, 9), index[task.id]
+def effective_rank(tasks: Sequence[TaskSpec]) -> dict[str, int]:
+    """A task's rank is the most urgent of its own and of every task waiting on it:
+    the P3 task a P0 depends on is on the P0's critical path, so it runs as a P0."""
+    rank = {t.id: RANK.get(t.priority, 9) for t in tasks}
+    changed = True
+    while changed:  # the graph is acyclic: this settles in at most len(tasks) passes
+        changed = False
+        for t in tasks:
+            for dep in t.depends_on:
+                if dep in rank and rank[t.id] < rank[dep]:
+                    rank[dep] = rank[t.id]
+                    changed = True
+    return rank
+
+
+def _keys(tasks: Sequence[TaskSpec]) -> dict[str, tuple[int, int]]:
+    rank = effective_rank(tasks)
+    return {t.id: (rank[t.id], i) for i, t in enumerate(tasks)}
 
 
 def order(tasks: Sequence[TaskSpec]) -> list[TaskSpec]:
     """A topological order that always takes the most urgent ready task next.
 
     The loader rejects cycles; a cycle reaching here is reported, not looped on."""
-    index = {t.id: i for i, t in enumerate(tasks)}
+    key = _keys(tasks)
     by_id = {t.id: t for t in tasks}
     waiting = {t.id: {d for d in t.depends_on if d in by_id} for t in tasks}
-    heap = [(_key(t, index), t.id) for t in tasks if not waiting[t.id]]
+    heap = [(key[t.id], t.id) for t in tasks if not waiting[t.id]]
     heapq.heapify(heap)
     out: list[TaskSpec] = []
     while heap:
@@ -79,7 +96,7 @@ def order(tasks: Sequence[TaskSpec]) -> list[TaskSpec]:
             if tid in deps:
                 deps.discard(tid)
                 if not deps:
-                    heapq.heappush(heap, (_key(by_id[other], index), other))
+                    heapq.heappush(heap, (key[other], other))
     if len(out) != len(tasks):
         stuck = sorted(set(by_id) - {t.id for t in out})
         raise UsageError(f"tasks {', '.join(stuck)} depend on each other in a cycle")
@@ -89,7 +106,7 @@ def order(tasks: Sequence[TaskSpec]) -> list[TaskSpec]:
 def ready(tasks: Sequence[TaskSpec], states: Mapping[str, TaskState]) -> list[TaskSpec]:
     """Pending tasks whose dependencies (within the run) are all done, most urgent first."""
     ids = {t.id for t in tasks}
-    index = {t.id: i for i, t in enumerate(tasks)}
+    key = _keys(tasks)
 
     def status(tid: str) -> TaskStatus:
         return states.get(tid, TaskState()).status
@@ -100,7 +117,7 @@ def ready(tasks: Sequence[TaskSpec], states: Mapping[str, TaskState]) -> list[Ta
         if status(t.id) is TaskStatus.PENDING
         and all(status(d) is TaskStatus.DONE for d in t.depends_on if d in ids)
     ]
-    return sorted(out, key=lambda t: _key(t, index))
+    return sorted(out, key=lambda t: key[t.id])
 
 
 def blockers(task: TaskSpec, states: Mapping[str, TaskState]) -> list[str]:

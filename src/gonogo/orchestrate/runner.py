@@ -31,6 +31,7 @@ from gonogo.probes.base import Context, Probe
 from gonogo.probes.command import clean_env, run_process
 
 LOG_DIR = "tasks"
+LOG_ROTATE_BYTES = 4 * 1024 * 1024
 
 
 def shown_command(task: TaskSpec, limit: int = 80) -> str:
@@ -155,6 +156,7 @@ class Orchestrator:
         blocking: tuple[str, ...] = ()
         while attempts < limit:
             attempt = attempts + 1
+            blocking = ()
             self.events.event(task, "run", f"attempt {attempt}/{limit}")
             self.store.set_task(task.id, message=f"attempt {attempt}/{limit} running")
             error = await self._run_command(task, attempt)
@@ -248,5 +250,7 @@ class Orchestrator:
         head = f"=== {self.settings.now()} attempt {attempt}: {shown} -> exit {code}\n"
         with contextlib.suppress(OSError):
             path.parent.mkdir(parents=True, exist_ok=True)
+            if path.exists() and path.stat().st_size > LOG_ROTATE_BYTES:
+                path.replace(path.with_suffix(".log.1"))  # keep one older log
             with path.open("a", encoding="utf-8") as fh:
                 fh.write(head + out + ("\n--- stderr\n" + err if err else "") + "\n")
