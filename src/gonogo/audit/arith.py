@@ -102,6 +102,8 @@ def percent_fractions(
     out: list[ClaimResult] = []
     reference: tuple[int, int] | None = None
     for line, text, section in lines:
+        if "%" not in text:
+            continue
         found = [(m[1], int(m[2]), int(m[3])) for m in rx(PCT_FRACTION).finditer(text)]
         found += [(m[3], int(m[1]), int(m[2])) for m in rx(FRACTION_PCT).finditer(text)]
         for claimed, num, den in found:
@@ -117,6 +119,8 @@ def pass_rates(lines: Sequence[TextLine], reference: tuple[int, int] | None) -> 
         return []
     out = []
     for line, text, section in lines:
+        if "%" not in text or "pass" not in text.lower():
+            continue
         if rx(PCT_FRACTION).search(text) or rx(FRACTION_PCT).search(text):
             continue
         for m in rx(PASS_RATE).finditer(text):
@@ -145,6 +149,8 @@ def _passed_cells(table: Table, section: str) -> list[ClaimResult]:
     out = []
     for row in rows:
         for cell in row.cells:
+            if "/" not in cell:
+                continue
             m = rx(CELL_PASSED).search(mk.plain(cell))
             if m is None:
                 continue

@@ -43,7 +43,8 @@ def count_claims(lines: Sequence[TextLine]) -> list[CountClaim]:
     """Counts stated as results. Targets ("Target: 20/23 passing") are not results."""
     out = []
     for line, text, section in lines:
-        if "target" in text.lower():
+        lower = text.lower()
+        if "pass" not in lower or "target" in lower:
             continue
         claim = Claim(line, Source.COUNT, _short(text), section)
         for m in rx(COUNTS).finditer(text):

@@ -81,7 +81,7 @@ def repair(text: str) -> tuple[str, tuple[str, ...]]:
     if any(sign in text for sign in _MOJIBAKE_SIGNS):
         for bad, good in _LOSSY.items():
             text = text.replace(bad, good)
-    fixed = _ftfy(text)
+    fixed = _ftfy(text) if _looks_bad(text) else text
     lines = fixed.split("\n")
     used: dict[str, int] = {}
     for i, line in enumerate(lines):
@@ -101,6 +101,12 @@ def repair(text: str) -> tuple[str, tuple[str, ...]]:
         notes.append("repaired mojibake with ftfy")
     notes += [f"repaired {n} line(s) re-encoded through {c}" for c, n in sorted(used.items())]
     return "\n".join(lines), tuple(notes)
+
+
+def _looks_bad(text: str) -> bool:
+    from ftfy.badness import is_bad
+
+    return is_bad(text)
 
 
 def _ftfy(text: str) -> str:
