@@ -5,8 +5,10 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import re
+import ssl
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
@@ -111,6 +113,17 @@ def prepare(p: RequestParams, ctx: Context) -> Request:
     return Request(p.method, url, headers, content)
 
 
+@functools.cache
+def tls_context(cafile: str | None) -> ssl.SSLContext:
+    """A verifying TLS context, built once per CA bundle: loading a bundle costs tens of
+    milliseconds of CPU, too much to pay per check and per retry. Contexts are shareable."""
+    if cafile is None:
+        import certifi
+
+        cafile = certifi.where()
+    return ssl.create_default_context(cafile=cafile)
+
+
 def make_client(
     p: RequestParams,
     ctx: Context,
@@ -119,13 +132,11 @@ def make_client(
     max_redirects: int = 0,
     connections: int = 10,
 ) -> httpx.AsyncClient:
-    import ssl
-
     import httpx
 
-    verify: bool | ssl.SSLContext = p.verify
-    if p.verify and p.ca_file:
-        verify = ssl.create_default_context(cafile=str(ctx.path(p.ca_file)))
+    verify: bool | ssl.SSLContext = False
+    if p.verify:
+        verify = tls_context(str(ctx.path(p.ca_file)) if p.ca_file else None)
     limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
     return httpx.AsyncClient(
         verify=verify,
