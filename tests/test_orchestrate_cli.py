@@ -59,16 +59,18 @@ def write_plan(root: Path, text: str) -> Path:
     ids=["cycle", "unknown-acceptance", "no-work", "string-run"],
 )
 def test_bad_tasks_are_plan_errors(
-    tmp_path: Path, cli: Callable[..., Any], tasks: str, field: str, message: str
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], tasks: str, field: str, message: str
 ) -> None:
+    from gonogo.cli.main import main
+
     plan = write_plan(tmp_path, CHECKS + "tasks:\n" + tasks)
-    res = cli("orchestrate", str(tmp_path))
-    assert res.code == 2
-    assert res.stderr.startswith(f"gonogo: error: {plan}:")
-    assert field in res.stderr
-    assert message in res.stderr
-    assert "Traceback" not in res.stderr
-    assert not (tmp_path / ".gonogo" / "orchestrate.json").exists()
+    assert main(["orchestrate", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"gonogo: error: {plan}:")
+    assert field in err
+    assert message in err
+    assert "Traceback" not in err
+    assert not (tmp_path / ".gonogo").exists(), "nothing is written for a bad plan"
 
 
 def test_dry_run_prints_order_and_runs_nothing(tmp_path: Path, cli: Callable[..., Any]) -> None:
@@ -286,3 +288,27 @@ def test_sigterm_stops_cleanly_and_resume_finishes(tmp_path: Path, cli: Callable
     assert res.code == 0, res.stderr
     assert "stale lock" not in res.stderr
     assert "✓ P2 slow" in res.stdout
+
+
+def test_backoff_option_overrides_the_plan(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import re
+
+    from gonogo.cli.main import main
+
+    write_plan(
+        tmp_path,
+        "defaults: {backoff: 1m, backoff_max: 1m}\ngates: []\n"
+        f"tasks:\n  - {{id: nope, retries: 3, run: [{PY}, -c, 'raise SystemExit(1)']}}\n",
+    )
+    t0 = time.monotonic()
+    assert main(["orchestrate", str(tmp_path), "--backoff", "20ms"]) == 1
+    assert time.monotonic() - t0 < 30, "a 1m plan backoff would have taken minutes"
+    captured = capsys.readouterr()
+    delays = [float(d) for d in re.findall(r"retry in (\d+)ms", captured.err)]
+    # exponential with jitter over the upper half: 10-20ms, 20-40ms, 40-80ms
+    assert len(delays) == 3
+    for n, d in enumerate(delays):
+        assert 10 * 2**n <= d <= 20 * 2**n
+    assert "✗ P2 nope" in captured.out

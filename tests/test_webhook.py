@@ -176,8 +176,7 @@ def test_undelivered_webhook_is_retried_on_resume(
     port = free_port()  # nothing listens yet: the POSTs are refused
     url = f"http://127.0.0.1:{port}/hooks/gonogo"
     _plan(tmp_path, url)
-    first = cli("orchestrate", str(tmp_path), env={"HOOK_SECRET": SECRET})
-    assert first.code == 1  # type: ignore[attr-defined]
+    assert _run_in_process(tmp_path, {"HOOK_SECRET": SECRET}) == 1
     state = json.loads((tmp_path / ".gonogo" / "orchestrate.json").read_text())
     (esc,) = state["escalations"]
     assert esc["webhook"] == "failed"
@@ -198,12 +197,24 @@ def test_undelivered_webhook_is_retried_on_resume(
     assert state["escalations"][0]["webhook"] == "sent"
 
 
-def test_missing_secret_variable_is_reported_by_name(
-    tmp_path: Path, receiver: Receiver, cli: Callable[..., object]
-) -> None:
+def _run_in_process(root: Path, env: dict[str, str]) -> int:
+    import io
+    import os
+
+    from gonogo.cli.check import resolve_plan
+    from gonogo.orchestrate.progress import TerminalEvents
+    from gonogo.orchestrate.session import Request, Session
+    from gonogo.orchestrate.state import Selection
+    from gonogo.probes.registry import all_probes
+
+    req = Request(root, resolve_plan(root, None), Selection())
+    events = TerminalEvents(io.StringIO())
+    return Session(req, all_probes(), {**os.environ, **env}, events).run().exit_code
+
+
+def test_missing_secret_variable_is_reported_by_name(tmp_path: Path, receiver: Receiver) -> None:
     _plan(tmp_path, receiver.url)
-    res = cli("orchestrate", str(tmp_path), env={"HOOK_SECRET": ""})
-    assert res.code == 1  # type: ignore[attr-defined]
+    assert _run_in_process(tmp_path, {"HOOK_SECRET": ""}) == 1
     assert receiver.accepted == []
     state = json.loads((tmp_path / ".gonogo" / "orchestrate.json").read_text())
     esc = state["escalations"][0]
