@@ -312,3 +312,54 @@ def test_backoff_option_overrides_the_plan(
     for n, d in enumerate(delays):
         assert 10 * 2**n <= d <= 20 * 2**n
     assert "✗ P2 nope" in captured.out
+
+
+def test_resume_keeps_the_schedule_between_cycles(tmp_path: Path, cli: Callable[..., Any]) -> None:
+    write_plan(
+        tmp_path,
+        "gates:\n  - id: g\n    checks:\n"
+        "      - {id: fixed, kind: file.exists, path: fixed.txt}\n"
+        f"tasks:\n  - {{id: fix, retries: 0, acceptance: [fixed], run: [{PY}, -c, 'pass']}}\n",
+    )
+    state_path = tmp_path / ".gonogo" / "orchestrate.json"
+
+    def waiting() -> bool:
+        try:
+            return json.loads(state_path.read_text())["next_cycle_at"] is not None
+        except (OSError, ValueError):
+            return False
+
+    child = subprocess.Popen(
+        [PY, "-m", "gonogo", "orchestrate", str(tmp_path), "--every", "4s", "--max-cycles", "2"],
+        env={**os.environ, "NO_COLOR": "1"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        _wait_for(waiting, child)
+        child.send_signal(signal.SIGTERM)
+        child.communicate(timeout=20)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+    assert child.returncode == 130
+    saved = json.loads(state_path.read_text())
+    assert saved["cycle"] == 2
+    due = saved["next_cycle_at"]
+    assert "Next cycle at" in (tmp_path / ".gonogo" / "progress.md").read_text()
+
+    (tmp_path / "fixed.txt").write_text("fixed by a human meanwhile")
+    res = cli("orchestrate", str(tmp_path), "--resume")
+    assert res.code == 0, res.stderr
+    final = json.loads(state_path.read_text())
+    import datetime as dt
+
+    done_at = dt.datetime.fromisoformat(final["tasks"]["fix"]["updated_at"].replace("Z", "+00:00"))
+    assert done_at.timestamp() >= due, "the resumed run waited for the saved next-cycle time"
+    assert final["cycle"] == 2
+    assert final["status"] == "finished"
+    assert final["next_cycle_at"] is None
+    assert final["tasks"]["fix"]["status"] == "done"
+    lines = (tmp_path / ".gonogo" / "escalations.jsonl").read_text().splitlines()
+    assert [json.loads(ln)["cycle"] for ln in lines] == [1]
