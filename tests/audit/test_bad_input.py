@@ -134,3 +134,11 @@ def test_bad_junit_is_a_usage_error(tmp_path: Path, cli: Callable[..., object]) 
     assert "bad.xml:1: not valid JUnit XML" in bad.stderr  # type: ignore[attr-defined]
     with pytest.raises(UsageError, match="no file matches"):
         audit(path, tmp_path, junit_globs=["nothing/*.xml"])
+
+
+def test_line_cap_bounds_huge_reports(tmp_path: Path) -> None:
+    """Past 50,000 lines the rest is not audited, and the output says so."""
+    text = "- [x] early `a.txt`\n" + "plain line\n" * 60_000 + "- [x] late `b.txt`\n"
+    result = audit(_write(tmp_path, "long.md", text), tmp_path)
+    assert [r.claim.text for r in result.results] == ["[x] early a.txt"]
+    assert "only the first 50,000 lines read; the rest is not audited" in result.notes

@@ -13,6 +13,7 @@ from gonogo.audit.model import AuditResult, CheckOutcome, Claim, ClaimResult, Ve
 from gonogo.audit.reading import MAX_BYTES, read_report
 
 MAX_CLAIMS = 20_000
+MAX_LINES = 50_000  # readiness reports run to hundreds of lines; this bounds the worst case
 
 
 def audit(
@@ -26,7 +27,11 @@ def audit(
     doc = read_report(report, max_bytes=max_bytes)
     notes = list(doc.notes)
     totals = junit.load_totals(root, junit_globs) if junit_globs else None
-    blocks = parse_blocks(doc.text)
+    text = doc.text
+    if text.count("\n") > MAX_LINES:
+        text = text[: _nth_newline(text, MAX_LINES)]
+        notes.append(f"only the first {MAX_LINES:,} lines read; the rest is not audited")
+    blocks = parse_blocks(text)
     lines = list(arith.text_lines(blocks))
     evidence = claims.evidence_claims(blocks)
     if len(evidence) > MAX_CLAIMS:
@@ -48,6 +53,13 @@ def audit(
     ]
     ordered = sorted(results[: MAX_CLAIMS * 2], key=lambda r: r.claim.line)
     return AuditResult(str(report), str(root), tuple(ordered), tuple(notes))
+
+
+def _nth_newline(text: str, n: int) -> int:
+    pos = -1
+    for _ in range(n):
+        pos = text.index("\n", pos + 1)
+    return pos
 
 
 def _covered(result: ClaimResult, checked: set[int]) -> bool:
