@@ -7,7 +7,20 @@ from importlib import metadata
 from typing import Any
 
 from gonogo.errors import GonogoError
-from gonogo.probes import bench, command, files, http, load, postgres, redis_probe, tcp
+from gonogo.probes import (
+    bench,
+    command,
+    compose,
+    coverage,
+    dockerfile,
+    files,
+    http,
+    junit,
+    load,
+    postgres,
+    redis_probe,
+    tcp,
+)
 from gonogo.probes import secrets as secrets_probe
 from gonogo.probes.base import Probe
 
@@ -30,6 +43,10 @@ BUILTIN: Mapping[str, Probe[Any]] = {
         bench.PROBE,
         load.PROBE,
         secrets_probe.PROBE,
+        compose.PROBE,
+        dockerfile.PROBE,
+        junit.PROBE,
+        coverage.PROBE,
     )
 }
 

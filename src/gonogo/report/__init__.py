@@ -15,6 +15,7 @@ FORMATS: dict[str, str] = {
     "term": "gonogo.report.term",
     "json": "gonogo.report.json_report",
     "md": "gonogo.report.markdown",
+    "sarif": "gonogo.report.sarif",
     "junit": "gonogo.report.junit",
     "html": "gonogo.report.html",
 }
