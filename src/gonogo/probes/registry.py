@@ -17,10 +17,13 @@ from gonogo.probes import (
     http,
     junit,
     load,
+    odoo,
     postgres,
+    pyapi,
     redis_probe,
     tcp,
 )
+from gonogo.probes import git as git_probe
 from gonogo.probes import secrets as secrets_probe
 from gonogo.probes.base import Probe
 
@@ -47,6 +50,9 @@ BUILTIN: Mapping[str, Probe[Any]] = {
         dockerfile.PROBE,
         junit.PROBE,
         coverage.PROBE,
+        pyapi.PROBE,
+        git_probe.PROBE,
+        odoo.PROBE,
     )
 }
 
