@@ -117,6 +117,13 @@ def _docker(files: FileIndex) -> list[CheckDict]:
             "path": "**/Dockerfile*",
             "pattern": r"(?im)^FROM\s+\S+:latest\b",
         },
+        {
+            "id": "dockerfile",
+            "kind": "dockerfile",
+            "priority": "P1",
+            "file": _first(files, "Dockerfile", "**/Dockerfile") or "**/Dockerfile*",
+            "description": "non-root USER, pinned base image, HEALTHCHECK",
+        },
     ]
 
 
@@ -130,6 +137,27 @@ def _compose(files: FileIndex) -> list[CheckDict]:
             "format": "yaml",
             "priority": "P0",
         },
+        {
+            "id": "compose-env",
+            "kind": "compose",
+            "file": path,
+            "priority": "P0",
+            "needs": ["compose-valid"],
+            "description": "no inline secret; required secrets use ${VAR:?message}",
+        },
+    ]
+
+
+def _secrets(files: FileIndex) -> list[CheckDict]:
+    return [{"id": "no-secrets", "kind": "secrets", "priority": "P0"}]
+
+
+def _odoo(files: FileIndex) -> list[CheckDict]:
+    modules = sorted({m.rpartition("/")[0] for m in files.glob("**/__manifest__.py")})
+    return [
+        {"id": f"odoo-{m.rpartition('/')[2] or 'module'}", "kind": "odoo.module", "path": m}
+        for m in modules[:50]
+        if m
     ]
 
 
@@ -172,6 +200,13 @@ PACKS: dict[str, Pack] = {
             "GitHub Actions",
             lambda f: _any(f, ".github/workflows/*.y*ml"),
             _actions,
+        ),
+        Pack("secrets", "Secrets", lambda f: True, _secrets),
+        Pack(
+            "odoo",
+            "Odoo modules",
+            lambda f: _any(f, "*/__manifest__.py", "**/__manifest__.py"),
+            _odoo,
         ),
     )
 }
