@@ -109,7 +109,9 @@ class Orchestrator:
         for task in ordering.ready(self.tasks, self.store.state.tasks):
             if slots <= 0:
                 return
-            self.store.set_task(task.id, status=TaskStatus.RUNNING, message="starting")
+            self.store.set_task(
+                task.id, status=TaskStatus.RUNNING, message="starting", durable=False
+            )
             running[asyncio.create_task(self._drive(task))] = task.id
             slots -= 1
 
@@ -158,7 +160,8 @@ class Orchestrator:
             attempt = attempts + 1
             blocking = ()
             self.events.event(task, "run", f"attempt {attempt}/{limit}")
-            self.store.set_task(task.id, message=f"attempt {attempt}/{limit} running")
+            msg = f"attempt {attempt}/{limit} running"
+            self.store.set_task(task.id, message=msg, durable=False)
             error = await self._run_command(task, attempt)
             if not error and task.acceptance:
                 acc = await self._accept(task)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 import json
+import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -203,16 +204,23 @@ class StateStore:
                 f"{path} is not a readable orchestrator state ({exc}); move it away to start over"
             ) from None
 
-    def save(self, state: RunState) -> RunState:
+    def save(self, state: RunState, *, durable: bool = True) -> RunState:
+        """Replace the file atomically. `durable` also fsyncs, so the change survives a
+        power cut; without it the change still survives a killed process (the
+        rename is atomic), which is enough for transitions a resume does not rely on."""
         self.state = replace(state, updated_at=self._now())
-        text = json.dumps(self.state.to_dict(), indent=2, sort_keys=False)
-        atomic.write_text(self.path, text + "\n")
+        # compact: json's C encoder is used only without `indent` (10x faster on big states)
+        data = (json.dumps(self.state.to_dict(), separators=(",", ":")) + "\n").encode()
+        if durable:
+            atomic.write_bytes(self.path, data)
+        else:
+            _replace_quickly(self.path, data)
         return self.state
 
-    def set_task(self, task_id: str, **changes: Any) -> TaskState:
+    def set_task(self, task_id: str, *, durable: bool = True, **changes: Any) -> TaskState:
         current = self.state.task(task_id)
         new = replace(current, updated_at=self._now(), **changes)
-        self.save(replace(self.state, tasks={**self.state.tasks, task_id: new}))
+        self.save(replace(self.state, tasks={**self.state.tasks, task_id: new}), durable=durable)
         return new
 
     def update(self, **changes: Any) -> RunState:
@@ -234,3 +242,11 @@ class StateStore:
     def set_escalation(self, esc_id: str, **changes: Any) -> None:
         out = tuple(replace(e, **changes) if e.id == esc_id else e for e in self.state.escalations)
         self.save(replace(self.state, escalations=out))
+
+
+def _replace_quickly(path: Path, data: bytes) -> None:
+    """Atomic replace without fsync (see `StateStore.save`)."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
