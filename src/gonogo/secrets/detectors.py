@@ -31,6 +31,10 @@ class Detector:
     config_only: bool = False  # unquoted assignments: only in config-like files
 
 
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
+
 def entropy(value: bytes) -> float:
     """Shannon entropy in bits per character."""
     if not value:
@@ -47,76 +51,20 @@ _KEY = (
 _SEP = rb"[\"']?[ \t]*(?::=|=>|:|=)[ \t]*"
 
 # Documentation placeholders and decoys, lowercased substrings of a value.
-_PLACEHOLDER_WORDS = (
-    b"example",
-    b"changeme",
-    b"change_me",
-    b"change-me",
-    b"placeholder",
-    b"dummy",
-    b"sample",
-    b"your",
-    b"replace",
-    b"redacted",
-    b"xxxx",
-    b"****",
-    b"....",
-    b"<",
-    b">",
-    b"${",
-    b"{{",
-    b"%(",
-    b"fake",
-    b"notreal",
-    b"not-a-real",
-    b"not_a_real",
-    b"insert",
-    b"todo",
-    b"secret_here",
-    b"here",
+_PLACEHOLDER_WORDS = tuple(
+    b"example changeme change_me change-me placeholder dummy sample your replace "
+    b"redacted xxxx **** .... < > ${ {{ %( fake notreal not-a-real not_a_real insert "
+    b"todo secret_here here ".split()
 )
 _NON_SECRET_WORDS = frozenset(
     b"password passwd secret token none null true false undefined required optional "
     b"string str bytes self".split()
 )
 # Keys that name something about a secret rather than hold one.
-_KEY_SUFFIXES = (
-    "name",
-    "type",
-    "file",
-    "path",
-    "url",
-    "uri",
-    "id",
-    "len",
-    "length",
-    "field",
-    "env",
-    "var",
-    "header",
-    "prefix",
-    "suffix",
-    "regex",
-    "pattern",
-    "format",
-    "label",
-    "kind",
-    "dir",
-    "endpoint",
-    "hash",
-    "digest",
-    "checksum",
-    "count",
-    "policy",
-    "mode",
-    "ref",
-    "arn",
-    "location",
-    "store",
-    "provider",
-    "source",
-    "method",
-    "template",
+_KEY_SUFFIXES = _words(
+    "name type file path url uri id len length field env var header prefix suffix "
+    "regex pattern format label kind dir endpoint hash digest checksum count policy "
+    "mode ref arn location store provider source method template "
 )
 _UUID = re.compile(rb"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 _HASHED = re.compile(rb"^(?:\$[0-9a-z]{1,2}\$|\$argon2|\$scrypt|(?:pbkdf2|sha\d+|md5|sha)[_:$-])")
@@ -346,30 +294,12 @@ DETECTORS: tuple[Detector, ...] = (
 
 TITLES: dict[str, str] = {d.kind: d.title for d in DETECTORS}
 
-CONFIG_SUFFIXES = (
-    ".env",
-    ".ini",
-    ".cfg",
-    ".conf",
-    ".properties",
-    ".yml",
-    ".yaml",
-    ".npmrc",
-    ".pypirc",
-    ".netrc",
-    "dockerfile",
+CONFIG_SUFFIXES = _words(
+    ".env .ini .cfg .conf .properties .yml .yaml .npmrc .pypirc .netrc dockerfile "
 )
-LOCK_FILES = (
-    "package-lock.json",
-    "yarn.lock",
-    "pnpm-lock.yaml",
-    "poetry.lock",
-    "uv.lock",
-    "pipfile.lock",
-    "cargo.lock",
-    "go.sum",
-    "composer.lock",
-    "gemfile.lock",
+LOCK_FILES = _words(
+    "package-lock.json yarn.lock pnpm-lock.yaml poetry.lock uv.lock pipfile.lock "
+    "cargo.lock go.sum composer.lock gemfile.lock "
 )
 
 
