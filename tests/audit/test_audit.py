@@ -158,7 +158,7 @@ def test_cli_formats_and_exit_codes(
     phase_repo: Path, make_repo: Callable[..., Path], cli: Callable[..., object]
 ) -> None:
     report = str(FIXTURES / "phase_table.md")
-    term = cli("audit", report, "--root", str(phase_repo))
+    term = cli("audit", report, "--root", str(phase_repo), env={"COLUMNS": "160"})
     assert term.code == 1  # type: ignore[attr-defined]
     assert "3 of 12 verifiable claims hold; 1 unverifiable" in term.stdout  # type: ignore[attr-defined]
     assert "not executable" in term.stdout  # type: ignore[attr-defined]
