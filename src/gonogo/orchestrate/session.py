@@ -8,6 +8,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import signal
+import socket
 import time
 import uuid
 from collections.abc import Callable, Mapping
@@ -23,7 +24,7 @@ from gonogo.errors import UsageError
 from gonogo.models import GateReport, GitInfo, Verdict
 from gonogo.orchestrate import ordering, progress
 from gonogo.orchestrate.escalation import JSONL_FILE, Escalator, webhook_from
-from gonogo.orchestrate.lock import LOCK_FILE, OrchestratorLock
+from gonogo.orchestrate.lock import LOCK_FILE, Holder, OrchestratorLock
 from gonogo.orchestrate.runner import LOG_DIR, Orchestrator, Settings
 from gonogo.orchestrate.state import (
     STATE_FILE,
@@ -89,7 +90,7 @@ class Session:
         with OrchestratorLock(self.dir / LOCK_FILE) as lock:
             stale = lock.acquire(utc_now())
             if stale is not None:
-                state = "no longer running" if not stale.alive() else "alive but not holding it"
+                state = _stale_state(stale)
                 self.events.write(
                     f"· found a stale lock from {stale.describe()} ({state}); taking it over"
                 )
@@ -232,6 +233,12 @@ class Session:
     ) -> None:
         view = progress.ProgressView(self.req.plan, tasks, state, gates, state.selection.max_cycles)
         atomic.write_text(self.dir / PROGRESS_FILE, progress.render(view))
+
+
+def _stale_state(holder: Holder) -> str:
+    if holder.host != socket.gethostname():
+        return "started on another host; it no longer holds the lock"
+    return "alive but not holding the lock" if holder.alive() else "no longer running"
 
 
 def _normalise(saved: Mapping[str, TaskState], tasks: list[TaskSpec]) -> dict[str, TaskState]:
