@@ -30,8 +30,9 @@ def plan_schema(probes: Mapping[str, Any]) -> dict[str, Any]:
     common_props = {k: v for k, v in common["properties"].items() if k != "params"}
     variants = []
     for kind in sorted(probes):
-        params = probes[kind].params.model_json_schema(ref_template="#/$defs/{model}")
-        defs.update(params.pop("$defs", {}))
+        # each kind's models get their own namespace: many probes have an `Expect` model
+        params = probes[kind].params.model_json_schema(ref_template=f"#/$defs/{kind}.{{model}}")
+        defs.update({f"{kind}.{name}": d for name, d in params.pop("$defs", {}).items()})
         props = {**common_props, **params.get("properties", {}), "kind": {"const": kind}}
         variants.append(
             {

@@ -12,17 +12,29 @@ from dataclasses import dataclass, field
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
-from pydantic import BeforeValidator, Field, field_validator, model_validator
+from pydantic import BeforeValidator, Field, WithJsonSchema, field_validator, model_validator
 
 from gonogo.durations import parse_duration
 from gonogo.models import Finding, Outcome, errored, failed, passed
+from gonogo.plan.schema import DURATION_JSON
 from gonogo.probes import http
 from gonogo.probes import netcommon as net
 from gonogo.probes.base import Context, Params, Probe, ProbeDoc
 
 MAX_REQUESTS = 100_000
 MAX_DURATION_S = 600.0
-Seconds = Annotated[float, BeforeValidator(parse_duration), Field(gt=0, le=MAX_DURATION_S)]
+Seconds = Annotated[
+    float,
+    BeforeValidator(parse_duration),
+    Field(gt=0, le=MAX_DURATION_S),
+    WithJsonSchema(DURATION_JSON),
+]
+RATE_JSON = {
+    "anyOf": [
+        {"type": "number", "minimum": 0, "maximum": 1},
+        {"type": "string", "pattern": r"^\s*\d+(\.\d+)?\s*%\s*$"},
+    ]
+}
 
 
 def _rate(value: Any) -> Any:
@@ -35,9 +47,10 @@ class LoadExpect(Params):
     p50_ms: float | None = Field(None, gt=0)
     p95_ms: float | None = Field(None, gt=0)
     p99_ms: float | None = Field(None, gt=0)
-    error_rate: Annotated[float, BeforeValidator(_rate), Field(ge=0, le=1)] | None = Field(
-        None, description="highest acceptable share of failed requests: 0.01 or '1%'"
-    )
+    error_rate: (
+        Annotated[float, BeforeValidator(_rate), Field(ge=0, le=1), WithJsonSchema(RATE_JSON)]
+        | None
+    ) = Field(None, description="highest acceptable share of failed requests: 0.01 or '1%'")
     min_rps: float | None = Field(None, gt=0, description="lowest acceptable throughput")
     max_rss_growth_mb: float | None = Field(None, ge=0, description="with `pid`")
     max_fd_growth: int | None = Field(None, ge=0, description="with `pid`")
