@@ -71,6 +71,12 @@ def build_tree(src: Path, cache: Path, copies: int) -> Path:
         shutil.rmtree(tree, ignore_errors=True)
         for i in range(copies):
             shutil.copytree(src, tree / f"copy{i}")
+    if not (tree / ".git").is_dir():
+        # a repository, as gonogo usually meets one: the listing is `git ls-files`
+        env = {**os.environ, "GIT_AUTHOR_NAME": "b", "GIT_AUTHOR_EMAIL": "b@b.invalid"}
+        env |= {"GIT_COMMITTER_NAME": "b", "GIT_COMMITTER_EMAIL": "b@b.invalid"}
+        for argv in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "tree"]):
+            subprocess.run(["git", *argv], cwd=tree, env=env, check=True)
     return tree
 
 
@@ -102,7 +108,7 @@ def timed(argv: list[str], cwd: Path | None = None) -> tuple[float, float, float
 def rg_argv(tree: Path, hints: bool) -> list[str]:
     """ripgrep over the same files: the detectors' full patterns, or gonogo's prefilter."""
     rg = shutil.which("rg", path=str(REPO / ".venv/bin")) or "rg"
-    argv = [rg, "--hidden", "--no-require-git", "--count", "--no-messages"]
+    argv = [rg, "--hidden", "--glob", "!.git", "--no-require-git", "--count", "--no-messages"]
     for det in DETECTORS:
         argv += ["-e", (det.hint if hints else plain_pattern(det)).decode()]
     return [*argv, str(tree)]
@@ -110,7 +116,8 @@ def rg_argv(tree: Path, hints: bool) -> list[str]:
 
 def tree_stats(tree: Path) -> tuple[int, int]:
     n = size = 0
-    for dirpath, _, names in os.walk(tree):
+    for dirpath, dirs, names in os.walk(tree):
+        dirs[:] = [d for d in dirs if d != ".git"]
         for name in names:
             n += 1
             size += os.path.getsize(os.path.join(dirpath, name))

@@ -56,7 +56,7 @@ async def find_secrets(
         return await scan_parallel(str(files.root), rels, jobs)
 
     def reader(root: str, rel: str) -> bytes | None:
-        if not stat.S_ISREG(os.stat(os.path.join(root, rel)).st_mode) or not files.inside(rel):
+        if not stat.S_ISREG(os.stat(os.path.join(root, rel)).st_mode):
             return None
         return files.read_bytes(rel, READ_CAP + 1)
 
