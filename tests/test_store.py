@@ -247,3 +247,49 @@ def test_store_url_resolution(tmp_path: Path) -> None:
         "postgresql://h/db"
     )
     assert resolve_url("postgresql://a/b", {"GONOGO_STORE": "x"}, tmp_path) == "postgresql://a/b"
+
+
+def test_the_stdlib_reader_answers_like_the_store(tmp_path: Path) -> None:
+    from gonogo.store import open_reader
+    from gonogo.store.lite import SqliteReader
+
+    url = f"sqlite:///{tmp_path}/h.db"
+    s = open_store(url)
+    for n, st in enumerate([P, F, P, E, P]):
+        gate = "infra" if n % 2 else "deploy"
+        s.record(
+            make_report({"a": st, "b": P, "c": Status.SKIP}, commit=f"c{n % 2}", gate=gate, n=n)
+        )
+    s.approve(Approval("deploy", "devops", "ana", "c1", "h", "2026-01-01T00:00:00Z", note="n"))
+    s.approve(Approval("deploy", "qa", "bo", "c1", "h", "2026-01-01T00:00:01Z"))
+    s.revoke("deploy", "qa", "c1", "h", "cy", "2026-01-02T00:00:00Z")
+    r = open_reader(url)
+    assert isinstance(r, SqliteReader)
+    try:
+        assert r.runs(3) == s.runs(3)
+        assert r.runs(10, gate="infra") == s.runs(10, gate="infra")
+        newest = s.latest_ids(5)
+        assert r.latest_ids(5) == newest
+        assert r.get(newest[2][:9]).to_dict() == s.get(newest[2]).to_dict()
+        assert r.statuses("c0") == s.statuses("c0")
+        assert r.commits(10) == s.commits(10)
+        assert r.trends(["infra", "deploy"], 2) == s.trends(["infra", "deploy"], 2)
+        assert r.approvals("c1", "h") == s.approvals("c1", "h")
+        assert r.approvals(active_only=False) == s.approvals(active_only=False)
+        with pytest.raises(LookupError, match="no recorded run"):
+            r.get("ffff0000")
+    finally:
+        r.close()
+        s.close()
+
+
+def test_the_reader_leaves_an_older_database_to_the_migrating_store(tmp_path: Path) -> None:
+    from gonogo.store import open_reader
+    from gonogo.store.sql import SqlStore
+
+    url = f"sqlite:///{tmp_path}/old.db"
+    _old_database(url)
+    r = open_reader(url)
+    assert isinstance(r, SqlStore)
+    assert [x.commit for x in r.runs()] == ["old"]
+    r.close()

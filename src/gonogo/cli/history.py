@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from gonogo.store import RunRow, Store, TrendPoint
+    from gonogo.store import HistoryReader, RunRow, TrendPoint
     from gonogo.store.flaky import Flaky
 
 BARS = "▁▂▃▄▅▆▇█"
@@ -34,14 +34,14 @@ def add_parser(sub: Any) -> None:
     p.set_defaults(handler=run)
 
 
-def open_existing(args: argparse.Namespace) -> Store | None:
+def open_existing(args: argparse.Namespace) -> HistoryReader | None:
     """The store named by the options, or None when the default SQLite file is absent."""
     import os
 
-    from gonogo.store import exists, open_store, store_url
+    from gonogo.store import exists, open_reader, store_url
 
     url = store_url(args.store, os.environ, Path(args.root).resolve())
-    return open_store(url) if exists(url) else None
+    return open_reader(url) if exists(url) else None
 
 
 def run(args: argparse.Namespace) -> int:
@@ -133,7 +133,7 @@ def _json(rows: Sequence[RunRow], trends: dict[str, list[TrendPoint]]) -> dict[s
     }
 
 
-def _flaky(store: Store, args: argparse.Namespace) -> int:
+def _flaky(store: HistoryReader, args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
     from gonogo.store.flaky import flaky_in_store

@@ -17,6 +17,8 @@ from gonogo.models import RunReport, Status
 DEFAULT_PATH = ".gonogo/history.db"
 ENV_VAR = "GONOGO_STORE"
 FLAKY_WINDOW = 10
+REVISIONS = ("0001", "0002")  # the Alembic revisions in gonogo/store/migrations, in order
+HEAD = REVISIONS[-1]
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,13 +74,10 @@ class Approval:
         return self.revoked_at is None
 
 
-class Store(Protocol):
-    """What gonogo needs from a history database; SQLite and PostgreSQL implement it."""
+class HistoryReader(Protocol):
+    """The reading half of the store: what `history`, `diff` and `approvals` need."""
 
     url: str
-
-    def record(self, report: RunReport) -> None:
-        """Store a whole run in one transaction: readers see all of it or nothing."""
 
     def runs(self, limit: int = 20, gate: str | None = None) -> list[RunRow]:
         """Newest first; with `gate`, only runs that judged that gate (and only its row)."""
@@ -98,16 +97,23 @@ class Store(Protocol):
     def trends(self, gate_ids: Sequence[str], limit: int = 30) -> dict[str, list[TrendPoint]]:
         """Per gate, its pass rate over the newest `limit` runs that judged it, oldest first."""
 
-    def approve(self, approval: Approval) -> None: ...
-
-    def revoke(self, gate_id: str, role: str, commit: str, plan_hash: str, by: str, at: str) -> int:
-        """Revoke active matching approvals; returns how many were revoked."""
-
     def approvals(
         self, commit: str | None = None, plan_hash: str | None = None, *, active_only: bool = True
     ) -> list[Approval]: ...
 
     def close(self) -> None: ...
+
+
+class Store(HistoryReader, Protocol):
+    """What gonogo needs from a history database; SQLite and PostgreSQL implement it."""
+
+    def record(self, report: RunReport) -> None:
+        """Store a whole run in one transaction: readers see all of it or nothing."""
+
+    def approve(self, approval: Approval) -> None: ...
+
+    def revoke(self, gate_id: str, role: str, commit: str, plan_hash: str, by: str, at: str) -> int:
+        """Revoke active matching approvals; returns how many were revoked."""
 
 
 def store_url(arg: str | None, environ: Mapping[str, str], root: Path) -> str:
@@ -131,6 +137,16 @@ def exists(url: str) -> bool:
     """False when the store is a SQLite file that was never created (nothing to read)."""
     path = sqlite_path(url)
     return path is None or path.is_file()
+
+
+def open_reader(url: str) -> HistoryReader:
+    """For reading only: a current SQLite file is read with the stdlib sqlite3 module (no
+    SQLAlchemy import, so `gonogo history` answers fast); anything else opens the store."""
+    from gonogo.store.lite import SqliteReader
+
+    path = sqlite_path(url)
+    reader = SqliteReader.open(url, path) if path is not None else None
+    return reader if reader is not None else open_store(url)
 
 
 def open_store(url: str) -> Store:

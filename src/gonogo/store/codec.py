@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections import defaultdict
-from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, select
+from sqlalchemy import Connection, select
 
-from gonogo.models import CheckResult, Finding, GateReport, GitInfo, RunReport, Status, Verdict
-from gonogo.store import GateRow, RunRow
+from gonogo.models import CheckResult, GateReport, RunReport
 from gonogo.store import tables as t
+from gonogo.store.rows import report_from_rows
 
 Values = dict[str, Any]
 
@@ -89,86 +87,8 @@ def _check_values(position: int, c: CheckResult) -> Values:
     }
 
 
-def gate_rows(rows: Iterable[RowMapping]) -> dict[int, tuple[GateRow, ...]]:
-    out: dict[int, list[GateRow]] = defaultdict(list)
-    for r in rows:
-        row = GateRow(r["gate_id"], r["verdict"], r["pass_rate"], r["passed"], r["total"])
-        out[r["run_seq"]].append(row)
-    return {k: tuple(v) for k, v in out.items()}
-
-
-def run_row(r: RowMapping, gates: tuple[GateRow, ...]) -> RunRow:
-    return RunRow(
-        run_id=r["run_id"],
-        started_at=r["started_at"],
-        commit=r["commit"],
-        branch=r["branch"],
-        dirty=r["dirty"],
-        verdict=r["verdict"],
-        pass_rate=r["pass_rate"],
-        duration_s=r["duration_s"],
-        checks=r["checks"],
-        plan_hash=r["plan_hash"],
-        gates=gates,
-    )
-
-
 def read_report(conn: Connection, seq: int) -> RunReport:
     r = conn.execute(select(t.runs).where(t.runs.c.seq == seq)).mappings().one()
     gq = select(t.gates).where(t.gates.c.run_seq == seq).order_by(t.gates.c.position)
     cq = select(t.checks).where(t.checks.c.run_seq == seq).order_by(t.checks.c.position)
-    return RunReport(
-        project=r["project"],
-        run_id=r["run_id"],
-        started_at=r["started_at"],
-        duration_s=r["duration_s"],
-        git=GitInfo(r["commit"], r["branch"], r["dirty"]),
-        verdict=Verdict(r["verdict"]),
-        pass_rate=r["pass_rate"],
-        gates=tuple(_gate(g) for g in conn.execute(gq).mappings()),
-        checks=tuple(_check(c) for c in conn.execute(cq).mappings()),
-        plan_hash=r["plan_hash"],
-        plan_source=r["plan_source"],
-        root=r["root"],
-        interrupted=bool(r["interrupted"]),
-        notes=tuple(json.loads(r["notes"])),
-    )
-
-
-def _gate(g: RowMapping) -> GateReport:
-    d = json.loads(g["detail"])
-    return GateReport(
-        gate_id=g["gate_id"],
-        title=g["title"],
-        verdict=Verdict(g["verdict"]),
-        pass_rate=g["pass_rate"],
-        passed=g["passed"],
-        total=g["total"],
-        skipped=g["skipped"],
-        waived=g["waived"],
-        threshold=g["threshold"],
-        blockers=tuple(d.get("blockers", ())),
-        reasons=tuple(d.get("reasons", ())),
-        approvals_required=tuple(d.get("approvals", {}).get("required", ())),
-        approvals_given=tuple(d.get("approvals", {}).get("given", ())),
-    )
-
-
-def _check(c: RowMapping) -> CheckResult:
-    d = json.loads(c["detail"])
-    return CheckResult(
-        check_id=c["check_id"],
-        gate=c["gate_id"],
-        kind=c["kind"],
-        priority=c["priority"],
-        status=Status(c["status"]),
-        message=c["message"],
-        owner=c["owner"],
-        duration_s=c["duration_s"],
-        attempts=c["attempts"],
-        evidence=d.get("evidence", {}),
-        findings=tuple(Finding.from_dict(f) for f in d.get("findings", ())),
-        description=d.get("description"),
-        waiver=d.get("waiver"),
-        flaky=bool(c["flaky"]),
-    )
+    return report_from_rows(r, conn.execute(gq).mappings(), conn.execute(cq).mappings())

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from gonogo.models import Status
-from gonogo.store import FLAKY_WINDOW, Store
+from gonogo.store import FLAKY_WINDOW, HistoryReader
 
 MIN_FLIPS = 2
 
@@ -46,7 +46,7 @@ def flaky_ids(
     return out
 
 
-def flaky_in_store(store: Store, runs: int = 50) -> list[Flaky]:
+def flaky_in_store(store: HistoryReader, runs: int = 50) -> list[Flaky]:
     """Flaky checks on each commit among the newest `runs` runs, newest commit first."""
     found = []
     for commit in store.commits(runs):

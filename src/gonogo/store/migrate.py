@@ -17,9 +17,8 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 
 from gonogo.errors import UsageError
+from gonogo.store import HEAD, REVISIONS
 
-REVISIONS = ("0001", "0002")
-HEAD = REVISIONS[-1]
 _PG_LOCK_KEY = 0x60_60_60_60  # advisory lock id reserved for gonogo's migrations
 
 

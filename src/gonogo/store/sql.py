@@ -13,8 +13,9 @@ from gonogo.errors import UsageError
 from gonogo.models import RunReport, Status
 from gonogo.store import FLAKY_WINDOW, Approval, RunRow, TrendPoint, redact_url, sqlite_path
 from gonogo.store import tables as t
-from gonogo.store.codec import gate_rows, read_report, run_row, run_values
+from gonogo.store.codec import read_report, run_values
 from gonogo.store.migrate import ensure_schema
+from gonogo.store.rows import gate_rows, run_row
 
 BUSY_TIMEOUT_S = 30
 
