@@ -28,7 +28,7 @@ from gonogo.cli.diff import compare
 from gonogo.cli.diff import render as render_diff
 from gonogo.cli.history import render_runs
 from gonogo.models import CheckResult, Finding, GateReport, GitInfo, RunReport, Status, Verdict
-from gonogo.store import open_store
+from gonogo.store import open_reader
 from gonogo.store.codec import run_values
 from gonogo.store.sql import SqlStore, write_run
 
@@ -162,14 +162,14 @@ def main() -> None:
         print(f"history: {shape} written in {took:.1f} s ({size:.0f} MB)")
 
         def history() -> str:
-            s = open_store(url)
+            s = open_reader(url)  # what `gonogo history` opens
             rows = s.runs(20)
             text = render_runs(rows, s.trends([g.gate_id for g in rows[0].gates], 20))
             s.close()
             return text
 
         def diff() -> str:
-            s = open_store(url)
+            s = open_reader(url)
             b, a = s.latest_ids(2)
             older, newer = s.get(a), s.get(b)
             s.close()
