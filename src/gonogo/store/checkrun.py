@@ -13,7 +13,15 @@ from types import TracebackType
 from typing import Any
 
 from gonogo.models import GitInfo, RunReport
-from gonogo.store import ENV_VAR, FLAKY_WINDOW, Store, exists, redact_url, store_url
+from gonogo.store import (
+    ENV_VAR,
+    FLAKY_WINDOW,
+    HistoryReader,
+    Store,
+    exists,
+    redact_url,
+    store_url,
+)
 
 
 def add_options(p: argparse.ArgumentParser) -> None:
@@ -35,13 +43,17 @@ def _warn(text: str) -> None:
 
 
 class CheckHistory:
-    """The store (if any) for one run; `record` False means read-only (--no-history)."""
+    """The history (if any) for one run: `store` reads, `writer` (the same store, unless
+    --no-history) records."""
 
     def __init__(
-        self, store: Store | None, *, record: bool, warn: Callable[[str], None] = _warn
+        self,
+        store: HistoryReader | None,
+        writer: Store | None = None,
+        warn: Callable[[str], None] = _warn,
     ) -> None:
         self.store = store
-        self.record = record
+        self.writer = writer
         self.warn = warn
 
     @classmethod
@@ -51,21 +63,24 @@ class CheckHistory:
         """Open the store; an explicit --store/$GONOGO_STORE that fails is a usage error,
         the default SQLite file that cannot be created is a warning."""
         from gonogo.errors import UsageError
-        from gonogo.store import open_store
+        from gonogo.store import open_reader, open_store
 
         env = os.environ if environ is None else environ
         record = not getattr(args, "no_history", False)
         explicit = bool(getattr(args, "store", None) or env.get(ENV_VAR))
         url = store_url(getattr(args, "store", None), env, root)
         if not record and not exists(url):
-            return cls(None, record=False)
+            return cls(None)
         try:
-            return cls(open_store(url), record=record)
+            if not record:
+                return cls(open_reader(url))
+            store = open_store(url)
+            return cls(store, store)
         except UsageError as exc:
             if explicit:
                 raise
             _warn(f"{exc}; this run is not recorded")
-            return cls(None, record=False)
+            return cls(None)
 
     def __enter__(self) -> CheckHistory:
         return self
@@ -97,15 +112,15 @@ class CheckHistory:
     def finish(self, report: RunReport) -> RunReport:
         """Mark flaky checks, then record the run (unless --no-history or interrupted)."""
         report = self.mark_flaky(report)
-        if self.store is None or not self.record:
+        if self.writer is None:
             return report
         if report.interrupted:
             self.warn("the run was interrupted; it is not recorded in the history")
             return report
         try:
-            self.store.record(report)
+            self.writer.record(report)
         except Exception as exc:  # the verdict stands even when history cannot be written
-            self.warn(f"cannot record the run in {redact_url(self.store.url)}: {exc}")
+            self.warn(f"cannot record the run in {redact_url(self.writer.url)}: {exc}")
         return report
 
     def mark_flaky(self, report: RunReport) -> RunReport:
