@@ -227,3 +227,10 @@ def _sleep_running(parent: int) -> bool:
         for line in out.stdout.splitlines()[1:]
         if len(line.split()) >= 5
     )
+
+
+def test_checks_reference_is_generated_from_the_probe_docs(cli) -> None:
+    """docs/checks.md is data rendered from the code: regenerate it with
+    `gonogo explain --markdown > docs/checks.md` when a probe's doc or params change."""
+    committed = (Path(__file__).parents[1] / "docs/checks.md").read_text()
+    assert cli("explain", "--markdown").stdout == committed
