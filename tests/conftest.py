@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import textwrap
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,30 +14,9 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 
 import services
+from repo_helpers import git, write
 
 REPO = Path(__file__).resolve().parents[1]
-GIT_ENV = {
-    "GIT_AUTHOR_NAME": "gonogo tests",
-    "GIT_AUTHOR_EMAIL": "tests@gonogo.invalid",
-    "GIT_COMMITTER_NAME": "gonogo tests",
-    "GIT_COMMITTER_EMAIL": "tests@gonogo.invalid",
-    "GIT_CONFIG_NOSYSTEM": "1",
-}
-
-
-def git(cwd: Path, *args: str) -> str:
-    env = {**os.environ, **GIT_ENV, "HOME": str(cwd)}
-    proc = subprocess.run(
-        ["git", *args], cwd=cwd, env=env, capture_output=True, text=True, check=True
-    )
-    return proc.stdout.strip()
-
-
-def write(root: Path, files: dict[str, str]) -> None:
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text))
 
 
 @pytest.fixture

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from conftest import git
 from gonogo.models import RunReport
 from gonogo.report import render
+from repo_helpers import git
 
 PLAN = """\
 version: 1

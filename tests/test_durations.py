@@ -25,7 +25,7 @@ def test_parse(text: object, seconds: float) -> None:
 
 @pytest.mark.parametrize("bad", ["soon", "10", "5 minutes", "-1s", "", True, None, [], -3])
 def test_parse_rejects(bad: object) -> None:
-    with pytest.raises(ValueError, match="duration|negative"):
+    with pytest.raises(ValueError, match=r"duration|negative"):
         parse_duration(bad)
 
 

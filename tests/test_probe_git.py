@@ -3,9 +3,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from artifact_helpers import run_probe
-from conftest import git
 from gonogo.models import Status
 from gonogo.probes.git import PROBE
+from repo_helpers import git
 
 
 def test_clean_branch_and_tag(make_repo) -> None:

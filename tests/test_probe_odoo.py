@@ -3,9 +3,9 @@ from __future__ import annotations
 import pytest
 
 from artifact_helpers import run_probe
-from conftest import write
 from gonogo.models import Status
 from gonogo.probes.odoo import PROBE
+from repo_helpers import write
 
 MANIFEST = """{
     'name': 'Shop Sales',
