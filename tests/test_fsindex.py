@@ -279,7 +279,7 @@ def test_tree_is_listed_once_for_many_globs(
     (root / "late.py").write_text("added after the listing\n")
     assert "late.py" not in index.glob("*.py")  # the listing is kept, not redone
     calls = log.read_text().splitlines()
-    assert calls == ["ls-files -co --exclude-standard -z"]
+    assert calls == ["ls-files -co --exclude-standard -z", "ls-files -d -z"]  # once each
 
 
 def test_ignored_file_named_literally_is_still_evidence(make_repo: Callable[..., Path]) -> None:

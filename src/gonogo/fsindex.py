@@ -35,6 +35,7 @@ class FileIndex:
         self._set: frozenset[str] = frozenset()
         self._by_dir: dict[str, list[str]] = {}
         self._cache: dict[str, bytes] = {}
+        self._globs: dict[str, list[str]] = {}
         self._cached_bytes = 0
         self.source = ""
 
@@ -68,6 +69,9 @@ class FileIndex:
         files = self.files
         if not _MAGIC.search(pattern):
             return [pattern] if self._literal(pattern) else []
+        cached = self._globs.get(pattern)
+        if cached is not None:
+            return list(cached)
         prefix = _literal_dir(pattern)
         regex = _compile(pattern)
         if prefix and "**" not in pattern.removeprefix(prefix):
@@ -80,7 +84,9 @@ class FileIndex:
             candidates = self._under(prefix)
         else:
             candidates = files
-        return [f for f in candidates if regex.fullmatch(f) and self._exists(f)]
+        found = [f for f in candidates if regex.fullmatch(f)]
+        self._globs[pattern] = found
+        return list(found)
 
     def dir_exists(self, rel: str) -> bool:
         rel = rel.strip().rstrip("/")
@@ -152,9 +158,18 @@ def _ignored(rel: str) -> bool:
 
 
 def _git_files(root: Path) -> list[str] | None:
+    """Tracked and untracked files, less tracked files deleted from the work tree."""
+    listed = _git_lines(root, "-co", "--exclude-standard")
+    if listed is None:
+        return None
+    deleted = set(_git_lines(root, "-d") or ())
+    return [p for p in listed if p not in deleted] if deleted else listed
+
+
+def _git_lines(root: Path, *args: str) -> list[str] | None:
     try:
         proc = subprocess.run(
-            ["git", "ls-files", "-co", "--exclude-standard", "-z"],
+            ["git", "ls-files", *args, "-z"],
             cwd=root,
             capture_output=True,
             timeout=60,

@@ -18,6 +18,7 @@ from gonogo.probes.freshness import MaxAge, stale
 P = TypeVar("P", bound=Params)
 
 _MAX_FINDINGS = 200
+_ENOUGH = 20
 
 
 def _regex(value: str) -> str:
@@ -80,9 +81,11 @@ def _exists(p: ExistsParams, ctx: Context) -> Outcome:
         return failed(f"no file matches {p.path}", evidence={"path": p.path})
     problems: list[str] = []
     good: list[str] = []
-    for rel in matches:
+    for rel in matches:  # enough good matches settle it: a glob over 10k files stats 20
         why = _exists_problem(ctx, rel, p)
         (problems if why else good).append(why or rel)
+        if len(good) >= _ENOUGH:
+            break
     if not good:
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
         return failed(f"{problems[0]}{more}", evidence={"matches": matches[:20]})
@@ -93,7 +96,8 @@ def _exists(p: ExistsParams, ctx: Context) -> Outcome:
     if findings and len(findings) == len(good):
         return failed(findings[0].message, findings=tuple(findings), evidence={"files": good[:20]})
     fresh = [f for f in good if f not in {x.path for x in findings}]
-    label = f"{fresh[0]} exists" if len(fresh) == 1 else f"{len(fresh)} files match {p.path}"
+    shown = len(matches) if len(good) >= _ENOUGH else len(fresh)
+    label = f"{fresh[0]} exists" if shown == 1 else f"{shown} files match {p.path}"
     return passed(label, evidence={"files": fresh[:20]})
 
 
