@@ -9,14 +9,15 @@ entry-point group:
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import AfterValidator, BaseModel, ConfigDict
 
 from gonogo.fsindex import FileIndex
 from gonogo.models import Outcome
@@ -29,6 +30,27 @@ class Params(BaseModel):
 
 
 P = TypeVar("P", bound=Params)
+
+
+def _valid_regex(value: str) -> str:
+    try:
+        re.compile(value)
+    except re.error as exc:
+        raise ValueError(f"invalid regular expression: {exc}") from None
+    return value
+
+
+Regex = Annotated[str, AfterValidator(_valid_regex)]
+"""A param holding a Python regular expression, checked when the plan loads."""
+
+
+def in_thread(fn: Callable[[P, Context], Outcome]) -> Callable[[P, Context], Awaitable[Outcome]]:
+    """An async `run` for a blocking probe body: file reads and parsing never stall the loop."""
+
+    async def run(params: P, ctx: Context) -> Outcome:
+        return await asyncio.to_thread(fn, params, ctx)
+
+    return run
 
 
 @dataclass(frozen=True, slots=True)

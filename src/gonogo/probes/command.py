@@ -10,10 +10,10 @@ import signal
 import sys
 from dataclasses import dataclass
 
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, model_validator
 
 from gonogo.models import Outcome, errored, failed, passed
-from gonogo.probes.base import Context, Params, Probe, ProbeDoc
+from gonogo.probes.base import Context, Params, Probe, ProbeDoc, Regex
 
 OUTPUT_CAP = 1024 * 1024
 BASE_ENV = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "USER", "LOGNAME", "TERM", "SYSTEMROOT")
@@ -21,18 +21,8 @@ BASE_ENV = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "USER", "LOGNAME", "TERM
 
 class Expect(Params):
     exit: int | list[int] = Field(0, description="exit code(s) that count as success")
-    stdout: str | None = Field(None, description="regex that must match stdout")
-    stderr: str | None = Field(None, description="regex that must match stderr")
-
-    @field_validator("stdout", "stderr")
-    @classmethod
-    def _regex(cls, value: str | None) -> str | None:
-        if value is not None:
-            try:
-                re.compile(value)
-            except re.error as exc:
-                raise ValueError(f"invalid regular expression: {exc}") from None
-        return value
+    stdout: Regex | None = Field(None, description="regex that must match stdout")
+    stderr: Regex | None = Field(None, description="regex that must match stderr")
 
 
 class CommandParams(Params):

@@ -6,7 +6,6 @@ through the located safe loader, `env_file` files and top-level `secrets:` entri
 
 from __future__ import annotations
 
-import asyncio
 import re
 from typing import Any
 
@@ -14,7 +13,7 @@ from pydantic import Field
 
 from gonogo.models import Finding, Outcome, errored, failed, verdict_of
 from gonogo.plan.yamlsafe import Located, YamlError, load
-from gonogo.probes.base import Context, Params, Probe, ProbeDoc
+from gonogo.probes.base import Context, Params, Probe, ProbeDoc, in_thread
 from gonogo.secrets.detectors import is_placeholder
 
 _SECRET_NAME = re.compile(
@@ -151,14 +150,10 @@ def _check(p: ComposeParams, ctx: Context) -> Outcome:
     )
 
 
-async def _run(p: ComposeParams, ctx: Context) -> Outcome:
-    return await asyncio.to_thread(_check, p, ctx)
-
-
 PROBE = Probe(
     "compose",
     ComposeParams,
-    _run,
+    in_thread(_check),
     ProbeDoc(
         summary="No secret set inline in a docker-compose file (environment, build args, "
         "env_file, secrets), and required secrets use `${VAR:?message}`.",

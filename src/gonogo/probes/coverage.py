@@ -3,13 +3,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 
 from pydantic import Field
 
 from gonogo.models import Finding, Outcome, errored, failed, passed
-from gonogo.probes.base import Context, Params, Probe, ProbeDoc
+from gonogo.probes.base import Context, Params, Probe, ProbeDoc, in_thread
 from gonogo.probes.freshness import MaxAge, stale
 
 MAX_BYTES = 64 * 1024 * 1024
@@ -98,14 +97,10 @@ def _check(p: CoverageParams, ctx: Context) -> Outcome:
     return passed(f"{rel}: line coverage {pct:g}% ≥ {p.min_percent:g}%", evidence=evidence)
 
 
-async def _run(p: CoverageParams, ctx: Context) -> Outcome:
-    return await asyncio.to_thread(_check, p, ctx)
-
-
 PROBE = Probe(
     "coverage",
     CoverageParams,
-    _run,
+    in_thread(_check),
     ProbeDoc(
         summary="Line coverage in a Cobertura XML or coverage.py JSON report is at least "
         "`min_percent`; `max_age` rejects a stale report.",

@@ -3,14 +3,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
 from dataclasses import dataclass, field
 
 from pydantic import Field
 
 from gonogo.models import Finding, Outcome, failed, verdict_of
-from gonogo.probes.base import Context, Params, Probe, ProbeDoc
+from gonogo.probes.base import Context, Params, Probe, ProbeDoc, in_thread
 
 _ROOT_USERS = {"root", "0", "0:0", "root:root"}
 
@@ -153,14 +152,10 @@ def _check(p: DockerfileParams, ctx: Context) -> Outcome:
     )
 
 
-async def _run(p: DockerfileParams, ctx: Context) -> Outcome:
-    return await asyncio.to_thread(_check, p, ctx)
-
-
 PROBE = Probe(
     "dockerfile",
     DockerfileParams,
-    _run,
+    in_thread(_check),
     ProbeDoc(
         summary="The final stage runs as a non-root USER, base images are pinned (tag other "
         "than latest, or digest), and a HEALTHCHECK is declared; multi-stage aware.",

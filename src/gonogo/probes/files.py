@@ -2,31 +2,19 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import re
 import stat
-from collections.abc import Awaitable, Callable
-from typing import Literal, TypeVar
+from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field
 
 from gonogo.models import Finding, Outcome, errored, failed, passed, verdict_of
-from gonogo.probes.base import Context, Params, Probe, ProbeDoc
+from gonogo.probes.base import Context, Params, Probe, ProbeDoc, Regex, in_thread
 from gonogo.probes.freshness import MaxAge, stale
-
-P = TypeVar("P", bound=Params)
 
 _MAX_FINDINGS = 200
 _ENOUGH = 20
-
-
-def _regex(value: str) -> str:
-    try:
-        re.compile(value)
-    except re.error as exc:
-        raise ValueError(f"invalid regular expression: {exc}") from None
-    return value
 
 
 class ExistsParams(Params):
@@ -42,17 +30,13 @@ class PathParams(Params):
 
 class ContainsParams(Params):
     path: str = Field(description="path or glob")
-    pattern: str = Field(description="regular expression (Python syntax), searched per file")
+    pattern: Regex = Field(description="regular expression (Python syntax), searched per file")
     every: bool = Field(False, description="every matching file must contain it")
-
-    _check = field_validator("pattern")(_regex)
 
 
 class NotContainsParams(Params):
     path: str = Field(description="path or glob")
-    pattern: str = Field(description="regular expression; each hit is a finding")
-
-    _check = field_validator("pattern")(_regex)
+    pattern: Regex = Field(description="regular expression; each hit is a finding")
 
 
 class ValidParams(Params):
@@ -62,15 +46,6 @@ class ValidParams(Params):
 
 class SyntaxParams(Params):
     path: str = Field("**/*.py", description="glob of Python files")
-
-
-def _in_thread(fn: Callable[[P, Context], Outcome]) -> Callable[[P, Context], Awaitable[Outcome]]:
-    """Run a blocking probe body in a worker thread, so reading files never stalls the loop."""
-
-    async def run(params: P, ctx: Context) -> Outcome:
-        return await asyncio.to_thread(fn, params, ctx)
-
-    return run
 
 
 def _exists(p: ExistsParams, ctx: Context) -> Outcome:
@@ -217,7 +192,7 @@ def _exists_fast(p: ExistsParams, ctx: Context) -> Outcome | None:
 EXISTS = Probe(
     "file.exists",
     ExistsParams,
-    _in_thread(_exists),
+    in_thread(_exists),
     ProbeDoc(
         summary="A file (or a glob's match) exists, optionally non-empty, executable and fresh.",
         why="Reports cite evidence files that were never committed, are empty, or are stale.",
@@ -229,7 +204,7 @@ EXISTS = Probe(
 ABSENT = Probe(
     "file.absent",
     PathParams,
-    _in_thread(_absent),
+    in_thread(_absent),
     ProbeDoc(
         summary="No file matches the path or glob.",
         why="Committed `.env` files, dumps and keys leak secrets.",
@@ -241,7 +216,7 @@ ABSENT = Probe(
 CONTAINS = Probe(
     "file.contains",
     ContainsParams,
-    _in_thread(_contains),
+    in_thread(_contains),
     ProbeDoc(
         summary="A regular expression is found in the file(s) (in every file with `every`).",
         why="Turns 'the runbook documents rollback' into a re-checkable fact.",
@@ -253,7 +228,7 @@ CONTAINS = Probe(
 NOT_CONTAINS = Probe(
     "file.not_contains",
     NotContainsParams,
-    _in_thread(_not_contains),
+    in_thread(_not_contains),
     ProbeDoc(
         summary="A regular expression occurs nowhere in the file(s); each hit is a finding.",
         why="Debug flags, `TODO` in release notes, `latest` tags.",
@@ -265,7 +240,7 @@ NOT_CONTAINS = Probe(
 VALID = Probe(
     "file.valid",
     ValidParams,
-    _in_thread(_valid),
+    in_thread(_valid),
     ProbeDoc(
         summary="Every matching file parses as yaml, json, toml, xml or python.",
         why="A broken config file fails at deploy time, not at review time.",
@@ -276,7 +251,7 @@ VALID = Probe(
 SYNTAX = Probe(
     "python.syntax",
     SyntaxParams,
-    _in_thread(_syntax),
+    in_thread(_syntax),
     ProbeDoc(
         summary="Every Python file compiles (syntax only; nothing is imported or run).",
         why="A syntax error in a rarely imported module surfaces in production.",

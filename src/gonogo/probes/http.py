@@ -17,7 +17,7 @@ from pydantic import Field, field_validator
 
 from gonogo.models import Finding, Outcome, errored, failed, passed
 from gonogo.probes import netcommon as net
-from gonogo.probes.base import Context, Params, Probe, ProbeDoc
+from gonogo.probes.base import Context, Params, Probe, ProbeDoc, Regex
 
 if TYPE_CHECKING:
     import httpx
@@ -33,28 +33,17 @@ def check_url(value: str) -> str:
     return value
 
 
-def check_regex(value: str | None) -> str | None:
-    if value is not None:
-        try:
-            re.compile(value)
-        except re.error as exc:
-            raise ValueError(f"invalid regular expression: {exc}") from None
-    return value
-
-
 class HttpExpect(Params):
     status: int | list[int] | None = Field(
         None, description="status code(s) that count as success; default any 2xx"
     )
-    body: str | None = Field(None, description="regex searched in the body (first 1 MiB)")
+    body: Regex | None = Field(None, description="regex searched in the body (first 1 MiB)")
     json_values: dict[str, Any] = Field(
         default_factory=dict,
         alias="json",
         description="dotted path → expected value, e.g. {db.ok: true, items.0.name: a}",
     )
     max_ms: float | None = Field(None, gt=0, description="slowest acceptable response, ms")
-
-    _regex = field_validator("body")(check_regex)
 
 
 class RequestParams(Params):

@@ -9,15 +9,14 @@ mark a passing test flaky.
 
 from __future__ import annotations
 
-import asyncio
 import re
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import Field, field_validator
+from pydantic import Field
 
 from gonogo.models import Finding, Outcome, errored, failed, verdict_of
-from gonogo.probes.base import Context, Params, Probe, ProbeDoc
+from gonogo.probes.base import Context, Params, Probe, ProbeDoc, Regex, in_thread
 from gonogo.probes.freshness import MaxAge, stale
 
 MAX_XML_BYTES = 64 * 1024 * 1024
@@ -28,18 +27,8 @@ class JunitParams(Params):
     files: str = Field(description="glob of JUnit XML files")
     min_pass_rate: float = Field(100.0, ge=0, le=100, description="percent of run tests")
     max_failures: int | None = Field(None, ge=0, description="failures + errors allowed")
-    critical: str | None = Field(None, description="regex searched in classname.name")
+    critical: Regex | None = Field(None, description="regex searched in classname.name")
     max_age: MaxAge | None = Field(None, description="duration, or `commit`")
-
-    @field_validator("critical")
-    @classmethod
-    def _regex(cls, value: str | None) -> str | None:
-        if value is not None:
-            try:
-                re.compile(value)
-            except re.error as exc:
-                raise ValueError(f"invalid regular expression: {exc}") from None
-        return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,14 +148,10 @@ def judge(p: JunitParams, tests: dict[str, Case]) -> Outcome:
     return verdict_of((), f"{summary} (pass rate {rate:g}%)", "", evidence)
 
 
-async def _run(p: JunitParams, ctx: Context) -> Outcome:
-    return await asyncio.to_thread(_check, p, ctx)
-
-
 PROBE = Probe(
     "junit",
     JunitParams,
-    _run,
+    in_thread(_check),
     ProbeDoc(
         summary="JUnit XML reports meet `min_pass_rate` and `max_failures`, and every test "
         "matching `critical` passes; reruns count once; `max_age` rejects stale reports.",

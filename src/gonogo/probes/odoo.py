@@ -5,7 +5,6 @@ has the required keys, its declared data files exist, and models come with a wel
 from __future__ import annotations
 
 import ast
-import asyncio
 import csv
 import io
 import re
@@ -13,7 +12,7 @@ import re
 from pydantic import Field
 
 from gonogo.models import Finding, Outcome, errored, failed, verdict_of
-from gonogo.probes.base import Context, Params, Probe, ProbeDoc
+from gonogo.probes.base import Context, Params, Probe, ProbeDoc, in_thread
 
 REQUIRED = ("name", "version", "license", "depends", "data")
 ACCESS = "security/ir.model.access.csv"
@@ -139,14 +138,10 @@ def _check(p: OdooParams, ctx: Context) -> Outcome:
     )
 
 
-async def _run(p: OdooParams, ctx: Context) -> Outcome:
-    return await asyncio.to_thread(_check, p, ctx)
-
-
 PROBE = Probe(
     "odoo.module",
     OdooParams,
-    _run,
+    in_thread(_check),
     ProbeDoc(
         summary="An Odoo module's manifest has name, version, license, depends and data; "
         "declared data files exist; models have a well-formed ir.model.access.csv.",
