@@ -363,3 +363,20 @@ def test_resume_keeps_the_schedule_between_cycles(tmp_path: Path, cli: Callable[
     assert final["tasks"]["fix"]["status"] == "done"
     lines = (tmp_path / ".gonogo" / "escalations.jsonl").read_text().splitlines()
     assert [json.loads(ln)["cycle"] for ln in lines] == [1]
+
+
+def test_recorded_approvals_count_for_the_gate_verdict(make_repo, cli) -> None:
+    plan = (
+        "gates:\n  - id: ship\n    approvals: [lead]\n    checks:\n"
+        "      - {id: built, kind: file.exists, path: out/built.txt, non_empty: false}\n"
+        "tasks:\n  - {id: build, run: [touch, out/built.txt], acceptance: [built]}\n"
+    )
+    root = make_repo({"gonogo.yaml": plan, "out/.keep": ""})
+    first = cli("orchestrate", str(root))
+    assert first.code == 0, first.stderr
+    progress = (root / ".gonogo/progress.md").read_text()
+    assert "| ship | NO-GO |" in progress
+    assert cli("approve", "ship", "--as", "lead", "--by", "ada", cwd=root).code == 0
+    second = cli("orchestrate", str(root))
+    assert second.code == 0, second.stderr
+    assert "| ship | GO |" in (root / ".gonogo/progress.md").read_text()

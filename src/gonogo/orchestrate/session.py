@@ -21,7 +21,7 @@ from gonogo.durations import format_duration
 from gonogo.engine.breaker import Breakers
 from gonogo.engine.scheduler import RunOptions, run_plan
 from gonogo.errors import UsageError
-from gonogo.models import GateReport, GitInfo, Verdict
+from gonogo.models import GateReport, Verdict
 from gonogo.orchestrate import ordering, progress
 from gonogo.orchestrate.escalation import JSONL_FILE, Escalator, webhook_from
 from gonogo.orchestrate.lock import LOCK_FILE, Holder, OrchestratorLock
@@ -207,9 +207,19 @@ class Session:
         if not gate_ids:
             return []
         sub = plan.select(gate_ids)
-        options = RunOptions(jobs=self.req.jobs, environ=self.environ, git=GitInfo())
+        options = RunOptions(jobs=self.req.jobs, environ=self.environ, **self._history_options())
         report = await run_plan(sub, self.req.root, self.probes, options)
         return [g for g in report.gates if g.gate_id in gate_ids]
+
+    def _history_options(self) -> dict[str, Any]:
+        """The commit and the approvals recorded for it (read-only: nothing is recorded),
+        so a gate that lists approvals can count as GO for the early stop."""
+        from argparse import Namespace
+
+        from gonogo.store.checkrun import CheckHistory
+
+        with CheckHistory.open(self.req.root, Namespace(no_history=True), self.environ) as h:
+            return h.run_options(self.req.plan, self.req.root)
 
     def _finish(
         self,
