@@ -17,6 +17,7 @@ from gonogo.engine.breaker import Breakers
 from gonogo.engine.conditions import unmet
 from gonogo.engine.gates import judge_gates, overall
 from gonogo.engine.gitinfo import git_info
+from gonogo.engine.waivers import apply_waivers
 from gonogo.fsindex import FileIndex
 from gonogo.models import (
     CheckResult,
@@ -268,40 +269,6 @@ def _redact_value(value: Any, ctx: Context) -> Any:
     if isinstance(value, list | tuple):
         return [_redact_value(v, ctx) for v in value]
     return value
-
-
-def apply_waivers(
-    plan: Plan, results: dict[str, CheckResult], today: dt.date
-) -> tuple[dict[str, CheckResult], list[str]]:
-    """Waived non-passing checks become `waived`; expired waivers change nothing but a note."""
-    notes = []
-    out = dict(results)
-    for w in plan.waivers:
-        r = out.get(w.check)
-        if r is None:
-            continue
-        info = w.to_dict()
-        if not w.active(today):
-            info["expired"] = True
-            notes.append(
-                f"waiver for {w.check} expired on {w.expires.isoformat()}; it has no effect"
-            )
-            out[w.check] = replace(r, waiver=info)
-        elif r.status in (Status.FAIL, Status.ERROR, Status.BLOCKED):
-            out[w.check] = replace(
-                r,
-                status=Status.WAIVED,
-                waiver=info,
-                message=f"waived ({w.reason}; {w.owner}, until "
-                f"{w.expires.isoformat()}): {r.status.value}: "
-                f"{r.message}",
-            )
-        else:
-            notes.append(
-                f"waiver for {w.check} is not needed: the check's status is {r.status.value}"
-            )
-            out[w.check] = replace(r, waiver=info)
-    return out, notes
 
 
 def _report(
