@@ -223,7 +223,7 @@ class GitInfo:
         return {"commit": self.commit, "branch": self.branch, "dirty": self.dirty}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class RunReport:
     project: str
     run_id: str
@@ -239,6 +239,15 @@ class RunReport:
     root: str = ""
     interrupted: bool = False
     notes: tuple[str, ...] = ()
+
+    def __repr__(self) -> str:
+        # short on purpose: a report may hold 10,000 results, and asyncio's exit path
+        # computes repr() of the finished main task's result (CPython 3.11 signal handling)
+        return (
+            f"RunReport(project={self.project!r}, run_id={self.run_id!r}, "
+            f"verdict={self.verdict.value!r}, gates={len(self.gates)}, "
+            f"checks={len(self.checks)})"
+        )
 
     def check(self, check_id: str) -> CheckResult | None:
         return next((c for c in self.checks if c.check_id == check_id), None)

@@ -93,7 +93,7 @@ class _Run:
         loop = asyncio.get_running_loop()
         checks = self.plan.checks
         self.done = {c.id: loop.create_future() for c in checks}
-        tasks = [asyncio.create_task(self._one(c)) for c in checks]
+        tasks = [asyncio.create_task(self._one(c)) for c in checks if not self._settled(c)]
         waiter = asyncio.gather(*tasks)
         stopper = asyncio.ensure_future(self.opts.stop.wait()) if self.opts.stop else None
         pending = {waiter} | ({stopper} if stopper else set())
@@ -108,6 +108,29 @@ class _Run:
         await waiter
         return False
 
+    def _settled(self, check: Check) -> bool:
+        """Settle a check without a task when nothing can make it wait: no `needs`, and a
+        false `when` or a probe's inline fast path. Most file checks end here."""
+        if check.needs:
+            return False
+        result = self._decided(check)
+        if result is None:
+            return False
+        self._record(check, result)
+        return True
+
+    def _decided(self, check: Check) -> CheckResult | None:
+        reason = unmet(check.when, self.opts.environ, self.files)
+        if reason is not None:
+            return self._result(check, Outcome(Status.SKIP, reason), 0.0, 0)
+        probe = self.probes[check.kind]
+        return self._fast(probe, check) if probe.fast is not None else None
+
+    def _record(self, check: Check, result: CheckResult) -> None:
+        self.results[check.id] = result
+        self.done[check.id].set_result(result)
+        self.opts.listener.finished(result)
+
     async def _one(self, check: Check) -> None:
         try:
             result = await self._evaluate(check)
@@ -116,9 +139,7 @@ class _Run:
                 check, errored("interrupted before it finished"), 0.0, 0
             )
             raise
-        self.results[check.id] = result
-        self.done[check.id].set_result(result)
-        self.opts.listener.finished(result)
+        self._record(check, result)
 
     async def _evaluate(self, check: Check) -> CheckResult:
         waiting = [n for n in check.needs if n in self.done]
@@ -128,14 +149,9 @@ class _Run:
             if bad:
                 names = ", ".join(f"{r.check_id} ({r.status.value})" for r in bad)
                 return self._result(check, Outcome(Status.BLOCKED, f"needs {names}"), 0.0, 0)
-        reason = unmet(check.when, self.opts.environ, self.files)
-        if reason is not None:
-            return self._result(check, Outcome(Status.SKIP, reason), 0.0, 0)
-        probe = self.probes[check.kind]
-        if probe.fast is not None:
-            quick = self._fast(probe, check)
-            if quick is not None:
-                return quick
+        decided = self._decided(check)
+        if decided is not None:
+            return decided
         async with self.sem:
             self.opts.listener.started(check)
             return await self._attempts(check)
