@@ -94,18 +94,7 @@ def run(args: argparse.Namespace, now: dt.datetime | None = None) -> int:
 
 
 def _user(root: Path) -> str:
-    import subprocess
+    from gonogo.engine.gitinfo import git_output
 
-    try:
-        proc = subprocess.run(
-            ["git", "config", "user.name"],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=False,
-        )
-        name = proc.stdout.strip()
-    except (OSError, subprocess.TimeoutExpired):
-        name = ""
+    name = git_output(root, "config", "user.name")
     return name or os.environ.get("USER") or os.environ.get("USERNAME") or "unknown"

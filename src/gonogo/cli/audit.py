@@ -95,22 +95,11 @@ def plan_text(result: Any, report: Path, root: Path) -> str:
 
 
 def default_root(report: Path) -> Path:
-    import subprocess
+    from gonogo.engine.gitinfo import git_output
 
     folder = report.resolve().parent
-    try:
-        proc = subprocess.run(
-            ["git", "rev-parse", "--show-toplevel"],
-            cwd=folder,
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=False,
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return folder
-    top = proc.stdout.strip()
-    return Path(top) if proc.returncode == 0 and top else folder
+    top = git_output(folder, "rev-parse", "--show-toplevel")
+    return Path(top) if top else folder
 
 
 def _width() -> int:

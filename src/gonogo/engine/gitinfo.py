@@ -8,7 +8,8 @@ from pathlib import Path
 from gonogo.models import GitInfo
 
 
-def _git(root: Path, *args: str) -> str | None:
+def git_output(root: Path, *args: str) -> str | None:
+    """Stripped stdout of `git ARGS` in `root`, or None when git is missing or fails."""
     try:
         proc = subprocess.run(
             ["git", *args], cwd=root, capture_output=True, text=True, timeout=10, check=False
@@ -19,11 +20,11 @@ def _git(root: Path, *args: str) -> str | None:
 
 
 def git_info(root: Path) -> GitInfo:
-    commit = _git(root, "rev-parse", "HEAD")
+    commit = git_output(root, "rev-parse", "HEAD")
     if commit is None:
         return GitInfo()
-    branch = _git(root, "rev-parse", "--abbrev-ref", "HEAD")
-    status = _git(root, "status", "--porcelain", "--untracked-files=no")
+    branch = git_output(root, "rev-parse", "--abbrev-ref", "HEAD")
+    status = git_output(root, "status", "--porcelain", "--untracked-files=no")
     return GitInfo(
         commit, None if branch == "HEAD" else branch, None if status is None else bool(status)
     )

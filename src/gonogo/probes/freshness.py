@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 import time
 from pathlib import Path
 from typing import Annotated, Any
@@ -10,6 +9,7 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, WithJsonSchema
 
 from gonogo.durations import format_duration, parse_duration
+from gonogo.engine.gitinfo import git_output
 from gonogo.models import Finding
 from gonogo.plan.schema import DURATION_JSON
 
@@ -29,19 +29,8 @@ MaxAge = Annotated[
 
 
 def head_commit_time(root: Path) -> float | None:
-    try:
-        proc = subprocess.run(
-            ["git", "log", "-1", "--format=%ct"],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=False,
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    out = proc.stdout.strip()
-    return float(out) if proc.returncode == 0 and out.isdigit() else None
+    out = git_output(root, "log", "-1", "--format=%ct")
+    return float(out) if out and out.isdigit() else None
 
 
 def stale(
