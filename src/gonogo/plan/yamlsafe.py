@@ -29,6 +29,7 @@ _PLAIN_TAGS = frozenset(
 
 
 _STR = "tag:yaml.org,2002:str"
+_MERGE = "tag:yaml.org,2002:merge"
 
 
 class YamlError(Exception):
@@ -97,7 +98,8 @@ class _Builder:
             )
         if len(path) > 64:
             raise YamlError("nesting is deeper than 64 levels", *_pos(node))
-        self.marks.setdefault(path, _pos(node))
+        if path not in self.marks:  # a key already marked its value's path
+            self.marks[path] = _pos(node)
         if node.tag not in _PLAIN_TAGS:
             raise YamlError(f"YAML tag {node.tag!r} is not allowed in a plan", *_pos(node))
         if isinstance(node, yaml.MappingNode):
@@ -111,10 +113,17 @@ class _Builder:
         except yaml.YAMLError as exc:
             raise YamlError(f"invalid value: {exc}", *_pos(node)) from None
 
+    def _key(self, node: yaml.Node, path: Path) -> Any:
+        if node.tag == _STR and isinstance(node, yaml.ScalarNode):  # the common case
+            self.count += 1
+            return node.value
+        return self.build(node, path)
+
     def _mapping(self, node: yaml.MappingNode, path: Path) -> dict[Any, Any]:
         out: dict[Any, Any] = {}
-        for key_node, value_node in _merged(node):
-            key = self.build(key_node, path)
+        pairs = node.value if not any(k.tag == _MERGE for k, _ in node.value) else _merged(node)
+        for key_node, value_node in pairs:
+            key = self._key(key_node, path)
             if not isinstance(key, str | int | float | bool) and key is not None:
                 raise YamlError("mapping keys must be plain scalars", *_pos(key_node))
             if isinstance(key, str | int) and not isinstance(key, bool):
@@ -133,7 +142,7 @@ def _merged(node: yaml.MappingNode) -> Iterator[tuple[yaml.Node, yaml.Node]]:
     explicit: list[tuple[yaml.Node, yaml.Node]] = []
     merged: list[tuple[yaml.Node, yaml.Node]] = []
     for key_node, value_node in node.value:
-        if key_node.tag == "tag:yaml.org,2002:merge":
+        if key_node.tag == _MERGE:
             sources = (
                 value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
             )
