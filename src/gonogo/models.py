@@ -94,6 +94,15 @@ def verdict_of(
     return passed(ok, evidence=evidence)
 
 
+def problems(label: str, findings: tuple[Finding, ...]) -> str:
+    """`LABEL: N problem(s); first PATH:LINE MESSAGE`, the fail line of artifact probes."""
+    if not findings:
+        return ""
+    first = findings[0]
+    where = f"{first.path}:{first.line}" if first.line is not None else f"{first.path}"
+    return f"{label}: {len(findings)} problem(s); first {where} {first.message}"
+
+
 @dataclass(frozen=True, slots=True)
 class CheckResult:
     check_id: str

@@ -15,6 +15,7 @@ from gonogo.orchestrate import ordering
 from gonogo.orchestrate.state import RunState, TaskStatus
 from gonogo.plan.model import Plan
 from gonogo.plan.schema import TaskSpec
+from gonogo.report.common import rate_text
 
 _MARK = {
     "run": "▶",
@@ -117,7 +118,7 @@ def _by_gate(view: ProgressView) -> list[str]:
     for g in view.gates:
         group = [t for t in view.tasks if any(gate_of.get(c) == g.gate_id for c in t.acceptance)]
         n = sum(view.state.task(t.id).status is TaskStatus.DONE for t in group)
-        rate = "empty" if g.pass_rate is None else f"{g.pass_rate:g}%"
+        rate = rate_text(g.pass_rate)
         blockers = ", ".join(g.blockers) or "none"
         out.append(
             f"| {_cell(g.title)} | {g.verdict.value} | {rate} | {n}/{len(group)} | "

@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import Field
 
-from gonogo.models import Finding, Outcome, errored, failed, verdict_of
+from gonogo.models import Finding, Outcome, errored, failed, problems, verdict_of
 from gonogo.plan.yamlsafe import Located, YamlError, load
 from gonogo.probes.base import Context, Params, Probe, ProbeDoc, in_thread
 from gonogo.secrets.detectors import is_placeholder
@@ -139,13 +139,10 @@ def _check(p: ComposeParams, ctx: Context) -> Outcome:
     if not isinstance(doc.data, dict):
         return errored(f"{rel}: not a compose file (top level is not a mapping)")
     findings = _services(doc, rel) + _env_files(doc, rel, ctx) + _secrets_section(doc, rel)
-    first = findings[0] if findings else None
     return verdict_of(
         tuple(findings),
         f"{rel}: no inline secret; required secrets use ${{VAR:?message}}",
-        f"{rel}: {len(findings)} problem(s); first {first.path}:{first.line} {first.message}"
-        if first
-        else "",
+        problems(rel, tuple(findings)),
         {"file": rel},
     )
 

@@ -9,6 +9,7 @@ from pydantic import Field
 
 from gonogo.models import Finding, Outcome, errored, failed, passed
 from gonogo.probes.base import Context, Params, Probe, ProbeDoc, in_thread
+from gonogo.probes.formats import XmlError, xml_root
 from gonogo.probes.freshness import MaxAge, stale
 
 MAX_BYTES = 64 * 1024 * 1024
@@ -53,17 +54,10 @@ def _from_json(data: bytes, rel: str) -> float:
 
 
 def _from_cobertura(data: bytes, rel: str) -> float:
-    from xml.parsers.expat import ExpatError
-
-    import defusedxml.ElementTree as ET
-    from defusedxml import DefusedXmlException
-
     try:
-        root = ET.fromstring(data)
-    except ET.ParseError as exc:
-        raise ReportError(f"{rel}:{exc.position[0]}: malformed XML: {exc}") from None
-    except (DefusedXmlException, ExpatError) as exc:
-        raise ReportError(f"{rel}: refused XML: {exc}") from None
+        root = xml_root(data)
+    except XmlError as exc:
+        raise ReportError(exc.located(rel)) from None
     if root.tag != "coverage":
         raise ReportError(f"{rel}: not a Cobertura report (root element <{root.tag}>)")
     valid, covered = root.get("lines-valid"), root.get("lines-covered")

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from pydantic import Field
 
-from gonogo.models import Finding, Outcome, failed, verdict_of
+from gonogo.models import Finding, Outcome, failed, problems, verdict_of
 from gonogo.probes.base import Context, Params, Probe, ProbeDoc, in_thread
 
 _ROOT_USERS = {"root", "0", "0:0", "root:root"}
@@ -140,14 +140,11 @@ def _check(p: DockerfileParams, ctx: Context) -> Outcome:
     findings: list[Finding] = []
     for rel in matches:
         findings += judge(ctx.files.read_text(rel), rel)
-    first = findings[0] if findings else None
     label = matches[0] if len(matches) == 1 else f"{len(matches)} Dockerfiles"
     return verdict_of(
         tuple(findings),
         f"{label}: non-root USER, pinned base images, HEALTHCHECK",
-        f"{label}: {len(findings)} problem(s); first {first.path}:{first.line} {first.message}"
-        if first
-        else "",
+        problems(label, tuple(findings)),
         {"files": matches[:20]},
     )
 

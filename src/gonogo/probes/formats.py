@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import tomllib
 from collections.abc import Callable
+from typing import Any
 
 Problem = tuple[int | None, str] | None
 
@@ -51,18 +52,42 @@ def parse_toml(data: bytes) -> Problem:
     return None
 
 
-def parse_xml(data: bytes) -> Problem:
+class XmlError(ValueError):
+    """Malformed or refused (entity expansion, external entities) XML, with its line."""
+
+    def __init__(self, detail: str, line: int | None = None, *, refused: bool = False) -> None:
+        super().__init__(f"refused: {detail}" if refused else detail)
+        self.detail = detail
+        self.line = line
+        self.refused = refused
+
+    def located(self, rel: str) -> str:
+        """The message for a named report file: `path:line: malformed XML: …`."""
+        if self.refused:
+            return f"{rel}: refused XML: {self.detail}"
+        return f"{rel}:{self.line}: malformed XML: {self.detail}"
+
+
+def xml_root(data: bytes) -> Any:
+    """The root element, parsed by defusedxml; raises XmlError."""
     from xml.parsers.expat import ExpatError
 
     import defusedxml.ElementTree as ET
     from defusedxml import DefusedXmlException
 
     try:
-        ET.fromstring(data)
+        return ET.fromstring(data)
     except ET.ParseError as exc:
-        return exc.position[0], str(exc)
+        raise XmlError(str(exc), exc.position[0]) from None
     except (DefusedXmlException, ExpatError) as exc:
-        return None, f"refused: {exc}"
+        raise XmlError(str(exc), refused=True) from None
+
+
+def parse_xml(data: bytes) -> Problem:
+    try:
+        xml_root(data)
+    except XmlError as exc:
+        return exc.line, str(exc)
     return None
 
 

@@ -17,6 +17,7 @@ from pydantic import Field
 
 from gonogo.models import Finding, Outcome, errored, failed, verdict_of
 from gonogo.probes.base import Context, Params, Probe, ProbeDoc, Regex, in_thread
+from gonogo.probes.formats import XmlError, xml_root
 from gonogo.probes.freshness import MaxAge, stale
 
 MAX_XML_BYTES = 64 * 1024 * 1024
@@ -46,18 +47,12 @@ class ReportError(Exception):
 
 def parse_cases(data: bytes, rel: str) -> list[Case]:
     """Every test case in one report file, nested suites included."""
-    from xml.parsers.expat import ExpatError
-
-    import defusedxml.ElementTree as ET
-    from defusedxml import DefusedXmlException
     from junitparser import TestCase
 
     try:
-        root = ET.fromstring(data)
-    except ET.ParseError as exc:
-        raise ReportError(f"{rel}:{exc.position[0]}: malformed XML: {exc}") from None
-    except (DefusedXmlException, ExpatError) as exc:
-        raise ReportError(f"{rel}: refused XML: {exc}") from None
+        root = xml_root(data)
+    except XmlError as exc:
+        raise ReportError(exc.located(rel)) from None
     if root.tag not in ("testsuites", "testsuite"):
         raise ReportError(f"{rel}: not a JUnit report (root element <{root.tag}>)")
     cases = []

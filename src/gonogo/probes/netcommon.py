@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
 from gonogo.durations import format_duration
+from gonogo.models import Finding, Outcome, failed
 from gonogo.probes.base import Context
 
 DEFAULT_PORTS = {
@@ -215,3 +216,11 @@ def over_targets(stats: dict[str, float], targets: dict[str, float | None]) -> l
         if limit is not None and stats[key] > limit:
             out.append(f"{key.removesuffix('_ms')} {stats[key]:g} ms > {limit:g} ms")
     return out
+
+
+def failed_first(shown: str, problems: list[Finding], evidence: dict[str, object]) -> Outcome:
+    """`fail` naming the first problem and counting the rest; every one is a finding."""
+    more = f" (+{len(problems) - 1} more)" if len(problems) > 1 else ""
+    return failed(
+        f"{shown}: {problems[0].message}{more}", evidence=evidence, findings=tuple(problems)
+    )

@@ -129,10 +129,7 @@ async def _in_transaction(
         if p.expect.rls_all_tables is not None:
             problems += await _rls(p.expect.rls_all_tables, conn, evidence)
     if problems:
-        more = f" (+{len(problems) - 1} more)" if len(problems) > 1 else ""
-        return failed(
-            f"{at.shown}: {problems[0].message}{more}", evidence=evidence, findings=tuple(problems)
-        )
+        return net.failed_first(at.shown, problems, evidence)
     return passed(f"{at.shown}: {_summary(p, evidence)}", evidence=evidence)
 
 

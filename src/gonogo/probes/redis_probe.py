@@ -93,10 +93,7 @@ async def _checks(p: RedisParams, ctx: Context, client: aioredis.Redis, shown: s
     if p.expect.persistence is not None:
         problems += await _persistence(p.expect.persistence, client, evidence)
     if problems:
-        more = f" (+{len(problems) - 1} more)" if len(problems) > 1 else ""
-        return failed(
-            f"{shown}: {problems[0].message}{more}", evidence=evidence, findings=tuple(problems)
-        )
+        return net.failed_first(shown, problems, evidence)
     done = ["answers PING"]
     if p.expect.roundtrip:
         done.append("a key round-trips")
