@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -66,7 +67,10 @@ def run(args: argparse.Namespace) -> int:
     root = Path(args.path).resolve()
     if not root.is_dir():
         raise UsageError(f"{args.path} is not a directory")
-    plan = resolve_plan(root, args.plan)
+    from gonogo.probes.registry import all_probes
+
+    probes = all_probes()  # entry points are read once per command
+    plan = resolve_plan(root, args.plan, probes)
     if args.gate:
         unknown = [g for g in args.gate if g not in {x.id for x in plan.gates}]
         if unknown:
@@ -78,7 +82,8 @@ def run(args: argparse.Namespace) -> int:
     from gonogo.store.checkrun import CheckHistory
 
     with CheckHistory.open(root, args) as history:
-        report = execute(plan, root, jobs=args.jobs, extra=history.run_options(plan, root))
+        extra = history.run_options(plan, root)
+        report = execute(plan, root, probes, jobs=args.jobs, extra=extra)
         report = history.finish(report)
         write_outputs(report, root, args, history=history.store)
         history.publish(report, args)
@@ -87,13 +92,13 @@ def run(args: argparse.Namespace) -> int:
     return 0 if report.verdict is Verdict.GO else 1
 
 
-def resolve_plan(root: Path, plan_arg: str | None) -> Plan:
+def resolve_plan(root: Path, plan_arg: str | None, probes: Mapping[str, Any] | None = None) -> Plan:
     from gonogo.detect import default_plan
     from gonogo.errors import UsageError
     from gonogo.plan.loader import find_plan, load_plan
     from gonogo.probes.registry import all_probes
 
-    probes = all_probes()
+    probes = all_probes() if probes is None else probes
     if plan_arg:
         path = Path(plan_arg)
         if not path.is_file():
@@ -105,12 +110,18 @@ def resolve_plan(root: Path, plan_arg: str | None) -> Plan:
     return default_plan(root, probes)
 
 
-def execute(plan: Plan, root: Path, *, jobs: int, extra: dict[str, Any] | None = None) -> RunReport:
+def execute(
+    plan: Plan,
+    root: Path,
+    probes: Mapping[str, Any],
+    *,
+    jobs: int,
+    extra: dict[str, Any] | None = None,
+) -> RunReport:
     import asyncio
     import signal
 
     from gonogo.engine.scheduler import RunOptions, run_plan
-    from gonogo.probes.registry import all_probes
     from gonogo.report.progress import DELAY_S, progress_listener
 
     async def main() -> RunReport:
@@ -124,7 +135,7 @@ def execute(plan: Plan, root: Path, *, jobs: int, extra: dict[str, Any] | None =
         with progress_listener(len(plan.checks)) as listener:
             loop.call_later(DELAY_S, listener.show)
             options = RunOptions(jobs=jobs, listener=listener, stop=stop, **(extra or {}))
-            return await run_plan(plan, root, all_probes(), options)
+            return await run_plan(plan, root, probes, options)
 
     return asyncio.run(main())
 

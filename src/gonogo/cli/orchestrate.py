@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -100,7 +101,10 @@ def run(args: argparse.Namespace) -> int:
             "--resume continues the saved run with its own selection and schedule; "
             "drop --gate/--task/--every/--max-cycles"
         )
-    plan = resolve_plan(root, args.plan)
+    from gonogo.probes.registry import all_probes
+
+    probes = all_probes()
+    plan = resolve_plan(root, args.plan, probes)
     if not plan.tasks:
         raise UsageError(f"{plan.source or 'the plan'} has no `tasks:`; nothing to orchestrate")
     mode, target = (
@@ -109,7 +113,7 @@ def run(args: argparse.Namespace) -> int:
     selection = Selection(mode, target, every, args.max_cycles)
     if args.dry_run:
         return _dry_run(plan, selection)
-    return _execute(root, plan, selection, args, backoff)
+    return _execute(root, plan, selection, args, backoff, probes)
 
 
 def _dry_run(plan: Plan, selection: Selection) -> int:
@@ -126,14 +130,18 @@ def _dry_run(plan: Plan, selection: Selection) -> int:
 
 
 def _execute(
-    root: Path, plan: Plan, selection: Selection, args: argparse.Namespace, backoff: float | None
+    root: Path,
+    plan: Plan,
+    selection: Selection,
+    args: argparse.Namespace,
+    backoff: float | None,
+    probes: Mapping[str, Any],
 ) -> int:
     from gonogo.orchestrate.progress import TerminalEvents
     from gonogo.orchestrate.session import Request, Session
-    from gonogo.probes.registry import all_probes
 
     req = Request(root, plan, selection, args.resume, args.jobs, backoff)
-    outcome = Session(req, all_probes(), dict(os.environ), TerminalEvents(sys.stderr)).run()
+    outcome = Session(req, probes, dict(os.environ), TerminalEvents(sys.stderr)).run()
     _summary(outcome, root)
     return outcome.exit_code
 

@@ -109,10 +109,10 @@ class _Run:
         return False
 
     def _settled(self, check: Check) -> bool:
-        """Settle a check without a task when nothing can make it wait: no `needs`, and a
-        false `when` or a probe's inline fast path. Most file checks end here."""
-        if check.needs:
-            return False
+        """Settle a check without a task when nothing can make it wait: no `needs` and a
+        probe with an inline fast path (its `when` is judged here). Most file checks end here."""
+        if check.needs or self.probes[check.kind].fast is None:
+            return False  # the task path evaluates `when` itself, once
         result = self._decided(check)
         if result is None:
             return False
