@@ -62,7 +62,7 @@ def test_a_full_plan_resolves_with_defaults_and_overrides() -> None:
     infra, deploy = plan.gates
     assert infra.threshold == 95 and deploy.threshold == 80
     assert deploy.requires == ("infra",) and deploy.approvals == ("devops",)
-    assert plan.tasks[0].acceptance == ["readme"]
+    assert plan.tasks[0].acceptance == ("readme",)
     assert plan.waivers[0].expires.isoformat() == "2027-01-31"
     assert len(plan.hash) == 16
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -188,7 +188,7 @@ def _unknown_refs(
     spec: PlanSpec, ctx: _Locator, checks: set[str], gates: set[str]
 ) -> Iterable[PlanError]:
     tasks = {t.id for t in spec.tasks}
-    refs: list[tuple[tuple[str | int, ...], list[str], set[str], str]] = []
+    refs: list[tuple[tuple[str | int, ...], Sequence[str], set[str], str]] = []
     for gi, g in enumerate(spec.gates):
         refs.append((("gates", gi, "requires"), g.requires, gates, "gate"))
         for ci, c in enumerate(g.checks):

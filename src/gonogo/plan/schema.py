@@ -103,10 +103,10 @@ class CheckSpec(Strict):
     kind: str
     priority: Priority | None = None
     owner: str | None = None
-    needs: list[Ident] = []
+    needs: tuple[Ident, ...] = ()
     timeout: Duration | None = None
     retries: int | None = Field(None, ge=0, le=20)
-    tags: list[str] = []
+    tags: tuple[str, ...] = ()
     description: str | None = None
     when: When | None = None
     params: dict[str, Any] = Field(default_factory=dict, exclude=True)
@@ -126,22 +126,22 @@ class GateSpec(Strict):
     title: str | None = None
     description: str | None = None
     owner: str | None = None
-    requires: list[Ident] = []
-    approvals: list[str] = []
+    requires: tuple[Ident, ...] = ()
+    approvals: tuple[str, ...] = ()
     pass_rate: float | None = Field(None, ge=0, le=100, description="overrides targets.pass_rate")
-    checks: list[CheckSpec] = []
+    checks: tuple[CheckSpec, ...] = ()
 
 
 class TaskSpec(Strict):
     id: Ident
     title: str | None = None
     priority: Priority = "P2"
-    depends_on: list[Ident] = []
+    depends_on: tuple[Ident, ...] = ()
     run: Argv | str | None = None
     shell: bool = False
     cwd: str | None = None
-    env: dict[str, str] = {}
-    acceptance: list[Ident] = []
+    env: dict[str, str] = Field(default_factory=dict)
+    acceptance: tuple[Ident, ...] = ()
     timeout: Duration = 600.0
     retries: int = Field(3, ge=0, le=20)
     owner: str | None = None
@@ -177,9 +177,9 @@ class PlanSpec(BaseModel):
     targets: Targets = Targets()
     defaults: Defaults = Defaults()
     gates: list[GateSpec] = Field(default_factory=list)
-    tasks: list[TaskSpec] = []
+    tasks: tuple[TaskSpec, ...] = ()
     escalation: EscalationSpec | None = None
-    waivers: list[WaiverSpec] = []
+    waivers: tuple[WaiverSpec, ...] = ()
 
     @model_validator(mode="before")
     @classmethod

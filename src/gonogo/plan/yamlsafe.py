@@ -1,15 +1,18 @@
-"""Safe YAML loading that remembers where every value came from.
+"""Safe YAML loading that can say where every value came from.
 
-The loader composes the document with PyYAML's SafeLoader (no tags, no code),
-then builds plain Python values while recording the line and column of each
-key path. It refuses oversized input and alias-expansion bombs before building
-anything large.
+Two builders give the same values. The fast one reads libyaml's event stream
+straight into dicts and lists and handles the plain subset of YAML a plan is
+written in: no tags, anchors, aliases or merge keys, no duplicate keys. Anything
+else, and every error, goes to the careful one, which composes the document with
+PyYAML's SafeLoader (no tags, no code) and records the line and column of each
+key path. Positions are only needed to report a problem, so a document the fast
+builder read gets them from the careful one on first use. Both refuse oversized
+input and alias-expansion bombs before building anything large.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
@@ -40,12 +43,19 @@ class YamlError(Exception):
         self.column = column
 
 
-@dataclass
 class Located:
     """A parsed document and the (line, column) of each key path, 1-based."""
 
-    data: Any
-    marks: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    def __init__(self, data: Any, marks: dict[Path, tuple[int, int]] | None = None) -> None:
+        self.data = data
+        self._marks = marks
+        self._text: str | None = None
+
+    @property
+    def marks(self) -> dict[Path, tuple[int, int]]:
+        if self._marks is None:
+            self._marks = _careful(self._text or "").marks
+        return self._marks
 
     def where(self, path: Path) -> tuple[int | None, int | None]:
         """The closest known position for `path`, walking up to its parents."""
@@ -66,16 +76,26 @@ def load(text: str | bytes, *, max_bytes: int = MAX_BYTES) -> Located:
         except UnicodeDecodeError as exc:
             raise YamlError(f"not UTF-8 text (byte {exc.start})") from None
     try:
+        located = Located(_fast(text))
+    except (_Unusual, yaml.YAMLError, RecursionError):
+        return _careful(text)
+    located._text = text
+    return located
+
+
+def _careful(text: str) -> Located:
+    try:
         node = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
-        raise YamlError(f"invalid YAML: {exc.problem or exc}", line, col) from None
+        problem = ", ".join(filter(None, (exc.context, exc.problem))) or str(exc)
+        raise YamlError(f"invalid YAML: {problem}", line, col) from None
     except yaml.YAMLError as exc:
         raise YamlError(f"invalid YAML: {exc}") from None
     except RecursionError:
         raise YamlError("invalid YAML: nesting is too deep") from None
-    located = Located(None)
+    located = Located(None, {})
     if node is None:
         return located
     builder = _Builder(located.marks)
@@ -163,3 +183,96 @@ def _merged(node: yaml.MappingNode) -> Iterator[tuple[yaml.Node, yaml.Node]]:
 
 def _pos(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+class _Unusual(Exception):
+    """The document is outside what the fast builder reads; the careful one will."""
+
+
+_EVENTS = yaml.events
+_SCALAR = _EVENTS.ScalarEvent
+_OPEN = {_EVENTS.MappingStartEvent: dict, _EVENTS.SequenceStartEvent: list}
+_CLOSE = (_EVENTS.MappingEndEvent, _EVENTS.SequenceEndEvent)
+_KEY_TYPES = (str, int, float, bool, type(None))
+_IMPLICIT = yaml.SafeLoader.yaml_implicit_resolvers
+_SIMPLE_TAGS = frozenset(
+    f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")
+)
+_NO_KEY = object()
+
+
+def _fast(text: str) -> Any:
+    parser = _LOADER(text)
+    try:
+        get = parser.get_event
+        if type(get()) is not _EVENTS.StreamStartEvent:
+            raise _Unusual
+        start = get()
+        if type(start) is _EVENTS.StreamEndEvent:
+            return None
+        if type(start) is not _EVENTS.DocumentStartEvent:
+            raise _Unusual
+        data = _fast_document(get)
+        if type(get()) is not _EVENTS.DocumentEndEvent or type(get()) is not _EVENTS.StreamEndEvent:
+            raise _Unusual  # several documents: the careful builder says so
+        return data
+    finally:
+        parser.dispose()
+
+
+def _fast_document(get: Any) -> Any:
+    """One document's value from the event stream; `_Unusual` for anything but plain YAML."""
+    plain: dict[str, Any] = {}  # plain scalars that resolve to something: each once
+    stack: list[list[Any]] = []  # [container, pending key] frames; lists ignore the key
+    count = 0
+    while True:
+        event = get()
+        kind = type(event)
+        count += 1
+        if kind is _SCALAR:
+            if event.anchor is not None or event.tag not in (None, "!"):
+                raise _Unusual
+            item = event.value
+            if event.implicit[0] and (not item or item[0] in _IMPLICIT):
+                item = plain[item] if item in plain else plain.setdefault(item, _plain(item))
+        elif kind in _OPEN:
+            if event.anchor is not None or event.tag not in (None, "!") or len(stack) > 60:
+                raise _Unusual
+            stack.append([_OPEN[kind](), _NO_KEY])
+            continue
+        elif kind in _CLOSE:
+            count -= 1  # the opening event counted the container
+            item = stack.pop()[0]
+        else:
+            raise _Unusual  # aliases and anything else
+        if count > MAX_NODES:
+            raise _Unusual
+        if not stack:
+            return item
+        _attach(stack[-1], item)
+
+
+def _attach(frame: list[Any], item: Any) -> None:
+    into = frame[0]
+    if type(into) is list:
+        into.append(item)
+    elif frame[1] is not _NO_KEY:
+        into[frame[1]] = item
+        frame[1] = _NO_KEY
+    elif type(item) not in _KEY_TYPES or item in into:
+        raise _Unusual  # a complex or duplicate key: the careful builder says where
+    else:
+        frame[1] = item
+
+
+def _plain(value: str) -> Any:
+    """A plain scalar's value as SafeLoader resolves and constructs it."""
+    tag = next((t for t, pattern in _IMPLICIT.get(value[:1], ()) if pattern.match(value)), _STR)
+    if tag == _STR:
+        return value
+    if tag not in _SIMPLE_TAGS:
+        raise _Unusual
+    return _CONSTRUCTOR.yaml_constructors[tag](_CONSTRUCTOR, yaml.ScalarNode(tag, value))
+
+
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
