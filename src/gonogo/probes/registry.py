@@ -1,60 +1,77 @@
-"""The explicit table of built-in check kinds, plus third-party kinds from entry points."""
+"""The explicit table of built-in check kinds, plus third-party kinds from entry points.
+
+A probe's module is imported when its kind is first looked up: a plan of file checks
+never pays for the HTTP, database or load-test clients.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import importlib
+from collections.abc import Iterator, Mapping
 from importlib import metadata
 from typing import Any
 
 from gonogo.errors import GonogoError
-from gonogo.probes import (
-    bench,
-    command,
-    compose,
-    coverage,
-    dockerfile,
-    files,
-    http,
-    junit,
-    load,
-    odoo,
-    postgres,
-    pyapi,
-    redis_probe,
-    tcp,
-)
-from gonogo.probes import git as git_probe
-from gonogo.probes import secrets as secrets_probe
 from gonogo.probes.base import Probe
 
 ENTRY_POINT_GROUP = "gonogo.probes"
 
-BUILTIN: Mapping[str, Probe[Any]] = {
-    p.kind: p
-    for p in (
-        files.EXISTS,
-        files.ABSENT,
-        files.CONTAINS,
-        files.NOT_CONTAINS,
-        files.VALID,
-        files.SYNTAX,
-        command.PROBE,
-        http.PROBE,
-        tcp.PROBE,
-        postgres.PROBE,
-        redis_probe.PROBE,
-        bench.PROBE,
-        load.PROBE,
-        secrets_probe.PROBE,
-        compose.PROBE,
-        dockerfile.PROBE,
-        junit.PROBE,
-        coverage.PROBE,
-        pyapi.PROBE,
-        git_probe.PROBE,
-        odoo.PROBE,
-    )
+_TABLE: dict[str, tuple[str, str]] = {
+    "file.exists": ("files", "EXISTS"),
+    "file.absent": ("files", "ABSENT"),
+    "file.contains": ("files", "CONTAINS"),
+    "file.not_contains": ("files", "NOT_CONTAINS"),
+    "file.valid": ("files", "VALID"),
+    "python.syntax": ("files", "SYNTAX"),
+    "command": ("command", "PROBE"),
+    "http": ("http", "PROBE"),
+    "tcp": ("tcp", "PROBE"),
+    "postgres": ("postgres", "PROBE"),
+    "redis": ("redis_probe", "PROBE"),
+    "bench": ("bench", "PROBE"),
+    "load": ("load", "PROBE"),
+    "secrets": ("secrets", "PROBE"),
+    "compose": ("compose", "PROBE"),
+    "dockerfile": ("dockerfile", "PROBE"),
+    "junit": ("junit", "PROBE"),
+    "coverage": ("coverage", "PROBE"),
+    "python.api": ("pyapi", "PROBE"),
+    "git": ("git", "PROBE"),
+    "odoo.module": ("odoo", "PROBE"),
 }
+
+
+class Probes(Mapping[str, Probe[Any]]):
+    """Kind → probe: the built-in table, imported on first lookup, then `extra` kinds."""
+
+    def __init__(self, extra: Mapping[str, Probe[Any]] | None = None) -> None:
+        self._loaded: dict[str, Probe[Any]] = {}
+        self._extra = {k: v for k, v in (extra or {}).items() if k not in _TABLE}
+
+    def __getitem__(self, kind: str) -> Probe[Any]:
+        probe = self._loaded.get(kind)
+        if probe is not None:
+            return probe
+        if kind in _TABLE:
+            module, attr = _TABLE[kind]
+            probe = getattr(importlib.import_module(f"gonogo.probes.{module}"), attr)
+        else:
+            probe = self._extra[kind]
+        self._loaded[kind] = probe
+        return probe
+
+    def __contains__(self, kind: object) -> bool:
+        return kind in _TABLE or kind in self._extra
+
+    def __iter__(self) -> Iterator[str]:
+        yield from _TABLE
+        yield from self._extra
+
+    def __len__(self) -> int:
+        return len(_TABLE) + len(self._extra)
+
+
+BUILTIN: Mapping[str, Probe[Any]] = Probes()
 
 
 class PluginError(GonogoError):
@@ -75,9 +92,6 @@ def load_plugins(group: str = ENTRY_POINT_GROUP) -> dict[str, Probe[Any]]:
     return out
 
 
-def all_probes() -> dict[str, Probe[Any]]:
+def all_probes() -> Probes:
     """Built-in kinds, then plugins (a plugin cannot replace a built-in kind)."""
-    probes = dict(BUILTIN)
-    for kind, probe in load_plugins().items():
-        probes.setdefault(kind, probe)
-    return probes
+    return Probes(load_plugins())
