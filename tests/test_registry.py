@@ -20,7 +20,8 @@ def test_every_builtin_kind_names_its_own_probe() -> None:
 def test_a_plan_of_file_checks_imports_no_network_or_database_probe(tmp_path) -> None:
     (tmp_path / "README.md").write_text("# hi\n")
     (tmp_path / "gonogo.yaml").write_text(
-        "gates:\n  - id: docs\n    checks:\n      - {id: readme, kind: file.exists, path: README.md}\n"
+        "gates:\n  - id: docs\n    checks:\n"
+        "      - {id: readme, kind: file.exists, path: README.md}\n"
     )
     script = textwrap.dedent(
         f"""
