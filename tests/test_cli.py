@@ -105,6 +105,9 @@ def test_output_file_and_gate_selection(make_repo, cli, tmp_path) -> None:
     assert "`readme`" in text and "`tests`" not in text
     bad = cli("check", str(root), "--gate", "nope")
     assert bad.code == 2 and "--gate nope: no such gate" in bad.stderr
+    dash = cli("check", str(root), "--gate", "infra", "--format", "json", "-o", "-", cwd=tmp_path)
+    assert json.loads(dash.stdout)["schema"] == "gonogo.report/v1"  # `-o -` is stdout
+    assert not (tmp_path / "-").exists()
 
 
 def test_plan_error_is_exit_2_with_location_and_no_traceback(make_repo, cli) -> None:

@@ -35,5 +35,6 @@ def test_a_plan_of_file_checks_imports_no_network_or_database_probe(tmp_path) ->
         print(code, heavy)
         """
     )
-    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    argv = [sys.executable, "-c", script]
+    out = subprocess.run(argv, cwd=tmp_path, capture_output=True, text=True, check=True)
     assert out.stdout.splitlines()[-1] == "0 []"

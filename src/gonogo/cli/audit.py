@@ -66,9 +66,10 @@ def run(args: argparse.Namespace) -> int:
     if plan_path is not None:
         atomic.write_text(plan_path, plan_text(result, report, root))
         print(f"gonogo: wrote {plan_path}", file=sys.stderr)
-    color = sys.stdout.isatty() and "NO_COLOR" not in os.environ and args.output is None
+    to_file = args.output not in (None, "-") and not args.to_plan
+    color = sys.stdout.isatty() and "NO_COLOR" not in os.environ and not to_file
     text = FORMATS[args.format](result, color=color, width=_width())
-    if args.output and not args.to_plan:
+    if to_file:
         atomic.write_text(Path(args.output), text)
     else:
         sys.stdout.write(text)

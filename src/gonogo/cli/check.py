@@ -36,7 +36,9 @@ def add_parser(sub: Any) -> None:
     p.add_argument(
         "--format", choices=sorted(FORMATS), default="term", help="output format (default: term)"
     )
-    p.add_argument("-o", "--output", metavar="FILE", help="write the report here, not stdout")
+    p.add_argument(
+        "-o", "--output", metavar="FILE", help="write the report here, not stdout (- is stdout)"
+    )
     p.add_argument(
         "-j",
         "--jobs",
@@ -148,17 +150,19 @@ def write_outputs(
 
     out_dir = root / OUTPUT_DIR
     base = RenderOptions(root=root)
+    kept = {fmt: render(report, fmt, base) for fmt in ("json", "md")}  # read no options
     try:
-        atomic.write_text(out_dir / "last.json", render(report, "json", base))
-        atomic.write_text(out_dir / "last.md", render(report, "md", base))
+        atomic.write_text(out_dir / "last.json", kept["json"])
+        atomic.write_text(out_dir / "last.md", kept["md"])
     except OSError as exc:
         print(f"gonogo: warning: cannot write {out_dir}: {exc.strerror or exc}", file=sys.stderr)
-    color = args.output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    to_file = args.output not in (None, "-")
+    color = not to_file and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     options = RenderOptions(
         color=color, width=_width(), root=root, history=history, extra={"verbose": args.verbose}
     )
-    text = render(report, args.format, options)
-    if args.output:
+    text = kept.get(args.format) or render(report, args.format, options)
+    if to_file:
         atomic.write_text(Path(args.output), text)
     else:
         sys.stdout.write(text)
