@@ -244,6 +244,16 @@ def test_read_bytes_refuses_symlink_escaping_root(make_repo: Callable[..., Path]
     assert index.read_text("inner.txt") == "# demo\n"  # a link inside the root is fine
 
 
+def test_a_fifo_is_never_opened_for_reading_or_waited_on(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe")  # no writer: a blocking open would hang here
+    (tmp_path / "sub").mkdir()
+    index = FileIndex(tmp_path)
+    assert index.read_regular("pipe") is None
+    assert index.read_regular("sub") is None
+    with pytest.raises(OSError, match="pipe is not a regular file"):
+        index.read_text("pipe")
+
+
 def test_read_bytes_is_bounded(make_repo: Callable[..., Path]) -> None:
     root = make_repo({"big.txt": "x" * 10_000})
     index = FileIndex(root)
@@ -279,7 +289,11 @@ def test_tree_is_listed_once_for_many_globs(
     (root / "late.py").write_text("added after the listing\n")
     assert "late.py" not in index.glob("*.py")  # the listing is kept, not redone
     calls = log.read_text().splitlines()
-    assert calls == ["ls-files -co --exclude-standard -z", "ls-files -d -z"]  # once each
+    assert sorted(calls) == [
+        "ls-files -c -z",
+        "ls-files -d -z",
+        "ls-files -o --exclude-standard -z",
+    ]
 
 
 def test_ignored_file_named_literally_is_still_evidence(make_repo: Callable[..., Path]) -> None:

@@ -4,8 +4,11 @@ inline allow, exclude, the worker processes, and the CLI."""
 from __future__ import annotations
 
 import asyncio
+import inspect
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -15,6 +18,7 @@ from gonogo.models import Status
 from gonogo.probes.base import Context
 from gonogo.probes.secrets import PROBE, SecretsParams
 from gonogo.secrets.scan import scan_data, scan_files, scan_parallel
+from gonogo.secrets.tree import find_secrets
 from secret_samples import decoys, true_secrets
 
 
@@ -154,3 +158,80 @@ def test_worker_processes_find_the_same_hits(tmp_path: Path) -> None:
     )
     assert totals.files == len(rels)
     assert len(parallel) >= len(true_secrets() * 3)
+
+
+def test_big_tree_scan_starts_on_tracked_files_and_adds_the_rest(make_repo) -> None:
+    """Workers begin on git's tracked files; untracked ones join, ignored and deleted
+    ones do not, and a deleted file is not reported as unreadable."""
+    aws = next(t for n, t, _ in true_secrets() if n == "aws.py")
+    gh = next(t for n, t, _ in true_secrets() if n == "gh2.yml")
+    files = {f"pkg/m{i}.py": f"x = {i}\n" for i in range(60)}
+    files |= {".gitignore": "build/\n", "pkg/tracked.py": aws, "pkg/gone.py": aws}
+    root = make_repo(files)
+    (root / "pkg/gone.py").unlink()  # tracked, deleted from the work tree
+    (root / "new.yml").write_text(gh)  # untracked, not ignored
+    (root / "build").mkdir()
+    (root / "build/out.py").write_text(aws)  # ignored
+    (root / "vendor").mkdir()
+    (root / "vendor/lib.py").write_text(aws)  # untracked, excluded by the check
+
+    index = FileIndex(root)
+    scan = find_secrets(index, exclude=["vendor/"], parallel_min_files=10)
+    hits, totals = asyncio.run(scan)
+    assert sorted({h.path for h in hits}) == ["new.yml", "pkg/tracked.py"]
+    assert totals.files == 63  # 60 modules, tracked.py, .gitignore, new.yml
+    assert totals.unreadable == []
+    assert index.listed and "pkg/gone.py" not in index.files
+    # the same answer as the in-process scan of the finished listing
+    serial, _ = asyncio.run(find_secrets(FileIndex(root), exclude=["vendor/"], jobs=1))
+    assert hits == serial
+
+
+def test_symlinks_leading_out_of_the_tree_are_not_read(make_repo, tmp_path: Path) -> None:
+    aws = next(t for n, t, _ in true_secrets() if n == "aws.py")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "keys.py").write_text(aws)
+    root = make_repo({"ok.py": "x = 1\n", "inner.py": aws})
+    (root / "link.py").symlink_to(outside / "keys.py")
+    (root / "linkdir").symlink_to(outside, target_is_directory=True)
+    (root / "inner_link.py").symlink_to("inner.py")
+    rels = ["ok.py", "inner.py", "link.py", "linkdir/keys.py", "inner_link.py"]
+    for hits, totals in (
+        scan_files(str(root), rels),
+        asyncio.run(scan_parallel(str(root), rels, jobs=2)),
+    ):
+        assert sorted(h.path for h in hits) == ["inner.py", "inner_link.py"]
+        assert sorted(totals.unreadable) == ["link.py", "linkdir/keys.py"]
+
+
+def test_a_path_deeper_than_the_stack_allows_is_read(tmp_path: Path) -> None:
+    deep = "/".join(["d"] * 400)
+    os.makedirs(tmp_path / deep)
+    (tmp_path / deep / "f.txt").write_text("hello\n")
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(len(inspect.stack(0)) + 100)  # fewer frames than the path has parts
+    try:
+        data = FileIndex(tmp_path).reader.read(f"{deep}/f.txt")
+    finally:
+        sys.setrecursionlimit(limit)
+    assert data == b"hello\n"
+
+
+def test_worker_scans_paths_as_they_arrive_and_rejects_bad_usage(tmp_path: Path) -> None:
+    aws = next(t for n, t, _ in true_secrets() if n == "aws.py")
+    (tmp_path / "a.py").write_text(aws)
+    (tmp_path / "b.py").write_text("x = 1\n")
+    argv = [sys.executable, "-m", "gonogo.secrets.worker", str(tmp_path)]
+    proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    assert proc.stdin is not None
+    proc.stdin.write(b"a.py\0missing.py\0")
+    proc.stdin.flush()
+    out, _ = proc.communicate(b"b.py")  # the last path may lack its NUL
+    *hit_lines, last = out.decode().splitlines()
+    assert [json.loads(line)["hit"]["path"] for line in hit_lines] == ["a.py"]
+    assert json.loads(last)["totals"]["files"] == 2  # missing.py is gone, not unreadable
+    assert json.loads(last)["totals"]["unreadable"] == []
+    usage = subprocess.run(argv[:-1], capture_output=True, text=True, check=False)
+    assert usage.returncode == 2
+    assert "usage" in usage.stderr

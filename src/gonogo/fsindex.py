@@ -9,13 +9,16 @@ set lookup.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
+import stat
 import subprocess
 import threading
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
+from subprocess import DEVNULL, PIPE
 from typing import Any
 
 ALWAYS_IGNORED = (".git", ".gonogo")
@@ -31,12 +34,16 @@ class FileIndex:
         self.root = root.resolve()
         self._root_str = str(self.root)
         self._lock = threading.Lock()
+        self._tracked_lock = threading.Lock()
+        self._tracked: tuple[str, ...] | None = None
+        self._tracked_read = False
         self._files: tuple[str, ...] | None = None
         self._set: frozenset[str] = frozenset()
         self._by_dir: dict[str, list[str]] = {}
         self._cache: dict[str, bytes] = {}
         self._globs: dict[str, list[str]] = {}
         self._cached_bytes = 0
+        self.reader = TreeReader(self._root_str)
         self.source = ""
 
     @property
@@ -48,8 +55,27 @@ class FileIndex:
         assert self._files is not None
         return self._files
 
+    @property
+    def listed(self) -> bool:
+        """True once `files` has been made."""
+        return self._files is not None
+
+    def tracked(self) -> tuple[str, ...] | None:
+        """What git tracks, read from its index without walking the tree (deleted files
+        included); None outside a git work tree. A scan can start on these while `files`
+        is still looking for untracked and deleted ones."""
+        if not self._tracked_read:
+            with self._tracked_lock:
+                if not self._tracked_read:
+                    found = _git_lines(self.root, ["-c"])
+                    if found is not None:
+                        self._tracked = tuple(f for f in found[0] if not _ignored(f))
+                    self._tracked_read = True
+        return self._tracked
+
     def _build(self) -> None:
-        listed = _git_files(self.root)
+        tracked = self.tracked()
+        listed = None if tracked is None else _git_files(self.root, tracked)
         self.source = "git ls-files"
         if listed is None:
             listed = _walk_files(self.root)
@@ -130,15 +156,19 @@ class FileIndex:
 
     def read_bytes(self, rel: str, limit: int = READ_LIMIT) -> bytes:
         """File content, at most `limit` bytes; refuses paths that escape the root."""
+        data = self.read_regular(rel, limit)
+        if data is None:
+            raise OSError(f"{rel} is not a regular file")
+        return data
+
+    def read_regular(self, rel: str, limit: int = READ_LIMIT) -> bytes | None:
+        """As `read_bytes`, but None for a FIFO, socket, device or directory."""
         cached = self._cache.get(rel)
         if cached is not None:
             return cached[:limit]
-        if not self.inside(rel):
-            raise PermissionError(f"{rel} resolves outside the project root")
-        with open(self.root / rel, "rb") as fh:
-            data = fh.read(limit)
-        if len(data) < min(limit, 1024 * 1024):  # only whole files: a cut read is not the file
-            with self._lock:
+        data = self.reader.read(rel, limit)
+        if data is not None and len(data) < min(limit, 1024 * 1024):
+            with self._lock:  # only whole files: a cut read is not the file
                 if self._cached_bytes + len(data) <= _CACHE_LIMIT:
                     self._cache[rel] = data
                     self._cached_bytes += len(data)
@@ -146,6 +176,81 @@ class FileIndex:
 
     def read_text(self, rel: str, limit: int = READ_LIMIT) -> str:
         return self.read_bytes(rel, limit).decode("utf-8", errors="replace")
+
+
+_OPEN_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+
+
+class TreeReader:
+    """Reads files under one root and never outside it, at three system calls a file.
+
+    The file itself is opened with O_NOFOLLOW (a symlink is resolved and checked only when
+    met) and each directory on the way is checked once per reader, with one lstat, so a
+    tree of many files costs what open/fstat/read cost, not a path resolution per file.
+    """
+
+    def __init__(self, root: str) -> None:
+        self.root = os.path.realpath(root)
+        self._prefix = self.root.rstrip(os.sep) + os.sep
+        self._safe_dirs: set[str] = {""}
+
+    def read(self, rel: str, limit: int = READ_LIMIT) -> bytes | None:
+        """At most `limit` bytes of the regular file `rel`; None for a FIFO, socket,
+        device or directory (opened without blocking, never read). Raises
+        PermissionError for a path that resolves outside the root, OSError when
+        unreadable."""
+        parent = rel.rpartition("/")[0]
+        if parent not in self._safe_dirs:
+            self._check_dir(parent, rel)
+        path = f"{self.root}/{rel}"
+        try:
+            fd = os.open(path, _OPEN_FLAGS)
+        except OSError as exc:
+            if exc.errno != errno.ELOOP:
+                raise
+            fd = os.open(self._check(path, rel), _OPEN_FLAGS)  # a symlink: follow it inside
+        try:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode):
+                return None
+            want = min(st.st_size + 1, limit)  # one byte more than the size sees EOF
+            data = os.read(fd, want)
+            if len(data) < want or len(data) >= limit:
+                return data
+            return data + _read_on(fd, limit - len(data))  # the file grew since fstat
+        finally:
+            os.close(fd)
+
+    def _check_dir(self, parent: str, rel: str) -> None:
+        """A directory is safe when its parent is and it is no symlink leading out: climb
+        to the nearest checked ancestor, then check the way down, one lstat a step."""
+        todo = []
+        while parent not in self._safe_dirs:  # "" (the root) always is
+            todo.append(parent)
+            parent = parent.rpartition("/")[0]
+        for step in reversed(todo):
+            path = f"{self.root}/{step}"
+            name = step.rpartition("/")[2]
+            if name in ("", ".", "..") or stat.S_ISLNK(os.lstat(path).st_mode):
+                self._check(path, rel)
+            self._safe_dirs.add(step)
+
+    def _check(self, path: str, rel: str) -> str:
+        real = os.path.realpath(path)
+        if real != self.root and not real.startswith(self._prefix):
+            raise PermissionError(f"{rel} resolves outside the project root")
+        return real
+
+
+def _read_on(fd: int, budget: int) -> bytes:
+    parts = []
+    while budget > 0:
+        chunk = os.read(fd, min(budget, 1 << 20))
+        if not chunk:
+            break
+        parts.append(chunk)
+        budget -= len(chunk)
+    return b"".join(parts)
 
 
 ALWAYS_IGNORED_PREFIXES = tuple(f"{d}/" for d in ALWAYS_IGNORED)
@@ -157,30 +262,39 @@ def _ignored(rel: str) -> bool:
     return rel.startswith(ALWAYS_IGNORED_PREFIXES) or any(d in rel for d in _NESTED_IGNORED)
 
 
-def _git_files(root: Path) -> list[str] | None:
-    """Tracked and untracked files, less tracked files deleted from the work tree."""
-    listed = _git_lines(root, "-co", "--exclude-standard")
-    if listed is None:
+def _git_files(root: Path, tracked: tuple[str, ...]) -> list[str] | None:
+    """`tracked` and the untracked files .gitignore lets through, less tracked files
+    deleted from the work tree: both looked up at once, as both walk the tree."""
+    found = _git_lines(root, ["-o", "--exclude-standard"], ["-d"])
+    if found is None:
         return None
-    deleted = set(_git_lines(root, "-d") or ())
-    return [p for p in listed if p not in deleted] if deleted else listed
+    others, deleted = found
+    if deleted:
+        gone = set(deleted)
+        return [p for p in tracked if p not in gone] + others
+    return [*tracked, *others]
 
 
-def _git_lines(root: Path, *args: str) -> list[str] | None:
+def _git_lines(root: Path, *arg_lists: list[str]) -> list[list[str]] | None:
+    """`git ls-files ARGS -z` for each list of ARGS, side by side; None if any fails."""
+    procs: list[subprocess.Popen[bytes]] = []
     try:
-        proc = subprocess.run(
-            ["git", "ls-files", *args, "-z"],
-            cwd=root,
-            capture_output=True,
-            timeout=60,
-            check=False,
-        )
+        for args in arg_lists:
+            argv = ["git", "ls-files", *args, "-z"]
+            procs.append(subprocess.Popen(argv, cwd=root, stdout=PIPE, stderr=DEVNULL))
+        outs = [proc.communicate(timeout=60)[0] for proc in procs]
     except (OSError, subprocess.TimeoutExpired):
         return None
-    if proc.returncode != 0:
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+    if any(proc.returncode != 0 for proc in procs):
         return None
-    out = proc.stdout.decode("utf-8", errors="surrogateescape")
-    return [p for p in out.split("\0") if p]
+    return [
+        [p for p in out.decode("utf-8", errors="surrogateescape").split("\0") if p] for out in outs
+    ]
 
 
 def _walk_files(root: Path) -> list[str]:

@@ -38,8 +38,8 @@ def run(args: argparse.Namespace) -> int:
     from gonogo import atomic
     from gonogo.errors import UsageError
     from gonogo.fsindex import FileIndex
-    from gonogo.probes.secrets import find_secrets, finding, select
     from gonogo.secrets import baseline as bl
+    from gonogo.secrets.tree import find_secrets, finding
 
     root = Path(args.path).resolve()
     if not root.is_dir():
@@ -50,8 +50,8 @@ def run(args: argparse.Namespace) -> int:
     except bl.BaselineError as exc:
         raise UsageError(str(exc)) from None
     files = FileIndex(root)
-    rels = select(files, "**", args.exclude, rel_baseline)
-    hits, totals = asyncio.run(find_secrets(files, rels, max(1, args.jobs)))
+    scan = find_secrets(files, "**", args.exclude, rel_baseline, max(1, args.jobs))
+    hits, totals = asyncio.run(scan)
     if args.update_baseline:
         atomic.write_text(root / rel_baseline, bl.render(hits, previous))
         print(f"{rel_baseline}: {len(hits)} finding(s) recorded from {totals.files} file(s)")

@@ -28,7 +28,8 @@ from gonogo.orchestrate.state import StateStore, TaskStatus
 from gonogo.plan.model import Plan
 from gonogo.plan.schema import TaskSpec
 from gonogo.probes.base import Context, Probe
-from gonogo.probes.command import clean_env, run_process
+from gonogo.probes.command import clean_env
+from gonogo.proc import run_process
 
 LOG_DIR = "tasks"
 LOG_ROTATE_BYTES = 4 * 1024 * 1024

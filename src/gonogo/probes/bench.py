@@ -13,7 +13,8 @@ from gonogo.models import Finding, Outcome, errored, failed, passed
 from gonogo.probes import http
 from gonogo.probes import netcommon as net
 from gonogo.probes.base import Context, Params, Probe, ProbeDoc
-from gonogo.probes.command import clean_env, run_process
+from gonogo.probes.command import clean_env
+from gonogo.proc import run_process
 
 
 class Targets(Params):

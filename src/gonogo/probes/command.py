@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import os
 import re
-import signal
 import sys
-from dataclasses import dataclass
 
 from pydantic import Field, ValidationError, model_validator
 
 from gonogo.models import Outcome, errored, failed, passed
 from gonogo.probes.base import Context, Params, Probe, ProbeDoc, Regex
+from gonogo.proc import OUTPUT_CAP, Completed, run_process
 
-OUTPUT_CAP = 1024 * 1024
 BASE_ENV = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "USER", "LOGNAME", "TERM", "SYSTEMROOT")
 
 
@@ -58,66 +54,12 @@ def _run_error(message: str, value: object) -> ValidationError:
     return ValidationError.from_exception_data("CommandParams", details)
 
 
-@dataclass(frozen=True, slots=True)
-class Completed:
-    exit_code: int
-    stdout: str
-    stderr: str
-    truncated: bool
-
-
 def clean_env(ctx: Context, extra: dict[str, str], passed_names: list[str]) -> dict[str, str]:
     """A small explicit environment: locale, PATH, HOME, then the plan's `env` (expanded)."""
     env = {k: ctx.environ[k] for k in (*BASE_ENV, *passed_names) if k in ctx.environ}
     env.setdefault("PATH", os.defpath)
     env.update({k: ctx.expand(v) for k, v in extra.items()})
     return env
-
-
-async def run_process(
-    argv: list[str], *, cwd: str, env: dict[str, str], cap: int = OUTPUT_CAP
-) -> Completed:
-    """Run `argv` in its own process group; on cancellation the whole group is killed."""
-    proc = await asyncio.create_subprocess_exec(
-        *argv,
-        cwd=cwd,
-        env=env,
-        stdin=asyncio.subprocess.DEVNULL,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-        start_new_session=True,
-    )
-    try:
-        assert proc.stdout is not None
-        assert proc.stderr is not None
-        (out, t1), (err, t2) = await asyncio.gather(
-            _read_capped(proc.stdout, cap), _read_capped(proc.stderr, cap)
-        )
-        code = await proc.wait()
-    except BaseException:
-        _kill_group(proc.pid)
-        with contextlib.suppress(ProcessLookupError):
-            proc.kill()
-        raise
-    _kill_group(proc.pid)  # orphans that kept running after the leader exited
-    return Completed(code, out.decode(errors="replace"), err.decode(errors="replace"), t1 or t2)
-
-
-async def _read_capped(stream: asyncio.StreamReader, cap: int) -> tuple[bytes, bool]:
-    buf = bytearray()
-    truncated = False
-    while chunk := await stream.read(65536):
-        room = cap - len(buf)
-        if room > 0:
-            buf += chunk[:room]
-        if len(chunk) > room:
-            truncated = True
-    return bytes(buf), truncated
-
-
-def _kill_group(pid: int) -> None:
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(pid, signal.SIGKILL)
 
 
 def _argv(p: CommandParams) -> list[str]:

@@ -8,7 +8,8 @@ from pydantic import Field
 
 from gonogo.models import Finding, Outcome, errored, verdict_of
 from gonogo.probes.base import Context, Params, Probe, ProbeDoc
-from gonogo.probes.command import clean_env, run_process
+from gonogo.probes.command import clean_env
+from gonogo.proc import run_process
 
 
 class GitExpect(Params):

@@ -14,7 +14,8 @@ from pydantic import Field
 
 from gonogo.models import Finding, Outcome, errored, failed, verdict_of
 from gonogo.probes.base import Context, Params, Probe, ProbeDoc
-from gonogo.probes.command import clean_env, run_process
+from gonogo.probes.command import clean_env
+from gonogo.proc import run_process
 
 # Runs inside the target interpreter; prints one JSON object.
 _INSPECT = r"""

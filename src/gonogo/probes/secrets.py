@@ -1,30 +1,22 @@
 """`secrets`: no hardcoded credential in the tree, except reviewed ones.
 
-The scan uses the run's shared file listing (`ctx.files`) and, for small trees, its shared
-read cache; big trees are split between two worker processes. Findings carry a redacted
-preview only: kind, file, line, the first four characters and the length.
+The scan (`gonogo.secrets.tree`) uses the run's shared file listing (`ctx.files`) and, for
+small trees, its shared read cache; big trees go to two worker processes. Findings carry
+a redacted preview only: kind, file, line, the first four characters and the length.
 """
 
 from __future__ import annotations
 
-import asyncio
-import os
-import re
-import stat
 from pathlib import Path
 
 from pydantic import Field
 
-from gonogo.fsindex import FileIndex, glob_to_regex
-from gonogo.models import Finding, Outcome, errored, verdict_of
+from gonogo.models import Outcome, errored, verdict_of
 from gonogo.probes.base import Context, Params, Probe, ProbeDoc
 from gonogo.secrets.baseline import DEFAULT_PATH, Baseline, BaselineError, load
-from gonogo.secrets.detectors import TITLES
-from gonogo.secrets.scan import READ_CAP, Hit, Totals, scan_files, scan_parallel
+from gonogo.secrets.tree import find_secrets, finding
 
-PARALLEL_MIN_FILES = 4000
 MAX_FINDINGS = 200
-_ALL = ("", "**", "**/*", ".")
 
 
 class SecretsParams(Params):
@@ -34,52 +26,12 @@ class SecretsParams(Params):
     jobs: int = Field(2, ge=1, le=16, description="worker processes for big trees")
 
 
-def select(files: FileIndex, path: str, exclude: list[str], baseline: str) -> list[str]:
-    """The files to scan: `path` minus `exclude` and the baseline file itself."""
-    rels = list(files.files) if path.strip() in _ALL else files.glob(path)
-    skip = [re.compile(glob_to_regex(g.strip().removeprefix("./"))) for g in exclude]
-    skip_dir = [g.rstrip("/") + "/" for g in exclude if not any(c in g for c in "*?[")]
-    return [
-        r
-        for r in rels
-        if r != baseline
-        and not any(s.fullmatch(r) for s in skip)
-        and not r.startswith(tuple(skip_dir))
-    ]
-
-
-async def find_secrets(
-    files: FileIndex, rels: list[str], jobs: int = 2
-) -> tuple[list[Hit], Totals]:
-    """Scan `rels`: in this process through the shared cache, or in worker processes."""
-    if jobs > 1 and len(rels) >= PARALLEL_MIN_FILES:
-        return await scan_parallel(str(files.root), rels, jobs)
-
-    def reader(root: str, rel: str) -> bytes | None:
-        if not stat.S_ISREG(os.stat(os.path.join(root, rel)).st_mode):
-            return None
-        return files.read_bytes(rel, READ_CAP + 1)
-
-    return await asyncio.to_thread(scan_files, str(files.root), rels, reader)
-
-
-def finding(hit: Hit) -> Finding:
-    title = TITLES.get(hit.kind, hit.kind)
-    return Finding(
-        f"secrets.{hit.kind}",
-        f"{title} {hit.preview}… ({hit.length} chars)",
-        path=hit.path,
-        line=hit.line,
-    )
-
-
 async def _run(p: SecretsParams, ctx: Context) -> Outcome:
     try:
         accepted = load(ctx.root / p.baseline) if p.baseline else Baseline(frozenset())
     except BaselineError as exc:
         return errored(str(exc))
-    rels = select(ctx.files, p.path, p.exclude, p.baseline)
-    hits, totals = await find_secrets(ctx.files, rels, p.jobs)
+    hits, totals = await find_secrets(ctx.files, p.path, p.exclude, p.baseline, p.jobs)
     fresh = [h for h in hits if not accepted.accepts(h)]
     evidence: dict[str, object] = {
         "files": totals.files,

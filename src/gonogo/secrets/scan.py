@@ -1,5 +1,5 @@
 """The scanner: one combined RE2 pattern per file as a prefilter, detectors only on the
-few files it flags, plain `read()`, and two worker processes for big trees.
+few files it flags, plain `read()` through the tree reader, and two worker processes for big trees.
 
 `scan_data` is a pure function of (bytes, path); `scan_files` reads files itself and is
 what the worker processes run. Neither ever returns, logs or raises the secret value.
@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import os
-import stat
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from gonogo.fsindex import TreeReader
 from gonogo.secrets.detectors import (
     DETECTORS,
     Detector,
@@ -59,11 +59,28 @@ class Totals:
 
 
 @dataclass(frozen=True)
+class _Patterns:
+    """One file class's patterns: a combined prefilter that rejects most files in one
+    pass, the same hints as an RE2 set that names the detectors worth running on a file
+    it lets through, and those detectors."""
+
+    prefilter: Any
+    hints: Any
+    matchers: tuple[_Matcher, ...]
+
+    def candidates(self, data: bytes) -> tuple[_Matcher, ...]:
+        if self.prefilter.search(data) is None:
+            return ()
+        # no answer after a prefilter hit means the set gave up (DFA memory): run them all.
+        # In detector order: where two claim one value, the specific one names it.
+        found = sorted(self.hints.Match(data) or ())
+        return tuple(self.matchers[i] for i in found) or self.matchers
+
+
+@dataclass(frozen=True)
 class _Compiled:
-    prefilter_code: Any
-    prefilter_config: Any
-    code: tuple[_Matcher, ...]
-    config: tuple[_Matcher, ...]
+    code: _Patterns
+    config: _Patterns
 
 
 @dataclass(frozen=True)
@@ -75,7 +92,7 @@ class _Matcher:
 
 
 @cache
-def _compiled() -> _Compiled:
+def compiled() -> _Compiled:
     """Patterns compiled once per process (workers compile their own copy)."""
     import re2
 
@@ -83,19 +100,20 @@ def _compiled() -> _Compiled:
     options.encoding = re2.Options.Encoding.LATIN1
     options.max_mem = 64 << 20
 
-    def combined(dets: Iterable[Detector]) -> Any:
-        return re2.compile(b"|".join(b"(?:" + d.hint + b")" for d in dets), options)
+    def patterns(dets: list[Detector]) -> _Patterns:
+        hints = re2.Set.SearchSet(options)
+        for det in dets:
+            hints.Add(det.hint)
+        hints.Compile()
+        prefilter = re2.compile(b"|".join(b"(?:" + d.hint + b")" for d in dets), options)
+        return _Patterns(prefilter, hints, tuple(matcher(d) for d in dets))
 
     def matcher(det: Detector) -> _Matcher:
         regex = re2.compile(det.pattern, options)
         return _Matcher(det, regex, regex.groupindex[b"v"], regex.groupindex.get(b"k"))
 
-    code_dets = [d for d in DETECTORS if not d.config_only]
     return _Compiled(
-        prefilter_code=combined(code_dets),
-        prefilter_config=combined(DETECTORS),
-        code=tuple(matcher(d) for d in code_dets),
-        config=tuple(matcher(d) for d in DETECTORS),
+        code=patterns([d for d in DETECTORS if not d.config_only]), config=patterns(list(DETECTORS))
     )
 
 
@@ -108,14 +126,13 @@ def fingerprint(kind: str, path: str, value: bytes) -> str:
 
 def scan_data(data: bytes, path: str) -> list[Hit]:
     """Secrets in one file's content (already known not to be binary)."""
-    compiled = _compiled()
-    config = is_config(path)
-    prefilter = compiled.prefilter_config if config else compiled.prefilter_code
-    if prefilter.search(data) is None:
+    patterns = compiled()
+    matchers = (patterns.config if is_config(path) else patterns.code).candidates(data)
+    if not matchers:
         return []
     hits: dict[tuple[int, int], Hit] = {}
     lock = is_lock_file(path)
-    for matcher in compiled.config if config else compiled.code:
+    for matcher in matchers:
         if lock and matcher.det.kind in ("generic-secret", "jwt"):
             continue
         for m in matcher.regex.finditer(data):
@@ -152,32 +169,26 @@ def is_binary(data: bytes) -> bool:
     return b"\0" in data[:BINARY_SNIFF]
 
 
-def read_file(root: str, rel: str, cap: int = READ_CAP) -> bytes | None:
-    """Content of a regular file inside `root` (None for FIFOs, devices, escapes)."""
-    path = os.path.join(root, rel)
-    if os.path.islink(path) and not os.path.realpath(path).startswith(
-        os.path.realpath(root) + os.sep
-    ):
-        return None
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return None
-        with os.fdopen(fd, "rb", closefd=False) as fh:
-            return fh.read(cap + 1)
-    finally:
-        os.close(fd)
-
-
 def scan_files(
-    root: str, rels: list[str], reader: Callable[[str, str], bytes | None] = read_file
+    root: str, rels: list[str], read: Callable[[str], bytes | None] | None = None
 ) -> tuple[list[Hit], Totals]:
-    """Read and scan `rels`; unreadable files are named in the totals, never raised."""
+    """Read and scan `rels`; unreadable files are named in the totals, never raised.
+
+    `read(rel)` returns at most READ_CAP + 1 bytes, or None for what is not a regular file.
+    """
+    if read is None:
+        reader = TreeReader(root)
+
+        def read(rel: str) -> bytes | None:
+            return reader.read(rel, READ_CAP + 1)
+
     hits: list[Hit] = []
     totals = Totals()
     for rel in rels:
         try:
-            data = reader(root, rel)
+            data = read(rel)
+        except FileNotFoundError:
+            continue  # deleted since it was listed (or a tracked file deleted): nothing to scan
         except OSError:
             totals.unreadable.append(rel)
             continue
@@ -227,31 +238,55 @@ def split(rels: list[str], parts: int, chunk: int = 64) -> list[list[str]]:
     return out
 
 
-async def scan_parallel(root: str, rels: list[str], jobs: int = 2) -> tuple[list[Hit], Totals]:
-    """`scan_files` in `jobs` worker processes; cancelling kills them."""
+async def scan_parallel(
+    root: str,
+    rels: list[str],
+    jobs: int = 2,
+    more: Callable[[], Awaitable[list[str]]] | None = None,
+) -> tuple[list[Hit], Totals]:
+    """`scan_files` in `jobs` worker processes, fed paths through their standard input as
+    they become known: `rels` at once, then what `more` returns. Cancelling kills them."""
     import asyncio
     import sys
-    import tempfile
 
-    from gonogo.probes.command import run_process
+    from gonogo.proc import run_process
 
+    later = asyncio.ensure_future(more()) if more is not None else None
+
+    def feeder(n: int, part: list[str]) -> Callable[[asyncio.StreamWriter], Awaitable[None]]:
+        async def feed(stdin: asyncio.StreamWriter) -> None:
+            stdin.write(_paths(part))
+            await stdin.drain()
+            if later is not None:
+                stdin.write(_paths(split(await later, jobs)[n]))
+                await stdin.drain()
+
+        return feed
+
+    argv = [sys.executable, "-m", "gonogo.secrets.worker", root]
+    runs = [
+        run_process(argv, cwd=root, env=dict(os.environ), feed=feeder(n, part))
+        for n, part in enumerate(split(rels, jobs))
+    ]
+    try:
+        done_all = await asyncio.gather(*runs)
+    finally:
+        if later is not None and not later.done():
+            later.cancel()
     hits: list[Hit] = []
     totals = Totals()
-    with tempfile.TemporaryDirectory(prefix="gonogo-secrets-") as tmp:
-        runs = []
-        for n, part in enumerate(split(rels, jobs)):
-            listfile = os.path.join(tmp, f"part{n}")
-            with open(listfile, "wb") as fh:
-                fh.write(b"\0".join(r.encode("utf-8", "surrogateescape") for r in part))
-            argv = [sys.executable, "-m", "gonogo.secrets.worker", root, listfile]
-            runs.append(run_process(argv, cwd=root, env=dict(os.environ)))
-        for done in await asyncio.gather(*runs):
-            if done.exit_code != 0 or done.truncated:
-                # only the exception's type: its text could quote file content
-                last = (done.stderr.strip().splitlines() or ["no output"])[-1].split(":")[0]
-                raise RuntimeError(f"secrets worker exited {done.exit_code} ({last[:80]})")
-            part_hits, part_totals = from_json(done.stdout)
-            hits.extend(part_hits)
-            totals.add(part_totals)
+    for done in done_all:
+        if done.exit_code != 0 or done.truncated:
+            # only the exception's type: its text could quote file content
+            last = (done.stderr.strip().splitlines() or ["no output"])[-1].split(":")[0]
+            raise RuntimeError(f"secrets worker exited {done.exit_code} ({last[:80]})")
+        part_hits, part_totals = from_json(done.stdout)
+        hits.extend(part_hits)
+        totals.add(part_totals)
     hits.sort(key=lambda h: (h.path, h.line, h.kind))
     return hits, totals
+
+
+def _paths(rels: list[str]) -> bytes:
+    """The worker's input: NUL-terminated paths."""
+    return b"".join(r.encode("utf-8", "surrogateescape") + b"\0" for r in rels)
