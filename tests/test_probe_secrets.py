@@ -4,6 +4,7 @@ inline allow, exclude, the worker processes, and the CLI."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import inspect
 import json
 import os
@@ -17,7 +18,7 @@ from gonogo.fsindex import FileIndex
 from gonogo.models import Status
 from gonogo.probes.base import Context
 from gonogo.probes.secrets import PROBE, SecretsParams
-from gonogo.secrets.scan import scan_data, scan_files, scan_parallel
+from gonogo.secrets.scan import compiled, scan_data, scan_files, scan_parallel
 from gonogo.secrets.tree import find_secrets
 from secret_samples import decoys, true_secrets
 
@@ -181,7 +182,8 @@ def test_big_tree_scan_starts_on_tracked_files_and_adds_the_rest(make_repo) -> N
     assert sorted({h.path for h in hits}) == ["new.yml", "pkg/tracked.py"]
     assert totals.files == 63  # 60 modules, tracked.py, .gitignore, new.yml
     assert totals.unreadable == []
-    assert index.listed and "pkg/gone.py" not in index.files
+    assert not index.listed  # tracked + untracked sufficed: nobody looked for deleted files
+    assert "pkg/gone.py" in index.tracked() and "pkg/gone.py" not in index.files
     # the same answer as the in-process scan of the finished listing
     serial, _ = asyncio.run(find_secrets(FileIndex(root), exclude=["vendor/"], jobs=1))
     assert hits == serial
@@ -235,3 +237,16 @@ def test_worker_scans_paths_as_they_arrive_and_rejects_bad_usage(tmp_path: Path)
     usage = subprocess.run(argv[:-1], capture_output=True, text=True, check=False)
     assert usage.returncode == 2
     assert "usage" in usage.stderr
+
+
+def test_a_hint_set_that_gives_up_runs_every_detector() -> None:
+    class GaveUp:  # what RE2's set answers when its DFA runs out of memory
+        def Match(self, data: bytes) -> None:
+            return None
+
+    patterns = compiled()
+    assert patterns.candidates(b"print('hello')\n", "a.py") == ()
+    failed = dataclasses.replace(patterns, hints=GaveUp())
+    code = tuple(m for m in patterns.matchers if not m.det.config_only)
+    assert failed.candidates(b"print('hello')\n", "a.py") == code
+    assert failed.candidates(b"print('hello')\n", "app.env") == patterns.matchers

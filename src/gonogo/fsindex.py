@@ -9,10 +9,8 @@ set lookup.
 
 from __future__ import annotations
 
-import errno
 import os
 import re
-import stat
 import subprocess
 import threading
 from collections.abc import Iterable
@@ -21,8 +19,9 @@ from pathlib import Path
 from subprocess import DEVNULL, PIPE
 from typing import Any
 
+from gonogo.treeread import READ_LIMIT, TreeReader
+
 ALWAYS_IGNORED = (".git", ".gonogo")
-READ_LIMIT = 16 * 1024 * 1024
 _CACHE_LIMIT = 64 * 1024 * 1024
 _MAGIC = re.compile(r"[*?\[]")
 
@@ -34,12 +33,11 @@ class FileIndex:
         self.root = root.resolve()
         self._root_str = str(self.root)
         self._lock = threading.Lock()
-        self._tracked_lock = threading.Lock()
-        self._tracked: tuple[str, ...] | None = None
-        self._tracked_read = False
+        self._git_locks: dict[tuple[str, ...], threading.Lock] = {}
+        self._git_found: dict[tuple[str, ...], tuple[str, ...] | None] = {}
         self._files: tuple[str, ...] | None = None
         self._set: frozenset[str] = frozenset()
-        self._by_dir: dict[str, list[str]] = {}
+        self._dirs: dict[str, list[str]] | None = None
         self._cache: dict[str, bytes] = {}
         self._globs: dict[str, list[str]] = {}
         self._cached_bytes = 0
@@ -62,32 +60,55 @@ class FileIndex:
 
     def tracked(self) -> tuple[str, ...] | None:
         """What git tracks, read from its index without walking the tree (deleted files
-        included); None outside a git work tree. A scan can start on these while `files`
-        is still looking for untracked and deleted ones."""
-        if not self._tracked_read:
-            with self._tracked_lock:
-                if not self._tracked_read:
-                    found = _git_lines(self.root, ["-c"])
-                    if found is not None:
-                        self._tracked = tuple(f for f in found[0] if not _ignored(f))
-                    self._tracked_read = True
-        return self._tracked
+        included); None outside a git work tree. A scan can start on these at once."""
+        return self._git("-c")
+
+    def untracked(self) -> tuple[str, ...] | None:
+        """Files git does not track and .gitignore lets through (a walk of the tree)."""
+        return self._git("-o", "--exclude-standard")
+
+    def _git(self, *args: str) -> tuple[str, ...] | None:
+        """`git ls-files ARGS`, asked once per index whoever asks first."""
+        with self._git_locks.setdefault(args, threading.Lock()):
+            if args not in self._git_found:
+                found = _git_finish(_git_start(self.root, args))
+                self._git_found[args] = None if found is None else tuple(_unignored(found))
+        return self._git_found[args]
+
+    def _git_listing(self) -> list[str] | None:
+        """Tracked and untracked files, less tracked files deleted from the work tree:
+        the deleted ones are looked for while the untracked ones are, as both walk."""
+        tracked = self.tracked()
+        if tracked is None:
+            return None
+        deleted_proc = _git_start(self.root, ["-d"])
+        others = self.untracked()
+        deleted = _git_finish(deleted_proc)
+        if others is None or deleted is None:
+            return None
+        gone = set(deleted)
+        return [p for p in tracked if p not in gone] + list(others) if gone else [*tracked, *others]
 
     def _build(self) -> None:
-        tracked = self.tracked()
-        listed = None if tracked is None else _git_files(self.root, tracked)
+        listed = self._git_listing()
         self.source = "git ls-files"
         if listed is None:
             listed = _walk_files(self.root)
             self.source = "walk+.gitignore"
-        files = sorted(f for f in set(listed) if not _ignored(f))
-        by_dir: dict[str, list[str]] = {}
-        for rel in files:
-            parent = rel.rpartition("/")[0]
-            by_dir.setdefault(parent, []).append(rel)
+        # git lists in order already, so this sort is nearly free; dict drops repeats
+        files = tuple(dict.fromkeys(sorted(listed)))
         self._set = frozenset(files)
-        self._by_dir = by_dir
-        self._files = tuple(files)
+        self._files = files
+
+    @property
+    def _by_dir(self) -> dict[str, list[str]]:
+        """Listed files by parent directory, made on the first glob that needs it."""
+        if self._dirs is None:
+            by_dir: dict[str, list[str]] = {}
+            for rel in self.files:
+                by_dir.setdefault(rel.rpartition("/")[0], []).append(rel)
+            self._dirs = by_dir
+        return self._dirs
 
     def glob(self, pattern: str) -> list[str]:
         """Listed files matching `pattern` (`*` within a segment, `**` across segments)."""
@@ -178,83 +199,17 @@ class FileIndex:
         return self.read_bytes(rel, limit).decode("utf-8", errors="replace")
 
 
-_OPEN_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
-
-
-class TreeReader:
-    """Reads files under one root and never outside it, at three system calls a file.
-
-    The file itself is opened with O_NOFOLLOW (a symlink is resolved and checked only when
-    met) and each directory on the way is checked once per reader, with one lstat, so a
-    tree of many files costs what open/fstat/read cost, not a path resolution per file.
-    """
-
-    def __init__(self, root: str) -> None:
-        self.root = os.path.realpath(root)
-        self._prefix = self.root.rstrip(os.sep) + os.sep
-        self._safe_dirs: set[str] = {""}
-
-    def read(self, rel: str, limit: int = READ_LIMIT) -> bytes | None:
-        """At most `limit` bytes of the regular file `rel`; None for a FIFO, socket,
-        device or directory (opened without blocking, never read). Raises
-        PermissionError for a path that resolves outside the root, OSError when
-        unreadable."""
-        parent = rel.rpartition("/")[0]
-        if parent not in self._safe_dirs:
-            self._check_dir(parent, rel)
-        path = f"{self.root}/{rel}"
-        try:
-            fd = os.open(path, _OPEN_FLAGS)
-        except OSError as exc:
-            if exc.errno != errno.ELOOP:
-                raise
-            fd = os.open(self._check(path, rel), _OPEN_FLAGS)  # a symlink: follow it inside
-        try:
-            st = os.fstat(fd)
-            if not stat.S_ISREG(st.st_mode):
-                return None
-            want = min(st.st_size + 1, limit)  # one byte more than the size sees EOF
-            data = os.read(fd, want)
-            if len(data) < want or len(data) >= limit:
-                return data
-            return data + _read_on(fd, limit - len(data))  # the file grew since fstat
-        finally:
-            os.close(fd)
-
-    def _check_dir(self, parent: str, rel: str) -> None:
-        """A directory is safe when its parent is and it is no symlink leading out: climb
-        to the nearest checked ancestor, then check the way down, one lstat a step."""
-        todo = []
-        while parent not in self._safe_dirs:  # "" (the root) always is
-            todo.append(parent)
-            parent = parent.rpartition("/")[0]
-        for step in reversed(todo):
-            path = f"{self.root}/{step}"
-            name = step.rpartition("/")[2]
-            if name in ("", ".", "..") or stat.S_ISLNK(os.lstat(path).st_mode):
-                self._check(path, rel)
-            self._safe_dirs.add(step)
-
-    def _check(self, path: str, rel: str) -> str:
-        real = os.path.realpath(path)
-        if real != self.root and not real.startswith(self._prefix):
-            raise PermissionError(f"{rel} resolves outside the project root")
-        return real
-
-
-def _read_on(fd: int, budget: int) -> bytes:
-    parts = []
-    while budget > 0:
-        chunk = os.read(fd, min(budget, 1 << 20))
-        if not chunk:
-            break
-        parts.append(chunk)
-        budget -= len(chunk)
-    return b"".join(parts)
-
-
 ALWAYS_IGNORED_PREFIXES = tuple(f"{d}/" for d in ALWAYS_IGNORED)
 _NESTED_IGNORED = tuple(f"/{d}/" for d in ALWAYS_IGNORED)
+
+
+def _unignored(rels: list[str]) -> list[str]:
+    """`rels` less gonogo's output and git's internals: first a substring search of the
+    joined names, as most listings hold neither."""
+    joined = "\0" + "\0".join(rels)
+    if not any(m in joined for d in ALWAYS_IGNORED for m in (f"\0{d}/", f"/{d}/")):
+        return rels
+    return [rel for rel in rels if not _ignored(rel)]
 
 
 def _ignored(rel: str) -> bool:
@@ -262,39 +217,29 @@ def _ignored(rel: str) -> bool:
     return rel.startswith(ALWAYS_IGNORED_PREFIXES) or any(d in rel for d in _NESTED_IGNORED)
 
 
-def _git_files(root: Path, tracked: tuple[str, ...]) -> list[str] | None:
-    """`tracked` and the untracked files .gitignore lets through, less tracked files
-    deleted from the work tree: both looked up at once, as both walk the tree."""
-    found = _git_lines(root, ["-o", "--exclude-standard"], ["-d"])
-    if found is None:
-        return None
-    others, deleted = found
-    if deleted:
-        gone = set(deleted)
-        return [p for p in tracked if p not in gone] + others
-    return [*tracked, *others]
-
-
-def _git_lines(root: Path, *arg_lists: list[str]) -> list[list[str]] | None:
-    """`git ls-files ARGS -z` for each list of ARGS, side by side; None if any fails."""
-    procs: list[subprocess.Popen[bytes]] = []
+def _git_start(root: Path, args: Iterable[str]) -> subprocess.Popen[bytes] | None:
     try:
-        for args in arg_lists:
-            argv = ["git", "ls-files", *args, "-z"]
-            procs.append(subprocess.Popen(argv, cwd=root, stdout=PIPE, stderr=DEVNULL))
-        outs = [proc.communicate(timeout=60)[0] for proc in procs]
-    except (OSError, subprocess.TimeoutExpired):
+        argv = ["git", "ls-files", *args, "-z"]
+        return subprocess.Popen(argv, cwd=root, stdout=PIPE, stderr=DEVNULL)
+    except OSError:
+        return None
+
+
+def _git_finish(proc: subprocess.Popen[bytes] | None) -> list[str] | None:
+    """The paths a `git ls-files -z` printed; None when it failed or took over a minute."""
+    if proc is None:
+        return None
+    try:
+        out = proc.communicate(timeout=60)[0]
+    except subprocess.TimeoutExpired:
         return None
     finally:
-        for proc in procs:
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
-    if any(proc.returncode != 0 for proc in procs):
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    if proc.returncode != 0:
         return None
-    return [
-        [p for p in out.decode("utf-8", errors="surrogateescape").split("\0") if p] for out in outs
-    ]
+    return [p for p in out.decode("utf-8", errors="surrogateescape").split("\0") if p]
 
 
 def _walk_files(root: Path) -> list[str]:

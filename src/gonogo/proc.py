@@ -62,6 +62,9 @@ async def run_process(
         kill_group(proc.pid)
         with contextlib.suppress(ProcessLookupError):
             proc.kill()
+        # reap it now (SIGKILL is prompt): a transport left to the garbage collector
+        # would try to close itself on an event loop that is gone by then
+        await asyncio.shield(proc.wait())
         raise
     kill_group(proc.pid)  # orphans that kept running after the leader exited
     return Completed(code, out.decode(errors="replace"), err.decode(errors="replace"), t1 or t2)

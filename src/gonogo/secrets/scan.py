@@ -1,5 +1,5 @@
-"""The scanner: one combined RE2 pattern per file as a prefilter, detectors only on the
-few files it flags, plain `read()` through the tree reader, and two worker processes for big trees.
+"""The scanner: one pass of an RE2 set of cheap hints per file, detectors only where a
+hint matched, plain `read()` through the tree reader, worker processes for big trees.
 
 `scan_data` is a pure function of (bytes, path); `scan_files` reads files itself and is
 what the worker processes run. Neither ever returns, logs or raises the secret value.
@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from gonogo.fsindex import TreeReader
 from gonogo.secrets.detectors import (
     DETECTORS,
     Detector,
@@ -22,6 +21,7 @@ from gonogo.secrets.detectors import (
     is_config,
     is_lock_file,
 )
+from gonogo.treeread import TreeReader
 
 ALLOW_MARK = b"gonogo: allow-secret"
 READ_CAP = 16 * 1024 * 1024
@@ -60,27 +60,31 @@ class Totals:
 
 @dataclass(frozen=True)
 class _Patterns:
-    """One file class's patterns: a combined prefilter that rejects most files in one
-    pass, the same hints as an RE2 set that names the detectors worth running on a file
-    it lets through, and those detectors."""
+    """Every detector's cheap hint in one RE2 set: a single pass over a file names the
+    detectors worth running on it (for almost every file: none).
 
-    prefilter: Any
+    The set's last pattern matches any text, so an answer without it means the set gave
+    up (its DFA ran out of memory) and every detector runs instead.
+    """
+
     hints: Any
     matchers: tuple[_Matcher, ...]
 
-    def candidates(self, data: bytes) -> tuple[_Matcher, ...]:
-        if self.prefilter.search(data) is None:
+    @property
+    def always(self) -> int:
+        return len(self.matchers)
+
+    def candidates(self, data: bytes, path: str) -> tuple[_Matcher, ...]:
+        found: list[int] = self.hints.Match(data) or []
+        if len(found) == 1 and found[0] == self.always:
             return ()
-        # no answer after a prefilter hit means the set gave up (DFA memory): run them all.
-        # In detector order: where two claim one value, the specific one names it.
-        found = sorted(self.hints.Match(data) or ())
-        return tuple(self.matchers[i] for i in found) or self.matchers
-
-
-@dataclass(frozen=True)
-class _Compiled:
-    code: _Patterns
-    config: _Patterns
+        if self.always in found:  # in detector order: the specific one names a value first
+            chosen = tuple(self.matchers[i] for i in sorted(found) if i != self.always)
+        else:
+            chosen = self.matchers
+        if is_config(path):
+            return chosen
+        return tuple(m for m in chosen if not m.det.config_only)
 
 
 @dataclass(frozen=True)
@@ -92,29 +96,24 @@ class _Matcher:
 
 
 @cache
-def compiled() -> _Compiled:
+def compiled() -> _Patterns:
     """Patterns compiled once per process (workers compile their own copy)."""
     import re2
 
     options = re2.Options()
     options.encoding = re2.Options.Encoding.LATIN1
     options.max_mem = 64 << 20
-
-    def patterns(dets: list[Detector]) -> _Patterns:
-        hints = re2.Set.SearchSet(options)
-        for det in dets:
-            hints.Add(det.hint)
-        hints.Compile()
-        prefilter = re2.compile(b"|".join(b"(?:" + d.hint + b")" for d in dets), options)
-        return _Patterns(prefilter, hints, tuple(matcher(d) for d in dets))
+    hints = re2.Set.SearchSet(options)
+    for det in DETECTORS:
+        hints.Add(det.hint)
+    hints.Add(rb"\z")  # matches every text: its absence means the set failed
+    hints.Compile()
 
     def matcher(det: Detector) -> _Matcher:
         regex = re2.compile(det.pattern, options)
         return _Matcher(det, regex, regex.groupindex[b"v"], regex.groupindex.get(b"k"))
 
-    return _Compiled(
-        code=patterns([d for d in DETECTORS if not d.config_only]), config=patterns(list(DETECTORS))
-    )
+    return _Patterns(hints, tuple(matcher(d) for d in DETECTORS))
 
 
 def fingerprint(kind: str, path: str, value: bytes) -> str:
@@ -126,8 +125,7 @@ def fingerprint(kind: str, path: str, value: bytes) -> str:
 
 def scan_data(data: bytes, path: str) -> list[Hit]:
     """Secrets in one file's content (already known not to be binary)."""
-    patterns = compiled()
-    matchers = (patterns.config if is_config(path) else patterns.code).candidates(data)
+    matchers = compiled().candidates(data, path)
     if not matchers:
         return []
     hits: dict[tuple[int, int], Hit] = {}
@@ -289,4 +287,4 @@ async def scan_parallel(
 
 def _paths(rels: list[str]) -> bytes:
     """The worker's input: NUL-terminated paths."""
-    return b"".join(r.encode("utf-8", "surrogateescape") + b"\0" for r in rels)
+    return ("\0".join(rels) + "\0").encode("utf-8", "surrogateescape") if rels else b""

@@ -2,8 +2,9 @@
 
 A small tree is scanned in this process through the run's shared read cache. A big one
 goes to worker processes; in a git work tree they start on the tracked files, which git
-lists from its index at once, while the walk for untracked and deleted files (most of
-a listing's cost) runs beside them. Nothing here imports pydantic, so `gonogo secrets`
+lists from its index at once, while the walk for untracked files (most of a listing's
+cost) runs beside them, and deleted files are not looked for at all: a worker skips a
+file it cannot find. Nothing here imports pydantic, so `gonogo secrets`
 starts as fast as the scan allows.
 """
 
@@ -26,6 +27,8 @@ _ALL = ("", "**", "**/*", ".")
 def keeper(exclude: Iterable[str], baseline: str) -> Callable[[str], bool]:
     """The test a listed file passes to be scanned: not excluded, not the baseline."""
     globs = [g.strip().removeprefix("./") for g in exclude]
+    if not globs:
+        return lambda rel: rel != baseline
     skip = [re.compile(glob_to_regex(g)) for g in globs]
     skip_dir = tuple(g.rstrip("/") + "/" for g in globs if not any(c in g for c in "*?["))
 
@@ -74,13 +77,17 @@ async def find_secrets(
 async def _scan_while_listing(
     files: FileIndex, tracked: tuple[str, ...], keep: Callable[[str], bool], jobs: int
 ) -> tuple[list[Hit], Totals]:
-    """Workers scan the tracked files while the listing finishes, then the untracked files
-    it finds; a tracked file deleted from the work tree is skipped as the worker meets it."""
-    listing = asyncio.create_task(asyncio.to_thread(lambda: files.files))
-    known = frozenset(tracked)
+    """Workers scan the tracked files while git looks for untracked ones, then those; a
+    tracked file deleted from the work tree is skipped as a worker meets it."""
 
     async def untracked() -> list[str]:
-        return [rel for rel in await listing if rel not in known and keep(rel)]
+        others = await asyncio.to_thread(files.untracked)
+        if others is None:  # git failed after listing the tracked files: list it all
+            known = frozenset(tracked)
+            others = tuple(
+                r for r in await asyncio.to_thread(lambda: files.files) if r not in known
+            )
+        return [rel for rel in others if keep(rel)]
 
     first = [rel for rel in tracked if keep(rel)]
     return await scan_parallel(str(files.root), first, jobs, more=untracked)

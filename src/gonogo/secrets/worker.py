@@ -18,8 +18,8 @@ MAX_NAMED = 100
 
 
 def main(argv: list[str]) -> int:
-    from gonogo.fsindex import TreeReader
     from gonogo.secrets.scan import READ_CAP, Hit, Totals, compiled, scan_files, to_json
+    from gonogo.treeread import TreeReader
 
     if len(argv) != 1:
         print("usage: python -m gonogo.secrets.worker ROOT < NUL-terminated paths", file=sys.stderr)
