@@ -18,7 +18,8 @@ from gonogo.fsindex import FileIndex
 from gonogo.models import Status
 from gonogo.probes.base import Context
 from gonogo.probes.secrets import PROBE, SecretsParams
-from gonogo.secrets.scan import compiled, scan_data, scan_files, scan_parallel
+from gonogo.secrets.parallel import chunks, paths_bytes, scan_parallel
+from gonogo.secrets.scan import compiled, scan_data, scan_files
 from gonogo.secrets.tree import find_secrets
 from secret_samples import decoys, true_secrets
 
@@ -153,7 +154,7 @@ def test_worker_processes_find_the_same_hits(tmp_path: Path) -> None:
         (tmp_path / f"d0/plain{i}.py").write_text("print('hello')\n" * 20)
         rels.append(f"d0/plain{i}.py")
     serial, _ = scan_files(str(tmp_path), rels)
-    parallel, totals = asyncio.run(scan_parallel(str(tmp_path), rels, jobs=2))
+    parallel, totals = asyncio.run(scan_parallel(str(tmp_path), [paths_bytes(rels)], jobs=2))
     assert sorted(parallel, key=lambda h: (h.path, h.line, h.kind)) == sorted(
         serial, key=lambda h: (h.path, h.line, h.kind)
     )
@@ -168,6 +169,7 @@ def test_big_tree_scan_starts_on_tracked_files_and_adds_the_rest(make_repo) -> N
     gh = next(t for n, t, _ in true_secrets() if n == "gh2.yml")
     files = {f"pkg/m{i}.py": f"x = {i}\n" for i in range(60)}
     files |= {".gitignore": "build/\n", "pkg/tracked.py": aws, "pkg/gone.py": aws}
+    files |= {".gonogo/notes.py": aws}  # gonogo's own folder, committed by mistake
     root = make_repo(files)
     (root / "pkg/gone.py").unlink()  # tracked, deleted from the work tree
     (root / "new.yml").write_text(gh)  # untracked, not ignored
@@ -201,7 +203,7 @@ def test_symlinks_leading_out_of_the_tree_are_not_read(make_repo, tmp_path: Path
     rels = ["ok.py", "inner.py", "link.py", "linkdir/keys.py", "inner_link.py"]
     for hits, totals in (
         scan_files(str(root), rels),
-        asyncio.run(scan_parallel(str(root), rels, jobs=2)),
+        asyncio.run(scan_parallel(str(root), [paths_bytes(rels)], jobs=2)),
     ):
         assert sorted(h.path for h in hits) == ["inner.py", "inner_link.py"]
         assert sorted(totals.unreadable) == ["link.py", "linkdir/keys.py"]
@@ -234,9 +236,35 @@ def test_worker_scans_paths_as_they_arrive_and_rejects_bad_usage(tmp_path: Path)
     assert [json.loads(line)["hit"]["path"] for line in hit_lines] == ["a.py"]
     assert json.loads(last)["totals"]["files"] == 2  # missing.py is gone, not unreadable
     assert json.loads(last)["totals"]["unreadable"] == []
-    usage = subprocess.run(argv[:-1], capture_output=True, text=True, check=False)
-    assert usage.returncode == 2
-    assert "usage" in usage.stderr
+    for bad in (argv[:-1], [*argv, "--exclude"], [*argv, "--nope", "x"]):
+        usage = subprocess.run(bad, capture_output=True, text=True, check=False)
+        assert usage.returncode == 2
+        assert "usage" in usage.stderr
+
+
+def test_worker_drops_what_exclude_and_skip_name(tmp_path: Path) -> None:
+    aws = next(t for n, t, _ in true_secrets() if n == "aws.py")
+    for rel in ("keep.py", "vendor/x.py", "gen/a_pb2.py", "baseline.json"):
+        (tmp_path / rel).parent.mkdir(exist_ok=True)
+        (tmp_path / rel).write_text(aws)
+    flags = ["--exclude", "vendor/", "--exclude", "**/*_pb2.py", "--skip", "baseline.json"]
+    argv = [sys.executable, "-m", "gonogo.secrets.worker", str(tmp_path), *flags]
+    listing = b"keep.py\0vendor/x.py\0gen/a_pb2.py\0baseline.json\0"
+    out = subprocess.run(argv, input=listing, capture_output=True, check=True).stdout
+    *hit_lines, last = out.decode().splitlines()
+    assert [json.loads(line)["hit"]["path"] for line in hit_lines] == ["keep.py"]
+    assert json.loads(last)["totals"]["files"] == 1
+
+
+@pytest.mark.parametrize("size", [1, 7, 64, 1 << 16])
+def test_listing_chunks_end_at_a_path_and_lose_nothing(size: int) -> None:
+    raw = paths_bytes([f"dir{i}/file_{i}.py" for i in range(500)] + ["ü/x" * 30])
+    parts = [bytes(c) for c in chunks(raw, size)]
+    assert b"".join(parts) == raw
+    assert all(p.endswith(b"\0") and p.count(b"\0") >= 1 for p in parts)
+    longest = max(len(p) for p in raw.split(b"\0")) + 1
+    assert all(len(p) <= max(size, longest) for p in parts)  # a path longer than a chunk
+    assert [bytes(c) for c in chunks(b"a\0b", size)][-1].endswith(b"b\0")  # a last NUL
 
 
 def test_a_hint_set_that_gives_up_runs_every_detector() -> None:

@@ -14,14 +14,21 @@ import re
 import subprocess
 import threading
 from collections.abc import Iterable
-from functools import lru_cache
 from pathlib import Path
 from subprocess import DEVNULL, PIPE
 from typing import Any
 
+from gonogo.globs import (
+    ALWAYS_IGNORED,
+    ALWAYS_IGNORED_PREFIXES,
+    compile_glob,
+    glob_to_regex,
+    unignored,
+)
 from gonogo.treeread import READ_LIMIT, TreeReader
 
-ALWAYS_IGNORED = (".git", ".gonogo")
+__all__ = ["FileIndex", "glob_to_regex"]
+
 _CACHE_LIMIT = 64 * 1024 * 1024
 _MAGIC = re.compile(r"[*?\[]")
 
@@ -34,7 +41,8 @@ class FileIndex:
         self._root_str = str(self.root)
         self._lock = threading.Lock()
         self._git_locks: dict[tuple[str, ...], threading.Lock] = {}
-        self._git_found: dict[tuple[str, ...], tuple[str, ...] | None] = {}
+        self._git_raw: dict[tuple[str, ...], bytes | None] = {}
+        self._git_decoded: dict[tuple[str, ...], tuple[str, ...] | None] = {}
         self._files: tuple[str, ...] | None = None
         self._set: frozenset[str] = frozenset()
         self._dirs: dict[str, list[str]] | None = None
@@ -60,20 +68,27 @@ class FileIndex:
 
     def tracked(self) -> tuple[str, ...] | None:
         """What git tracks, read from its index without walking the tree (deleted files
-        included); None outside a git work tree. A scan can start on these at once."""
-        return self._git("-c")
+        included); None outside a git work tree."""
+        return self._git_paths("-c")
 
     def untracked(self) -> tuple[str, ...] | None:
         """Files git does not track and .gitignore lets through (a walk of the tree)."""
-        return self._git("-o", "--exclude-standard")
+        return self._git_paths("-o", "--exclude-standard")
 
-    def _git(self, *args: str) -> tuple[str, ...] | None:
-        """`git ls-files ARGS`, asked once per index whoever asks first."""
+    def git_listing(self, *args: str) -> bytes | None:
+        """What `git ls-files ARGS -z` printed (NUL-terminated paths, undecoded), asked
+        once per index whoever asks first; None outside a git work tree. A scan can hand
+        these bytes on without making a string of each path."""
         with self._git_locks.setdefault(args, threading.Lock()):
-            if args not in self._git_found:
-                found = _git_finish(_git_start(self.root, args))
-                self._git_found[args] = None if found is None else tuple(_unignored(found))
-        return self._git_found[args]
+            if args not in self._git_raw:
+                self._git_raw[args] = _git_finish(_git_start(self.root, args))
+        return self._git_raw[args]
+
+    def _git_paths(self, *args: str) -> tuple[str, ...] | None:
+        if args not in self._git_decoded:
+            raw = self.git_listing(*args)
+            self._git_decoded[args] = None if raw is None else tuple(unignored(_paths(raw)))
+        return self._git_decoded[args]
 
     def _git_listing(self) -> list[str] | None:
         """Tracked and untracked files, less tracked files deleted from the work tree:
@@ -86,7 +101,7 @@ class FileIndex:
         deleted = _git_finish(deleted_proc)
         if others is None or deleted is None:
             return None
-        gone = set(deleted)
+        gone = set(_paths(deleted))
         return [p for p in tracked if p not in gone] + list(others) if gone else [*tracked, *others]
 
     def _build(self) -> None:
@@ -120,7 +135,7 @@ class FileIndex:
         if cached is not None:
             return list(cached)
         prefix = _literal_dir(pattern)
-        regex = _compile(pattern)
+        regex = compile_glob(pattern)
         if prefix and "**" not in pattern.removeprefix(prefix):
             parent_dir = pattern.rpartition("/")[0]
             if not _MAGIC.search(parent_dir):
@@ -199,24 +214,6 @@ class FileIndex:
         return self.read_bytes(rel, limit).decode("utf-8", errors="replace")
 
 
-ALWAYS_IGNORED_PREFIXES = tuple(f"{d}/" for d in ALWAYS_IGNORED)
-_NESTED_IGNORED = tuple(f"/{d}/" for d in ALWAYS_IGNORED)
-
-
-def _unignored(rels: list[str]) -> list[str]:
-    """`rels` less gonogo's output and git's internals: first a substring search of the
-    joined names, as most listings hold neither."""
-    joined = "\0" + "\0".join(rels)
-    if not any(m in joined for d in ALWAYS_IGNORED for m in (f"\0{d}/", f"/{d}/")):
-        return rels
-    return [rel for rel in rels if not _ignored(rel)]
-
-
-def _ignored(rel: str) -> bool:
-    """gonogo's own output and git's internals, at any depth."""
-    return rel.startswith(ALWAYS_IGNORED_PREFIXES) or any(d in rel for d in _NESTED_IGNORED)
-
-
 def _git_start(root: Path, args: Iterable[str]) -> subprocess.Popen[bytes] | None:
     try:
         argv = ["git", "ls-files", *args, "-z"]
@@ -225,8 +222,8 @@ def _git_start(root: Path, args: Iterable[str]) -> subprocess.Popen[bytes] | Non
         return None
 
 
-def _git_finish(proc: subprocess.Popen[bytes] | None) -> list[str] | None:
-    """The paths a `git ls-files -z` printed; None when it failed or took over a minute."""
+def _git_finish(proc: subprocess.Popen[bytes] | None) -> bytes | None:
+    """What a `git ls-files -z` printed; None when it failed or took over a minute."""
     if proc is None:
         return None
     try:
@@ -237,9 +234,11 @@ def _git_finish(proc: subprocess.Popen[bytes] | None) -> list[str] | None:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
-    if proc.returncode != 0:
-        return None
-    return [p for p in out.decode("utf-8", errors="surrogateescape").split("\0") if p]
+    return out if proc.returncode == 0 else None
+
+
+def _paths(raw: bytes) -> list[str]:
+    return [p for p in raw.decode("utf-8", errors="surrogateescape").split("\0") if p]
 
 
 def _walk_files(root: Path) -> list[str]:
@@ -273,43 +272,3 @@ def _literal_dir(pattern: str) -> str:
     match = _MAGIC.search(pattern)
     head = pattern[: match.start()] if match else pattern
     return head.rpartition("/")[0] + "/" if "/" in head else ""
-
-
-@lru_cache(maxsize=4096)
-def _compile(pattern: str) -> re.Pattern[str]:
-    return re.compile(glob_to_regex(pattern))
-
-
-def glob_to_regex(pattern: str) -> str:
-    """Translate a path glob: `**/` any directories, `*` and `?` within a segment, `[...]`."""
-    out: list[str] = []
-    i, n = 0, len(pattern)
-    while i < n:
-        c = pattern[i]
-        if pattern.startswith("**/", i):
-            out.append("(?:.*/)?")
-            i += 3
-        elif pattern.startswith("**", i):
-            out.append(".*")
-            i += 2
-        elif c == "*":
-            out.append("[^/]*")
-            i += 1
-        elif c == "?":
-            out.append("[^/]")
-            i += 1
-        elif c == "[":
-            end = pattern.find("]", i + 1)
-            if end == -1:
-                out.append(re.escape(c))
-                i += 1
-            else:
-                body = pattern[i + 1 : end].replace("\\", "\\\\")
-                if body.startswith("!"):
-                    body = "^" + body[1:]
-                out.append(f"[{body}]")
-                i = end + 1
-        else:
-            out.append(re.escape(c))
-            i += 1
-    return "".join(out)

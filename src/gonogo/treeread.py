@@ -12,6 +12,7 @@ import stat
 
 READ_LIMIT = 16 * 1024 * 1024
 
+_MAX_DIRS = 8192
 _OPEN_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
 
 
@@ -35,6 +36,8 @@ class TreeReader:
         unreadable."""
         parent = rel.rpartition("/")[0]
         if parent not in self._safe_dirs:
+            if len(self._safe_dirs) > _MAX_DIRS:  # memory stays flat; a recheck is one lstat
+                self._safe_dirs = {""}
             self._check_dir(parent, rel)
         path = f"{self.root}/{rel}"
         try:

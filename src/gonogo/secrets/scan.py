@@ -1,5 +1,6 @@
 """The scanner: one pass of an RE2 set of cheap hints per file, detectors only where a
-hint matched, plain `read()` through the tree reader, worker processes for big trees.
+hint matched, plain `read()` through the tree reader (worker processes for big trees are
+in `gonogo.secrets.parallel`).
 
 `scan_data` is a pure function of (bytes, path); `scan_files` reads files itself and is
 what the worker processes run. Neither ever returns, logs or raises the secret value.
@@ -8,8 +9,7 @@ what the worker processes run. Neither ever returns, logs or raises the secret v
 from __future__ import annotations
 
 import hashlib
-import os
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -226,65 +226,3 @@ def from_json(text: str) -> tuple[list[Hit], Totals]:
         else:
             totals.add(Totals(**item["totals"]))
     return hits, totals
-
-
-def split(rels: list[str], parts: int, chunk: int = 64) -> list[list[str]]:
-    """Interleave chunks of neighbouring files so each worker gets a similar mix."""
-    out: list[list[str]] = [[] for _ in range(parts)]
-    for n, i in enumerate(range(0, len(rels), chunk)):
-        out[n % parts].extend(rels[i : i + chunk])
-    return out
-
-
-async def scan_parallel(
-    root: str,
-    rels: list[str],
-    jobs: int = 2,
-    more: Callable[[], Awaitable[list[str]]] | None = None,
-) -> tuple[list[Hit], Totals]:
-    """`scan_files` in `jobs` worker processes, fed paths through their standard input as
-    they become known: `rels` at once, then what `more` returns. Cancelling kills them."""
-    import asyncio
-    import sys
-
-    from gonogo.proc import run_process
-
-    later = asyncio.ensure_future(more()) if more is not None else None
-
-    def feeder(n: int, part: list[str]) -> Callable[[asyncio.StreamWriter], Awaitable[None]]:
-        async def feed(stdin: asyncio.StreamWriter) -> None:
-            stdin.write(_paths(part))
-            await stdin.drain()
-            if later is not None:
-                stdin.write(_paths(split(await later, jobs)[n]))
-                await stdin.drain()
-
-        return feed
-
-    argv = [sys.executable, "-m", "gonogo.secrets.worker", root]
-    runs = [
-        run_process(argv, cwd=root, env=dict(os.environ), feed=feeder(n, part))
-        for n, part in enumerate(split(rels, jobs))
-    ]
-    try:
-        done_all = await asyncio.gather(*runs)
-    finally:
-        if later is not None and not later.done():
-            later.cancel()
-    hits: list[Hit] = []
-    totals = Totals()
-    for done in done_all:
-        if done.exit_code != 0 or done.truncated:
-            # only the exception's type: its text could quote file content
-            last = (done.stderr.strip().splitlines() or ["no output"])[-1].split(":")[0]
-            raise RuntimeError(f"secrets worker exited {done.exit_code} ({last[:80]})")
-        part_hits, part_totals = from_json(done.stdout)
-        hits.extend(part_hits)
-        totals.add(part_totals)
-    hits.sort(key=lambda h: (h.path, h.line, h.kind))
-    return hits, totals
-
-
-def _paths(rels: list[str]) -> bytes:
-    """The worker's input: NUL-terminated paths."""
-    return ("\0".join(rels) + "\0").encode("utf-8", "surrogateescape") if rels else b""
