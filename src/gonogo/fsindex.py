@@ -48,6 +48,7 @@ class FileIndex:
         self._dirs: dict[str, list[str]] | None = None
         self._cache: dict[str, bytes] = {}
         self._globs: dict[str, list[str]] = {}
+        self._stats: dict[str, os.stat_result | None] = {}
         self._cached_bytes = 0
         self.reader = TreeReader(self._root_str)
         self.source = ""
@@ -175,6 +176,20 @@ class FileIndex:
 
     def _exists(self, rel: str) -> bool:
         return os.path.lexists(self.abspath(rel))
+
+    def stat(self, rel: str) -> os.stat_result | None:
+        """`os.stat` of a file (through symlinks), None when it cannot be read; asked once
+        per run, as the listing is: many checks naming one file stat it once."""
+        try:
+            return self._stats[rel]
+        except KeyError:
+            pass
+        try:
+            found: os.stat_result | None = os.stat(self.abspath(rel))
+        except OSError:
+            found = None
+        self._stats[rel] = found
+        return found
 
     def abspath(self, rel: str) -> str:
         """`rel` joined to the root as a string (cheaper than pathlib on hot paths)."""

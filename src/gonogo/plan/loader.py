@@ -191,8 +191,11 @@ def _unknown_refs(
     refs: list[tuple[tuple[str | int, ...], Sequence[str], set[str], str]] = []
     for gi, g in enumerate(spec.gates):
         refs.append((("gates", gi, "requires"), g.requires, gates, "gate"))
-        for ci, c in enumerate(g.checks):
-            refs.append((("gates", gi, "checks", ci, "needs"), c.needs, checks, "check"))
+        refs += [
+            (("gates", gi, "checks", ci, "needs"), c.needs, checks, "check")
+            for ci, c in enumerate(g.checks)
+            if c.needs
+        ]
     for ti, t in enumerate(spec.tasks):
         refs.append((("tasks", ti, "depends_on"), t.depends_on, tasks, "task"))
         refs.append((("tasks", ti, "acceptance"), t.acceptance, checks, "check"))

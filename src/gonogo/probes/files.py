@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import stat
 from typing import Literal
@@ -77,9 +76,8 @@ def _exists(p: ExistsParams, ctx: Context) -> Outcome:
 
 
 def _exists_problem(ctx: Context, rel: str, p: ExistsParams) -> str:
-    try:
-        st = os.stat(ctx.files.abspath(rel))
-    except OSError:
+    st = ctx.files.stat(rel)
+    if st is None:
         return f"{rel} is a broken link"
     if p.non_empty and st.st_size == 0:
         return f"{rel} is empty"
