@@ -22,6 +22,7 @@ import sys
 import tarfile
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -87,12 +88,22 @@ def sample_tree(src: Path, cache: Path, n: int) -> tuple[Path, int]:
     return sample, min(n, len(files))
 
 
-def timed(argv: list[str], cwd: Path | None = None) -> tuple[float, float, float, str]:
-    """Wall seconds, CPU seconds of `argv` and its children, and the peak of their summed
-    RSS (MB), sampled every 10 ms: workers count with the process that started them."""
+@dataclass
+class Run:
+    wall: float
+    cpu: float
+    rss: float  # MB: peak of the summed RSS of the process tree
+    git_rss: float  # MB: the git processes' share at that peak
+    out: str
+
+
+def timed(argv: list[str], cwd: Path | None = None) -> Run:
+    """Wall seconds and CPU seconds of `argv` and its children, and the peak of their
+    summed RSS sampled every 10 ms: workers and git count with the process that started
+    them."""
     start = time.perf_counter()
     proc = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-    peak = [0]
+    peak = [0, 0]
     sampler = threading.Thread(target=_sample_rss, args=(proc, peak), daemon=True)
     sampler.start()
     out = proc.stdout.read() if proc.stdout else b""
@@ -102,22 +113,26 @@ def timed(argv: list[str], cwd: Path | None = None) -> tuple[float, float, float
     sampler.join()
     if proc.returncode not in (0, 1):
         raise SystemExit(f"{argv[0]} failed with status {status}")
-    cpu = usage.ru_utime + usage.ru_stime
     rss = max(peak[0], usage.ru_maxrss * 1024)  # a run too short to sample: its largest process
-    return wall, cpu, rss / 1e6, out.decode(errors="replace")
+    cpu = usage.ru_utime + usage.ru_stime
+    return Run(wall, cpu, rss / 1e6, peak[1] / 1e6, out.decode(errors="replace"))
 
 
 def _sample_rss(proc: subprocess.Popen[bytes], peak: list[int]) -> None:
     page = os.sysconf("SC_PAGE_SIZE")
     while proc.returncode is None:
-        total = 0
+        total = git = 0
         for pid in _tree(proc.pid):
             try:
                 with open(f"/proc/{pid}/statm", "rb") as fh:
-                    total += int(fh.read().split()[1]) * page
+                    rss = int(fh.read().split()[1]) * page
+                with open(f"/proc/{pid}/comm", "rb") as fh:
+                    git += rss if fh.read().strip() == b"git" else 0
             except (OSError, IndexError, ValueError):
-                pass  # exited between the listing and the read
-        peak[0] = max(peak[0], total)
+                continue  # exited between the listing and the read
+            total += rss
+        if total > peak[0]:
+            peak[:] = [total, git]
         time.sleep(0.01)
 
 
@@ -160,12 +175,11 @@ def tree_stats(tree: Path) -> tuple[int, int]:
     return n, size
 
 
-def line(
-    name: str, files: int, size: int, wall: float, cpu: float, rss: float, note: str = ""
-) -> str:
+def line(name: str, files: int, size: int, run: Run, note: str = "") -> str:
+    git = f" (git {run.git_rss:.0f})" if run.git_rss else ""
     return (
-        f"{name:<28} {wall:8.2f} s {cpu:8.2f} s cpu {files / wall:10.0f} files/s "
-        f"{size / 1e6 / wall:8.1f} MB/s  peak RSS {rss:6.0f} MB {note}"
+        f"{name:<28} {run.wall:8.2f} s {run.cpu:8.2f} s cpu {files / run.wall:10.0f} files/s "
+        f"{size / 1e6 / run.wall:8.1f} MB/s  peak RSS {run.rss:6.0f} MB{git} {note}"
     )
 
 
@@ -174,6 +188,11 @@ def main() -> None:
     ap.add_argument("--copies", type=int, default=10)
     ap.add_argument("--ds-sample", type=int, default=1000, help="files given to detect-secrets")
     ap.add_argument("--repeat", type=int, default=3, help="best of N runs for gonogo and rg")
+    ap.add_argument(
+        "--quick",
+        action="store_true",
+        help="skip the slow peers (rg with every detector pattern, detect-secrets): for big trees",
+    )
     args = ap.parse_args()
     cache = Path(os.environ.get("GONOGO_BENCH_CACHE", Path.home() / ".cache/gonogo-bench"))
     src = fetch(cache)
@@ -191,37 +210,39 @@ def main() -> None:
         "gonogo (2 workers)": gonogo_argv(tree, 2),
         "gonogo (1 process)": gonogo_argv(tree, 1),
     }
+    if args.quick:
+        del runs["rg (detector patterns)"], runs["gonogo (1 process)"]
     for name, argv in runs.items():
-        best = min((timed(argv) for _ in range(args.repeat)), key=lambda r: r[0])
-        results[name] = best
-        print(line(name, files, size, *best[:3]))
-    one = min((timed(gonogo_argv(src, 2)) for _ in range(args.repeat)), key=lambda r: r[0])
-    print(
-        line(
-            f"gonogo, 1 copy ({one_files:,} files)",
-            one_files,
-            one_size,
-            *one[:3],
-            "(memory flatness)",
-        )
-    )
-    sample, _ = sample_tree(src, cache, args.ds_sample)
-    s_files, s_size = tree_stats(sample)
-    ds = shutil.which("detect-secrets", path=str(REPO / ".venv/bin")) or "detect-secrets"
-    wall, cpu, rss, _ = timed([ds, "scan", "--all-files", "."], cwd=sample)
-    scaled = wall * files / s_files
-    print(
-        line("detect-secrets", s_files, s_size, wall, cpu, rss)
-        + f"\n{'':<28} (ran on a sample of {s_files:,} files; the whole tree scaled by file count"
-        f" would take about {scaled:.0f} s)"
-    )
-    g, g_cpu = results["gonogo (2 workers)"][:2]
+        results[name] = best = min((timed(argv) for _ in range(args.repeat)), key=wall)
+        print(line(name, files, size, best))
+    small = build_tree(src, cache, 1)
+    one = min((timed(gonogo_argv(small, 2)) for _ in range(args.repeat)), key=wall)
+    print(line(f"gonogo, 1 copy ({one_files:,} files)", one_files, one_size, one, "(flatness)"))
+    ours = results["gonogo (2 workers)"]
     for name in ("rg (detector patterns)", "rg (prefilter patterns)"):
-        r, r_cpu = results[name][:2]
-        print(f"\ngonogo / {name}: {g / r:.2f}x wall time, {g_cpu / r_cpu:.2f}x CPU time")
-    print(f"detect-secrets (scaled) / gonogo: {scaled / g:.0f}x")
-    found = len(json.loads(results["gonogo (2 workers)"][3])["findings"])
-    print(f"hits: gonogo {found}")
+        if name in results:
+            theirs = results[name]
+            print(
+                f"gonogo / {name}: {ours.wall / theirs.wall:.2f}x wall time, "
+                f"{ours.cpu / theirs.cpu:.2f}x CPU time"
+            )
+    if not args.quick:
+        sample, _ = sample_tree(src, cache, args.ds_sample)
+        s_files, s_size = tree_stats(sample)
+        ds = shutil.which("detect-secrets", path=str(REPO / ".venv/bin")) or "detect-secrets"
+        peer = timed([ds, "scan", "--all-files", "."], cwd=sample)
+        scaled = peer.wall * files / s_files
+        print(
+            line("detect-secrets", s_files, s_size, peer)
+            + f"\n{'':<28} (ran on a sample of {s_files:,} files; the whole tree scaled by file"
+            f" count would take about {scaled:.0f} s)"
+        )
+        print(f"detect-secrets (scaled) / gonogo: {scaled / ours.wall:.0f}x")
+    print(f"hits: gonogo {len(json.loads(ours.out)['findings'])}")
+
+
+def wall(run: Run) -> float:
+    return run.wall
 
 
 if __name__ == "__main__":

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from gonogo.fsindex import FileIndex, glob_to_regex
+from gonogo.fsindex import FileIndex
+from gonogo.globs import glob_to_regex
 
 TREE = {
     "README.md": "# demo\n",

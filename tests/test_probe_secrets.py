@@ -8,6 +8,7 @@ import dataclasses
 import inspect
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -189,6 +190,31 @@ def test_big_tree_scan_starts_on_tracked_files_and_adds_the_rest(make_repo) -> N
     # the same answer as the in-process scan of the finished listing
     serial, _ = asyncio.run(find_secrets(FileIndex(root), exclude=["vendor/"], jobs=1))
     assert hits == serial
+
+
+def test_a_big_scan_and_the_file_checks_of_its_run_share_one_listing(
+    make_repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_git = shutil.which("git")
+    assert real_git is not None
+    root = make_repo({f"m{i}.py": f"x = {i}\n" for i in range(30)})
+    (root / "new.py").write_text("y = 1\n")
+    log = tmp_path / "git-calls.log"
+    shim = tmp_path / "shim" / "git"
+    shim.parent.mkdir()
+    shim.write_text(f'#!/bin/sh\necho "$*" >> "{log}"\nexec "{real_git}" "$@"\n')
+    shim.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{shim.parent}{os.pathsep}{os.environ['PATH']}")
+
+    index = FileIndex(root)
+    hits, totals = asyncio.run(find_secrets(index, parallel_min_files=10))
+    assert hits == [] and totals.files == 31
+    assert "new.py" in index.files and index.glob("m1*.py") == [
+        "m1.py",
+        *(f"m1{i}.py" for i in range(10)),
+    ]
+    calls = sorted(log.read_text().splitlines())
+    assert calls == ["ls-files -c -z", "ls-files -d -z", "ls-files -o --exclude-standard -z"]
 
 
 def test_symlinks_leading_out_of_the_tree_are_not_read(make_repo, tmp_path: Path) -> None:

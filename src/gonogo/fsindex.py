@@ -18,18 +18,11 @@ from pathlib import Path
 from subprocess import DEVNULL, PIPE
 from typing import Any
 
-from gonogo.globs import (
-    ALWAYS_IGNORED,
-    ALWAYS_IGNORED_PREFIXES,
-    compile_glob,
-    glob_to_regex,
-    unignored,
-)
+from gonogo.globs import ALWAYS_IGNORED, ALWAYS_IGNORED_PREFIXES, compile_glob, unignored
 from gonogo.treeread import READ_LIMIT, TreeReader
 
-__all__ = ["FileIndex", "glob_to_regex"]
-
 _CACHE_LIMIT = 64 * 1024 * 1024
+GIT_TIMEOUT_S = 300  # a cold tree on a slow disk; walking it again would be slower still
 _MAGIC = re.compile(r"[*?\[]")
 
 
@@ -238,11 +231,11 @@ def _git_start(root: Path, args: Iterable[str]) -> subprocess.Popen[bytes] | Non
 
 
 def _git_finish(proc: subprocess.Popen[bytes] | None) -> bytes | None:
-    """What a `git ls-files -z` printed; None when it failed or took over a minute."""
+    """What a `git ls-files -z` printed; None when it failed or ran out of time."""
     if proc is None:
         return None
     try:
-        out = proc.communicate(timeout=60)[0]
+        out = proc.communicate(timeout=GIT_TIMEOUT_S)[0]
     except subprocess.TimeoutExpired:
         return None
     finally:

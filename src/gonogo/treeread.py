@@ -13,15 +13,17 @@ import stat
 READ_LIMIT = 16 * 1024 * 1024
 
 _MAX_DIRS = 8192
-_OPEN_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_OPEN_FLAGS = os.O_RDONLY | _NOFOLLOW | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+_SYMLINK_ERRNOS = (errno.ELOOP, errno.EMLINK)  # what O_NOFOLLOW meets: Linux/macOS, FreeBSD
 
 
 class TreeReader:
-    """Reads files under one root and never outside it, at three system calls a file.
+    """Reads files under one root and never outside it, at four system calls a file.
 
     The file itself is opened with O_NOFOLLOW (a symlink is resolved and checked only when
     met) and each directory on the way is checked once per reader, with one lstat, so a
-    tree of many files costs what open/fstat/read cost, not a path resolution per file.
+    tree of many files costs open, fstat, read and close, not a path resolution per file.
     """
 
     def __init__(self, root: str) -> None:
@@ -40,10 +42,12 @@ class TreeReader:
                 self._safe_dirs = {""}
             self._check_dir(parent, rel)
         path = f"{self.root}/{rel}"
+        if not _NOFOLLOW and os.path.islink(path):  # no O_NOFOLLOW here: ask first
+            path = self._check(path, rel)
         try:
             fd = os.open(path, _OPEN_FLAGS)
         except OSError as exc:
-            if exc.errno != errno.ELOOP:
+            if exc.errno not in _SYMLINK_ERRNOS:
                 raise
             fd = os.open(self._check(path, rel), _OPEN_FLAGS)  # a symlink: follow it inside
         try:
