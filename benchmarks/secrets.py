@@ -198,7 +198,6 @@ def main() -> None:
     src = fetch(cache)
     tree = build_tree(src, cache, args.copies)
     files, size = tree_stats(tree)
-    one_files, one_size = tree_stats(src)
     print(
         f"tree: {tree} ({args.copies} copies of {src.name}): {files:,} files, {size / 1e6:.0f} MB"
     )
@@ -216,6 +215,7 @@ def main() -> None:
         results[name] = best = min((timed(argv) for _ in range(args.repeat)), key=wall)
         print(line(name, files, size, best))
     small = build_tree(src, cache, 1)
+    one_files, one_size = tree_stats(small)
     one = min((timed(gonogo_argv(small, 2)) for _ in range(args.repeat)), key=wall)
     print(line(f"gonogo, 1 copy ({one_files:,} files)", one_files, one_size, one, "(flatness)"))
     ours = results["gonogo (2 workers)"]

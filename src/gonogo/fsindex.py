@@ -1,10 +1,12 @@
 """One listing of a project's files, shared by every file-reading probe.
 
-In a git work tree the listing is `git ls-files -co --exclude-standard` (tracked
-and untracked, `.gitignore` honoured); elsewhere an `os.walk` filtered by the
-`.gitignore` files found on the way. Globs are matched against the listing, so
-a plan of many file checks lists the tree once, and a literal path costs one
-set lookup.
+In a git work tree the listing is what git tracks (`git ls-files -c`) and the untracked
+files `.gitignore` lets through (`-o --exclude-standard`), less tracked files deleted
+from the work tree (`-d`); each is asked once, and the secrets scan can take the raw
+output of the first two without waiting for the rest. Elsewhere it is an `os.walk`
+filtered by the `.gitignore` files found on the way. Globs are matched against the
+listing, so a plan of many file checks lists the tree once, and a literal path costs one
+set lookup. Reads go through `gonogo.treeread`, which never leaves the root.
 """
 
 from __future__ import annotations
@@ -35,7 +37,6 @@ class FileIndex:
         self._lock = threading.Lock()
         self._git_locks: dict[tuple[str, ...], threading.Lock] = {}
         self._git_raw: dict[tuple[str, ...], bytes | None] = {}
-        self._git_decoded: dict[tuple[str, ...], tuple[str, ...] | None] = {}
         self._files: tuple[str, ...] | None = None
         self._set: frozenset[str] = frozenset()
         self._dirs: dict[str, list[str]] | None = None
@@ -79,10 +80,8 @@ class FileIndex:
         return self._git_raw[args]
 
     def _git_paths(self, *args: str) -> tuple[str, ...] | None:
-        if args not in self._git_decoded:
-            raw = self.git_listing(*args)
-            self._git_decoded[args] = None if raw is None else tuple(unignored(_paths(raw)))
-        return self._git_decoded[args]
+        raw = self.git_listing(*args)
+        return None if raw is None else tuple(unignored(_paths(raw)))
 
     def _git_listing(self) -> list[str] | None:
         """Tracked and untracked files, less tracked files deleted from the work tree:
@@ -165,7 +164,7 @@ class FileIndex:
             return self._exists(rel)
         if not rel or rel.startswith(ALWAYS_IGNORED_PREFIXES) or rel.endswith("/"):
             return False
-        return os.path.isfile(self.abspath(rel)) and self.inside(rel)
+        return os.path.isfile(self.abspath(rel)) and self.reader.inside(rel)
 
     def _exists(self, rel: str) -> bool:
         return os.path.lexists(self.abspath(rel))
@@ -190,13 +189,6 @@ class FileIndex:
 
     def path(self, rel: str) -> Path:
         return self.root / rel
-
-    def inside(self, rel: str) -> bool:
-        """True when `rel` resolves (through symlinks) to a path inside the root."""
-        try:
-            return (self.root / rel).resolve().is_relative_to(self.root)
-        except OSError:
-            return False
 
     def read_bytes(self, rel: str, limit: int = READ_LIMIT) -> bytes:
         """File content, at most `limit` bytes; refuses paths that escape the root."""

@@ -1,7 +1,9 @@
 """Child processes: argv only, their own process group, capped output, killed on cancel.
 
-Every program gonogo starts (a `command` check, git, a secrets worker, an orchestrator
-task) goes through `run_process`, so none can outlive its deadline or flood memory.
+Every program a check or task starts (a `command` check, the `git`, `bench` and
+`python.api` probes, a secrets worker, an orchestrator task) goes through `run_process`,
+so none can outlive its deadline or flood memory. (The file listing's short `git
+ls-files` calls run in a thread through `subprocess`, with a timeout of their own.)
 """
 
 from __future__ import annotations

@@ -76,9 +76,16 @@ class TreeReader:
                 self._check(path, rel)
             self._safe_dirs.add(step)
 
+    def inside(self, rel: str) -> bool:
+        """True when `rel` resolves (through symlinks) to a path inside the root."""
+        return self._within(os.path.realpath(f"{self.root}/{rel}"))
+
+    def _within(self, real: str) -> bool:
+        return real == self.root or real.startswith(self._prefix)
+
     def _check(self, path: str, rel: str) -> str:
         real = os.path.realpath(path)
-        if real != self.root and not real.startswith(self._prefix):
+        if not self._within(real):
             raise PermissionError(f"{rel} resolves outside the project root")
         return real
 

@@ -167,6 +167,17 @@ def is_binary(data: bytes) -> bool:
     return b"\0" in data[:BINARY_SNIFF]
 
 
+def tree_read(root: str) -> Callable[[str], bytes | None]:
+    """The scanner's read under `root`: at most READ_CAP + 1 bytes (the extra byte tells a
+    file that was cut), through one reader, so each directory is checked once."""
+    reader = TreeReader(root)
+
+    def read(rel: str) -> bytes | None:
+        return reader.read(rel, READ_CAP + 1)
+
+    return read
+
+
 def scan_files(
     root: str, rels: list[str], read: Callable[[str], bytes | None] | None = None
 ) -> tuple[list[Hit], Totals]:
@@ -174,12 +185,7 @@ def scan_files(
 
     `read(rel)` returns at most READ_CAP + 1 bytes, or None for what is not a regular file.
     """
-    if read is None:
-        reader = TreeReader(root)
-
-        def read(rel: str) -> bytes | None:
-            return reader.read(rel, READ_CAP + 1)
-
+    read = read or tree_read(root)
     hits: list[Hit] = []
     totals = Totals()
     for rel in rels:

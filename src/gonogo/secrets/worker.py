@@ -22,8 +22,7 @@ USAGE = "usage: python -m gonogo.secrets.worker ROOT [--exclude GLOB]... [--skip
 
 def main(argv: list[str]) -> int:
     from gonogo.globs import keeper, unignored
-    from gonogo.secrets.scan import READ_CAP, Hit, Totals, compiled, scan_files, to_json
-    from gonogo.treeread import TreeReader
+    from gonogo.secrets.scan import Hit, Totals, compiled, scan_files, to_json, tree_read
 
     options = _options(argv[1:])
     if not argv or options is None:
@@ -32,11 +31,7 @@ def main(argv: list[str]) -> int:
     root = argv[0]
     keep = keeper(options["--exclude"], options["--skip"])
     compiled()  # before the paths arrive: the compile overlaps the caller's listing
-    reader = TreeReader(root)
-
-    def read(rel: str) -> bytes | None:
-        return reader.read(rel, READ_CAP + 1)
-
+    read = tree_read(root)
     hits: list[Hit] = []
     totals = Totals()
     for batch in batches(sys.stdin.buffer):
