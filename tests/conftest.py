@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,13 +65,28 @@ def cli() -> Callable[..., CliResult]:
     return run
 
 
-@pytest.fixture(scope="session")
-def postgres_dsn() -> Iterator[str]:
-    with services.postgres_server() as dsn:
-        yield dsn
+_STATE = pytest.StashKey[Path]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The controller (or the only process) owns the session's servers."""
+    if not hasattr(config, "workerinput") and services.STATE_ENV not in os.environ:
+        config.stash[_STATE] = services.begin_session()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    state = config.stash.get(_STATE, None)
+    if state is not None:
+        services.end_session(state)
 
 
 @pytest.fixture(scope="session")
-def redis_url() -> Iterator[str]:
-    with services.redis_server() as url:
-        yield url
+def postgres_dsn() -> str:
+    """An admin DSN (database `postgres`) of the session's PostgreSQL server."""
+    return services.shared(services.POSTGRES)
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """A redis:// URL of the session's Redis server (tests use keys of their own)."""
+    return services.shared(services.REDIS)

@@ -5,23 +5,19 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import shutil
-import subprocess
-import time
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import redis
 
+import services
 from gonogo.fsindex import FileIndex
 from gonogo.models import Outcome, Status
 from gonogo.probes import redis_probe
 from gonogo.probes.base import Context
 from httpserver import closed_port
-from services import free_port, port_open, unavailable
 
 pytestmark = pytest.mark.services
 
@@ -36,29 +32,11 @@ def run(
     return asyncio.run(redis_probe.PROBE.run(redis_probe.RedisParams.model_validate(params), ctx))
 
 
-@contextlib.contextmanager
-def own_server(tmp_path: Path, *args: str) -> Iterator[str]:
-    binary = shutil.which("redis-server")
-    if binary is None:
-        unavailable("no redis-server binary to start a server with persistence on")
-    port = free_port()
-    proc = subprocess.Popen(
-        [str(binary), "--port", str(port), "--bind", "127.0.0.1", "--dir", str(tmp_path), *args],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        for _ in range(100):
-            if port_open("127.0.0.1", port, 0.1):
-                break
-            proc.poll()
-            if proc.returncode is not None:
-                unavailable("redis-server exited at start")
-            time.sleep(0.05)
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        proc.terminate()
-        proc.wait(10)
+def own_server(tmp_path: Path, *args: str) -> contextlib.AbstractContextManager[str]:
+    """A Redis server of this test's own, with ARGS (persistence, a password)."""
+    home = tmp_path / "redis"
+    home.mkdir()
+    return services.temporary(services.REDIS, home, *args)
 
 
 def test_ping(redis_url: str, tmp_path: Path) -> None:
@@ -86,17 +64,6 @@ def test_no_persistence_fails_for_any(tmp_path: Path) -> None:
     assert out.status is Status.FAIL
     assert "data would not survive a restart" in out.message
     assert out.evidence["persistence"]["aof"] is False
-
-
-def test_shared_server_persistence_is_reported(redis_url: str, tmp_path: Path) -> None:
-    out = run(tmp_path, {"url": redis_url, "expect": {"persistence": "any"}})
-    client = redis.Redis.from_url(redis_url)
-    try:
-        cfg = client.config_get("appendonly") | client.config_get("save")
-    finally:
-        client.close()
-    keeps_data = cfg["appendonly"] == "yes" or bool(cfg["save"])
-    assert out.status is (Status.PASS if keeps_data else Status.FAIL), out.message
 
 
 @pytest.mark.parametrize(

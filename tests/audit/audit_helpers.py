@@ -7,7 +7,7 @@ from pathlib import Path
 from gonogo.audit.model import AuditResult, ClaimResult
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-SEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "seeds"
+SEEDS = Path(__file__).resolve().parents[1] / "data" / "seeds"  # the five reports of the mission
 
 PHASE_REPO = {
     "docker-compose.yml": "services:\n  web:\n    image: nginx:1.27\n",
