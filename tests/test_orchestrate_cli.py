@@ -95,19 +95,24 @@ def test_dry_run_prints_order_and_runs_nothing(tmp_path: Path, cli: Callable[...
 
 
 @pytest.mark.parametrize(
-    ("args", "message"),
+    ("args", "message", "plan_read"),
     [
-        (["--resume"], "--resume: no saved state at"),
-        (["--max-cycles", "3"], "--max-cycles needs --every"),
-        (["--every", "soon"], "--every: 'soon' is not a duration"),
-        (["--gate", "nope"], "--gate nope: no such gate"),
-        (["--task", "nope"], "--task nope: no such task"),
-        (["--resume", "--task", "harden"], "--resume continues the saved run"),
+        (["--resume"], "--resume: no saved state at", True),
+        (["--max-cycles", "3"], "--max-cycles needs --every", False),
+        (["--every", "soon"], "--every: 'soon' is not a duration", False),
+        (["--gate", "nope"], "--gate nope: no such gate", True),
+        (["--task", "nope"], "--task nope: no such task", True),
+        (["--resume", "--task", "harden"], "--resume continues the saved run", False),
     ],
 )
 def test_usage_errors(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str], message: str
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    args: list[str],
+    message: str,
+    plan_read: bool,
 ) -> None:
+    """Options are checked before the plan is read; the plan line comes first when it is."""
     from gonogo.cli.main import main
 
     write_plan(
@@ -115,8 +120,10 @@ def test_usage_errors(
     )
     assert main(["orchestrate", str(tmp_path), *args]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("gonogo: error: ")
-    assert message in err
+    *status, error = err.splitlines()
+    assert status == ([f"gonogo: plan: {tmp_path / 'gonogo.yaml'}"] if plan_read else [])
+    assert error.startswith("gonogo: error: ")
+    assert message in error
     assert not (tmp_path / ".gonogo" / "orchestrate.json").exists()
 
 

@@ -201,13 +201,13 @@ def _run_in_process(root: Path, env: dict[str, str]) -> int:
     import io
     import os
 
-    from gonogo.cli.check import resolve_plan
+    from gonogo.cli.common import resolve_plan
     from gonogo.orchestrate.progress import TerminalEvents
     from gonogo.orchestrate.session import Request, Session
     from gonogo.orchestrate.state import Selection
     from gonogo.probes.registry import all_probes
 
-    req = Request(root, resolve_plan(root, None), Selection())
+    req = Request(root, resolve_plan(root, None).plan, Selection())
     events = TerminalEvents(io.StringIO())
     return Session(req, all_probes(), {**os.environ, **env}, events).run().exit_code
 

@@ -9,24 +9,24 @@ from typing import Any
 
 
 def add_parser(sub: Any) -> None:
-    from gonogo.cli.history import add_store_options
+    from gonogo.cli.common import add_plan_option, add_project, add_store_option
 
     p = sub.add_parser("approvals", help="required and given approvals for this commit")
-    p.add_argument("-p", "--plan", help="plan file (default: gonogo.yaml in DIR)")
+    add_project(p)
+    add_plan_option(p)
     p.add_argument(
         "--all", action="store_true", help="every recorded approval, void and revoked too"
     )
     p.add_argument("--format", choices=["term", "json"], default="term")
-    add_store_options(p)
+    add_store_option(p)
     p.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from gonogo.cli.approve import current
-    from gonogo.cli.history import open_existing
+    from gonogo.cli.common import current, open_existing
 
-    _, plan, git = current(args)
-    store = open_existing(args)
+    root, plan, git = current(args)
+    store = open_existing(args, root)
     try:
         recorded = store.approvals(active_only=False) if store is not None else []
     finally:

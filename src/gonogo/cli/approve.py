@@ -10,12 +10,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from gonogo.models import GitInfo
-    from gonogo.plan.model import Plan
+    pass
 
 
 def add_parser(sub: Any) -> None:
-    from gonogo.cli.history import add_store_options
+    from gonogo.cli.common import add_plan_option, add_project, add_store_option
 
     p = sub.add_parser(
         "approve", help="approve a gate in a role, for this commit and plan (or --revoke)"
@@ -25,30 +24,14 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--by", metavar="NAME", help="who approves (default: git user.name, $USER)")
     p.add_argument("--note", metavar="TEXT", help="why, or what was looked at")
     p.add_argument("--revoke", action="store_true", help="withdraw this role's approval")
-    p.add_argument("-p", "--plan", help="plan file (default: gonogo.yaml in DIR)")
-    add_store_options(p)
+    add_plan_option(p)
+    add_project(p, positional=False)
+    add_store_option(p)
     p.set_defaults(handler=run)
 
 
-def current(args: argparse.Namespace) -> tuple[Path, Plan, GitInfo]:
-    """The project root, its plan and its commit; approvals need a commit to bind to."""
-    from gonogo.cli.check import resolve_plan
-    from gonogo.engine.gitinfo import git_info
-    from gonogo.errors import UsageError
-
-    root = Path(args.root).resolve()
-    if not root.is_dir():
-        raise UsageError(f"{args.root} is not a directory")
-    plan = resolve_plan(root, args.plan)
-    git = git_info(root)
-    if not git.commit:
-        raise UsageError(
-            f"{root} is not a git work tree with a commit: approvals are bound to a commit"
-        )
-    return root, plan, git
-
-
 def run(args: argparse.Namespace, now: dt.datetime | None = None) -> int:
+    from gonogo.cli.common import current
     from gonogo.errors import UsageError
     from gonogo.store import Approval, open_store, store_url
 

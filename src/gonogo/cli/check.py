@@ -17,21 +17,44 @@ OUTPUT_DIR = ".gonogo"
 
 
 def add_parser(sub: Any) -> None:
+    from gonogo.cli.checkrun import add_options
+    from gonogo.cli.common import add_plan_option, add_project
+    from gonogo.models import PRIORITIES
     from gonogo.report import FORMATS
 
     p = sub.add_parser("check", help="run the readiness plan and print GO / NO-GO")
-    p.add_argument("path", nargs="?", default=".", help="project root (default: .)")
-    p.add_argument(
-        "-p",
-        "--plan",
-        help="plan file (default: gonogo.yaml in PATH, else the auto-detected default plan)",
-    )
+    add_project(p)
+    add_plan_option(p)
     p.add_argument(
         "--gate",
         action="append",
         default=[],
         metavar="ID",
         help="run only this gate (and the gates it requires); repeatable",
+    )
+    p.add_argument(
+        "--select",
+        action="append",
+        default=[],
+        metavar="SEL",
+        help="run only checks matching SEL: a check id, kind, gate, tag or priority (globs "
+        "allowed), or a finding rule code or prefix; comma-separated, repeatable",
+    )
+    p.add_argument(
+        "--ignore",
+        action="append",
+        default=[],
+        metavar="SEL",
+        help="leave out checks or finding rules matching SEL (as for --select)",
+    )
+    p.add_argument(
+        "--fail-on",
+        choices=PRIORITIES,
+        metavar="PRIORITY",
+        help="exit 1 only for blockers at this priority or above (P0..P3; default: any NO-GO)",
+    )
+    p.add_argument(
+        "--exit-zero", action="store_true", help="exit 0 even on NO-GO (usage errors stay 2)"
     )
     p.add_argument(
         "--format", choices=sorted(FORMATS), default="term", help="output format (default: term)"
@@ -48,68 +71,75 @@ def add_parser(sub: Any) -> None:
         help="checks run at once (default: 16)",
     )
     p.add_argument("--no-history", action="store_true", help="do not record this run")
-    from gonogo.store.checkrun import add_options
-
     add_options(p)
-    p.add_argument("-v", "--verbose", action="store_true", help="list every check")
+    p.add_argument("-v", "--verbose", action="count", default=0, help="list every check")
     p.set_defaults(handler=run)
 
 
 def _positive(text: str) -> int:
-    value = int(text)
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
     if value < 1:
         raise argparse.ArgumentTypeError("must be at least 1")
     return value
 
 
 def run(args: argparse.Namespace) -> int:
-    from gonogo.errors import UsageError
+    from gonogo.cli.checkrun import CheckHistory
+    from gonogo.cli.common import project_path, resolve_plan, say
+    from gonogo.engine.selection import Selection, apply, fails_on
     from gonogo.models import Verdict
-
-    root = Path(args.path).resolve()
-    if not root.is_dir():
-        raise UsageError(f"{args.path} is not a directory")
     from gonogo.probes.registry import all_probes
 
     probes = all_probes()  # entry points are read once per command
-    plan = resolve_plan(root, args.plan, probes)
-    if args.gate:
-        unknown = [g for g in args.gate if g not in {x.id for x in plan.gates}]
-        if unknown:
-            raise UsageError(
-                f"--gate {unknown[0]}: no such gate in {plan.source}; gates: "
-                + ", ".join(g.id for g in plan.gates)
-            )
-        plan = plan.select(args.gate)
-    from gonogo.store.checkrun import CheckHistory
-
+    resolved = resolve_plan(project_path(args), args.plan, probes)
+    say(args, resolved.origin)
+    plan, root = _gates(resolved.plan, args.gate), resolved.root
+    plan, rules = apply(plan, Selection.of(args.select, args.ignore))
     with CheckHistory.open(root, args) as history:
         extra = history.run_options(plan, root)
-        report = execute(plan, root, probes, jobs=args.jobs, extra=extra)
+        if rules:
+            extra["refine"] = rules
+        report = execute(plan, root, probes, jobs=args.jobs, extra=extra, args=args)
         report = history.finish(report)
-        write_outputs(report, root, args, history=history.store)
+        written = write_outputs(report, root, args, history=history.store)
         history.publish(report, args)
     if report.interrupted:
         return 130
-    return 0 if report.verdict is Verdict.GO else 1
+    _tell(args, report, written)
+    if args.exit_zero or report.verdict is Verdict.GO:
+        return 0
+    if not fails_on(report, args.fail_on):
+        say(args, f"NO-GO from checks below {args.fail_on} only: exit 0 (--fail-on)")
+        return 0
+    return 1
 
 
-def resolve_plan(root: Path, plan_arg: str | None, probes: Mapping[str, Any] | None = None) -> Plan:
-    from gonogo.detect import default_plan
+def _gates(plan: Plan, gate_ids: list[str]) -> Plan:
     from gonogo.errors import UsageError
-    from gonogo.plan.loader import find_plan, load_plan
-    from gonogo.probes.registry import all_probes
 
-    probes = all_probes() if probes is None else probes
-    if plan_arg:
-        path = Path(plan_arg)
-        if not path.is_file():
-            raise UsageError(f"plan file {plan_arg} does not exist")
-        return load_plan(path, probes)
-    found = find_plan(root)
-    if found is not None:
-        return load_plan(found, probes)
-    return default_plan(root, probes)
+    if not gate_ids:
+        return plan
+    unknown = [g for g in gate_ids if g not in {x.id for x in plan.gates}]
+    if unknown:
+        raise UsageError(
+            f"--gate {unknown[0]}: no such gate in {plan.source}; gates: "
+            + ", ".join(g.id for g in plan.gates)
+        )
+    return plan.select(gate_ids)
+
+
+def _tell(args: argparse.Namespace, report: RunReport, written: Path | None) -> None:
+    """The verdict on stderr whenever stdout does not carry the terminal report."""
+    from gonogo.cli.common import say
+    from gonogo.report.common import summary_line
+
+    if written is None and args.format == "term":
+        return
+    where = f"; report: {written}" if written is not None else ""
+    say(args, summary_line(report) + where)
 
 
 def execute(
@@ -119,12 +149,15 @@ def execute(
     *,
     jobs: int,
     extra: dict[str, Any] | None = None,
+    args: argparse.Namespace | None = None,
 ) -> RunReport:
     import asyncio
     import signal
 
     from gonogo.engine.scheduler import RunOptions, run_plan
     from gonogo.report.progress import DELAY_S, progress_listener
+
+    quiet = bool(getattr(args, "quiet", 0))
 
     async def main() -> RunReport:
         stop = asyncio.Event()
@@ -134,7 +167,7 @@ def execute(
             loop.add_signal_handler(signal.SIGTERM, stop.set)
         except (NotImplementedError, RuntimeError):
             pass
-        with progress_listener(len(plan.checks)) as listener:
+        with progress_listener(plan.checks, quiet=quiet) as listener:
             loop.call_later(DELAY_S, listener.show)
             options = RunOptions(jobs=jobs, listener=listener, stop=stop, **(extra or {}))
             return await run_plan(plan, root, probes, options)
@@ -144,8 +177,11 @@ def execute(
 
 def write_outputs(
     report: RunReport, root: Path, args: argparse.Namespace, history: Any = None
-) -> None:
+) -> Path | None:
+    """`.gonogo/last.json` and `last.md`, then the report asked for; returns the file the
+    report went to (None for stdout)."""
     from gonogo import atomic
+    from gonogo.cli.common import emit, use_color, warn
     from gonogo.report import RenderOptions, render
 
     out_dir = root / OUTPUT_DIR
@@ -155,17 +191,14 @@ def write_outputs(
         atomic.write_text(out_dir / "last.json", kept["json"])
         atomic.write_text(out_dir / "last.md", kept["md"])
     except OSError as exc:
-        print(f"gonogo: warning: cannot write {out_dir}: {exc.strerror or exc}", file=sys.stderr)
-    to_file = args.output not in (None, "-")
-    color = not to_file and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+        warn(f"cannot write {out_dir}: {exc.strerror or exc}")
+    to_stdout = args.output in (None, "-")
+    color = to_stdout and use_color(args, sys.stdout, os.environ)
     options = RenderOptions(
         color=color, width=_width(), root=root, history=history, extra={"verbose": args.verbose}
     )
     text = kept.get(args.format) or render(report, args.format, options)
-    if to_file:
-        atomic.write_text(Path(args.output), text)
-    else:
-        sys.stdout.write(text)
+    return emit(text, args.output)
 
 
 def _width() -> int:

@@ -39,13 +39,19 @@ class RunDiff:
 
 
 def add_parser(sub: Any) -> None:
-    from gonogo.cli.history import add_store_options
+    from gonogo.cli.common import add_project, add_store_option
 
     p = sub.add_parser("diff", help="compare two recorded runs (default: the last two)")
     p.add_argument("run_a", nargs="?", metavar="RUN_A", help="older run id or prefix")
     p.add_argument("run_b", nargs="?", metavar="RUN_B", help="newer run id (default: latest)")
-    add_store_options(p)
+    add_project(p, positional=False)
+    add_store_option(p)
     p.add_argument("--format", choices=["term", "json"], default="term")
+    p.add_argument(
+        "--exit-code",
+        action="store_true",
+        help="exit 1 when a check newly fails (or errors) in RUN_B, as git diff --exit-code",
+    )
     p.set_defaults(handler=run)
 
 
@@ -74,10 +80,10 @@ def compare(a: RunReport, b: RunReport) -> RunDiff:
 
 
 def run(args: argparse.Namespace) -> int:
-    from gonogo.cli.history import open_existing
+    from gonogo.cli.common import open_existing, project_path
     from gonogo.errors import UsageError
 
-    store = open_existing(args)
+    store = open_existing(args, project_path(args))
     if store is None:
         raise UsageError("no runs recorded yet: `gonogo diff` needs two (run `gonogo check`)")
     try:
@@ -93,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(body, indent=2))
     else:
         print(render(older, newer, diff))
-    return 0
+    return 1 if args.exit_code and diff.newly_failing else 0
 
 
 def _pick(store: Any, run_a: str | None, run_b: str | None) -> tuple[str, str]:

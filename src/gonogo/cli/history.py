@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -15,18 +14,12 @@ if TYPE_CHECKING:
 BARS = "▁▂▃▄▅▆▇█"
 
 
-def add_store_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("-C", dest="root", default=".", metavar="DIR", help="project root (default: .)")
-    p.add_argument(
-        "--store",
-        metavar="URL",
-        help="history database (default: $GONOGO_STORE, else DIR/.gonogo/history.db)",
-    )
-
-
 def add_parser(sub: Any) -> None:
+    from gonogo.cli.common import add_project, add_store_option
+
     p = sub.add_parser("history", help="recorded runs, gate trends and flaky checks")
-    add_store_options(p)
+    add_project(p)
+    add_store_option(p)
     p.add_argument("--gate", metavar="ID", help="only runs that judged this gate, with its figures")
     p.add_argument("--limit", type=int, default=20, metavar="N", help="runs shown (default: 20)")
     p.add_argument("--flaky", action="store_true", help="list flaky checks instead of runs")
@@ -34,22 +27,14 @@ def add_parser(sub: Any) -> None:
     p.set_defaults(handler=run)
 
 
-def open_existing(args: argparse.Namespace) -> HistoryReader | None:
-    """The store named by the options, or None when the default SQLite file is absent."""
-    import os
-
-    from gonogo.store import exists, open_reader, store_url
-
-    url = store_url(args.store, os.environ, Path(args.root).resolve())
-    return open_reader(url) if exists(url) else None
-
-
 def run(args: argparse.Namespace) -> int:
     from gonogo.errors import UsageError
 
     if args.limit < 1:
         raise UsageError("--limit must be at least 1")
-    store = open_existing(args)
+    from gonogo.cli.common import open_existing, project_path
+
+    store = open_existing(args, project_path(args))
     if store is None:
         print("no runs recorded yet (run `gonogo check` first)")
         return 0

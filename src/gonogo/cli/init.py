@@ -10,7 +10,9 @@ from typing import Any
 
 def add_parser(sub: Any) -> None:
     p = sub.add_parser("init", help="write a starter gonogo.yaml from what it detects")
-    p.add_argument("path", nargs="?", default=".", help="project root (default: .)")
+    from gonogo.cli.common import add_project
+
+    add_project(p)
     p.add_argument("--force", action="store_true", help="overwrite an existing gonogo.yaml")
     p.add_argument("--stdout", action="store_true", help="print the plan instead of writing it")
     p.set_defaults(handler=run)
@@ -18,11 +20,10 @@ def add_parser(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from gonogo import atomic
+    from gonogo.cli.common import project_path
     from gonogo.errors import UsageError
 
-    root = Path(args.path).resolve()
-    if not root.is_dir():
-        raise UsageError(f"{args.path} is not a directory")
+    root = project_path(args)
     text = starter_plan(root)
     if args.stdout:
         print(text, end="")

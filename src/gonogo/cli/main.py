@@ -6,6 +6,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from gonogo import __version__
 
@@ -26,15 +27,58 @@ COMMANDS: dict[str, str] = {
 }
 
 
+def _add_global(p: argparse.ArgumentParser, *, top: bool) -> None:
+    """Flags every command takes, before or after its name (`gonogo check --debug`)."""
+    default: Any = None if top else argparse.SUPPRESS
+    have = p._option_string_actions
+    g = p.add_argument_group("global options") if not top else p
+    g.add_argument(
+        "--debug",
+        action="store_true",
+        default=False if top else argparse.SUPPRESS,
+        help="show tracebacks of internal errors",
+    )
+    g.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default=default,
+        help="colour in terminal output (default: auto; NO_COLOR and FORCE_COLOR are honoured)",
+    )
+    g.add_argument(
+        "--no-color",
+        action="store_true",
+        default=False if top else argparse.SUPPRESS,
+        help="the same as --color never",
+    )
+    if "-q" not in have:
+        g.add_argument(
+            "-q",
+            "--quiet",
+            action="count",
+            default=0 if top else argparse.SUPPRESS,
+            help="less output: no status lines on stderr",
+        )
+    if "-v" not in have:
+        g.add_argument(
+            "-v",
+            "--verbose",
+            action="count",
+            default=0 if top else argparse.SUPPRESS,
+            help="more output",
+        )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="gonogo", description="Production-readiness gates as code. Evidence, not claims."
     )
     parser.add_argument("--version", action="version", version=f"gonogo {__version__}")
-    parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    _add_global(parser, top=True)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
         importlib.import_module(COMMANDS[name]).add_parser(sub)
+    for command in sub.choices.values():
+        _add_global(command, top=False)
     return parser
 
 
@@ -44,11 +88,35 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"gonogo {__version__}")
         return 0
     parser = build_parser()
-    args = parser.parse_args(args_list)
+    args, extra = parser.parse_known_args(args_list)
+    if extra:
+        return _unknown(parser, args, extra)
     if not getattr(args, "handler", None):
         parser.print_help()
         return 2
     return _dispatch(args)
+
+
+def _unknown(parser: argparse.ArgumentParser, args: argparse.Namespace, extra: list[str]) -> int:
+    """The command's own usage, what was not understood, and the nearest flag it has."""
+    import difflib
+
+    command = _subparsers(parser).get(getattr(args, "command", None) or "", parser)
+    command.print_usage(sys.stderr)
+    flags = [f for f in command._option_string_actions if f.startswith("--")]
+    first = extra[0].split("=", 1)[0]
+    close = difflib.get_close_matches(first, flags, n=1, cutoff=0.6) if first[:1] == "-" else []
+    hint = f"; did you mean {close[0]}?" if close else ""
+    what = "unrecognized argument" + ("s" if len(extra) > 1 else "")
+    print(f"{command.prog}: error: {what}: {' '.join(extra)}{hint}", file=sys.stderr)
+    return 2
+
+
+def _subparsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return dict(action.choices)
+    return {}
 
 
 def _dispatch(args: argparse.Namespace) -> int:

@@ -24,8 +24,10 @@ def add_parser(sub: Any) -> None:
         "retried with backoff, then escalated (.gonogo/escalations.jsonl and the plan's "
         "webhook); state is saved on every step so --resume continues after a crash.",
     )
-    p.add_argument("path", nargs="?", default=".", help="project root (default: .)")
-    p.add_argument("-p", "--plan", help="plan file (default: gonogo.yaml in PATH)")
+    from gonogo.cli.common import add_plan_option, add_project
+
+    add_project(p)
+    add_plan_option(p)
     which = p.add_mutually_exclusive_group()
     which.add_argument(
         "--mode", choices=["all"], default="all", help="every task (default; autonomous mode)"
@@ -83,13 +85,11 @@ def _duration(flag: str, text: str | None) -> float | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from gonogo.cli.check import resolve_plan
+    from gonogo.cli.common import project_path, resolve_plan, say
     from gonogo.errors import UsageError
     from gonogo.orchestrate.state import Selection
 
-    root = Path(args.path).resolve()
-    if not root.is_dir():
-        raise UsageError(f"{args.path} is not a directory")
+    start = project_path(args)
     every = _duration("--every", args.every)
     if every is not None and every <= 0:
         raise UsageError("--every must be longer than 0s")
@@ -104,7 +104,9 @@ def run(args: argparse.Namespace) -> int:
     from gonogo.probes.registry import all_probes
 
     probes = all_probes()
-    plan = resolve_plan(root, args.plan, probes)
+    resolved = resolve_plan(start, args.plan, probes)
+    say(args, resolved.origin)
+    plan, root = resolved.plan, resolved.root
     if not plan.tasks:
         raise UsageError(f"{plan.source or 'the plan'} has no `tasks:`; nothing to orchestrate")
     mode, target = (

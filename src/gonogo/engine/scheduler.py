@@ -57,6 +57,7 @@ class RunOptions:
     listener: Listener = field(default_factory=_Silent)
     stop: asyncio.Event | None = None
     git: GitInfo | None = None
+    refine: Callable[[CheckResult], CheckResult] | None = None  # e.g. --select's rule filter
 
 
 async def run_plan(
@@ -127,6 +128,8 @@ class _Run:
         return self._fast(probe, check) if probe.fast is not None else None
 
     def _record(self, check: Check, result: CheckResult) -> None:
+        if self.opts.refine is not None:
+            result = self.opts.refine(result)
         self.results[check.id] = result
         self.done[check.id].set_result(result)
         self.opts.listener.finished(result)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from gonogo import atomic
 from gonogo.engine.breaker import Breakers
 from gonogo.engine.scheduler import backoff_s
 from gonogo.orchestrate.state import Escalation, StateStore
@@ -29,7 +30,7 @@ USER_AGENT = "gonogo-orchestrate"
 
 def append_line(path: Path, record: Mapping[str, Any]) -> None:
     """Append one JSON line and fsync it: once this returns, the line survives a crash."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic.ensure_dir(path.parent)
     line = json.dumps(dict(record), sort_keys=True, separators=(",", ":")) + "\n"
     fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
     try:

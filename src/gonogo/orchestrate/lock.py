@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from gonogo import atomic
 from gonogo.errors import GonogoError
 
 LOCK_FILE = "orchestrate.lock"
@@ -56,7 +57,7 @@ class OrchestratorLock:
         """Take the lock or raise `LockHeld`. Returns the stale holder it replaced, if any."""
         import fcntl
 
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        atomic.ensure_dir(self.path.parent)
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from gonogo import atomic
 from gonogo.durations import format_duration
 from gonogo.engine.scheduler import backoff_s
 from gonogo.fsindex import FileIndex
@@ -253,7 +254,7 @@ class Orchestrator:
         path = self.settings.log_dir / f"{task.id}.log"
         head = f"=== {self.settings.now()} attempt {attempt}: {shown} -> exit {code}\n"
         with contextlib.suppress(OSError):
-            path.parent.mkdir(parents=True, exist_ok=True)
+            atomic.ensure_dir(path.parent)
             if path.exists() and path.stat().st_size > LOG_ROTATE_BYTES:
                 path.replace(path.with_suffix(".log.1"))  # keep one older log
             with path.open("a", encoding="utf-8") as fh:

@@ -214,12 +214,21 @@ class Session:
     def _history_options(self) -> dict[str, Any]:
         """The commit and the approvals recorded for it (read-only: nothing is recorded),
         so a gate that lists approvals can count as GO for the early stop."""
-        from argparse import Namespace
+        from gonogo.engine.gitinfo import git_info
+        from gonogo.store import exists, given_approvals, open_reader, store_url
 
-        from gonogo.store.checkrun import CheckHistory
-
-        with CheckHistory.open(self.req.root, Namespace(no_history=True), self.environ) as h:
-            return h.run_options(self.req.plan, self.req.root)
+        git = git_info(self.req.root)
+        url = store_url(None, self.environ, self.req.root)
+        approvals: dict[str, list[str]] = {}
+        if git.commit and exists(url):
+            # an unreadable history leaves the approvals unmet: such gates stay NO-GO
+            with contextlib.suppress(Exception):
+                reader = open_reader(url)
+                try:
+                    approvals = given_approvals(reader, self.req.plan.hash, git.commit)
+                finally:
+                    reader.close()
+        return {"git": git, "approvals": approvals}
 
     def _finish(
         self,

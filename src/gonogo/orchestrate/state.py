@@ -247,6 +247,6 @@ class StateStore:
 def _replace_quickly(path: Path, data: bytes) -> None:
     """Atomic replace without fsync (see `StateStore.save`)."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic.ensure_dir(path.parent)
     tmp.write_bytes(data)
     os.replace(tmp, path)

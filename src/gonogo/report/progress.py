@@ -1,13 +1,15 @@
-"""Live progress on stderr for runs longer than a second (TTY only, NO_COLOR honoured)."""
+"""Live progress on stderr. On a terminal, a bar for runs longer than a second
+(NO_COLOR honoured); elsewhere (CI logs), one line as each gate's last check finishes,
+so a long run is never silent until the end."""
 
 from __future__ import annotations
 
 import os
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TextIO
 
 from gonogo.models import CheckResult
 from gonogo.plan.model import Check
@@ -68,6 +70,39 @@ class _Progress:
             self.bar.stop()
 
 
+class _GateLines:
+    """`gonogo: gate infra: 6 checks done (5 pass, 1 fail) in 0.4s` per finished gate."""
+
+    def __init__(self, checks: Sequence[Check], stream: TextIO) -> None:
+        self.left: dict[str, int] = {}
+        for c in checks:
+            self.left[c.gate] = self.left.get(c.gate, 0) + 1
+        self.seen: dict[str, dict[str, int]] = {g: {} for g in self.left}
+        self.stream = stream
+        self.t0 = time.monotonic()
+
+    def show(self) -> None:
+        pass
+
+    def started(self, check: Check) -> None:
+        pass
+
+    def finished(self, result: CheckResult) -> None:
+        gate = result.gate
+        if gate not in self.left:
+            return
+        tally = self.seen[gate]
+        tally[result.status.value] = tally.get(result.status.value, 0) + 1
+        self.left[gate] -= 1
+        if self.left[gate] == 0:
+            total = sum(tally.values())
+            parts = ", ".join(f"{n} {s}" for s, n in sorted(tally.items()))
+            took = time.monotonic() - self.t0
+            line = f"gonogo: gate {gate}: {total} check(s) done ({parts}) at {took:.1f}s\n"
+            self.stream.write(line)
+            self.stream.flush()
+
+
 class _Quiet:
     def show(self) -> None:
         pass
@@ -80,11 +115,16 @@ class _Quiet:
 
 
 @contextmanager
-def progress_listener(total: int) -> Iterator[_Progress | _Quiet]:
-    if not sys.stderr.isatty():
+def progress_listener(
+    checks: Sequence[Check], *, quiet: bool = False
+) -> Iterator[_Progress | _GateLines | _Quiet]:
+    if quiet:
         yield _Quiet()
         return
-    progress = _Progress(total)
+    if not sys.stderr.isatty():
+        yield _GateLines(checks, sys.stderr)
+        return
+    progress = _Progress(len(checks))
     try:
         yield progress
     finally:

@@ -89,7 +89,8 @@ class HistoryReader(Protocol):
         """Ids of the newest `n` runs, newest first."""
 
     def statuses(self, commit: str, limit: int = FLAKY_WINDOW) -> list[dict[str, Status]]:
-        """Check statuses of the newest `limit` runs on `commit`, oldest first."""
+        """Check statuses of the newest `limit` runs on `commit` with a clean work tree,
+        oldest first (a run on edited files says nothing about flakiness)."""
 
     def commits(self, limit: int) -> list[str]:
         """Distinct commits of the newest `limit` runs, newest first."""
@@ -154,6 +155,14 @@ def open_store(url: str) -> Store:
     from gonogo.store.sql import SqlStore
 
     return SqlStore.open(url)
+
+
+def given_approvals(store: HistoryReader, plan_hash: str, commit: str) -> dict[str, list[str]]:
+    """Gate id -> roles approved for this commit and plan (active approvals only)."""
+    given: dict[str, list[str]] = {}
+    for a in store.approvals(commit, plan_hash):
+        given.setdefault(a.gate_id, []).append(a.role)
+    return given
 
 
 def redact_url(url: str) -> str:

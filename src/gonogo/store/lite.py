@@ -98,7 +98,8 @@ class SqliteReader:
         seqs = sorted(
             r["seq"]
             for r in self._all(
-                "SELECT seq FROM gonogo_runs WHERE [commit] = ? ORDER BY seq DESC LIMIT ?",
+                "SELECT seq FROM gonogo_runs WHERE [commit] = ? AND dirty = 0 "
+                "ORDER BY seq DESC LIMIT ?",
                 [commit, limit],
             )
         )

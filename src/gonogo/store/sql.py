@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from gonogo import atomic
 from gonogo.errors import UsageError
 from gonogo.models import RunReport, Status
 from gonogo.store import FLAKY_WINDOW, Approval, RunRow, TrendPoint, redact_url, sqlite_path
@@ -74,7 +75,7 @@ class SqlStore:
     def statuses(self, commit: str, limit: int = FLAKY_WINDOW) -> list[dict[str, Status]]:
         sq = (
             select(t.runs.c.seq)
-            .where(t.runs.c.commit == commit)
+            .where(t.runs.c.commit == commit, t.runs.c.dirty.is_(False))
             .order_by(t.runs.c.seq.desc())
             .limit(limit)
         )
@@ -194,7 +195,7 @@ def _engine(url: str) -> Engine:
 
 def _sqlite_engine(path: Path) -> Engine:
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic.ensure_dir(path.parent)
     except OSError as exc:
         raise UsageError(f"cannot create {path.parent}: {exc.strerror or exc}") from None
     engine = create_engine(

@@ -1,5 +1,6 @@
 """History around one `gonogo check`: approvals in, flaky marks and the recorded run out,
 then the GitHub Actions extras. `check.py` calls these so its own code stays short."""
+# CLI code: it reads options and prints warnings; the store itself knows nothing of either.
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from gonogo.cli.common import warn
 from gonogo.models import GitInfo, RunReport
 from gonogo.store import (
     ENV_VAR,
@@ -19,27 +21,21 @@ from gonogo.store import (
     HistoryReader,
     Store,
     exists,
+    given_approvals,
     redact_url,
     store_url,
 )
 
 
 def add_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--store",
-        metavar="URL",
-        help=f"history database: sqlite:///PATH or postgresql://… (default: ${ENV_VAR}, "
-        "else .gonogo/history.db)",
-    )
+    from gonogo.cli.common import add_store_option
+
+    add_store_option(p)
     p.add_argument(
         "--annotations",
         choices=["github"],
         help="also print findings as CI annotations (github: ::error file=…,line=…::)",
     )
-
-
-def _warn(text: str) -> None:
-    print(f"gonogo: warning: {text}", file=sys.stderr)
 
 
 class CheckHistory:
@@ -50,7 +46,7 @@ class CheckHistory:
         self,
         store: HistoryReader | None,
         writer: Store | None = None,
-        warn: Callable[[str], None] = _warn,
+        warn: Callable[[str], None] = warn,
     ) -> None:
         self.store = store
         self.writer = writer
@@ -79,7 +75,7 @@ class CheckHistory:
         except UsageError as exc:
             if explicit:
                 raise
-            _warn(f"{exc}; this run is not recorded")
+            warn(f"{exc}; this run is not recorded")
             return cls(None)
 
     def __enter__(self) -> CheckHistory:
@@ -101,13 +97,11 @@ class CheckHistory:
     def approvals(self, plan_hash: str, git: GitInfo) -> dict[str, list[str]]:
         if self.store is None or not git.commit:
             return {}
-        given: dict[str, list[str]] = {}
         try:
-            for a in self.store.approvals(git.commit, plan_hash):
-                given.setdefault(a.gate_id, []).append(a.role)
+            return given_approvals(self.store, plan_hash, git.commit)
         except Exception as exc:  # a broken store must not turn into a crash; gates fail closed
             self.warn(f"cannot read approvals from {redact_url(self.store.url)}: {exc}")
-        return given
+            return {}
 
     def finish(self, report: RunReport) -> RunReport:
         """Mark flaky checks, then record the run (unless --no-history or interrupted)."""
@@ -126,8 +120,8 @@ class CheckHistory:
     def mark_flaky(self, report: RunReport) -> RunReport:
         from gonogo.store.flaky import flaky_ids
 
-        if self.store is None or not report.git.commit:
-            return report
+        if self.store is None or not report.git.commit or report.git.dirty:
+            return report  # flips on edited files are edits, not flakiness
         try:
             earlier = self.store.statuses(report.git.commit, FLAKY_WINDOW - 1)
         except Exception as exc:
