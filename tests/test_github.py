@@ -34,7 +34,7 @@ def test_workflow_commands_escape_what_github_would_misread() -> None:
     finding = Finding("x.rule", "50% done\nsecond line", "dir,odd/a:b.py", 7)
     check = CheckResult("c1", "infra", "k", "P0", Status.FAIL, "bad", findings=(finding,))
     assert workflow_commands(_report(check)) == (
-        "::error file=dir%2Codd/a%3Ab.py,line=7,title=gonogo c1 (fail)"
+        "::error file=dir%2Codd/a%3Ab.py,line=7,title=gonogo c1 (fail P0)"
         "::x.rule: 50%25 done%0Asecond line\n"
     )
 
@@ -57,8 +57,8 @@ def test_only_non_passing_and_waived_checks_are_annotated() -> None:
     )
     lines = workflow_commands(_report(*checks)).splitlines()
     assert lines == [
-        "::error title=gonogo down (error)::connection refused",
-        "::notice file=a.py,line=1,title=gonogo old (waived)::r: m (waived: later; owner ops)",
+        "::error title=gonogo down (error P1)::connection refused",
+        "::notice file=a.py,line=1,title=gonogo old (waived P2)::r: m (waived: later; owner ops)",
     ]
 
 
@@ -94,9 +94,47 @@ def test_check_annotates_and_writes_the_summary(
     env = {"GITHUB_STEP_SUMMARY": str(summary)}
     out = cli("check", str(repo), "--annotations", "github", "--no-history", env=env)
     assert out.code == 1
-    assert "::error file=app.py,line=1,title=gonogo no-secret (fail)::" in out.stdout
+    assert "::warning file=app.py,line=1,title=gonogo no-secret (fail P2)::" in out.stdout
     assert "| `no-secret` | infra |" in summary.read_text()
     as_json = cli("check", str(repo), "--annotations", "github", "--format", "json", env=env)
     assert json.loads(as_json.stdout)["verdict"] == "NO-GO"  # stdout stays valid JSON
-    assert "::error file=app.py,line=1" in as_json.stderr
+    assert "::warning file=app.py,line=1" in as_json.stderr
     assert summary.read_text().count("**NO-GO**") == 2
+
+
+@pytest.mark.parametrize(
+    ("priority", "level"), [("P0", "error"), ("P1", "error"), ("P2", "warning"), ("P3", "notice")]
+)
+def test_annotation_level_follows_priority(priority: str, level: str) -> None:
+    check = CheckResult("c", "infra", "k", priority, Status.FAIL, "bad")
+    assert workflow_commands(_report(check)) == f"::{level} title=gonogo c (fail {priority})::bad\n"
+
+
+def test_paths_are_from_the_repository_root_and_plan_lines_locate_bare_checks() -> None:
+    from gonogo.report import Provenance
+
+    prov = Provenance(prefix="svc/", plan="svc/gonogo.yaml", check_lines={"bare": 9})
+    checks = (
+        CheckResult(
+            "c", "infra", "k", "P1", Status.FAIL, "x", findings=(Finding("r", "m", "a.py", 2),)
+        ),
+        CheckResult("bare", "infra", "k", "P1", Status.FAIL, "missing"),
+    )
+    assert workflow_commands(_report(*checks), prov).splitlines() == [
+        "::error file=svc/a.py,line=2,title=gonogo c (fail P1)::r: m",
+        "::error file=svc/gonogo.yaml,line=9,title=gonogo bare (fail P1)::missing",
+    ]
+
+
+def test_check_in_a_subfolder_annotates_repository_paths(
+    cli: Callable[..., Any], make_repo: Callable[..., Path]
+) -> None:
+    repo = make_repo({"svc/gonogo.yaml": PLAN, "svc/app.py": "password = 'x'\n"})
+    out = cli("check", str(repo / "svc"), "--annotations", "github", "--no-history")
+    assert out.code == 1
+    assert out.stdout.splitlines()[-2:] == [
+        "::warning file=svc/gonogo.yaml,line=6,title=gonogo readme (fail P2)::"
+        "no file matches README.md",
+        "::warning file=svc/app.py,line=1,title=gonogo no-secret (fail P2)::"
+        "file.forbidden-pattern: /password =/ matches here",
+    ]

@@ -74,7 +74,7 @@ def test_the_action_fails_the_step_on_no_go(make_repo: Callable[..., Path], tmp_
     repo = make_repo(FILES)
     proc, output, summary = _run_action(repo, tmp_path)
     assert proc.returncode == 1, proc.stderr
-    assert "::error file=app.py,line=1,title=gonogo no-secret (fail)::" in proc.stdout
+    assert "::warning file=app.py,line=1,title=gonogo no-secret (fail P2)::" in proc.stdout
     assert "verdict=NO-GO" in output.read_text()
     assert "**NO-GO**" in summary.read_text()
     assert "<!DOCTYPE html>" in (repo / "gonogo-report.html").read_text()

@@ -67,8 +67,13 @@ def test_statuses_map_to_junit_elements(tmp_path: Path) -> None:
     suites = {s.name: s for s in xml}
     assert list(suites) == ["build", "deploy"]
     build, deploy = suites["build"], suites["deploy"]
-    assert (build.tests, build.failures, build.errors, build.skipped) == (2, 1, 0, 0)
-    assert (deploy.tests, deploy.failures, deploy.errors, deploy.skipped) == (4, 0, 2, 2)
+    # each gate adds its `gate verdict` testcase, failed when the gate is NO-GO
+    assert (build.tests, build.failures, build.errors, build.skipped) == (3, 2, 0, 0)
+    assert (deploy.tests, deploy.failures, deploy.errors, deploy.skipped) == (5, 1, 2, 2)
+    cases = {(c.classname, c.name): c for s in xml for c in s}
+    (verdict,) = cases["deploy", "gate verdict"].result
+    assert isinstance(verdict, Failure)
+    assert verdict.message == "deploy is NO-GO"
     cases = {c.name: c for s in xml for c in s}
     assert cases["unit"].is_passed
     assert cases["unit"].classname == "build"
@@ -90,3 +95,41 @@ def test_gate_verdicts_travel_as_properties() -> None:
     assert '<property name="verdict" value="NO-GO" />' in text
     assert '<property name="pass_rate" value="50" />' in text
     assert text.startswith('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites')
+
+
+def test_a_gate_no_go_only_for_its_threshold_shows_a_failure(tmp_path: Path) -> None:
+    """No check fails, yet the gate is NO-GO (a missing approval): the importer must count
+    a failure, or CI shows green beside exit code 1."""
+    report = RunReport(
+        "shop",
+        "run2",
+        "2026-01-01T00:00:00Z",
+        0.1,
+        GitInfo(),
+        Verdict.NO_GO,
+        100.0,
+        (
+            GateReport(
+                "release",
+                "Release",
+                Verdict.NO_GO,
+                100.0,
+                1,
+                1,
+                0,
+                0,
+                100.0,
+                (),
+                ("missing approval(s) for this commit: vp",),
+                approvals_required=("vp",),
+            ),
+        ),
+        (_check("unit", "release", Status.PASS, "exit 0"),),
+    )
+    path = tmp_path / "gonogo.xml"
+    path.write_text(render(report, "junit"))
+    xml = JUnitXml.fromfile(str(path))
+    assert (xml.tests, xml.failures, xml.errors) == (2, 1, 0)
+    ((suite_name, case),) = [(s.name, c) for s in xml for c in s if not c.is_passed]
+    assert (suite_name, case.name) == ("release", "gate verdict")
+    assert case.result[0].message == ("release is NO-GO: missing approval(s) for this commit: vp")

@@ -77,8 +77,8 @@ def test_output_validates_against_the_sarif_210_models() -> None:
         rule = run["tool"]["driver"]["rules"][result["ruleIndex"]]
         assert rule["id"] == result["ruleId"]
         assert result["level"] in ("none", "note", "warning", "error")
-        for loc in result.get("locations", []):
-            assert loc["physicalLocation"]["region"]["startLine"] >= 1
+        regions = [loc["physicalLocation"].get("region") for loc in result["locations"]]
+        assert [r["startLine"] >= 1 for r in regions if r] == [True for r in regions if r]
 
 
 def test_one_rule_per_finding_kind_with_text_from_the_probe_doc() -> None:
@@ -95,19 +95,108 @@ def test_one_rule_per_finding_kind_with_text_from_the_probe_doc() -> None:
     assert secrets_rule["help"]["text"].startswith("Revoke and rotate")
 
 
-def test_every_finding_has_a_location() -> None:
-    results = _sarif()["runs"][0]["results"]
-    located = [
-        (
-            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
-            r["locations"][0]["physicalLocation"]["region"]["startLine"],
+def _places(doc: dict) -> list[tuple[str, int | None]]:
+    places = []
+    for r in doc["runs"][0]["results"]:
+        physical = r["locations"][0]["physicalLocation"]
+        places.append(
+            (physical["artifactLocation"]["uri"], physical.get("region", {}).get("startLine"))
         )
-        for r in results
-        if "locations" in r
+    return places
+
+
+def test_every_result_has_a_location() -> None:
+    """Findings at their file and line; a check without findings at the project folder
+    when there is no plan file to point at (the default packs)."""
+    assert _places(_sarif()) == [
+        ("app.py", 3),
+        ("id_rsa", 1),
+        ("b.py", 9),
+        ("dc.yml", 7),
+        (".", None),
     ]
-    assert located == [("app.py", 3), ("id_rsa", 1), ("b.py", 9), ("dc.yml", 7)]
-    unlocated = [r for r in results if "locations" not in r]
-    assert [r["ruleId"] for r in unlocated] == ["command.error"]
+
+
+def _with_provenance(report: RunReport | None = None) -> dict:
+    from gonogo.report import Provenance
+
+    prov = Provenance(
+        root_uri="file:///work/shop/",
+        prefix="svc/",
+        plan="svc/gonogo.yaml",
+        check_lines={"unit": 31},
+        repository_uri="https://git.example.com/acme/shop",
+    )
+    return json.loads(render(report or _report(), "sarif", RenderOptions(provenance=prov)))
+
+
+def test_paths_are_from_the_repository_root_with_its_base_uri() -> None:
+    doc = _with_provenance()
+    run = doc["runs"][0]
+    assert run["originalUriBaseIds"] == {"%SRCROOT%": {"uri": "file:///work/shop/"}}
+    assert _places(doc) == [
+        ("svc/app.py", 3),
+        ("svc/id_rsa", 1),
+        ("svc/b.py", 9),
+        ("svc/dc.yml", 7),
+        ("svc/gonogo.yaml", 31),
+    ]
+    bases = {
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uriBaseId"]
+        for r in run["results"]
+    }
+    assert bases == {"%SRCROOT%"}
+    assert run["versionControlProvenance"] == [
+        {
+            "repositoryUri": "https://git.example.com/acme/shop",
+            "revisionId": "abc123",
+            "branch": "main",
+        }
+    ]
+
+
+def test_no_version_control_provenance_without_a_remote() -> None:
+    assert "versionControlProvenance" not in _sarif()["runs"][0]
+
+
+def test_fingerprints_differ_within_a_run_and_survive_line_moves() -> None:
+    from dataclasses import replace
+
+    same = Finding("secrets.generic-secret", "generic secret abcd… (24 chars)", "app.py", 10)
+    twice = CheckResult(
+        "s", "g", "secrets", "P0", Status.FAIL, "2", findings=(same, replace(same, line=20))
+    )
+    report = replace(_report(), checks=(twice,))
+    first = [
+        r["partialFingerprints"]["gonogo/v1"]
+        for r in _with_provenance(report)["runs"][0]["results"]
+    ]
+    moved = replace(twice, findings=(replace(same, line=14), replace(same, line=29)))
+    second = [
+        r["partialFingerprints"]["gonogo/v1"]
+        for r in _with_provenance(replace(report, checks=(moved,)))["runs"][0]["results"]
+    ]
+    assert len(set(first)) == 2
+    assert first == second
+
+
+def test_github_upload_rules_hold() -> None:
+    from github_sarif_rules import violations
+    from sample_report import sample_report
+
+    for report in (_report(), sample_report()):
+        assert violations(render(report, "sarif", RenderOptions())) == []
+        assert violations(json.dumps(_with_provenance(report))) == []
+
+
+def test_the_upload_rules_checker_catches_a_result_without_a_location() -> None:
+    from github_sarif_rules import violations
+
+    doc = _sarif()
+    del doc["runs"][0]["results"][4]["locations"]
+    assert violations(json.dumps(doc)) == [
+        "runs[0].results[4]: no locations (GitHub refuses the upload)"
+    ]
 
 
 def test_waived_results_carry_an_external_suppression_with_the_reason() -> None:

@@ -21,7 +21,7 @@ import pytest
 from gonogo.report import RenderOptions, render
 from sample_report import sample_report
 from services import unavailable
-from test_sarif import _report
+from test_sarif import _report, _with_provenance
 
 PACKAGE = "@microsoft/jest-sarif@1.0.0-beta.0"
 MEMBER = "package/lib/schemas/sarif-2.1.0-rtm.5.json"
@@ -72,3 +72,9 @@ def test_schema_catches_a_broken_log(sarif_schema) -> None:
     log = json.loads(render(_report(), "sarif", RenderOptions()))
     log["runs"][0]["results"][0]["level"] = "catastrophic"
     assert list(jsonschema.Draft7Validator(sarif_schema).iter_errors(log))
+
+
+def test_sarif_with_repository_paths_is_valid_against_the_schema(sarif_schema) -> None:
+    log = _with_provenance(sample_report())
+    errors = list(jsonschema.Draft7Validator(sarif_schema).iter_errors(log))
+    assert not errors, [f"{list(e.path)}: {e.message}" for e in errors[:5]]

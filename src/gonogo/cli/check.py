@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from gonogo.models import RunReport
     from gonogo.plan.model import Plan
+    from gonogo.report import Provenance
 
 OUTPUT_DIR = ".gonogo"
 
@@ -88,7 +89,7 @@ def _positive(text: str) -> int:
 
 def run(args: argparse.Namespace) -> int:
     from gonogo.cli.checkrun import CheckHistory
-    from gonogo.cli.common import project_path, resolve_plan, say
+    from gonogo.cli.common import project_path, provenance, resolve_plan, say
     from gonogo.engine.selection import Selection, apply, fails_on
     from gonogo.models import Verdict
     from gonogo.probes.registry import all_probes
@@ -104,8 +105,10 @@ def run(args: argparse.Namespace) -> int:
             extra["refine"] = rules
         report = execute(plan, root, probes, jobs=args.jobs, extra=extra, args=args)
         report = history.finish(report)
-        written = write_outputs(report, root, args, history=history.store)
-        history.publish(report, args)
+        wants_paths = args.format == "sarif" or args.annotations == "github"
+        prov = provenance(root, plan) if wants_paths else None
+        written = write_outputs(report, root, args, history=history.store, prov=prov)
+        history.publish(report, args, prov)
     if report.interrupted:
         return 130
     _tell(args, report, written)
@@ -176,13 +179,17 @@ def execute(
 
 
 def write_outputs(
-    report: RunReport, root: Path, args: argparse.Namespace, history: Any = None
+    report: RunReport,
+    root: Path,
+    args: argparse.Namespace,
+    history: Any = None,
+    prov: Provenance | None = None,
 ) -> Path | None:
     """`.gonogo/last.json` and `last.md`, then the report asked for; returns the file the
     report went to (None for stdout)."""
     from gonogo import atomic
     from gonogo.cli.common import emit, use_color, warn
-    from gonogo.report import RenderOptions, render
+    from gonogo.report import Provenance, RenderOptions, render
 
     out_dir = root / OUTPUT_DIR
     base = RenderOptions(root=root)
@@ -195,7 +202,12 @@ def write_outputs(
     to_stdout = args.output in (None, "-")
     color = to_stdout and use_color(args, sys.stdout, os.environ)
     options = RenderOptions(
-        color=color, width=_width(), root=root, history=history, extra={"verbose": args.verbose}
+        color=color,
+        width=_width(),
+        root=root,
+        history=history,
+        extra={"verbose": args.verbose},
+        provenance=prov or Provenance(),
     )
     text = kept.get(args.format) or render(report, args.format, options)
     return emit(text, args.output)

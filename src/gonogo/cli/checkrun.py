@@ -15,6 +15,7 @@ from typing import Any
 
 from gonogo.cli.common import warn
 from gonogo.models import GitInfo, RunReport
+from gonogo.report import Provenance
 from gonogo.store import (
     ENV_VAR,
     FLAKY_WINDOW,
@@ -134,7 +135,9 @@ class CheckHistory:
         checks = tuple(replace(c, flaky=c.check_id in flaky) for c in report.checks)
         return replace(report, checks=checks)
 
-    def publish(self, report: RunReport, args: argparse.Namespace) -> None:
+    def publish(
+        self, report: RunReport, args: argparse.Namespace, prov: Provenance | None = None
+    ) -> None:
         """GitHub Actions: the step summary (when the variable is set) and annotations."""
         from gonogo.report import github
 
@@ -146,5 +149,5 @@ class CheckHistory:
         if getattr(args, "annotations", None) == "github":
             to_stdout = bool(args.output) or args.format in ("term", "md")
             stream = sys.stdout if to_stdout else sys.stderr
-            stream.write(github.workflow_commands(report))
+            stream.write(github.workflow_commands(report, prov))
             stream.flush()

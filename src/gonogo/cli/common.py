@@ -14,6 +14,7 @@ from typing import IO, TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from gonogo.models import GitInfo
     from gonogo.plan.model import Plan
+    from gonogo.report import Provenance
     from gonogo.store import HistoryReader
 
 COLOR_CHOICES = ("auto", "always", "never")
@@ -115,6 +116,30 @@ def current(args: argparse.Namespace) -> tuple[Path, Plan, GitInfo]:
             f"{resolved.root} is not a git work tree with a commit: approvals are bound to a commit"
         )
     return resolved.root, resolved.plan, git
+
+
+def provenance(root: Path, plan: Plan) -> Provenance:
+    """Repository root, project prefix, plan file and remote, for SARIF and annotations."""
+    from gonogo.engine.gitinfo import git_root, remote_uri
+    from gonogo.plan.locate import check_lines
+    from gonogo.report import Provenance
+
+    top = git_root(root)
+    if top is None:
+        return Provenance()
+    top = top.resolve()
+    prefix = root.relative_to(top).as_posix() + "/" if root != top else ""
+    plan_file = Path(plan.source) if plan.source and not plan.source.startswith("<") else None
+    rel_plan = None
+    if plan_file is not None and plan_file.resolve().is_relative_to(top):
+        rel_plan = plan_file.resolve().relative_to(top).as_posix()
+    return Provenance(
+        root_uri=top.as_uri() + "/",
+        prefix=prefix,
+        plan=rel_plan,
+        check_lines=check_lines(plan_file) if rel_plan and plan_file else {},
+        repository_uri=remote_uri(top),
+    )
 
 
 # -- the history store ------------------------------------------------------------------

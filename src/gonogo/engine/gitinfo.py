@@ -28,3 +28,29 @@ def git_info(root: Path) -> GitInfo:
     return GitInfo(
         commit, None if branch == "HEAD" else branch, None if status is None else bool(status)
     )
+
+
+def git_root(root: Path) -> Path | None:
+    """The top of the work tree holding ROOT, or None outside git."""
+    top = git_output(root, "rev-parse", "--show-toplevel")
+    return Path(top) if top else None
+
+
+def remote_uri(root: Path, name: str = "origin") -> str | None:
+    """The remote's URL as a URI without credentials (`git@host:o/r.git` becomes
+    `ssh://git@host/o/r.git`), or None when there is no such remote."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    url = git_output(root, "remote", "get-url", name)
+    if not url:
+        return None
+    if "://" not in url:
+        user_host, sep, path = url.partition(":")
+        if not sep or "/" in user_host:
+            return None  # a local path, not a URI
+        return f"ssh://{user_host}/{path.lstrip('/')}"
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if parts.port:
+        host += f":{parts.port}"
+    return urlunsplit((parts.scheme, host, parts.path, "", ""))

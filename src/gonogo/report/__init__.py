@@ -4,7 +4,7 @@ lazily so that importing gonogo stays cheap."""
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,12 +22,30 @@ FORMATS: dict[str, str] = {
 
 
 @dataclass(frozen=True)
+class Provenance:
+    """Where the run's files live in their repository, for consumers that want paths
+    from the repository root (code scanning, CI annotations). Gathered by the caller:
+    report formats never ask git themselves."""
+
+    root_uri: str | None = None  # file:///…/ of the repository root
+    prefix: str = ""  # the project folder, relative to the repository root ("" or "svc/")
+    plan: str | None = None  # the plan file, relative to the repository root
+    check_lines: Mapping[str, int] = field(default_factory=dict)  # check id -> plan line
+    repository_uri: str | None = None  # the remote, without credentials
+
+    def path(self, project_path: str) -> str:
+        """A path relative to the project folder, made relative to the repository root."""
+        return self.prefix + project_path.removeprefix("./")
+
+
+@dataclass(frozen=True)
 class RenderOptions:
     color: bool = False
     width: int = 100
     root: Path | None = None
     history: Any = None  # a store the html/term reports may read trends from
     extra: dict[str, Any] = field(default_factory=dict)
+    provenance: Provenance = field(default_factory=Provenance)
 
 
 def renderer(name: str) -> Callable[[RunReport, RenderOptions], str]:

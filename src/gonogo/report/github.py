@@ -1,5 +1,9 @@
 """GitHub Actions: the Markdown dashboard appended to the step summary, and workflow
-commands (`::error file=…,line=…::`) that put findings on the lines they are about."""
+commands (`::error file=…,line=…::`) that put findings on the lines they are about.
+
+Annotation levels follow the check's priority (P0/P1 error, P2 warning, P3 notice;
+waived checks notice), and files are named from the repository root, as GitHub wants
+them, whichever folder gonogo was pointed at."""
 
 from __future__ import annotations
 
@@ -7,15 +11,21 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from gonogo.models import CheckResult, Finding, RunReport, Status
+from gonogo.report import Provenance
 
 SUMMARY_VAR = "GITHUB_STEP_SUMMARY"
 MAX_PER_CHECK = 50
-_LEVELS = {
-    Status.FAIL: "error",
-    Status.ERROR: "error",
-    Status.BLOCKED: "error",
-    Status.WAIVED: "notice",
-}
+_BY_PRIORITY = {"P0": "error", "P1": "error", "P2": "warning", "P3": "notice"}
+_SHOWN = (Status.FAIL, Status.ERROR, Status.BLOCKED, Status.WAIVED)
+
+
+def level(check: CheckResult) -> str | None:
+    """The annotation level for CHECK, or None when it needs no annotation."""
+    if check.status not in _SHOWN:
+        return None
+    if check.status is Status.WAIVED:
+        return "notice"
+    return _BY_PRIORITY.get(check.priority, "warning")
 
 
 def append_step_summary(report: RunReport, environ: Mapping[str, str]) -> bool:
@@ -30,32 +40,44 @@ def append_step_summary(report: RunReport, environ: Mapping[str, str]) -> bool:
     return True
 
 
-def workflow_commands(report: RunReport) -> str:
+def workflow_commands(report: RunReport, prov: Provenance | None = None) -> str:
     """One workflow command per finding of each non-passing (or waived) check; a check
-    without findings gets one line without a file."""
+    without findings points at its line in the plan file (when there is one)."""
+    prov = prov or Provenance()
     lines: list[str] = []
     for c in report.checks:
-        level = _LEVELS.get(c.status)
-        if level is None:
+        lvl = level(c)
+        if lvl is None:
             continue
-        title = f"gonogo {c.check_id} ({c.status.value})"
+        title = f"gonogo {c.check_id} ({c.status.value} {c.priority})"
         if not c.findings:
-            lines.append(_command(level, {"title": title}, c.message))
+            lines.append(_command(lvl, _plan_props(c, prov, title), c.message))
             continue
         for f in c.findings[:MAX_PER_CHECK]:
-            lines.append(_command(level, _props(f, title), _message(c, f)))
+            lines.append(_command(lvl, _props(f, title, prov), _message(c, f)))
         if len(c.findings) > MAX_PER_CHECK:
             extra = len(c.findings) - MAX_PER_CHECK
-            lines.append(_command(level, {"title": title}, f"… and {extra} more finding(s)"))
+            lines.append(_command(lvl, {"title": title}, f"… and {extra} more finding(s)"))
     return "".join(line + "\n" for line in lines)
 
 
-def _props(f: Finding, title: str) -> dict[str, str]:
+def _props(f: Finding, title: str, prov: Provenance) -> dict[str, str]:
     props: dict[str, str] = {}
     if f.path:
-        props["file"] = f.path
+        props["file"] = prov.path(f.path)
         if f.line:
             props["line"] = str(f.line)
+    props["title"] = title
+    return props
+
+
+def _plan_props(c: CheckResult, prov: Provenance, title: str) -> dict[str, str]:
+    props: dict[str, str] = {}
+    if prov.plan:
+        props["file"] = prov.plan
+        line = prov.check_lines.get(c.check_id)
+        if line:
+            props["line"] = str(line)
     props["title"] = title
     return props
 

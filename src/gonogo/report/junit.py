@@ -1,7 +1,11 @@
-"""JUnit XML for CI test-report importers: one testsuite per gate, one testcase per check.
+"""JUnit XML for CI test-report importers: one testsuite per gate, one testcase per check,
+and one more testcase per gate for its verdict.
 
 fail → <failure>, error and blocked → <error>, skip → <skipped>, waived → <skipped>
-with the waiver's reason, owner and expiry (a waiver is never silent).
+with the waiver's reason, owner and expiry (a waiver is never silent). The verdict
+testcase (`gate verdict`) fails whenever the gate is NO-GO, so a gate that misses its
+threshold or an approval shows a failure where the importer counts them, not
+`failures="0"` beside a run that exits 1.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 def render(report: RunReport, options: RenderOptions) -> str:
     root = ET.Element("testsuites", name=f"gonogo {report.project}")
-    _set_counts(root, report.checks)
+    _set_counts(root, report.checks, verdicts=report.gates)
     root.set("time", f"{report.duration_s:.3f}")
     for gate in report.gates:
         checks = [c for c in report.checks if c.gate == gate.gate_id]
@@ -37,17 +41,21 @@ def _clean(root: ET.Element) -> None:
             el.attrib[key] = _NOT_XML.sub("", value)
 
 
-def _set_counts(el: ET.Element, checks: list[CheckResult] | tuple[CheckResult, ...]) -> None:
+def _set_counts(
+    el: ET.Element,
+    checks: list[CheckResult] | tuple[CheckResult, ...],
+    verdicts: tuple[GateReport, ...] = (),
+) -> None:
     n = {s: sum(c.status is s for c in checks) for s in Status}
-    el.set("tests", str(len(checks)))
-    el.set("failures", str(n[Status.FAIL]))
+    no_go = sum(g.verdict.value != "GO" for g in verdicts)
+    el.set("tests", str(len(checks) + len(verdicts)))
+    el.set("failures", str(n[Status.FAIL] + no_go))
     el.set("errors", str(n[Status.ERROR] + n[Status.BLOCKED]))
     el.set("skipped", str(n[Status.SKIP] + n[Status.WAIVED]))
 
 
 def _suite(report: RunReport, gate: GateReport, checks: list[CheckResult]) -> ET.Element:
     suite = ET.Element("testsuite", name=gate.gate_id)
-    _set_counts(suite, checks)
     suite.set("time", f"{sum(c.duration_s for c in checks):.3f}")
     suite.set("timestamp", report.started_at.rstrip("Z"))
     props = ET.SubElement(suite, "properties")
@@ -67,10 +75,21 @@ def _suite(report: RunReport, gate: GateReport, checks: list[CheckResult]) -> ET
         ET.SubElement(props, "property", name=name, value=value)
     for c in checks:
         suite.append(_case(c))
+    suite.append(_verdict_case(gate))
+    _set_counts(suite, checks, verdicts=(gate,))
     notes = [n for n in report.notes if _mentions(n, checks)]
     if notes:
         ET.SubElement(suite, "system-out").text = "\n".join(notes)
     return suite
+
+
+def _verdict_case(gate: GateReport) -> ET.Element:
+    case = ET.Element("testcase", name="gate verdict", classname=gate.gate_id, time="0.000")
+    if gate.verdict.value != "GO":
+        why = "; ".join(gate.reasons)
+        text = f"{gate.gate_id} is NO-GO" + (f": {why}" if why else "")
+        ET.SubElement(case, "failure", message=text, type="gate")
+    return case
 
 
 def _mentions(note: str, checks: list[CheckResult]) -> bool:

@@ -1,49 +1,68 @@
-"""SARIF 2.1.0 for code-scanning UIs: one rule per finding kind (text from the probe's
-doc), one result per finding with its location, waived checks as suppressed results."""
+"""SARIF 2.1.0 for code-scanning UIs, within GitHub's upload rules.
+
+One rule per finding kind (text from the probe's doc), one result per finding. Every
+result has a location: its finding's file and line, else the check's line in the plan
+file (else the project folder), with paths from the repository root (`%SRCROOT%`).
+Each result carries a `partialFingerprints` entry that leaves out line numbers, so an
+alert survives edits above it, and that differs between two results in one run.
+Waived checks are suppressed results. At most 25,000 results (GitHub's limit), errors
+first; the run's properties say how many were left out.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
 from collections.abc import Mapping
 from typing import Any
 
 from gonogo import __version__
 from gonogo.models import CheckResult, Finding, RunReport, Status
-from gonogo.report import RenderOptions
+from gonogo.report import Provenance, RenderOptions
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+BASE_ID = "%SRCROOT%"
+MAX_RESULTS = 25_000
 _LEVELS = {"error": "error", "warning": "warning", "note": "note", "info": "note"}
+_RANK = {"error": 0, "warning": 1, "note": 2}
+_DIGITS = re.compile(r"\d+")
 
 
 def render(report: RunReport, options: RenderOptions) -> str:
     from gonogo.probes.registry import all_probes
 
     docs = {kind: probe.doc for kind, probe in all_probes().items()}
+    prov = options.provenance
     rules: dict[str, dict[str, Any]] = {}
     results: list[dict[str, Any]] = []
+    seen: dict[str, int] = {}
     for check in report.checks:
         if check.status in (Status.PASS, Status.SKIP) and not check.findings:
             continue
-        findings = check.findings or (_check_finding(check),)
-        for finding in findings:
+        for finding in check.findings or (_check_finding(check),):
             if finding.rule not in rules:
                 rules[finding.rule] = _rule(finding.rule, check.kind, docs.get(check.kind))
-            results.append(_result(check, finding, list(rules).index(finding.rule)))
+            result = _result(check, finding, list(rules).index(finding.rule), prov)
+            _fingerprint(result, check, finding, seen)
+            results.append(result)
+    kept = sorted(results, key=lambda r: _RANK.get(r["level"], 3))[:MAX_RESULTS]
+    properties: dict[str, Any] = {"verdict": report.verdict.value, "project": report.project}
+    if len(results) > MAX_RESULTS:
+        properties["resultsOmitted"] = len(results) - MAX_RESULTS
     run: dict[str, Any] = {
         "tool": {
-            "driver": {
-                "name": "gonogo",
-                "version": __version__,
-                "rules": list(rules.values()),
-            }
+            "driver": {"name": "gonogo", "version": __version__, "rules": list(rules.values())}
         },
-        "results": results,
-        "properties": {"verdict": report.verdict.value, "project": report.project},
+        "results": kept if len(results) > MAX_RESULTS else results,
+        "properties": properties,
     }
-    if report.git.commit:
+    if prov.root_uri:
+        run["originalUriBaseIds"] = {BASE_ID: {"uri": prov.root_uri}}
+    if prov.repository_uri and report.git.commit:
+        vcs = {"repositoryUri": prov.repository_uri, "revisionId": report.git.commit}
         run["versionControlProvenance"] = [
-            {"repositoryUri": "file:///", "revisionId": report.git.commit}
-            | ({"branch": report.git.branch} if report.git.branch else {})
+            vcs | ({"branch": report.git.branch} if report.git.branch else {})
         ]
     doc = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
@@ -70,7 +89,7 @@ def _pascal(rule_id: str) -> str:
     return "".join(p[:1].upper() + p[1:] for p in parts if p)
 
 
-def _result(check: CheckResult, finding: Finding, index: int) -> dict[str, Any]:
+def _result(check: CheckResult, finding: Finding, index: int, prov: Provenance) -> dict[str, Any]:
     level = _LEVELS.get(finding.severity, "warning")
     if check.status is Status.PASS:
         level = "note"
@@ -79,6 +98,7 @@ def _result(check: CheckResult, finding: Finding, index: int) -> dict[str, Any]:
         "ruleIndex": index,
         "level": level,
         "message": {"text": finding.message},
+        "locations": [{"physicalLocation": _where(check, finding, prov)}],
         "properties": {
             "check": check.check_id,
             "gate": check.gate,
@@ -86,17 +106,38 @@ def _result(check: CheckResult, finding: Finding, index: int) -> dict[str, Any]:
             "status": check.status.value,
         },
     }
-    if finding.path:
-        physical: dict[str, Any] = {"artifactLocation": {"uri": finding.path}}
-        if finding.line:
-            physical["region"] = {"startLine": int(finding.line)}
-        result["locations"] = [{"physicalLocation": physical}]
-        result["partialFingerprints"] = {
-            "gonogo/v1": f"{check.check_id}:{finding.rule}:{finding.path}"
-        }
     if check.status is Status.WAIVED:
         result["suppressions"] = [_suppression(check.waiver or {})]
     return result
+
+
+def _where(check: CheckResult, finding: Finding, prov: Provenance) -> dict[str, Any]:
+    """The finding's file and line; else the check's entry in the plan; else the folder."""
+    if finding.path:
+        uri, line = prov.path(finding.path), finding.line
+    elif prov.plan:
+        uri, line = prov.plan, prov.check_lines.get(check.check_id)
+    else:
+        uri, line = prov.prefix or ".", None
+    artifact: dict[str, Any] = {"uri": uri}
+    if prov.root_uri:
+        artifact["uriBaseId"] = BASE_ID
+    physical: dict[str, Any] = {"artifactLocation": artifact}
+    if line:
+        physical["region"] = {"startLine": int(line)}
+    return physical
+
+
+def _fingerprint(
+    result: dict[str, Any], check: CheckResult, finding: Finding, seen: dict[str, int]
+) -> None:
+    """Check, rule, file and message with its numbers taken out, plus which of several
+    such results in the run this is: stable when lines move, distinct within a run."""
+    uri = result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+    key = "\0".join((check.check_id, finding.rule, uri, _DIGITS.sub("#", finding.message)))
+    seen[key] = seen.get(key, 0) + 1
+    digest = hashlib.sha256(f"{key}\0{seen[key]}".encode()).hexdigest()[:32]
+    result["partialFingerprints"] = {"gonogo/v1": digest}
 
 
 def _suppression(waiver: Mapping[str, Any]) -> dict[str, Any]:
