@@ -160,12 +160,15 @@ def test_init_writes_a_commented_plan_that_loads(make_repo, cli) -> None:
     result = cli("init", str(root))
     assert result.code == 0, result.stderr
     text = (root / "gonogo.yaml").read_text()
-    assert text.startswith("# gonogo readiness plan")
+    assert text.startswith("# yaml-language-server: $schema=.gonogo/plan.schema.json\n")
+    assert "\n# gonogo readiness plan" in text
     assert "# python.syntax: Every Python file compiles" in text
     assert cli("init", str(root)).code == 2  # refuses to overwrite
-    checked = cli("check", str(root))
-    assert checked.code in (0, 1), checked.stderr
-    assert "python-syntax" in checked.stdout
+    checked = cli("check", str(root), "--format", "json")
+    assert checked.code == 1, checked.stderr  # no CI workflow yet: the written plan says NO-GO
+    statuses = {c["id"]: c["status"] for c in json.loads(checked.stdout)["checks"]}
+    assert statuses["python-syntax"] == "pass"
+    assert statuses["readme"] == "pass"
 
 
 def test_explain_lists_and_describes_kinds(cli) -> None:

@@ -45,16 +45,45 @@ def run(args: argparse.Namespace) -> int:
 def explain_text(probe: Any) -> str:
     doc = probe.doc
     out = [f"{probe.kind}: {doc.summary}", "", f"Why: {doc.why}", "", "Params:"]
-    for name, info in probe.params.model_fields.items():
-        required = info.is_required()
-        default = "" if required else f" = {info.get_default(call_default_factory=True)!r}"
-        kind = _type_name(info.annotation)
-        desc = f"  {info.description}" if info.description else ""
-        out.append(f"  {name}: {kind}{' (required)' if required else default}{desc}")
+    out += _param_lines(probe.params, "  ")
     out += ["", "Example:", f"  - {doc.example}"]
     if doc.remediation:
         out += ["", f"Remediation: {doc.remediation}"]
     return "\n".join(out)
+
+
+def _param_lines(model: Any, indent: str) -> list[str]:
+    """Each field as the key a plan writes (its alias), nested models as indented keys."""
+    lines = []
+    for name, info in model.model_fields.items():
+        key = info.alias or name
+        nested = _model_of(info.annotation)
+        desc = f"  {info.description}" if info.description else ""
+        if nested is not None:
+            lines.append(f"{indent}{key}:{desc}")
+            lines += _param_lines(nested, indent + "  ")
+            continue
+        required = info.is_required()
+        default = "" if required else f" = {info.get_default(call_default_factory=True)!r}"
+        kind = _type_name(info.annotation)
+        lines.append(f"{indent}{key}: {kind}{' (required)' if required else default}{desc}")
+    return lines
+
+
+def _model_of(annotation: Any) -> Any:
+    """The pydantic model behind `Model` or `Model | None`, else None."""
+    import types
+    import typing
+
+    from pydantic import BaseModel
+
+    candidates = [annotation, *typing.get_args(annotation)]
+    if typing.get_origin(annotation) not in (None, typing.Union, types.UnionType):
+        return None
+    for c in candidates:
+        if isinstance(c, type) and issubclass(c, BaseModel):
+            return c
+    return None
 
 
 def _type_name(annotation: Any) -> str:
@@ -88,6 +117,20 @@ def _default_cell(info: Any) -> str:
     return f"`{value!r}`".replace("|", "\\|")
 
 
+def _param_rows(model: Any, prefix: str) -> list[str]:
+    rows = []
+    for name, info in model.model_fields.items():
+        key = prefix + (info.alias or name)
+        nested = _model_of(info.annotation)
+        if nested is not None:
+            rows += _param_rows(nested, key + ".")
+            continue
+        type_text = _type_name(info.annotation).replace("|", "\\|")
+        desc = (info.description or "").replace("|", "\\|")
+        rows.append(f"| `{key}` | `{type_text}` | {_default_cell(info)} | {desc} |")
+    return rows
+
+
 def reference_markdown(probes: Any) -> str:
     """The check-kind reference, generated from each probe's doc and params model."""
     out = [
@@ -109,10 +152,7 @@ def reference_markdown(probes: Any) -> str:
             "| param | type | default | description |",
             "|---|---|---|---|",
         ]
-        for name, info in probe.params.model_fields.items():
-            type_text = _type_name(info.annotation).replace("|", "\\|")
-            desc = (info.description or "").replace("|", "\\|")
-            out.append(f"| `{name}` | `{type_text}` | {_default_cell(info)} | {desc} |")
+        out += _param_rows(probe.params, "")
         out += ["", "```yaml", f"- {doc.example}", "```", ""]
         if doc.remediation:
             out += [f"**Remediation:** {doc.remediation}", ""]

@@ -21,10 +21,12 @@ def add_parser(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from gonogo import atomic
     from gonogo.cli.common import project_path
+    from gonogo.cli.schema import schema_text
     from gonogo.errors import UsageError
+    from gonogo.probes.registry import all_probes
 
     root = project_path(args)
-    text = starter_plan(root)
+    text, gates, checks = starter_plan(root)
     if args.stdout:
         print(text, end="")
         return 0
@@ -32,16 +34,23 @@ def run(args: argparse.Namespace) -> int:
     if target.exists() and not args.force:
         raise UsageError(f"{target} already exists; use --force to overwrite it")
     atomic.write_text(target, text)
-    print(f"wrote {target} ({text.count('- id:')} checks); run `gonogo check {args.path}`")
+    atomic.write_text(root / SCHEMA_FILE, schema_text(all_probes()))  # for editors
+    shown = args.path or args.chdir or "."
+    print(f"wrote {target} ({checks} checks in {gates} gates); run `gonogo check {shown}`")
     return 0
 
 
-def starter_plan(root: Path) -> str:
+SCHEMA_FILE = ".gonogo/plan.schema.json"
+
+
+def starter_plan(root: Path) -> tuple[str, int, int]:
+    """The commented plan text, and how many gates and checks it holds."""
     from gonogo.detect import detected
     from gonogo.probes.registry import all_probes
 
     probes = all_probes()
     lines = [
+        f"# yaml-language-server: $schema={SCHEMA_FILE}",
         "# gonogo readiness plan: gates of checks, judged GO / NO-GO on evidence.",
         "# Docs for any check kind: `gonogo explain KIND`; schema: `gonogo schema`.",
         "version: 1",
@@ -53,7 +62,8 @@ def starter_plan(root: Path) -> str:
         "  retries: 0            # retries of `error` results (never of `fail`)",
         "gates:",
     ]
-    for pack, checks in detected(root):
+    found = detected(root)
+    for pack, checks in found:
         lines += [
             f"  # pack `{pack.name}`",
             f"  - id: {pack.name}",
@@ -69,4 +79,5 @@ def starter_plan(root: Path) -> str:
                 lead = "      - " if first else "        "
                 lines.append(f"{lead}{key}: {json.dumps(value, ensure_ascii=False)}")
                 first = False
-    return "\n".join(lines) + "\n"
+    total = sum(len(checks) for _, checks in found)
+    return "\n".join(lines) + "\n", len(found), total

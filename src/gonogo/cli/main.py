@@ -24,6 +24,7 @@ COMMANDS: dict[str, str] = {
     "approve": "gonogo.cli.approve",
     "approvals": "gonogo.cli.approvals",
     "audit": "gonogo.cli.audit",
+    "completion": "gonogo.cli.completion",
 }
 
 

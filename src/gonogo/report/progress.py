@@ -11,7 +11,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TextIO
 
-from gonogo.models import CheckResult
+from gonogo.models import CheckResult, Status
 from gonogo.plan.model import Check
 
 DELAY_S = 1.0
@@ -96,7 +96,7 @@ class _GateLines:
         self.left[gate] -= 1
         if self.left[gate] == 0:
             total = sum(tally.values())
-            parts = ", ".join(f"{n} {s}" for s, n in sorted(tally.items()))
+            parts = ", ".join(f"{tally[s.value]} {s.value}" for s in Status if s.value in tally)
             took = time.monotonic() - self.t0
             line = f"gonogo: gate {gate}: {total} check(s) done ({parts}) at {took:.1f}s\n"
             self.stream.write(line)
