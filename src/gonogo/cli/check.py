@@ -64,6 +64,14 @@ def add_parser(sub: Any) -> None:
         "-o", "--output", metavar="FILE", help="write the report here, not stdout (- is stdout)"
     )
     p.add_argument(
+        "--also",
+        action="append",
+        default=[],
+        metavar="FORMAT=FILE",
+        type=_also,
+        help="also write the report in FORMAT to FILE (e.g. sarif=gonogo.sarif); repeatable",
+    )
+    p.add_argument(
         "-j",
         "--jobs",
         type=_positive,
@@ -87,6 +95,17 @@ def _positive(text: str) -> int:
     return value
 
 
+def _also(text: str) -> tuple[str, str]:
+    from gonogo.report import FORMATS
+
+    fmt, sep, path = text.partition("=")
+    if not sep or not path:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected FORMAT=FILE, e.g. sarif=out.sarif")
+    if fmt not in FORMATS:
+        raise argparse.ArgumentTypeError(f"{fmt!r} is not a format: {', '.join(sorted(FORMATS))}")
+    return fmt, path
+
+
 def run(args: argparse.Namespace) -> int:
     from gonogo.cli.checkrun import CheckHistory
     from gonogo.cli.common import project_path, provenance, resolve_plan, say
@@ -105,7 +124,8 @@ def run(args: argparse.Namespace) -> int:
             extra["refine"] = rules
         report = execute(plan, root, probes, jobs=args.jobs, extra=extra, args=args)
         report = history.finish(report)
-        wants_paths = args.format == "sarif" or args.annotations == "github"
+        formats = {args.format, *(fmt for fmt, _ in args.also)}
+        wants_paths = "sarif" in formats or args.annotations == "github"
         prov = provenance(root, plan) if wants_paths else None
         written = write_outputs(report, root, args, history=history.store, prov=prov)
         history.publish(report, args, prov)
@@ -187,6 +207,8 @@ def write_outputs(
 ) -> Path | None:
     """`.gonogo/last.json` and `last.md`, then the report asked for; returns the file the
     report went to (None for stdout)."""
+    from dataclasses import replace
+
     from gonogo import atomic
     from gonogo.cli.common import emit, use_color, warn
     from gonogo.report import Provenance, RenderOptions, render
@@ -210,7 +232,11 @@ def write_outputs(
         provenance=prov or Provenance(),
     )
     text = kept.get(args.format) or render(report, args.format, options)
-    return emit(text, args.output)
+    written = emit(text, args.output)
+    file_options = replace(options, color=False)
+    for fmt, path in getattr(args, "also", []):
+        emit(kept.get(fmt) or render(report, fmt, file_options), path)
+    return written
 
 
 def _width() -> int:
