@@ -29,3 +29,16 @@ def test_demo_shows_every_status_and_a_no_go(cli, tmp_path) -> None:
 def test_example_files_are_tracked_with_their_modes() -> None:
     assert not (EXAMPLES / "scripts/backup.sh").stat().st_mode & 0o111
     assert (EXAMPLES / "scripts/migrate.sh").stat().st_mode & 0o100
+
+
+def test_the_examples_commands_in_the_readme_run(cli, tmp_path) -> None:
+    """The bundled example shows orchestrate's tasks and an approval gate."""
+    example = Path(__file__).resolve().parents[1] / "examples"
+    dry = cli("orchestrate", str(example), "--dry-run")
+    assert dry.code == 0, dry.stderr
+    assert dry.stdout.splitlines()[0] == (
+        "gonogo orchestrate --dry-run: 2 task(s) for all tasks, in this order:"
+    )
+    out = cli("check", str(example), "--no-history", "--format", "json", "--select", "release")
+    release = next(g for g in json.loads(out.stdout)["gates"] if g["id"] == "release")
+    assert release["approvals"] == {"required": ["release-manager"], "given": []}
