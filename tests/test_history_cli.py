@@ -69,7 +69,37 @@ def test_no_history_records_nothing(cli: Callable[..., Any], repo: Path) -> None
     assert "no runs recorded yet" in cli("history", "-C", str(repo)).stdout
 
 
-def test_a_check_flipping_on_one_commit_is_flaky(cli: Callable[..., Any], repo: Path) -> None:
+FLIP = (
+    "import pathlib, sys; p = pathlib.Path(sys.argv[1]); "
+    "n = int(p.read_text()) + 1 if p.exists() else 1; p.write_text(str(n)); sys.exit(n % 2 == 0)"
+)
+
+
+def test_a_check_flipping_on_one_clean_commit_is_flaky(
+    cli: Callable[..., Any], repo: Path, tmp_path: Path
+) -> None:
+    """Same commit, clean tree, and the status still flips: pass, fail, pass."""
+    counter = tmp_path / "counter"  # outside the repository: the tree stays clean
+    argv = json.dumps([sys.executable, "-c", FLIP, str(counter)])
+    plan = PLAN.replace(
+        "{id: toggle, kind: file.exists, path: TOGGLE}",
+        f"{{id: toggle, kind: command, run: {argv}}}",
+    )
+    (repo / "gonogo.yaml").write_text(plan)
+    subprocess.run(["git", "commit", "-qam", "flip"], cwd=repo, check=True, env=_git_env(repo))
+    for _ in range(3):
+        last = _check(cli, repo, "--format", "json")
+    checks = {c["id"]: c for c in json.loads(last.stdout)["checks"]}
+    assert checks["toggle"].get("flaky") is True
+    assert "flaky" not in checks["readme"]
+    listed = cli("history", "-C", str(repo), "--flaky")
+    assert listed.code == 0
+    row = next(line for line in listed.stdout.splitlines() if line.startswith("toggle"))
+    assert "pass fail pass" in row and " 2 " in row
+
+
+def test_a_check_that_flips_with_edits_is_not_flaky(cli: Callable[..., Any], repo: Path) -> None:
+    """TOGGLE comes and goes between runs: the tree is dirty, so these are edits."""
     for present in (True, False, True):
         toggle = repo / "TOGGLE"
         if present:
@@ -77,15 +107,18 @@ def test_a_check_flipping_on_one_commit_is_flaky(cli: Callable[..., Any], repo: 
         elif toggle.exists():
             toggle.unlink()
         last = _check(cli, repo, "--format", "json")
-    checks = {c["id"]: c for c in json.loads(last.stdout)["checks"]}
-    assert checks["toggle"].get("flaky") is True
-    assert "flaky" not in checks["readme"]
-    term = _check(cli, repo, "--no-history")
-    assert "(flaky)" in term.stdout
-    listed = cli("history", "-C", str(repo), "--flaky")
-    assert listed.code == 0
-    row = next(line for line in listed.stdout.splitlines() if line.startswith("toggle"))
-    assert "pass fail pass" in row and " 2 " in row
+    report = json.loads(last.stdout)
+    assert report["git"]["dirty"] is True
+    assert "flaky" not in {c["id"]: c for c in report["checks"]}["toggle"]
+    assert cli("history", "-C", str(repo), "--flaky").stdout == (
+        "no flaky checks in the last 20 runs\n"
+    )
+
+
+def _git_env(repo: Path) -> dict[str, str]:
+    from repo_helpers import GIT_ENV
+
+    return {**os.environ, **GIT_ENV, "HOME": str(repo)}
 
 
 def test_diff_sorts_changes_into_kinds(cli: Callable[..., Any], repo: Path) -> None:

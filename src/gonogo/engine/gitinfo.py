@@ -24,7 +24,8 @@ def git_info(root: Path) -> GitInfo:
     if commit is None:
         return GitInfo()
     branch = git_output(root, "rev-parse", "--abbrev-ref", "HEAD")
-    status = git_output(root, "status", "--porcelain", "--untracked-files=no")
+    # untracked files count: a check that flips because a file came and went is an edit
+    status = git_output(root, "status", "--porcelain")
     return GitInfo(
         commit, None if branch == "HEAD" else branch, None if status is None else bool(status)
     )
