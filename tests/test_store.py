@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import store_helpers
-from gonogo.errors import UsageError
+from gonogo.errors import StoreError
 from gonogo.models import Status
 from gonogo.store import Approval, Store, open_store
 from gonogo.store import store_url as resolve_url
@@ -71,7 +71,7 @@ def test_run_lookup_by_prefix_refuses_unknown_and_ambiguous(store: Store) -> Non
 def test_recording_the_same_run_twice_is_refused(store: Store) -> None:
     report = make_report({"a": P})
     store.record(report)
-    with pytest.raises(UsageError, match="already recorded"):
+    with pytest.raises(StoreError, match="already recorded"):
         store.record(report)
     assert len(store.runs()) == 1
 
@@ -229,14 +229,14 @@ def test_a_database_from_a_newer_gonogo_is_refused(tmp_path: Path) -> None:
 
     with sqlite3.connect(tmp_path / "h.db") as db:
         db.execute("UPDATE alembic_version SET version_num = '9999'")
-    with pytest.raises(UsageError, match="revision 9999"):
+    with pytest.raises(StoreError, match="revision 9999"):
         open_store(url)
 
 
 def test_bad_store_urls_are_usage_errors(tmp_path: Path) -> None:
-    with pytest.raises(UsageError, match="unsupported database"):
+    with pytest.raises(StoreError, match="unsupported database"):
         open_store("mysql://x@localhost/db")
-    with pytest.raises(UsageError, match=r"cannot open .*u:\*\*\*@127\.0\.0\.1") as info:
+    with pytest.raises(StoreError, match=r"cannot open .*u:\*\*\*@127\.0\.0\.1") as info:
         open_store("postgresql://u:s3cret@127.0.0.1:1/db")
     assert "s3cret" not in str(info.value)
 

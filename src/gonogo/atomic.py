@@ -15,7 +15,7 @@ import stat
 import tempfile
 from pathlib import Path
 
-from gonogo.errors import UsageError
+from gonogo.errors import OutputError
 
 STATE_DIR = ".gonogo"
 _IGNORE_ALL = "# gonogo's run output, history and state: never committed\n*\n"
@@ -59,9 +59,9 @@ def write_output(target: str | Path, data: bytes) -> Path:
     except FileNotFoundError:
         info = None
     except OSError as exc:
-        raise UsageError(f"cannot write {target}: {exc.strerror or exc}") from None
+        raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from None
     if info is not None and stat.S_ISDIR(info.st_mode):
-        raise UsageError(f"cannot write {target}: it is a directory")
+        raise OutputError(f"cannot write {target}: it is a directory")
     if info is not None and not stat.S_ISREG(info.st_mode):
         _write_through(path, data)
         return path
@@ -69,7 +69,7 @@ def write_output(target: str | Path, data: bytes) -> Path:
     try:
         write_bytes(real, data)
     except OSError as exc:
-        raise UsageError(f"cannot write {target}: {exc.strerror or exc}") from None
+        raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from None
     return real
 
 
@@ -79,7 +79,7 @@ def _write_through(path: Path, data: bytes) -> None:
         with path.open("wb") as fh:
             fh.write(data)
     except OSError as exc:
-        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
 def _replace(path: Path, data: bytes, mode: int) -> None:

@@ -128,7 +128,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         return code
     except GonogoError as exc:
         print(f"gonogo: error: {exc}", file=sys.stderr)
-        return exc.exit_code
+        return 2  # every GonogoError is something the user can fix
     except KeyboardInterrupt:
         print("gonogo: interrupted", file=sys.stderr)
         return 130

@@ -20,7 +20,7 @@ import fnmatch
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
-from gonogo.errors import UsageError
+from gonogo.errors import SelectionError
 from gonogo.models import PRIORITIES, CheckResult, RunReport, Status, Verdict
 from gonogo.plan.model import Check, Plan
 
@@ -95,7 +95,7 @@ def apply(plan: Plan, selection: Selection) -> tuple[Plan, RuleFilter]:
     families = {_family(t) for t in rules.keep}
     for token in rules.keep:
         if not any(_family(c.kind) == _family(token) for c in checks):
-            raise UsageError(
+            raise SelectionError(
                 f"--select {token}: matches no check id, kind, gate, tag or priority in "
                 f"{plan.source or 'the plan'}, nor the rule family of any check there"
             )

@@ -7,7 +7,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Iterable, Mapping, Sequence
 
-from gonogo.errors import UsageError
+from gonogo.errors import PlanError, SelectionError
 from gonogo.orchestrate.state import TaskState, TaskStatus
 from gonogo.plan.model import Plan
 from gonogo.plan.schema import TaskSpec
@@ -23,18 +23,20 @@ def select(plan: Plan, *, gate: str | None = None, task: str | None = None) -> t
     by_id = {t.id: t for t in tasks}
     if task is not None:
         if task not in by_id:
-            raise UsageError(f"--task {task}: no such task in {plan.source}; tasks: {_ids(tasks)}")
+            raise SelectionError(
+                f"--task {task}: no such task in {plan.source}; tasks: {_ids(tasks)}"
+            )
         roots = [task]
     elif gate is not None:
         gates = {g.id: g for g in plan.gates}
         if gate not in gates:
-            raise UsageError(
+            raise SelectionError(
                 f"--gate {gate}: no such gate in {plan.source}; gates: {_ids(plan.gates)}"
             )
         in_gate = {c.id for c in gates[gate].checks}
         roots = [t.id for t in tasks if in_gate & set(t.acceptance)]
         if not roots:
-            raise UsageError(
+            raise SelectionError(
                 f"--gate {gate}: no task lists an acceptance check of this gate "
                 f"(its checks: {', '.join(sorted(in_gate)) or 'none'})"
             )
@@ -99,7 +101,7 @@ def order(tasks: Sequence[TaskSpec]) -> list[TaskSpec]:
                     heapq.heappush(heap, (key[other], other))
     if len(out) != len(tasks):
         stuck = sorted(set(by_id) - {t.id for t in out})
-        raise UsageError(f"tasks {', '.join(stuck)} depend on each other in a cycle")
+        raise PlanError(f"tasks {', '.join(stuck)} depend on each other in a cycle")
     return out
 
 

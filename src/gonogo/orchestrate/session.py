@@ -20,7 +20,7 @@ from gonogo import atomic
 from gonogo.durations import format_duration
 from gonogo.engine.breaker import Breakers
 from gonogo.engine.scheduler import RunOptions, run_plan
-from gonogo.errors import UsageError
+from gonogo.errors import InputError
 from gonogo.models import GateReport, Verdict
 from gonogo.orchestrate import ordering, progress
 from gonogo.orchestrate.escalation import JSONL_FILE, Escalator, webhook_from
@@ -101,7 +101,7 @@ class Session:
         previous = StateStore.load(path)
         if self.req.resume:
             if previous is None:
-                raise UsageError(f"--resume: no saved state at {path}; run without --resume")
+                raise InputError(f"--resume: no saved state at {path}; run without --resume")
             if previous.plan_hash != self.req.plan.hash:
                 self.events.write(
                     f"· the plan changed since the saved run ({previous.plan_hash} → "

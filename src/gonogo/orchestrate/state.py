@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from gonogo import atomic
-from gonogo.errors import UsageError
+from gonogo.errors import InputError
 
 STATE_SCHEMA = "gonogo.orchestrate/v1"
 STATE_FILE = "orchestrate.json"
@@ -195,12 +195,12 @@ class StateStore:
         """The saved state, None when there is none; a damaged file is a clear error."""
         try:
             if path.stat().st_size > MAX_STATE_BYTES:
-                raise UsageError(f"{path} is larger than {MAX_STATE_BYTES:,} bytes")
+                raise InputError(f"{path} is larger than {MAX_STATE_BYTES:,} bytes")
             return RunState.from_dict(json.loads(path.read_bytes()))
         except FileNotFoundError:
             return None
         except (ValueError, KeyError, TypeError) as exc:
-            raise UsageError(
+            raise InputError(
                 f"{path} is not a readable orchestrator state ({exc}); move it away to start over"
             ) from None
 

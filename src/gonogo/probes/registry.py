@@ -11,7 +11,7 @@ from collections.abc import Iterator, Mapping
 from importlib import metadata
 from typing import Any
 
-from gonogo.errors import GonogoError
+from gonogo.errors import ProbeError
 from gonogo.probes.base import Probe
 
 ENTRY_POINT_GROUP = "gonogo.probes"
@@ -74,7 +74,7 @@ class Probes(Mapping[str, Probe[Any]]):
 BUILTIN: Mapping[str, Probe[Any]] = Probes()
 
 
-class PluginError(GonogoError):
+class PluginError(ProbeError):
     pass
 
 

@@ -151,7 +151,7 @@ def open_reader(url: str) -> HistoryReader:
 
 
 def open_store(url: str) -> Store:
-    """Connect, creating or migrating the schema as needed. Errors are `UsageError`s."""
+    """Connect, creating or migrating the schema as needed. Errors are `StoreError`s."""
     from gonogo.store.sql import SqlStore
 
     return SqlStore.open(url)

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 
-from gonogo.errors import UsageError
+from gonogo.errors import StoreError
 from gonogo.store import HEAD, REVISIONS
 
 _PG_LOCK_KEY = 0x60_60_60_60  # advisory lock id reserved for gonogo's migrations
@@ -38,7 +38,7 @@ def ensure_schema(engine: Engine, writer: Engine, where: str) -> None:
     if rev == HEAD:
         return
     if rev is not None and rev not in REVISIONS:
-        raise UsageError(
+        raise StoreError(
             f"history database {where} has schema revision {rev}, which this gonogo "
             f"does not know (newest known: {HEAD}); upgrade gonogo to read it"
         )

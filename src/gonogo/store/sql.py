@@ -10,7 +10,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from gonogo import atomic
-from gonogo.errors import UsageError
+from gonogo.errors import StoreError
 from gonogo.models import RunReport, Status
 from gonogo.store import FLAKY_WINDOW, Approval, RunRow, TrendPoint, redact_url, sqlite_path
 from gonogo.store import tables as t
@@ -35,7 +35,7 @@ class SqlStore:
             ensure_schema(engine, writer, redact_url(url))
         except DBAPIError as exc:
             engine.dispose()
-            raise UsageError(
+            raise StoreError(
                 f"cannot open the history database {redact_url(url)}: {_reason(exc)}"
             ) from None
         return cls(url, engine, writer)
@@ -159,7 +159,7 @@ def write_run(conn: Connection, report: RunReport) -> None:
         key = conn.execute(t.runs.insert().values(**run_vals)).inserted_primary_key
         seq = key[0] if key is not None else None
     except IntegrityError:
-        raise UsageError(f"run {report.run_id} is already recorded") from None
+        raise StoreError(f"run {report.run_id} is already recorded") from None
     if gate_vals:
         conn.execute(t.gates.insert(), [{**g, "run_seq": seq} for g in gate_vals])
     if check_vals:
@@ -187,7 +187,7 @@ def _engine(url: str) -> Engine:
     if scheme in ("postgresql", "postgres", "postgresql+psycopg"):
         dsn = "postgresql+psycopg://" + url.split("://", 1)[1]
         return create_engine(dsn, connect_args={"connect_timeout": 10}, pool_size=2)
-    raise UsageError(
+    raise StoreError(
         f"--store {redact_url(url)}: unsupported database; use sqlite:///PATH or "
         "postgresql://USER@HOST/DB"
     )
@@ -197,7 +197,7 @@ def _sqlite_engine(path: Path) -> Engine:
     try:
         atomic.ensure_dir(path.parent)
     except OSError as exc:
-        raise UsageError(f"cannot create {path.parent}: {exc.strerror or exc}") from None
+        raise StoreError(f"cannot create {path.parent}: {exc.strerror or exc}") from None
     engine = create_engine(
         f"sqlite:///{path}",
         connect_args={"timeout": BUSY_TIMEOUT_S, "isolation_level": None},
