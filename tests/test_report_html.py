@@ -44,7 +44,8 @@ def history(tmp_path: Path) -> Iterator[Store]:
 
 def _latest_page(history: Store) -> str:
     report = history.get(history.latest_ids(1)[0])
-    return render(report, "html", RenderOptions(history=history))
+    trends = history.trends([g.gate_id for g in report.gates], 30)
+    return render(report, "html", RenderOptions(trends=trends))
 
 
 def test_the_page_is_self_contained(history: Store) -> None:

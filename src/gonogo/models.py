@@ -104,6 +104,16 @@ def problems(label: str, findings: tuple[Finding, ...]) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class TrendPoint:
+    """A gate's result in one recorded run: one point of its pass-rate trend."""
+
+    run_id: str
+    started_at: str
+    verdict: str
+    pass_rate: float | None
+
+
+@dataclass(frozen=True, slots=True)
 class CheckResult:
     check_id: str
     gate: str

@@ -223,11 +223,12 @@ def write_outputs(
         warn(f"cannot write {out_dir}: {exc.strerror or exc}")
     to_stdout = args.output in (None, "-")
     color = to_stdout and use_color(args, sys.stdout, os.environ)
+    wanted = {args.format, *(fmt for fmt, _ in getattr(args, "also", []))}
     options = RenderOptions(
         color=color,
         width=_width(),
         root=root,
-        history=history,
+        trends=_trends(history, report) if "html" in wanted else {},
         extra={"verbose": args.verbose},
         provenance=prov or Provenance(),
     )
@@ -237,6 +238,21 @@ def write_outputs(
     for fmt, path in getattr(args, "also", []):
         emit(kept.get(fmt) or render(report, fmt, file_options), path)
     return written
+
+
+def _trends(history: Any, report: RunReport) -> dict[str, list[Any]]:
+    """Each gate's recent runs, for the HTML report's charts; {} when unreadable."""
+    from gonogo.cli.common import warn
+    from gonogo.report.html import TREND_RUNS
+
+    if history is None:
+        return {}
+    try:
+        trends: dict[str, list[Any]] = history.trends([g.gate_id for g in report.gates], TREND_RUNS)
+    except Exception as exc:  # the report still renders, with this run's point alone
+        warn(f"cannot read pass-rate trends from the history: {exc}")
+        return {}
+    return trends
 
 
 def _width() -> int:

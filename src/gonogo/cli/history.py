@@ -8,7 +8,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from gonogo.store import HistoryReader, RunRow, TrendPoint
+    from gonogo.models import TrendPoint
+    from gonogo.store import HistoryReader, RunRow
     from gonogo.store.flaky import Flaky
 
 BARS = "▁▂▃▄▅▆▇█"

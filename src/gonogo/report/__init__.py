@@ -4,12 +4,12 @@ lazily so that importing gonogo stays cheap."""
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from gonogo.models import RunReport
+from gonogo.models import RunReport, TrendPoint
 
 FORMATS: dict[str, str] = {
     "term": "gonogo.report.term",
@@ -43,7 +43,7 @@ class RenderOptions:
     color: bool = False
     width: int = 100
     root: Path | None = None
-    history: Any = None  # a store the html/term reports may read trends from
+    trends: Mapping[str, Sequence[TrendPoint]] = field(default_factory=dict)  # gate -> past runs
     extra: dict[str, Any] = field(default_factory=dict)
     provenance: Provenance = field(default_factory=Provenance)
 

@@ -6,11 +6,11 @@ No external URL, no script: it opens offline, from a CI artifact or an e-mail.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any
 
-from gonogo.models import Finding, GateReport, RunReport, Verdict
+from gonogo.models import Finding, GateReport, RunReport, TrendPoint, Verdict
 from gonogo.report import RenderOptions
 from gonogo.report.common import blockers, rate_text, summary_line
 
@@ -61,18 +61,13 @@ def chart(series: list[tuple[str, str, float | None]], threshold: float) -> Char
 
 
 def _series(
-    report: RunReport, gate: GateReport, history: Any
+    report: RunReport, gate: GateReport, points: Sequence[TrendPoint]
 ) -> list[tuple[str, str, float | None]]:
     series: list[tuple[str, str, float | None]] = []
     ids: set[str] = set()
-    if history is not None:
-        try:
-            points = history.trends([gate.gate_id], TREND_RUNS).get(gate.gate_id, [])
-        except Exception:  # a report must render even when the history cannot be read
-            points = []
-        for p in points:
-            series.append((f"{p.run_id[:8]} {p.started_at}", p.verdict, p.pass_rate))
-            ids.add(p.run_id)
+    for p in points[-TREND_RUNS:]:
+        series.append((f"{p.run_id[:8]} {p.started_at}", p.verdict, p.pass_rate))
+        ids.add(p.run_id)
     if report.run_id not in ids:
         label = f"{report.run_id[:8]} {report.started_at} (this run)"
         series.append((label, gate.verdict.value, gate.pass_rate))
@@ -99,7 +94,7 @@ def render(report: RunReport, options: RenderOptions) -> str:
             "go": g.verdict is Verdict.GO,
             "rate": rate_text(g.pass_rate),
             "counted": g.total - g.skipped - g.waived,
-            "chart": chart(_series(report, g, options.history), g.threshold),
+            "chart": chart(_series(report, g, options.trends.get(g.gate_id, ())), g.threshold),
         }
         for g in report.gates
     ]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from gonogo.models import RunReport, Status
+from gonogo.models import RunReport, Status, TrendPoint
 
 DEFAULT_PATH = ".gonogo/history.db"
 ENV_VAR = "GONOGO_STORE"
@@ -45,14 +45,6 @@ class RunRow:
     checks: int
     plan_hash: str
     gates: tuple[GateRow, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class TrendPoint:
-    run_id: str
-    started_at: str
-    verdict: str
-    pass_rate: float | None
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from gonogo.models import RunReport, Status
-from gonogo.store import FLAKY_WINDOW, HEAD, Approval, RunRow, TrendPoint
+from gonogo.models import RunReport, Status, TrendPoint
+from gonogo.store import FLAKY_WINDOW, HEAD, Approval, RunRow
 from gonogo.store.rows import gate_rows, report_from_rows, run_row
 
 BUSY_TIMEOUT_S = 30

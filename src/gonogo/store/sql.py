@@ -11,8 +11,8 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from gonogo import atomic
 from gonogo.errors import StoreError
-from gonogo.models import RunReport, Status
-from gonogo.store import FLAKY_WINDOW, Approval, RunRow, TrendPoint, redact_url, sqlite_path
+from gonogo.models import RunReport, Status, TrendPoint
+from gonogo.store import FLAKY_WINDOW, Approval, RunRow, redact_url, sqlite_path
 from gonogo.store import tables as t
 from gonogo.store.codec import read_report, run_values
 from gonogo.store.migrate import ensure_schema
