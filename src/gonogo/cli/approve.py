@@ -77,7 +77,7 @@ def run(args: argparse.Namespace, now: dt.datetime | None = None) -> int:
 
 
 def _user(root: Path) -> str:
-    from gonogo.engine.gitinfo import git_output
+    from gonogo.git import git_output
 
     name = git_output(root, "config", "user.name")
     return name or os.environ.get("USER") or os.environ.get("USERNAME") or "unknown"

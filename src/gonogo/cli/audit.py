@@ -96,7 +96,7 @@ def plan_text(result: Any, report: Path, root: Path) -> str:
 
 
 def default_root(report: Path) -> Path:
-    from gonogo.engine.gitinfo import git_output
+    from gonogo.git import git_output
 
     folder = report.resolve().parent
     top = git_output(folder, "rev-parse", "--show-toplevel")

@@ -90,7 +90,7 @@ class CheckHistory:
 
     def run_options(self, plan: Any, root: Path) -> dict[str, Any]:
         """Engine options: the commit, and the approvals given for it and this plan."""
-        from gonogo.engine.gitinfo import git_info
+        from gonogo.git import git_info
 
         git = git_info(root)
         return {"git": git, "approvals": self.approvals(plan.hash, git)}

@@ -106,8 +106,8 @@ def _shown(path: Path) -> str:
 
 def current(args: argparse.Namespace) -> tuple[Path, Plan, GitInfo]:
     """The project root, its plan and its commit; approvals need a commit to bind to."""
-    from gonogo.engine.gitinfo import git_info
     from gonogo.errors import UsageError
+    from gonogo.git import git_info
 
     resolved = resolve_plan(project_path(args), getattr(args, "plan", None))
     git = git_info(resolved.root)
@@ -120,7 +120,7 @@ def current(args: argparse.Namespace) -> tuple[Path, Plan, GitInfo]:
 
 def provenance(root: Path, plan: Plan) -> Provenance:
     """Repository root, project prefix, plan file and remote, for SARIF and annotations."""
-    from gonogo.engine.gitinfo import git_root, remote_uri
+    from gonogo.git import git_root, remote_uri
     from gonogo.plan.locate import check_lines
     from gonogo.report import Provenance
 

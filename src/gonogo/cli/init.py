@@ -21,8 +21,8 @@ def add_parser(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from gonogo import atomic
     from gonogo.cli.common import project_path
-    from gonogo.cli.schema import schema_text
     from gonogo.errors import UsageError
+    from gonogo.plan.jsonschema import schema_text
     from gonogo.probes.registry import all_probes
 
     root = project_path(args)

@@ -214,7 +214,7 @@ class Session:
     def _history_options(self) -> dict[str, Any]:
         """The commit and the approvals recorded for it (read-only: nothing is recorded),
         so a gate that lists approvals can count as GO for the early stop."""
-        from gonogo.engine.gitinfo import git_info
+        from gonogo.git import git_info
         from gonogo.store import exists, given_approvals, open_reader, store_url
 
         git = git_info(self.req.root)

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, WithJsonSchema
 
 from gonogo.durations import format_duration, parse_duration
-from gonogo.engine.gitinfo import git_output
+from gonogo.git import git_output
 from gonogo.models import Finding
 from gonogo.plan.schema import DURATION_JSON
 

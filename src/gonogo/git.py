@@ -1,4 +1,8 @@
-"""Commit, branch and dirty flag of the project's work tree (None outside git)."""
+"""Git queries: commit, branch, dirty flag, repository root and remote (None outside git).
+
+One module that the engine, probes, store and CLI all ask, instead of each its own
+subprocess call.
+"""
 
 from __future__ import annotations
 
