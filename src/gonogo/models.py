@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,7 +26,14 @@ class Verdict(enum.StrEnum):
     NO_GO = "NO-GO"
 
 
-PRIORITIES = ("P0", "P1", "P2", "P3")
+PRIORITIES = ("P0", "P1", "P2", "P3")  # most urgent first
+NOT_PASSING = frozenset({Status.FAIL, Status.ERROR, Status.BLOCKED})
+
+
+def priority_rank(priority: str) -> int:
+    """0 for P0 … 3 for P3; anything else sorts after them."""
+    return PRIORITIES.index(priority) if priority in PRIORITIES else len(PRIORITIES)
+
 
 REPORT_SCHEMA = "gonogo.report/v1"
 
@@ -101,6 +108,12 @@ def problems(label: str, findings: tuple[Finding, ...]) -> str:
     first = findings[0]
     where = f"{first.path}:{first.line}" if first.line is not None else f"{first.path}"
     return f"{label}: {len(findings)} problem(s); first {where} {first.message}"
+
+
+def blockers(results: Iterable[CheckResult]) -> list[CheckResult]:
+    """Counted checks that did not pass, P0 first, then by id: the order every report uses."""
+    bad = [r for r in results if r.status in NOT_PASSING]
+    return sorted(bad, key=lambda r: (priority_rank(r.priority), r.check_id))
 
 
 @dataclass(frozen=True, slots=True)

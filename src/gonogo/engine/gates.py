@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
-from gonogo.models import CheckResult, GateReport, Status, Verdict
+from gonogo.models import CheckResult, GateReport, Status, Verdict, blockers
 from gonogo.plan.model import Gate
-
-_PRIORITY_ORDER = {"P0": 0, "P1": 1, "P2": 2, "P3": 3}
 
 
 def pass_rate(results: Iterable[CheckResult]) -> float | None:
@@ -16,12 +14,6 @@ def pass_rate(results: Iterable[CheckResult]) -> float | None:
     if not counted:
         return None
     return round(100.0 * sum(r.status.passed for r in counted) / len(counted), 1)
-
-
-def blockers(results: Iterable[CheckResult]) -> list[CheckResult]:
-    """Non-passing counted checks, by priority then id."""
-    bad = [r for r in results if r.status in (Status.FAIL, Status.ERROR, Status.BLOCKED)]
-    return sorted(bad, key=lambda r: (_PRIORITY_ORDER.get(r.priority, 9), r.check_id))
 
 
 def judge_gate(

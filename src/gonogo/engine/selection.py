@@ -21,7 +21,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from gonogo.errors import SelectionError
-from gonogo.models import PRIORITIES, CheckResult, RunReport, Status, Verdict
+from gonogo.models import (
+    PRIORITIES,
+    CheckResult,
+    RunReport,
+    Status,
+    Verdict,
+    blockers,
+    priority_rank,
+)
 from gonogo.plan.model import Check, Plan
 
 
@@ -137,11 +145,9 @@ def fails_on(report: RunReport, threshold: str | None) -> bool:
         return False
     if threshold is None:
         return True
-    limit = PRIORITIES.index(threshold)
-    for check in report.checks:
-        bad = check.status in (Status.FAIL, Status.ERROR, Status.BLOCKED)
-        if bad and check.priority in PRIORITIES and PRIORITIES.index(check.priority) <= limit:
-            return True
+    limit = priority_rank(threshold)
+    if any(priority_rank(c.priority) <= limit for c in blockers(report.checks)):
+        return True
     # a gate that is NO-GO for want of a sign-off, or with nothing counted, still counts
     return any(
         set(g.approvals_required) - set(g.approvals_given) or g.pass_rate is None

@@ -8,11 +8,11 @@ import heapq
 from collections.abc import Iterable, Mapping, Sequence
 
 from gonogo.errors import PlanError, SelectionError
+from gonogo.models import priority_rank
 from gonogo.orchestrate.state import TaskState, TaskStatus
 from gonogo.plan.model import Plan
 from gonogo.plan.schema import TaskSpec
 
-RANK = {"P0": 0, "P1": 1, "P2": 2, "P3": 3}
 _FAILED = (TaskStatus.ESCALATED, TaskStatus.BLOCKED)
 
 
@@ -64,7 +64,7 @@ def _closure(roots: Iterable[str], by_id: Mapping[str, TaskSpec]) -> set[str]:
 def effective_rank(tasks: Sequence[TaskSpec]) -> dict[str, int]:
     """A task's rank is the most urgent of its own and of every task waiting on it:
     the P3 task a P0 depends on is on the P0's critical path, so it runs as a P0."""
-    rank = {t.id: RANK.get(t.priority, 9) for t in tasks}
+    rank = {t.id: priority_rank(t.priority) for t in tasks}
     changed = True
     while changed:  # the graph is acyclic: this settles in at most len(tasks) passes
         changed = False

@@ -10,8 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TextIO
 
-from gonogo.models import GateReport
-from gonogo.orchestrate import ordering
+from gonogo.models import PRIORITIES, GateReport
 from gonogo.orchestrate.state import RunState, TaskStatus
 from gonogo.plan.model import Plan
 from gonogo.plan.schema import TaskSpec
@@ -95,7 +94,7 @@ def _by_priority(view: ProgressView) -> list[str]:
         "| priority | done | total | progress |",
         "|---|---|---|---|",
     ]
-    for p in ordering.RANK:
+    for p in PRIORITIES:
         group = [t for t in view.tasks if t.priority == p]
         if group:
             n = sum(view.state.task(t.id).status is TaskStatus.DONE for t in group)

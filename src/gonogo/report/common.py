@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from gonogo.models import CheckResult, GateReport, RunReport, Status
+from gonogo.models import blockers as sort_blockers
 
 ICONS = {
     Status.PASS: "✅",
@@ -15,7 +16,6 @@ ICONS = {
     Status.SKIP: "⏭️",
     Status.WAIVED: "🏳️",
 }
-_ORDER = {"P0": 0, "P1": 1, "P2": 2, "P3": 3}
 
 
 def rate_text(rate: float | None) -> str:
@@ -28,8 +28,7 @@ def gate_rate(g: GateReport) -> str:
 
 
 def blockers(report: RunReport) -> list[CheckResult]:
-    bad = [c for c in report.checks if c.status in (Status.FAIL, Status.ERROR, Status.BLOCKED)]
-    return sorted(bad, key=lambda c: (_ORDER.get(c.priority, 9), c.check_id))
+    return sort_blockers(report.checks)
 
 
 def evidence_text(evidence: Mapping[str, Any], limit: int = 80) -> str:
