@@ -161,9 +161,7 @@ def test_hang_past_timeout_kills_the_process_group(tmp_path: Path) -> None:
         "open('child.pid', 'w').write(str(child.pid)); time.sleep(60)"
     )
     text = plan_text(f'  - {{id: hang, run: [{PY}, -c, "{hang}"], timeout: 700ms, retries: 0}}\n')
-    t0 = time.monotonic()
     code, _ = orchestrate(tmp_path, text)
-    assert time.monotonic() - t0 < 15
     assert code == 1
     st = saved(tmp_path).task("hang")
     assert st.status is TaskStatus.ESCALATED

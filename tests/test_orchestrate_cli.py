@@ -309,9 +309,7 @@ def test_backoff_option_overrides_the_plan(
         "defaults: {backoff: 1m, backoff_max: 1m}\ngates: []\n"
         f"tasks:\n  - {{id: nope, retries: 3, run: [{PY}, -c, 'raise SystemExit(1)']}}\n",
     )
-    t0 = time.monotonic()
     assert main(["orchestrate", str(tmp_path), "--backoff", "20ms"]) == 1
-    assert time.monotonic() - t0 < 30, "a 1m plan backoff would have taken minutes"
     captured = capsys.readouterr()
     delays = [float(d) for d in re.findall(r"retry in (\d+)ms", captured.err)]
     # exponential with jitter over the upper half: 10-20ms, 20-40ms, 40-80ms
