@@ -41,12 +41,15 @@ def run_values(report: RunReport) -> tuple[Values, list[Values], list[Values]]:
     return run, gates, checks
 
 
+GATE_DETAIL = ("blockers", "reasons", "approvals")  # to_dict keys without a column
+CHECK_DETAIL = ("evidence", "findings", "waiver", "description")
+
+
+def _detail(full: Values, keys: tuple[str, ...]) -> str:
+    return encode({k: full[k] for k in keys if k in full})
+
+
 def _gate_values(position: int, g: GateReport) -> Values:
-    detail = {
-        "blockers": list(g.blockers),
-        "reasons": list(g.reasons),
-        "approvals": {"required": list(g.approvals_required), "given": list(g.approvals_given)},
-    }
     return {
         "gate_id": g.gate_id,
         "position": position,
@@ -58,19 +61,11 @@ def _gate_values(position: int, g: GateReport) -> Values:
         "skipped": g.skipped,
         "waived": g.waived,
         "threshold": g.threshold,
-        "detail": encode(detail),
+        "detail": _detail(g.to_dict(), GATE_DETAIL),
     }
 
 
 def _check_values(position: int, c: CheckResult) -> Values:
-    detail: dict[str, Any] = {
-        "evidence": dict(c.evidence),
-        "findings": [f.to_dict() for f in c.findings],
-    }
-    if c.waiver is not None:
-        detail["waiver"] = dict(c.waiver)
-    if c.description:
-        detail["description"] = c.description
     return {
         "check_id": c.check_id,
         "position": position,
@@ -83,7 +78,7 @@ def _check_values(position: int, c: CheckResult) -> Values:
         "duration_s": c.duration_s,
         "attempts": c.attempts,
         "flaky": c.flaky,
-        "detail": encode(detail),
+        "detail": _detail(c.to_dict(), CHECK_DETAIL),
     }
 
 

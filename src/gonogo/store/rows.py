@@ -1,5 +1,7 @@
 """Rows → values, shared by the SQLAlchemy store and the stdlib read path: plain
-mappings in, frozen report values out (no SQLAlchemy import here)."""
+mappings in, frozen report values out (no SQLAlchemy import here). A row's JSON detail
+holds the fields of the report's own `to_dict` that have no column, so one codec
+(`gonogo.models`) reads and writes both the JSON report and the history."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from gonogo.models import CheckResult, Finding, GateReport, GitInfo, RunReport, Status, Verdict
+from gonogo.models import CheckResult, GateReport, GitInfo, RunReport, Verdict
 from gonogo.store import GateRow, RunRow
 
 Row = Mapping[Any, Any]
@@ -62,39 +64,15 @@ def _bool(value: Any) -> bool | None:
 
 
 def _gate(g: Row) -> GateReport:
-    d = json.loads(g["detail"])
-    return GateReport(
-        gate_id=g["gate_id"],
-        title=g["title"],
-        verdict=Verdict(g["verdict"]),
-        pass_rate=g["pass_rate"],
-        passed=g["passed"],
-        total=g["total"],
-        skipped=g["skipped"],
-        waived=g["waived"],
-        threshold=g["threshold"],
-        blockers=tuple(d.get("blockers", ())),
-        reasons=tuple(d.get("reasons", ())),
-        approvals_required=tuple(d.get("approvals", {}).get("required", ())),
-        approvals_given=tuple(d.get("approvals", {}).get("given", ())),
-    )
+    """The gate's columns and its JSON detail, read by the report's own codec."""
+    columns = ("title", "pass_rate", "passed", "total", "skipped", "waived", "threshold")
+    data = {**json.loads(g["detail"]), **{k: g[k] for k in columns}}
+    return GateReport.from_dict({**data, "id": g["gate_id"], "verdict": g["verdict"]})
 
 
 def _check(c: Row) -> CheckResult:
-    d = json.loads(c["detail"])
-    return CheckResult(
-        check_id=c["check_id"],
-        gate=c["gate_id"],
-        kind=c["kind"],
-        priority=c["priority"],
-        status=Status(c["status"]),
-        message=c["message"],
-        owner=c["owner"],
-        duration_s=c["duration_s"],
-        attempts=c["attempts"],
-        evidence=d.get("evidence", {}),
-        findings=tuple(Finding.from_dict(f) for f in d.get("findings", ())),
-        description=d.get("description"),
-        waiver=d.get("waiver"),
-        flaky=bool(c["flaky"]),
+    columns = ("kind", "priority", "status", "message", "owner", "duration_s", "attempts")
+    data = {**json.loads(c["detail"]), **{k: c[k] for k in columns}}
+    return CheckResult.from_dict(
+        {**data, "id": c["check_id"], "gate": c["gate_id"], "flaky": bool(c["flaky"])}
     )
