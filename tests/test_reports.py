@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from gonogo.models import RunReport
+from gonogo.probes.registry import BUILTIN
 from gonogo.report import Provenance, RenderOptions, render
 from gonogo.report.github import workflow_commands
 from sample_report import sample_report
@@ -48,7 +49,8 @@ def _matches(text: str, name: str) -> None:
 )
 def test_format_matches_golden(fmt: str, name: str) -> None:
     """The sample pins the run id, clock, commit and paths; no store is read."""
-    options = RenderOptions(width=100, provenance=PROVENANCE)
+    docs = {kind: probe.doc for kind, probe in BUILTIN.items()}
+    options = RenderOptions(width=100, provenance=PROVENANCE, docs=docs)
     _matches(render(sample_report(), fmt, options), name)
 
 

@@ -7,7 +7,10 @@ import json
 from sarif_pydantic import Sarif
 
 from gonogo.models import CheckResult, Finding, GitInfo, RunReport, Status, Verdict
+from gonogo.probes.registry import BUILTIN
 from gonogo.report import RenderOptions, render
+
+DOCS = {kind: probe.doc for kind, probe in BUILTIN.items()}
 
 
 def _report() -> RunReport:
@@ -64,7 +67,7 @@ def _report() -> RunReport:
 
 
 def _sarif() -> dict:
-    return json.loads(render(_report(), "sarif", RenderOptions()))
+    return json.loads(render(_report(), "sarif", RenderOptions(docs=DOCS)))
 
 
 def test_output_validates_against_the_sarif_210_models() -> None:
@@ -127,7 +130,9 @@ def _with_provenance(report: RunReport | None = None) -> dict:
         check_lines={"unit": 31},
         repository_uri="https://git.example.com/acme/shop",
     )
-    return json.loads(render(report or _report(), "sarif", RenderOptions(provenance=prov)))
+    return json.loads(
+        render(report or _report(), "sarif", RenderOptions(provenance=prov, docs=DOCS))
+    )
 
 
 def test_paths_are_from_the_repository_root_with_its_base_uri() -> None:

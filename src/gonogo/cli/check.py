@@ -177,8 +177,8 @@ def execute(
     import asyncio
     import signal
 
+    from gonogo.cli.progress import DELAY_S, progress_listener
     from gonogo.engine.scheduler import RunOptions, run_plan
-    from gonogo.report.progress import DELAY_S, progress_listener
 
     quiet = bool(getattr(args, "quiet", 0))
 
@@ -231,6 +231,7 @@ def write_outputs(
         trends=_trends(history, report) if "html" in wanted else {},
         extra={"verbose": args.verbose},
         provenance=prov or Provenance(),
+        docs=_docs() if "sarif" in wanted else {},
     )
     text = kept.get(args.format) or render(report, args.format, options)
     written = emit(text, args.output)
@@ -253,6 +254,13 @@ def _trends(history: Any, report: RunReport) -> dict[str, list[Any]]:
         warn(f"cannot read pass-rate trends from the history: {exc}")
         return {}
     return trends
+
+
+def _docs() -> dict[str, Any]:
+    """Each check kind's doc, for the rule text of code-scanning results."""
+    from gonogo.probes.registry import all_probes
+
+    return {kind: probe.doc for kind, probe in all_probes().items()}
 
 
 def _width() -> int:

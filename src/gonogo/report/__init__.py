@@ -46,6 +46,7 @@ class RenderOptions:
     trends: Mapping[str, Sequence[TrendPoint]] = field(default_factory=dict)  # gate -> past runs
     extra: dict[str, Any] = field(default_factory=dict)
     provenance: Provenance = field(default_factory=Provenance)
+    docs: Mapping[str, Any] = field(default_factory=dict)  # check kind -> its probe's doc
 
 
 def renderer(name: str) -> Callable[[RunReport, RenderOptions], str]:

@@ -30,9 +30,7 @@ _DIGITS = re.compile(r"\d+")
 
 
 def render(report: RunReport, options: RenderOptions) -> str:
-    from gonogo.probes.registry import all_probes
-
-    docs = {kind: probe.doc for kind, probe in all_probes().items()}
+    docs = options.docs
     prov = options.provenance
     rules: dict[str, dict[str, Any]] = {}
     results: list[dict[str, Any]] = []
