@@ -1,15 +1,12 @@
-"""Rows ⇄ report values: what `SqlStore` writes for a run and how it reads one back."""
+"""Report values → rows: what `SqlStore` writes for a run (`gonogo.store.rows` reads
+them back)."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-from sqlalchemy import Connection, select
-
 from gonogo.models import CheckResult, GateReport, RunReport
-from gonogo.store import tables as t
-from gonogo.store.rows import report_from_rows
 
 Values = dict[str, Any]
 
@@ -80,10 +77,3 @@ def _check_values(position: int, c: CheckResult) -> Values:
         "flaky": c.flaky,
         "detail": _detail(c.to_dict(), CHECK_DETAIL),
     }
-
-
-def read_report(conn: Connection, seq: int) -> RunReport:
-    r = conn.execute(select(t.runs).where(t.runs.c.seq == seq)).mappings().one()
-    gq = select(t.gates).where(t.gates.c.run_seq == seq).order_by(t.gates.c.position)
-    cq = select(t.checks).where(t.checks.c.run_seq == seq).order_by(t.checks.c.position)
-    return report_from_rows(r, conn.execute(gq).mappings(), conn.execute(cq).mappings())

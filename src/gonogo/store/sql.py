@@ -2,26 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, select, update
+from sqlalchemy import Connection, Engine, create_engine, event, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from gonogo import atomic
 from gonogo.errors import StoreError
-from gonogo.models import RunReport, Status, TrendPoint
-from gonogo.store import FLAKY_WINDOW, Approval, RunRow, redact_url, sqlite_path
+from gonogo.models import RunReport
+from gonogo.store import Approval, redact_url, sqlite_path
 from gonogo.store import tables as t
-from gonogo.store.codec import read_report, run_values
+from gonogo.store.codec import run_values
 from gonogo.store.migrate import ensure_schema
-from gonogo.store.rows import gate_rows, run_row
+from gonogo.store.reads import HistoryReads
 
 BUSY_TIMEOUT_S = 30
 
 
-class SqlStore:
+class SqlStore(HistoryReads):
     def __init__(self, url: str, engine: Engine, writer: Engine) -> None:
         self.url = url
         self._engine = engine
@@ -43,73 +43,14 @@ class SqlStore:
     def close(self) -> None:
         self._engine.dispose()
 
+    def _all(self, sql: str, params: Mapping[str, Any]) -> list[dict[str, Any]]:
+        with self._engine.connect() as conn:
+            return [dict(r) for r in conn.execute(text(sql), dict(params)).mappings()]
+
     # runs -----------------------------------------------------------------
     def record(self, report: RunReport) -> None:
         with self._writer.begin() as conn:
             write_run(conn, report)
-
-    def runs(self, limit: int = 20, gate: str | None = None) -> list[RunRow]:
-        q = select(t.runs).order_by(t.runs.c.seq.desc()).limit(max(0, limit))
-        if gate is not None:
-            judged = select(t.gates.c.run_seq).where(t.gates.c.gate_id == gate)
-            q = q.where(t.runs.c.seq.in_(judged))
-        with self._engine.connect() as conn:
-            rows = conn.execute(q).mappings().all()
-            seqs = [r["seq"] for r in rows]
-            gq = select(t.gates).where(t.gates.c.run_seq.in_(seqs))
-            if gate is not None:
-                gq = gq.where(t.gates.c.gate_id == gate)
-            by_run = gate_rows(conn.execute(gq.order_by(t.gates.c.position)).mappings())
-        return [run_row(r, by_run.get(r["seq"], ())) for r in rows]
-
-    def get(self, ref: str) -> RunReport:
-        with self._engine.connect() as conn:
-            seq = _resolve(conn, ref)
-            return read_report(conn, seq)
-
-    def latest_ids(self, n: int) -> list[str]:
-        q = select(t.runs.c.run_id).order_by(t.runs.c.seq.desc()).limit(n)
-        with self._engine.connect() as conn:
-            return [str(r) for r in conn.execute(q).scalars()]
-
-    def statuses(self, commit: str, limit: int = FLAKY_WINDOW) -> list[dict[str, Status]]:
-        sq = (
-            select(t.runs.c.seq)
-            .where(t.runs.c.commit == commit, t.runs.c.dirty.is_(False))
-            .order_by(t.runs.c.seq.desc())
-            .limit(limit)
-        )
-        with self._engine.connect() as conn:
-            seqs = sorted(conn.execute(sq).scalars())
-            q = select(t.checks.c.run_seq, t.checks.c.check_id, t.checks.c.status).where(
-                t.checks.c.run_seq.in_(seqs)
-            )
-            out: dict[int, dict[str, Status]] = {s: {} for s in seqs}
-            for run_seq, check_id, status in conn.execute(q):
-                out[run_seq][check_id] = Status(status)
-        return [out[s] for s in seqs]
-
-    def commits(self, limit: int) -> list[str]:
-        q = select(t.runs.c.commit).order_by(t.runs.c.seq.desc()).limit(limit)
-        with self._engine.connect() as conn:
-            found = [c for c in conn.execute(q).scalars() if c]
-        return list(dict.fromkeys(found))
-
-    def trends(self, gate_ids: Sequence[str], limit: int = 30) -> dict[str, list[TrendPoint]]:
-        out: dict[str, list[TrendPoint]] = {}
-        cols = (t.runs.c.run_id, t.runs.c.started_at, t.gates.c.verdict, t.gates.c.pass_rate)
-        with self._engine.connect() as conn:
-            for gid in gate_ids:
-                q = (
-                    select(*cols)
-                    .join(t.runs, t.runs.c.seq == t.gates.c.run_seq)
-                    .where(t.gates.c.gate_id == gid)
-                    .order_by(t.gates.c.run_seq.desc())
-                    .limit(limit)
-                )
-                points = [TrendPoint(*row) for row in conn.execute(q)]
-                out[gid] = points[::-1]
-        return out
 
     # approvals ------------------------------------------------------------
     def approve(self, approval: Approval) -> None:
@@ -136,21 +77,6 @@ class SqlStore:
         with self._writer.begin() as conn:
             return int(conn.execute(stmt).rowcount)
 
-    def approvals(
-        self, commit: str | None = None, plan_hash: str | None = None, *, active_only: bool = True
-    ) -> list[Approval]:
-        a = t.approvals.c
-        q = select(t.approvals).order_by(a.id)
-        if commit is not None:
-            q = q.where(a.commit == commit)
-        if plan_hash is not None:
-            q = q.where(a.plan_hash == plan_hash)
-        if active_only:
-            q = q.where(a.revoked_at.is_(None))
-        with self._engine.connect() as conn:
-            rows = conn.execute(q).mappings().all()
-        return [Approval(**{k: v for k, v in r.items() if k != "id"}) for r in rows]
-
 
 def write_run(conn: Connection, report: RunReport) -> None:
     """Insert one run with its gates and checks on `conn` (the caller owns the transaction)."""
@@ -164,19 +90,6 @@ def write_run(conn: Connection, report: RunReport) -> None:
         conn.execute(t.gates.insert(), [{**g, "run_seq": seq} for g in gate_vals])
     if check_vals:
         conn.execute(t.checks.insert(), [{**c, "run_seq": seq} for c in check_vals])
-
-
-def _resolve(conn: Connection, ref: str) -> int:
-    ref = ref.strip().lower()
-    if not ref or any(ch not in "0123456789abcdef-" for ch in ref):
-        raise LookupError(f"{ref!r} is not a run id (hex digits, as `gonogo history` shows)")
-    q = select(t.runs.c.seq, t.runs.c.run_id).where(t.runs.c.run_id.startswith(ref)).limit(2)
-    found = conn.execute(q).all()
-    if not found:
-        raise LookupError(f"no recorded run has an id starting with {ref}")
-    if len(found) > 1:
-        raise LookupError(f"run id prefix {ref} is ambiguous: {found[0][1]}, {found[1][1]}, …")
-    return int(found[0][0])
 
 
 def _engine(url: str) -> Engine:
