@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import enum
+import hashlib
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -47,10 +49,13 @@ class Finding:
     path: str | None = None
     line: int | None = None
     severity: str = "error"
+    key: str | None = None  # the probe's stable identity for it (a variable, a keyed hash)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"path": self.path, "line": self.line}
         out.update(rule=self.rule, message=self.message, severity=self.severity)
+        if self.key is not None:
+            out["key"] = self.key
         return out
 
     @classmethod
@@ -61,7 +66,20 @@ class Finding:
             path=data.get("path"),
             line=data.get("line"),
             severity=str(data.get("severity", "error")),
+            key=data.get("key"),
         )
+
+
+_NUMBERS = re.compile(r"\d+")
+
+
+def finding_fingerprint(check_id: str, finding: Finding) -> str:
+    """A finding's identity across runs: check, rule, file and the probe's own key, or
+    else its message with the numbers taken out. Never the line, so it survives edits
+    above it; baselines, SARIF alerts and history diffs match on it."""
+    key = finding.key if finding.key is not None else _NUMBERS.sub("#", finding.message)
+    text = "\0".join((check_id, finding.rule, finding.path or "", key))
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,7 +173,10 @@ class CheckResult:
             "duration_s": round(self.duration_s, 4),
             "attempts": self.attempts,
             "evidence": dict(self.evidence),
-            "findings": [f.to_dict() for f in self.findings],
+            "findings": [
+                {**f.to_dict(), "fingerprint": finding_fingerprint(self.check_id, f)}
+                for f in self.findings
+            ],
         }
         if self.description:
             out["description"] = self.description

@@ -232,6 +232,7 @@ def write_outputs(
         extra={"verbose": args.verbose},
         provenance=prov or Provenance(),
         docs=_docs() if "sarif" in wanted else {},
+        rules=_rules() if "sarif" in wanted else {},
     )
     text = kept.get(args.format) or render(report, args.format, options)
     written = emit(text, args.output)
@@ -261,6 +262,13 @@ def _docs() -> dict[str, Any]:
     from gonogo.probes.registry import all_probes
 
     return {kind: probe.doc for kind, probe in all_probes().items()}
+
+
+def _rules() -> dict[str, Any]:
+    from gonogo.probes.registry import all_probes
+    from gonogo.rules import catalogue
+
+    return dict(catalogue(all_probes()))
 
 
 def _width() -> int:

@@ -21,6 +21,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict
 
 from gonogo.fsindex import FileIndex
 from gonogo.models import Outcome
+from gonogo.rules import Rule
 
 
 class Params(BaseModel):
@@ -117,6 +118,7 @@ class Probe(Generic[P]):
     doc: ProbeDoc
     target: Callable[[P, Context], str | None] | None = None
     fast: Callable[[P, Context], Outcome | None] | None = None
+    rules: tuple[Rule, ...] = ()  # every finding code it can emit (gonogo.rules)
 
 
 AnyProbe = Probe[Any]

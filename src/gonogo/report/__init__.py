@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from gonogo.models import RunReport, TrendPoint
+from gonogo.rules import Rule
 
 FORMATS: dict[str, str] = {
     "term": "gonogo.report.term",
@@ -47,6 +48,7 @@ class RenderOptions:
     extra: dict[str, Any] = field(default_factory=dict)
     provenance: Provenance = field(default_factory=Provenance)
     docs: Mapping[str, Any] = field(default_factory=dict)  # check kind -> its probe's doc
+    rules: Mapping[str, Rule] = field(default_factory=dict)  # the rule catalogue
 
 
 def renderer(name: str) -> Callable[[RunReport, RenderOptions], str]:

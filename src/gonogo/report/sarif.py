@@ -13,20 +13,19 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Mapping
 from typing import Any
 
 from gonogo import __version__
-from gonogo.models import CheckResult, Finding, RunReport, Status
+from gonogo.models import CheckResult, Finding, RunReport, Status, finding_fingerprint
 from gonogo.report import Provenance, RenderOptions
+from gonogo.rules import Rule
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 BASE_ID = "%SRCROOT%"
 MAX_RESULTS = 25_000
 _LEVELS = {"error": "error", "warning": "warning", "note": "note", "info": "note"}
 _RANK = {"error": 0, "warning": 1, "note": 2}
-_DIGITS = re.compile(r"\d+")
 
 
 def render(report: RunReport, options: RenderOptions) -> str:
@@ -40,7 +39,8 @@ def render(report: RunReport, options: RenderOptions) -> str:
             continue
         for finding in check.findings or (_check_finding(check),):
             if finding.rule not in rules:
-                rules[finding.rule] = _rule(finding.rule, check.kind, docs.get(check.kind))
+                rule = options.rules.get(finding.rule)
+                rules[finding.rule] = _rule(finding.rule, check.kind, docs.get(check.kind), rule)
             result = _result(check, finding, list(rules).index(finding.rule), prov)
             _fingerprint(result, check, finding, seen)
             results.append(result)
@@ -71,9 +71,17 @@ def _check_finding(check: CheckResult) -> Finding:
     return Finding(f"{check.kind}.{check.status.value}", check.message or check.status.value)
 
 
-def _rule(rule_id: str, kind: str, doc: Any) -> dict[str, Any]:
+def _rule(rule_id: str, kind: str, doc: Any, declared: Rule | None) -> dict[str, Any]:
+    """The catalogue's text for the code when it declares one, else the kind's doc."""
     rule: dict[str, Any] = {"id": rule_id, "name": _pascal(rule_id)}
-    if doc is not None:
+    if declared is not None:
+        rule["shortDescription"] = {"text": declared.title}
+        why = declared.docs or (doc.why if doc is not None else declared.title)
+        rule["fullDescription"] = {"text": why}
+        help_text = declared.remediation or declared.title
+        rule["help"] = {"text": help_text, "markdown": help_text}
+        rule["defaultConfiguration"] = {"level": _LEVELS.get(declared.severity, "warning")}
+    elif doc is not None:
         rule["shortDescription"] = {"text": doc.summary}
         rule["fullDescription"] = {"text": doc.why}
         help_text = doc.remediation or doc.summary
@@ -129,12 +137,12 @@ def _where(check: CheckResult, finding: Finding, prov: Provenance) -> dict[str, 
 def _fingerprint(
     result: dict[str, Any], check: CheckResult, finding: Finding, seen: dict[str, int]
 ) -> None:
-    """Check, rule, file and message with its numbers taken out, plus which of several
-    such results in the run this is: stable when lines move, distinct within a run."""
-    uri = result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
-    key = "\0".join((check.check_id, finding.rule, uri, _DIGITS.sub("#", finding.message)))
-    seen[key] = seen.get(key, 0) + 1
-    digest = hashlib.sha256(f"{key}\0{seen[key]}".encode()).hexdigest()[:32]
+    """The finding's own fingerprint (no line in it), made distinct when several results
+    of one run share it (the same message on two lines of one file)."""
+    base = finding_fingerprint(check.check_id, finding)
+    seen[base] = seen.get(base, 0) + 1
+    n = seen[base]
+    digest = base if n == 1 else hashlib.sha256(f"{base}\0{n}".encode()).hexdigest()[:32]
     result["partialFingerprints"] = {"gonogo/v1": digest}
 
 
