@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from gonogo.engine.scheduler import RunOptions, run_plan  # noqa: E402
-from gonogo.fsindex import FileIndex, _walk_files  # noqa: E402
+from gonogo.fs.index import FileIndex, _walk_files  # noqa: E402
 from gonogo.models import GitInfo  # noqa: E402
 from gonogo.plan.loader import parse_plan  # noqa: E402
 from gonogo.probes.registry import BUILTIN  # noqa: E402

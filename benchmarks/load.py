@@ -23,7 +23,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from gonogo.fsindex import FileIndex
+from gonogo.fs.index import FileIndex
 from gonogo.probes import load
 from gonogo.probes.base import Context
 

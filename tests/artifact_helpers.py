@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from gonogo.fsindex import FileIndex
+from gonogo.fs.index import FileIndex
 from gonogo.models import Outcome
 from gonogo.probes.base import Context, Probe
 

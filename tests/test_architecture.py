@@ -30,6 +30,7 @@ FORBIDDEN: dict[str, set[str]] = {
     "store": {"cli", "report", "engine", "probes", "plan", "server", "fleet"},
     "secrets": {"cli", "report", "store", "engine", "plan", "server", "fleet"},
     "audit": {"cli", "report", "store", "server", "fleet"},
+    "packs": {"cli", "engine", "report", "store", "server", "fleet", "orchestrate"},
 }
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from gonogo.fsindex import FileIndex
-from gonogo.globs import glob_to_regex
+from gonogo.fs.globs import glob_to_regex
+from gonogo.fs.index import FileIndex
 
 TREE = {
     "README.md": "# demo\n",

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from gonogo.fsindex import FileIndex
+from gonogo.fs.index import FileIndex
 from gonogo.models import Outcome, Status
 from gonogo.probes import http
 from gonogo.probes.base import Context

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from gonogo.detect import default_plan_dict
+from gonogo.packs import default_plan_dict
 
 COMPOSE = "services:\n  db:\n    environment:\n      POSTGRES_PASSWORD: Pw-1234-abcd\n"
 MANIFEST = "{'name': 'x', 'version': '1', 'license': 'LGPL-3', 'depends': [], 'data': []}\n"

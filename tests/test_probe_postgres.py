@@ -13,7 +13,7 @@ import psycopg
 import pytest
 
 from gonogo.engine.scheduler import RunOptions, run_plan
-from gonogo.fsindex import FileIndex
+from gonogo.fs.index import FileIndex
 from gonogo.models import GitInfo, Outcome, Status
 from gonogo.plan.loader import parse_plan
 from gonogo.probes import postgres

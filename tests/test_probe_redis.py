@@ -13,7 +13,7 @@ import pytest
 import redis
 
 import services
-from gonogo.fsindex import FileIndex
+from gonogo.fs.index import FileIndex
 from gonogo.models import Outcome, Status
 from gonogo.probes import redis_probe
 from gonogo.probes.base import Context

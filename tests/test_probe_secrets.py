@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from gonogo.fsindex import FileIndex
+from gonogo.fs.index import FileIndex
 from gonogo.models import Status
 from gonogo.probes.base import Context
 from gonogo.probes.secrets import PROBE, SecretsParams

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from gonogo.webhook import VerificationError, sign, signature, verify
+from gonogo.orchestrate.webhook import VerificationError, sign, signature, verify
 from services import free_port
 
 PY = sys.executable

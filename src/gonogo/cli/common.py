@@ -87,7 +87,7 @@ def resolve_plan(
         return Resolved(load_plan(path, probes), start, f"plan: {_shown(path)}")
     found = find_plan(start)
     if found.plan is None:
-        from gonogo.detect import default_plan
+        from gonogo.packs import default_plan
 
         plan = default_plan(start, probes)
         packs = ", ".join(g.id for g in plan.gates) or "none apply"

@@ -45,7 +45,7 @@ SCHEMA_FILE = ".gonogo/plan.schema.json"
 
 def starter_plan(root: Path) -> tuple[str, int, int]:
     """The commented plan text, and how many gates and checks it holds."""
-    from gonogo.detect import detected
+    from gonogo.packs import detected
     from gonogo.probes.registry import all_probes
 
     probes = all_probes()

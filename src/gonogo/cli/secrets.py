@@ -37,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
 
     from gonogo import atomic
     from gonogo.errors import UsageError
-    from gonogo.fsindex import FileIndex
+    from gonogo.fs.index import FileIndex
     from gonogo.secrets import baseline as bl
     from gonogo.secrets.tree import find_secrets, finding
 

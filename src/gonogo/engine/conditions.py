@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Mapping
 
-from gonogo.fsindex import FileIndex
+from gonogo.fs.index import FileIndex
 from gonogo.plan.schema import When
 
 

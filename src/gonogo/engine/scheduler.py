@@ -17,7 +17,7 @@ from gonogo.engine.breaker import Breakers
 from gonogo.engine.conditions import unmet
 from gonogo.engine.gates import judge_gates, overall
 from gonogo.engine.waivers import apply_waivers
-from gonogo.fsindex import FileIndex
+from gonogo.fs.index import FileIndex
 from gonogo.git import git_info
 from gonogo.models import (
     CheckResult,

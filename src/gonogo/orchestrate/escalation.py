@@ -1,5 +1,5 @@
 """Escalations: persisted in the state, appended to `.gonogo/escalations.jsonl`, then
-POSTed to the plan's webhook, signed (see `gonogo.webhook`).
+POSTed to the plan's webhook, signed (see `gonogo.orchestrate.webhook`).
 
 Order matters for crash safety: the state records the escalation first, then the
 JSONL line is written, then the webhook is tried. `recover()` on resume writes any
@@ -194,7 +194,7 @@ class Escalator:
         return False
 
     async def _post_once(self, hook: Webhook, body: bytes) -> str:
-        from gonogo.webhook import sign
+        from gonogo.orchestrate.webhook import sign
 
         headers = {"Content-Type": "application/json", "User-Agent": USER_AGENT}
         timestamp = int(self.wall())

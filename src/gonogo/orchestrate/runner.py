@@ -21,7 +21,7 @@ from typing import Any, Protocol
 from gonogo import atomic
 from gonogo.durations import format_duration
 from gonogo.engine.scheduler import backoff_s
-from gonogo.fsindex import FileIndex
+from gonogo.fs.index import FileIndex
 from gonogo.orchestrate import ordering
 from gonogo.orchestrate.acceptance import Acceptance, evaluate
 from gonogo.orchestrate.escalation import Escalator

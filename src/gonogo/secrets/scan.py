@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from gonogo.fs.reader import TreeReader
 from gonogo.secrets.detectors import (
     DETECTORS,
     Detector,
@@ -21,7 +22,6 @@ from gonogo.secrets.detectors import (
     is_config,
     is_lock_file,
 )
-from gonogo.treeread import TreeReader
 
 ALLOW_MARK = b"gonogo: allow-secret"
 READ_CAP = 16 * 1024 * 1024

@@ -13,8 +13,8 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterable
 
-from gonogo.fsindex import FileIndex
-from gonogo.globs import keeper
+from gonogo.fs.globs import keeper
+from gonogo.fs.index import FileIndex
 from gonogo.models import Finding
 from gonogo.secrets.baseline import DEFAULT_PATH
 from gonogo.secrets.detectors import TITLES

@@ -21,7 +21,7 @@ USAGE = "usage: python -m gonogo.secrets.worker ROOT [--exclude GLOB]... [--skip
 
 
 def main(argv: list[str]) -> int:
-    from gonogo.globs import keeper, unignored
+    from gonogo.fs.globs import keeper, unignored
     from gonogo.secrets.scan import Hit, Totals, compiled, scan_files, to_json, tree_read
 
     options = _options(argv[1:])

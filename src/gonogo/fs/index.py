@@ -6,7 +6,7 @@ from the work tree (`-d`); each is asked once, and the secrets scan can take the
 output of the first two without waiting for the rest. Elsewhere it is an `os.walk`
 filtered by the `.gitignore` files found on the way. Globs are matched against the
 listing, so a plan of many file checks lists the tree once, and a literal path costs one
-set lookup. Reads go through `gonogo.treeread`, which never leaves the root.
+set lookup. Reads go through `gonogo.fs.reader`, which never leaves the root.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from pathlib import Path
 from subprocess import DEVNULL, PIPE
 from typing import Any
 
-from gonogo.globs import ALWAYS_IGNORED, ALWAYS_IGNORED_PREFIXES, compile_glob, unignored
-from gonogo.treeread import READ_LIMIT, TreeReader
+from gonogo.fs.globs import ALWAYS_IGNORED, ALWAYS_IGNORED_PREFIXES, compile_glob, unignored
+from gonogo.fs.reader import READ_LIMIT, TreeReader
 
 _CACHE_LIMIT = 64 * 1024 * 1024
 GIT_TIMEOUT_S = 300  # a cold tree on a slow disk; walking it again would be slower still

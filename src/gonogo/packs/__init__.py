@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from gonogo.fsindex import FileIndex
+from gonogo.fs.index import FileIndex
 from gonogo.plan.model import Plan
 
 CheckDict = dict[str, Any]

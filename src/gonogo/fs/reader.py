@@ -1,7 +1,7 @@
 """Reading a project's files without leaving the project: symlinks are followed only
 while they stay inside the root, and FIFOs and devices are never read or waited on.
 
-Kept apart from the listing (`gonogo.fsindex`) so a secrets worker imports only `os`.
+Kept apart from the listing (`gonogo.fs.index`) so a secrets worker imports only `os`.
 """
 
 from __future__ import annotations
