@@ -174,7 +174,7 @@ def test_x_keys_are_ignored_and_merge_keys_expand() -> None:
 
 def test_oversized_plan_is_refused_before_parsing() -> None:
     text = "x-pad: '" + "a" * (1024 * 1024) + "'\n"
-    with pytest.raises(PlanError, match="limited to 1,048,576 bytes"):
+    with pytest.raises(PlanError, match="the limit is 1,048,576 bytes"):
         parse_plan(text, BUILTIN, source="big.yaml")
 
 

@@ -14,8 +14,8 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from gonogo import yamlread
 from gonogo.errors import PlanError, PlanErrors
-from gonogo.plan import yamlsafe
 from gonogo.plan.model import Check, Gate, Plan, Waiver
 from gonogo.plan.schema import COMMON_CHECK_KEYS, CheckSpec, PlanSpec
 from gonogo.probes.base import Probe
@@ -29,12 +29,12 @@ def find_plan(root: Path) -> Path | None:
 
 def load_plan(path: Path, probes: Mapping[str, Probe[Any]]) -> Plan:
     try:
-        data = path.read_bytes() if path.stat().st_size <= yamlsafe.MAX_BYTES else None
+        data = path.read_bytes() if path.stat().st_size <= yamlread.MAX_BYTES else None
     except OSError as exc:
         raise PlanError(f"cannot read plan: {exc.strerror or exc}", file=str(path)) from None
     if data is None:
         raise PlanError(
-            f"plan is larger than {yamlsafe.MAX_BYTES:,} bytes; refusing to read it", file=str(path)
+            f"plan is larger than {yamlread.MAX_BYTES:,} bytes; refusing to read it", file=str(path)
         )
     return parse_plan(data, probes, source=str(path), default_project=path.parent.resolve().name)
 
@@ -48,8 +48,8 @@ def parse_plan(
 ) -> Plan:
     raw = text.encode() if isinstance(text, str) else text
     try:
-        doc = yamlsafe.load(raw)
-    except yamlsafe.YamlError as exc:
+        doc = yamlread.load(raw)
+    except yamlread.YamlError as exc:
         raise PlanError(exc.message, file=source, line=exc.line, column=exc.column) from None
     data = {} if doc.data is None else doc.data
     if not isinstance(data, dict):
@@ -261,7 +261,7 @@ def _get(data: Any, path: tuple[str | int, ...]) -> Any:
 class _Locator:
     """Turns model paths into file:line:column and pydantic errors into PlanErrors."""
 
-    def __init__(self, doc: yamlsafe.Located, source: str) -> None:
+    def __init__(self, doc: yamlread.Located, source: str) -> None:
         self.doc = doc
         self.source = source
 

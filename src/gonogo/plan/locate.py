@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gonogo.plan import yamlsafe
+from gonogo import yamlread
 
 
 def check_lines(path: Path) -> dict[str, int]:
     """Check id -> the 1-based line of its entry in PATH; {} when it cannot be read."""
     try:
-        doc = yamlsafe.load(path.read_bytes())
-    except (OSError, yamlsafe.YamlError):
+        doc = yamlread.load(path.read_bytes())
+    except (OSError, yamlread.YamlError):
         return {}
     gates = doc.data.get("gates") if isinstance(doc.data, dict) else None
     out: dict[str, int] = {}

@@ -12,9 +12,9 @@ from typing import Any
 from pydantic import Field
 
 from gonogo.models import Finding, Outcome, errored, failed, problems, verdict_of
-from gonogo.plan.yamlsafe import Located, YamlError, load
 from gonogo.probes.base import Context, Params, Probe, ProbeDoc, in_thread
 from gonogo.secrets.detectors import is_placeholder
+from gonogo.yamlread import Located, YamlError, load
 
 _SECRET_NAME = re.compile(
     r"(?i)(passw(or)?d|passwd|secret|token|api_?key|access_?key|private_?key|credential|_pass$)"

@@ -10,7 +10,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gonogo.plan import yamlsafe
+from gonogo import yamlread
 
 scalars = st.one_of(
     st.none(),
@@ -44,8 +44,8 @@ def _strict(value: Any) -> Any:
 
 def _same_as_safe_loader(text: str) -> None:
     try:
-        ours = yamlsafe.load(text).data
-    except yamlsafe.YamlError:
+        ours = yamlread.load(text).data
+    except yamlread.YamlError:
         return  # refused (tags, duplicate keys, ...): the loader tests cover the messages
     assert _strict(ours) == _strict(yaml.load(text, Loader=yaml.CSafeLoader))
 
@@ -64,8 +64,8 @@ def test_arbitrary_text_loads_as_safe_loader_loads_it_or_is_refused(text: str) -
     try:
         yaml.load(text, Loader=yaml.CSafeLoader)
     except yaml.YAMLError:
-        with pytest.raises(yamlsafe.YamlError):
-            yamlsafe.load(text)
+        with pytest.raises(yamlread.YamlError):
+            yamlread.load(text)
         return
     except (RecursionError, TypeError, ValueError):
         return  # PyYAML itself gives up (unhashable keys, bad dates): not a comparison
@@ -73,7 +73,7 @@ def test_arbitrary_text_loads_as_safe_loader_loads_it_or_is_refused(text: str) -
 
 
 def test_positions_are_found_for_a_document_read_on_the_fast_path() -> None:
-    doc = yamlsafe.load("gates:\n  - id: build\n    checks:\n      - {id: a, kind: x}\n")
+    doc = yamlread.load("gates:\n  - id: build\n    checks:\n      - {id: a, kind: x}\n")
     assert doc.where(("gates", 0, "checks", 0, "kind")) == (4, 17)
     assert doc.where(("gates", 0, "id")) == (2, 5)
     assert doc.where(("gates", 0, "nope", 3)) == (2, 5)
@@ -81,7 +81,7 @@ def test_positions_are_found_for_a_document_read_on_the_fast_path() -> None:
 
 def test_anchors_merge_keys_and_tags_keep_their_meaning() -> None:
     text = "base: &b {timeout: 5s, retries: 2}\ncheck:\n  <<: *b\n  retries: 3\nn: !!str 12\n"
-    doc = yamlsafe.load(text)
+    doc = yamlread.load(text)
     assert doc.data["check"] == {"timeout": "5s", "retries": 3}
     assert doc.data["n"] == "12"
     assert doc.where(("check", "retries")) == (4, 3)
@@ -98,7 +98,23 @@ def test_anchors_merge_keys_and_tags_keep_their_meaning() -> None:
     ],
 )
 def test_problems_name_their_line(text: str, message: str, line: int) -> None:
-    with pytest.raises(yamlsafe.YamlError) as info:
-        yamlsafe.load(text)
+    with pytest.raises(yamlread.YamlError) as info:
+        yamlread.load(text)
     assert message in info.value.message
     assert info.value.line == line
+
+
+def test_load_all_reads_every_document_with_positions() -> None:
+    """Kubernetes manifests are multi-document; positions count from the file's top."""
+    docs = yamlread.load_all(
+        "kind: Service\nmetadata: {name: a}\n---\nkind: Deployment\nspec:\n  replicas: 2\n"
+    )
+    assert [d.data["kind"] for d in docs] == ["Service", "Deployment"]
+    assert docs[1].where(("spec", "replicas")) == (6, 3)
+
+
+def test_load_all_keeps_the_limits_and_the_ban_on_tags() -> None:
+    with pytest.raises(yamlread.YamlError, match="is not allowed"):
+        yamlread.load_all("a: 1\n---\nb: !!python/object:os.system ls\n")
+    with pytest.raises(yamlread.YamlError, match="the limit is 10 bytes"):
+        yamlread.load_all("a: 12345678901\n", max_bytes=10)

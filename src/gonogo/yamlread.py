@@ -1,4 +1,6 @@
-"""Safe YAML loading that can say where every value came from.
+"""Safe YAML reading that can say where every value came from: the one reader of plans,
+fleet files, compose files and Kubernetes manifests (`load_all`: every document of a
+multi-document stream, each with its own positions).
 
 Two builders give the same values. The fast one reads libyaml's event stream
 straight into dicts and lists and handles the plain subset of YAML a plan is
@@ -67,14 +69,7 @@ class Located:
 
 
 def load(text: str | bytes, *, max_bytes: int = MAX_BYTES) -> Located:
-    size = len(text.encode() if isinstance(text, str) else text)
-    if size > max_bytes:
-        raise YamlError(f"file is {size:,} bytes; plans are limited to {max_bytes:,} bytes")
-    if isinstance(text, bytes):
-        try:
-            text = text.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise YamlError(f"not UTF-8 text (byte {exc.start})") from None
+    text = _decoded(text, max_bytes)
     try:
         located = Located(_fast(text))
     except (_Unusual, yaml.YAMLError, RecursionError):
@@ -83,14 +78,51 @@ def load(text: str | bytes, *, max_bytes: int = MAX_BYTES) -> Located:
     return located
 
 
+def load_all(text: str | bytes, *, max_bytes: int = MAX_BYTES) -> list[Located]:
+    """Every document of a `---`-separated stream, with positions (lines count from the
+    top of the file). Same limits as `load`, over the whole stream."""
+    text = _decoded(text, max_bytes)
+    try:
+        nodes = list(yaml.compose_all(text, Loader=_LOADER))
+    except yaml.MarkedYAMLError as exc:
+        raise _marked(exc) from None
+    except yaml.YAMLError as exc:
+        raise YamlError(f"invalid YAML: {exc}") from None
+    except RecursionError:
+        raise YamlError("invalid YAML: nesting is too deep") from None
+    out = []
+    for node in nodes:
+        located = Located(None, {})
+        if node is not None:
+            located.data = _Builder(located.marks).build(node, ())
+        out.append(located)
+    return out
+
+
+def _decoded(text: str | bytes, max_bytes: int) -> str:
+    size = len(text.encode() if isinstance(text, str) else text)
+    if size > max_bytes:
+        raise YamlError(f"file is {size:,} bytes; the limit is {max_bytes:,} bytes")
+    if isinstance(text, bytes):
+        try:
+            return text.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise YamlError(f"not UTF-8 text (byte {exc.start})") from None
+    return text
+
+
+def _marked(exc: yaml.MarkedYAMLError) -> YamlError:
+    mark = exc.problem_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
+    problem = ", ".join(filter(None, (exc.context, exc.problem))) or str(exc)
+    return YamlError(f"invalid YAML: {problem}", line, col)
+
+
 def _careful(text: str) -> Located:
     try:
         node = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
-        problem = ", ".join(filter(None, (exc.context, exc.problem))) or str(exc)
-        raise YamlError(f"invalid YAML: {problem}", line, col) from None
+        raise _marked(exc) from None
     except yaml.YAMLError as exc:
         raise YamlError(f"invalid YAML: {exc}") from None
     except RecursionError:
@@ -121,7 +153,7 @@ class _Builder:
         if path not in self.marks:  # a key already marked its value's path
             self.marks[path] = _pos(node)
         if node.tag not in _PLAIN_TAGS:
-            raise YamlError(f"YAML tag {node.tag!r} is not allowed in a plan", *_pos(node))
+            raise YamlError(f"YAML tag {node.tag!r} is not allowed", *_pos(node))
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
