@@ -24,7 +24,17 @@ ONLY: dict[str, set[str]] = {
 # part -> parts it must never import (directly or in a function)
 FORBIDDEN: dict[str, set[str]] = {
     "engine": {"cli", "report", "store", "server", "fleet", "orchestrate", "audit"},
-    "probes": {"cli", "report", "store", "engine", "server", "fleet", "orchestrate", "audit"},
+    "probes": {
+        "cli",
+        "report",
+        "store",
+        "engine",
+        "plan",
+        "server",
+        "fleet",
+        "orchestrate",
+        "audit",
+    },
     "report": {"cli", "engine", "store", "plan", "probes", "server", "fleet"},
     "plan": {"cli", "engine", "report", "store", "server", "fleet"},
     "store": {"cli", "report", "engine", "probes", "plan", "server", "fleet"},

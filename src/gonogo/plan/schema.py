@@ -16,15 +16,8 @@ from pydantic import (
     model_validator,
 )
 
-from gonogo.durations import parse_duration
+from gonogo.durations import DURATION_JSON, parse_duration
 
-DURATION_JSON = {
-    "anyOf": [
-        {"type": "number", "minimum": 0},
-        {"type": "string", "pattern": r"^\s*(\d+(\.\d+)?(ms|s|m|h|d)\s*)+$"},
-    ],
-    "description": "seconds, or a duration such as 500ms, 30s, 10m, 2h",
-}
 Duration = Annotated[
     float, BeforeValidator(parse_duration), Field(ge=0), WithJsonSchema(DURATION_JSON)
 ]

@@ -8,10 +8,9 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, WithJsonSchema
 
-from gonogo.durations import format_duration, parse_duration
+from gonogo.durations import DURATION_JSON, format_duration, parse_duration
 from gonogo.git import git_output
 from gonogo.models import Finding
-from gonogo.plan.schema import DURATION_JSON
 
 
 def _max_age(value: Any) -> float | str:

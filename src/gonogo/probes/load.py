@@ -14,9 +14,8 @@ from urllib.parse import urlsplit
 
 from pydantic import BeforeValidator, Field, WithJsonSchema, field_validator, model_validator
 
-from gonogo.durations import parse_duration
+from gonogo.durations import DURATION_JSON, parse_duration
 from gonogo.models import Finding, Outcome, errored, failed, passed
-from gonogo.plan.schema import DURATION_JSON
 from gonogo.probes import http
 from gonogo.probes import netcommon as net
 from gonogo.probes.base import Context, Params, Probe, ProbeDoc
