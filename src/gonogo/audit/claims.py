@@ -66,7 +66,9 @@ def is_total(row: Sequence[str]) -> bool:
 
 
 def _table_claims(table: Table, section: str) -> list[Claim]:
-    status = column(table.header, STATUS_HEADERS)
+    from gonogo.audit.outline import cell_mark, status_column
+
+    status = status_column(table)
     if status is None:
         return []
     evidence = column(table.header, EVIDENCE_HEADERS)
@@ -75,7 +77,7 @@ def _table_claims(table: Table, section: str) -> list[Claim]:
         cells = row.cells
         if status >= len(cells) or is_total(cells):
             continue
-        if mk.status_cell(cells[status]) is not mk.Mark.DONE:
+        if cell_mark(cells[status]) is not mk.Mark.DONE:
             continue
         if evidence is not None and evidence < len(cells):
             paths = mk.cited_paths(cells[evidence], bare=True)
@@ -118,9 +120,9 @@ def _label_claim(line: str, number: int, section: str) -> Claim | None:
 def make_claim(line: int, source: Source, text: str, section: str, paths: list[str]) -> Claim:
     checks: list[FileCheck] = []
     for path in paths:
-        if mk.problem_with(path):
+        if mk.problem_with(path) or mk.escapes(path):
             continue
-        checks += file_checks(path)
+        checks += file_checks(mk.split_anchor(path)[0])
     return Claim(line, source, _short(mk.plain(text)), section, tuple(checks), tuple(paths))
 
 

@@ -1,0 +1,175 @@
+"""Evidence files a claim cites, checked through the engine that `gonogo check` uses,
+read as a reviewer reads them: `#L10-L24` and `:42` anchors name lines that must
+exist; a path leaving the root (`../`) is broken, not unverifiable; a file starting
+with `#!` must be executable whatever its name; case must match exactly.
+
+When the root holds none of the paths a report cites, the audit cannot tell a wrong
+`--root` from a report whose every file is invented: those claims are unverifiable,
+and a warning asks whether `--root` is right.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+from gonogo.audit import planfile
+from gonogo.audit.markers import escapes, problem_with, split_anchor
+from gonogo.audit.model import CheckOutcome, Claim, ClaimResult, FileCheck, Verdict
+
+MAX_LINE_BYTES = 16 * 1024 * 1024
+
+
+def verify_evidence(
+    evidence: Sequence[Claim], root: Path, report: str
+) -> tuple[list[ClaimResult], list[str]]:
+    """Run the claims' file checks as a plan; the results and any warning about the root."""
+    evidence = [_with_shebangs(c, root) for c in evidence]
+    doc = planfile.plan_doc(evidence, project=root.name or "project", report=report)
+    statuses = run_plan_text(planfile.render(doc, report=report), root) if doc.data["gates"] else {}
+    cited = {c.path for claim in evidence for c in claim.checks if c.kind == "file.exists"}
+    present = sum(1 for p in cited if _exists(root, p))
+    lost = bool(cited) and present == 0
+    out = []
+    for claim, ids in zip(evidence, doc.ids, strict=True):
+        escaping = [p for p in claim.cited if escapes(p)]
+        if escaping:
+            reason = f"{escaping[0]} leaves the repository root"
+            out.append(ClaimResult(claim, Verdict.BROKEN, reason, evidence=tuple(claim.cited)))
+        elif not ids:
+            out.append(ClaimResult(claim, Verdict.UNVERIFIABLE, _why_unverifiable(claim)))
+        else:
+            outcomes = tuple(
+                CheckOutcome(check, cid, *statuses[cid])
+                for check, cid in zip(claim.checks, ids, strict=True)
+            )
+            out.append(_judge(claim, outcomes, root, lost))
+    warnings = []
+    if lost:
+        warnings.append(
+            f"--root {root} holds none of the {len(cited)} path(s) the report cites "
+            "(is --root right?); their claims are unverifiable"
+        )
+    return out, warnings
+
+
+def _exists(root: Path, rel: str) -> bool:
+    if any(c in rel for c in "*?["):
+        return any(root.glob(rel))
+    return os.path.lexists(root / rel)
+
+
+def _with_shebangs(claim: Claim, root: Path) -> Claim:
+    """A cited file that starts with `#!` is a script: it must be executable too."""
+    checks = []
+    changed = False
+    for check in claim.checks:
+        params = dict(check.params)
+        if check.kind == "file.exists" and params.get("executable") is False:
+            if _has_shebang(root / check.path):
+                params["executable"] = True
+                changed = True
+        checks.append(FileCheck(check.kind, params))
+    return dataclasses.replace(claim, checks=tuple(checks)) if changed else claim
+
+
+def _has_shebang(path: Path) -> bool:
+    try:
+        with path.open("rb") as fh:
+            return fh.read(2) == b"#!"
+    except OSError:
+        return False
+
+
+def _judge(
+    claim: Claim, outcomes: tuple[CheckOutcome, ...], root: Path, lost: bool
+) -> ClaimResult:
+    files = tuple(dict.fromkeys(o.check.path for o in outcomes))
+    bad = [o for o in outcomes if o.status != "pass"]
+    if bad and lost:
+        reason = f"{bad[0].message}; the root holds none of the report's cited paths (is --root right?)"
+        return ClaimResult(claim, Verdict.UNVERIFIABLE, reason, outcomes, evidence=files)
+    if bad:
+        first = next((o for o in bad if o.status != "blocked"), bad[0])
+        reason = first.message if first.status == "fail" else f"{first.status}: {first.message}"
+        hint = _case_hint(root, first.check.path) if "no file matches" in reason else ""
+        return ClaimResult(claim, Verdict.BROKEN, reason + hint, outcomes, evidence=files)
+    problem = _line_problem(claim, root)
+    if problem:
+        return ClaimResult(claim, Verdict.BROKEN, problem, outcomes, evidence=files)
+    return ClaimResult(claim, Verdict.HOLDS, _verified(outcomes, claim), outcomes, evidence=files)
+
+
+def _verified(outcomes: Sequence[CheckOutcome], claim: Claim) -> str:
+    said = []
+    for o in outcomes:
+        if o.check.kind == "file.exists":
+            extra = [w for w, on in (("non-empty", o.check.params.get("non_empty")), ("executable", o.check.params.get("executable"))) if on]
+            said.append(o.message + (f" ({', '.join(extra)})" if extra else ""))
+        else:
+            said.append(f"parsed as {str(o.check.params.get('format', '')).upper()}")
+    ranges = [split_anchor(p) for p in claim.cited]
+    said += [f"{p} has lines {a}-{b}" for p, r in ranges if r for a, b in [r]]
+    return "; ".join(said)
+
+
+def _line_problem(claim: Claim, root: Path) -> str:
+    for cited in claim.cited:
+        path, span = split_anchor(cited)
+        if span is None:
+            continue
+        count = _line_count(root / path.removeprefix("./"))
+        if count is not None and (span[1] > count or span[0] < 1 or span[0] > span[1]):
+            shown = f"{span[0]}" if span[0] == span[1] else f"{span[0]}-{span[1]}"
+            return f"{cited} cites line {shown} but {path} has {count} lines"
+    return ""
+
+
+def _line_count(path: Path) -> int | None:
+    try:
+        with path.open("rb") as fh:
+            data = fh.read(MAX_LINE_BYTES)
+    except OSError:
+        return None
+    return data.count(b"\n") + (0 if data.endswith(b"\n") or not data else 1)
+
+
+def _case_hint(root: Path, rel: str) -> str:
+    """'; docs/README.md differs only in case' when such a file exists."""
+    folder = root
+    parts = rel.split("/")
+    for i, part in enumerate(parts):
+        try:
+            names = os.listdir(folder)
+        except OSError:
+            return ""
+        if part in names:
+            folder = folder / part
+            continue
+        same = [n for n in names if n.lower() == part.lower()]
+        if not same:
+            return ""
+        real = "/".join([*parts[:i], same[0], *parts[i + 1 :]])
+        return f"; {real} exists, but case must match exactly"
+    return ""
+
+
+def _why_unverifiable(claim: Claim) -> str:
+    problems = [problem_with(p) for p in claim.cited if problem_with(p)]
+    if problems:
+        return "; ".join(problems)
+    return "cites no file, glob or number that can be checked"
+
+
+def run_plan_text(text: str, root: Path) -> dict[str, tuple[str, str]]:
+    """Status and message of each check of a plan given as YAML text."""
+    from gonogo.engine.scheduler import RunOptions, run_plan
+    from gonogo.plan.loader import parse_plan
+    from gonogo.probes.registry import BUILTIN
+
+    plan = parse_plan(text, BUILTIN, source="<audit plan>")
+    report = asyncio.run(run_plan(plan, root, BUILTIN, RunOptions(jobs=8)))
+    return {c.check_id: (str(c.status), c.message) for c in report.checks}
