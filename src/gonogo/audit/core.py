@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from gonogo.audit import arith, claims, junit, measured, outline, rollup, status, summaries, totals
+from gonogo.audit import arith, claims, conflicts, junit, measured, outline, rollup, status, summaries, totals
 from gonogo.audit.blocks import Table, parse_blocks
 from gonogo.audit.evidence import verify_evidence
 from gonogo.audit.model import AuditResult, ClaimResult, Verdict
@@ -46,7 +46,7 @@ def audit(
     tree = outline.build(blocks)
     items = status.open_items(tree)
     results += status.results(tree, items) + rollup.results(tree)
-    results += totals.results(tree) + summaries.results(tree)
+    results += totals.results(tree) + summaries.results(tree) + conflicts.results(tree)
     results += measured.count_results(junit.count_claims(lines), root, found)
     results += measured.file_number_results(lines, root)
     if found is not None:
