@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from gonogo.audit.model import Claim, ClaimResult, Verdict
+from gonogo.audit.model import Claim
 
 _ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 
@@ -43,7 +43,7 @@ def plan_doc(claims: Sequence[Claim], *, project: str, report: str) -> PlanDoc:
         mine: list[str] = []
         exists_id = ""
         for check in claim.checks:
-            base = f"l{claim.line}-{slug(check.path, 48) or 'path'}"
+            base = f"{slug(claim.text, 24) or 'claim'}-{slug(check.path, 40) or 'path'}"
             if check.kind == "file.valid":
                 base += "-valid"
             check_id = _unique(base, used)
@@ -70,38 +70,9 @@ def _unique(base: str, used: set[str]) -> str:
     return candidate
 
 
-def render(doc: PlanDoc, *, report: str, results: Sequence[ClaimResult] = ()) -> str:
-    """The plan as YAML; claims that are not file checks are listed in comments."""
+def render(doc: PlanDoc, *, report: str) -> str:
+    """The plan as YAML."""
     import yaml
 
-    body = yaml.safe_dump(doc.data, sort_keys=False, allow_unicode=True, width=100)
-    if not results:
-        return body
-    checks = sum(len(i) for i in doc.ids)
-    head = [
-        f"# Written by `gonogo audit {report} --to-plan`: {checks} checks from the report's",
-        "# evidence claims. Run it with `gonogo check -p THIS_FILE`.",
-    ]
-    tail = _comments(results)
-    return "\n".join(head) + "\n" + body + ("\n".join(tail) + "\n" if tail else "")
-
-
-def _comments(results: Sequence[ClaimResult]) -> list[str]:
-    arithmetic = [
-        r for r in results if not r.claim.checks and r.verdict is not Verdict.UNVERIFIABLE
-    ]
-    unverifiable = [r for r in results if r.verdict is Verdict.UNVERIFIABLE]
-    out: list[str] = []
-    if arithmetic:
-        out.append("")
-        out.append("# Numbers the report states about itself (a plan computes these instead):")
-        out += [f"#   line {r.claim.line}: {r.verdict}: {_one_line(r.reason)}" for r in arithmetic]
-    if unverifiable:
-        out.append("")
-        out.append("# Claims that cite nothing checkable (write a check for each that matters):")
-        out += [f"#   line {r.claim.line}: {_one_line(r.claim.text)}" for r in unverifiable]
-    return out
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())[:200]
+    del report
+    return yaml.safe_dump(doc.data, sort_keys=False, allow_unicode=True, width=100)
