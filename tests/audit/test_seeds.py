@@ -18,7 +18,12 @@ from seed_expectations import expected
 from gonogo.audit import Verdict, audit
 from gonogo.audit.model import AuditResult
 
-HOLDS, BROKEN, OPEN, UNVERIFIABLE = Verdict.HOLDS, Verdict.BROKEN, Verdict.OPEN, Verdict.UNVERIFIABLE
+HOLDS, BROKEN, OPEN, UNVERIFIABLE = (
+    Verdict.HOLDS,
+    Verdict.BROKEN,
+    Verdict.OPEN,
+    Verdict.UNVERIFIABLE,
+)
 PREFIXES = ["000", "001", "002", "003", "004"]
 
 
@@ -30,7 +35,9 @@ def _seed(prefix: str, root: Path) -> AuditResult:
 @pytest.mark.parametrize("prefix", PREFIXES)
 def test_flags_what_a_reviewer_flags_and_nothing_else(prefix: str, tmp_path: Path) -> None:
     result = _seed(prefix, tmp_path)
-    flagged = sorted((r.claim.line, str(r.claim.source)) for r in result.results if r.verdict is BROKEN)
+    flagged = sorted(
+        (r.claim.line, str(r.claim.source)) for r in result.results if r.verdict is BROKEN
+    )
     flags = expected(prefix)
     assert flagged == sorted((f.line, f.kind) for f in flags if not f.missed)
     assert not {f.line for f in flags if f.missed} & {line for line, _ in flagged}
@@ -63,7 +70,10 @@ def test_seed_001_totals_and_open_items(tmp_path: Path) -> None:
         "~2.5 hours claimed but its 2 parts add up to 2.25 hours (15 min + 2 hours)"
     )
     pending = find(result, "Real LLM output quality verified")
-    assert (pending.verdict, pending.reason) == (OPEN, "the report marks it as not done (open mark)")
+    assert (pending.verdict, pending.reason) == (
+        OPEN,
+        "the report marks it as not done (open mark)",
+    )
     assert result.summary.sentence() == "5 hold, 2 broken, 17 open, 14 unverifiable"
 
 
@@ -90,7 +100,8 @@ def test_seed_003_status_and_signoffs(tmp_path: Path) -> None:
     result = _seed("003", tmp_path)
     review = find(result, "Team Review: COMPLETE")
     assert review.reason.startswith(
-        "says it is done, but 9 open item(s) say otherwise: line 292: [ ] @devops - Deployment plan review"
+        "says it is done, but 9 open item(s) say otherwise: "
+        "line 292: [ ] @devops - Deployment plan review"
     )
     assert not [r for r in result.results if r.claim.line == 319]  # "ready for review" waits
     assert find(result, "13 points total").reason == "5 pts + 5 pts + 3 pts = 13 points"

@@ -148,7 +148,9 @@ def _passed_cells(table: Table, section: str) -> list[ClaimResult]:
     done = sum(
         1
         for r in rows
-        if status is not None and status < len(r.cells) and cell_mark(r.cells[status]) is mk.Mark.DONE
+        if status is not None
+        and status < len(r.cells)
+        and cell_mark(r.cells[status]) is mk.Mark.DONE
     )
     out = []
     for row in rows:

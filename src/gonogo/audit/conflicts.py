@@ -12,7 +12,16 @@ from gonogo.audit.outline import Node
 from gonogo.audit.quantity import quantities, show
 
 _PAREN = r"\([^)]{0,80}\)"
-_MARKS = "".join(sorted({c for m in (*mk.DONE_MARKS, *mk.PARTIAL_MARKS, *mk.OPEN_MARKS) for c in m if not c.isascii()}))
+_MARKS = "".join(
+    sorted(
+        {
+            c
+            for m in (*mk.DONE_MARKS, *mk.PARTIAL_MARKS, *mk.OPEN_MARKS)
+            for c in m
+            if not c.isascii()
+        }
+    )
+)
 
 
 def name_of(node: Node) -> str:
@@ -46,7 +55,8 @@ def _marks(root: Node) -> list[ClaimResult]:
         if other is None:
             continue
         claim = Claim(node.line, Source.STATUS, node.text[:160], node.section)
-        reason = f"marked done here, but line {other.line} marks “{other.text[:60]}” as {other.mark.value}"
+        said = f"“{other.text[:60]}” as {other.mark.value}"
+        reason = f"marked done here, but line {other.line} marks {said}"
         out.append(ClaimResult(claim, Verdict.BROKEN, reason))
     return out
 
@@ -83,4 +93,3 @@ def _total_key(node: Node) -> tuple[tuple[str, str], str] | None:
         return None
     q = found[0]
     return (words[-1], q.family), show(q.low, q.high, q.scale, q.unit)
-

@@ -5,7 +5,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from gonogo.audit import arith, claims, conflicts, junit, measured, outline, rollup, status, summaries, totals
+from gonogo.audit import (
+    arith,
+    claims,
+    conflicts,
+    junit,
+    measured,
+    outline,
+    rollup,
+    status,
+    summaries,
+    totals,
+)
 from gonogo.audit.blocks import Table, parse_blocks
 from gonogo.audit.evidence import verify_evidence
 from gonogo.audit.model import AuditResult, ClaimResult, Verdict
@@ -72,7 +83,7 @@ def _dedupe(results: Sequence[ClaimResult]) -> list[ClaimResult]:
     for r in results:
         if r.verdict is Verdict.UNVERIFIABLE and r.claim.line in checked:
             continue
-        key = (r.claim.line, str(r.verdict), r.reason)
+        key = (r.claim.line, str(r.verdict), "" if r.verdict is Verdict.OPEN else r.reason)
         if key in seen:
             continue
         seen.add(key)

@@ -68,10 +68,10 @@ def _with_shebangs(claim: Claim, root: Path) -> Claim:
     changed = False
     for check in claim.checks:
         params = dict(check.params)
-        if check.kind == "file.exists" and params.get("executable") is False:
-            if _has_shebang(root / check.path):
-                params["executable"] = True
-                changed = True
+        plain = check.kind == "file.exists" and params.get("executable") is False
+        if plain and _has_shebang(root / check.path):
+            params["executable"] = True
+            changed = True
         checks.append(FileCheck(check.kind, params))
     return dataclasses.replace(claim, checks=tuple(checks)) if changed else claim
 
@@ -84,13 +84,13 @@ def _has_shebang(path: Path) -> bool:
         return False
 
 
-def _judge(
-    claim: Claim, outcomes: tuple[CheckOutcome, ...], root: Path, lost: bool
-) -> ClaimResult:
+def _judge(claim: Claim, outcomes: tuple[CheckOutcome, ...], root: Path, lost: bool) -> ClaimResult:
     files = tuple(dict.fromkeys(o.check.path for o in outcomes))
     bad = [o for o in outcomes if o.status != "pass"]
     if bad and lost:
-        reason = f"{bad[0].message}; the root holds none of the report's cited paths (is --root right?)"
+        reason = (
+            f"{bad[0].message}; the root holds none of the report's cited paths (is --root right?)"
+        )
         return ClaimResult(claim, Verdict.UNVERIFIABLE, reason, outcomes, evidence=files)
     if bad:
         first = next((o for o in bad if o.status != "blocked"), bad[0])
@@ -107,7 +107,14 @@ def _verified(outcomes: Sequence[CheckOutcome], claim: Claim) -> str:
     said = []
     for o in outcomes:
         if o.check.kind == "file.exists":
-            extra = [w for w, on in (("non-empty", o.check.params.get("non_empty")), ("executable", o.check.params.get("executable"))) if on]
+            extra = [
+                w
+                for w, on in (
+                    ("non-empty", o.check.params.get("non_empty")),
+                    ("executable", o.check.params.get("executable")),
+                )
+                if on
+            ]
             said.append(o.message + (f" ({', '.join(extra)})" if extra else ""))
         else:
             said.append(f"parsed as {str(o.check.params.get('format', '')).upper()}")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from gonogo.audit.arith import TextLine, rx
 from gonogo.audit.markers import cited_paths, plain
-from gonogo.audit.model import Claim, ClaimResult, Source, Verdict
+from gonogo.audit.model import Claim, Source
 from gonogo.errors import UsageError
 
 COUNTS = (
@@ -101,7 +101,7 @@ def count_file(path: Path) -> Totals:
     try:
         cases = merge(parse_cases(data, str(path)))
     except ReportError as exc:
-        raise ValueError(f"not valid JUnit XML: {exc}") from None
+        raise ValueError(str(exc)) from None
     outcomes = [c.outcome for c in cases.values()]
     return Totals(
         (str(path),),

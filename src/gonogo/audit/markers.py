@@ -60,7 +60,11 @@ def leading_mark(text: str) -> Mark:
 def any_mark(text: str) -> Mark:
     """The first status mark anywhere in `text` (a cell "11/11 ✅", a heading "Track 1 ✅")."""
     best, where = Mark.NONE, len(text) + 1
-    for mark, marks in ((Mark.DONE, DONE_MARKS), (Mark.PARTIAL, PARTIAL_MARKS), (Mark.OPEN, OPEN_MARKS)):
+    for mark, marks in (
+        (Mark.DONE, DONE_MARKS),
+        (Mark.PARTIAL, PARTIAL_MARKS),
+        (Mark.OPEN, OPEN_MARKS),
+    ):
         for m in marks:
             pos = text.find(m)
             if 0 <= pos < where and not (m.startswith("[") and pos > 0):
@@ -122,13 +126,14 @@ def cited_paths(text: str, *, bare: bool = False) -> list[str]:
 _PATH_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-/*?[]@+~")
 # Extensions that make a slash-less dotted word a file name rather than a config key
 # (`server.port`), a module (`gonogo.audit`) or a method (`obj.run`).
-FILE_EXTS = frozenset(
-    "md markdown rst txt adoc py pyi ipynb sh bash zsh ps1 bat yml yaml json jsonc toml ini cfg "
-    "conf env example sample xml html htm css scss js mjs cjs ts tsx jsx vue svelte go rs java "
-    "kt rb php c h cc cpp hpp cs swift sql csv tsv log lock pdf png jpg jpeg svg gif dockerfile "
-    "tf tfvars hcl j2 jinja tmpl tpl properties gradle mod sum proto graphql gql service timer "
-    "pem crt key pub zip gz tgz tar whl cfg in mk makefile".split()
+_EXT_WORDS = (
+    "md markdown rst txt adoc py pyi ipynb sh bash zsh ps1 bat yml yaml json jsonc toml ini "
+    "cfg conf env example sample xml html htm css scss js mjs cjs ts tsx jsx vue svelte go rs "
+    "java kt rb php c h cc cpp hpp cs swift sql csv tsv log lock pdf png jpg jpeg svg gif "
+    "dockerfile tf tfvars hcl j2 jinja tmpl tpl properties gradle mod sum proto graphql gql "
+    "service timer pem crt key pub zip gz tgz tar whl in mk makefile"
 )
+FILE_EXTS = frozenset(_EXT_WORDS.split())
 
 
 def split_anchor(cited: str) -> tuple[str, tuple[int, int] | None]:

@@ -18,7 +18,10 @@ from gonogo.audit.model import Claim, ClaimResult, Source, Verdict
 from gonogo.audit.quantity import places_of, rounds_to
 
 COVERAGE = r"(?i)coverage\D{0,24}?(≥|>=|>|at least|over|above)?\s*(\d{1,3}(?:\.\d{1,2})?)\s?%"
-LATENCY = r"(?i)\b(p50|p90|p95|p99|median)\b\D{0,12}?(<=|≤|<|under|below|=|:|of)?\s*(\d{1,7}(?:\.\d{1,3})?)\s*(ms|s)\b"
+LATENCY = (
+    r"(?i)\b(p50|p90|p95|p99|median)\b\D{0,12}?(<=|≤|<|under|below|=|:|of)?\s*"
+    r"(\d{1,7}(?:\.\d{1,3})?)\s*(ms|s)\b"
+)
 _COVERAGE_FILES = (".xml", ".json")
 MAX_JSON_BYTES = 16 * 1024 * 1024
 
@@ -44,7 +47,9 @@ def _against(c: junit.CountClaim, root: Path) -> ClaimResult:
     if path is None:
         return ClaimResult(c.claim, Verdict.BROKEN, f"{c.cited} leaves the repository root")
     if not path.is_file():
-        return ClaimResult(c.claim, Verdict.BROKEN, f"cites {c.cited}, which does not exist", evidence=(c.cited,))
+        return ClaimResult(
+            c.claim, Verdict.BROKEN, f"cites {c.cited}, which does not exist", evidence=(c.cited,)
+        )
     try:
         totals = junit.count_file(path)
     except ValueError as exc:
@@ -52,8 +57,11 @@ def _against(c: junit.CountClaim, root: Path) -> ClaimResult:
     return _compare(c, totals, c.cited, (c.cited,))
 
 
-def _compare(c: junit.CountClaim, t: junit.Totals, where: str, files: tuple[str, ...]) -> ClaimResult:
-    seen = f"{t.passed + t.failed + t.skipped} testcases: {t.passed} passed, {t.failed} failed, {t.skipped} skipped"
+def _compare(
+    c: junit.CountClaim, t: junit.Totals, where: str, files: tuple[str, ...]
+) -> ClaimResult:
+    every = t.passed + t.failed + t.skipped
+    seen = f"{every} testcases: {t.passed} passed, {t.failed} failed, {t.skipped} skipped"
     pairs = [("passed", c.passed, t.passed)]
     if c.total is not None:
         pairs.append(("in all", c.total, t.passed + t.failed + t.skipped))
@@ -81,7 +89,12 @@ def file_number_results(lines: Sequence[TextLine], root: Path) -> list[ClaimResu
     out = []
     for line, text, section in lines:
         lower = text.lower()
-        if "coverage" not in lower and "p9" not in lower and "p50" not in lower and "median" not in lower:
+        if (
+            "coverage" not in lower
+            and "p9" not in lower
+            and "p50" not in lower
+            and "median" not in lower
+        ):
             continue
         files = [p for p in cited_paths(text, bare=True) if p.lower().endswith(_COVERAGE_FILES)]
         if not files:
@@ -112,24 +125,37 @@ def _coverage(claim: Claim, cited: str, op: str | None, want: Decimal, root: Pat
     claimed = f"{op + ' ' if op else ''}{want}%"
     check = {"kind": "coverage", "files": cited, "min_percent": float(want)}
     if ok:
-        return ClaimResult(claim, Verdict.HOLDS, f"{shown}; claimed {claimed}", evidence=(cited,), plan=(check,))
-    return ClaimResult(claim, Verdict.BROKEN, f"claims coverage {claimed} but {shown}", evidence=(cited,), plan=(check,))
+        return ClaimResult(
+            claim, Verdict.HOLDS, f"{shown}; claimed {claimed}", evidence=(cited,), plan=(check,)
+        )
+    return ClaimResult(
+        claim,
+        Verdict.BROKEN,
+        f"claims coverage {claimed} but {shown}",
+        evidence=(cited,),
+        plan=(check,),
+    )
 
 
 def _latency(claim: Claim, cited: str, m: Any, root: Path) -> ClaimResult:
     path = _inside(root, cited)
     name, op, value, unit = m.group(1).lower(), m.group(2) or "", Decimal(m.group(3)), m.group(4)
-    if path is None or not path.is_file() or not cited.lower().endswith(".json"):
-        why = "is not a JSON file it can read" if path is not None and path.is_file() else "does not exist"
-        return ClaimResult(claim, Verdict.BROKEN if path is None or not path.is_file() else Verdict.UNVERIFIABLE, f"cites {cited}, which {why}", evidence=(cited,))
-    got = _json_metric(path, "p50" if name == "median" else name)
-    if got is None:
-        return ClaimResult(claim, Verdict.UNVERIFIABLE, f"{cited} has no {name} figure", evidence=(cited,))
-    got_ms = got * (Decimal(1000) if unit == "s" else Decimal(1))
+    if path is None or not path.is_file():
+        why = "leaves the repository root" if path is None else "does not exist"
+        return ClaimResult(claim, Verdict.BROKEN, f"cites {cited}, which {why}", evidence=(cited,))
+    got_ms = _json_metric(path, "p50" if name == "median" else name)
+    if got_ms is None:
+        why = f"{cited} has no {name} figure a reader can find (a key named {name}, {name}_ms)"
+        return ClaimResult(claim, Verdict.UNVERIFIABLE, why, evidence=(cited,))
     want_ms = value * (Decimal(1000) if unit == "s" else Decimal(1))
-    bound = op in ("<", "≤", "<=", "under", "below")
-    ok = (got_ms < want_ms if op == "<" or op in ("under", "below") else got_ms <= want_ms) if bound else rounds_to(got_ms, want_ms, places_of(value))
-    reason = f"{cited} reports {name} = {got_ms.normalize():f} ms; claimed {name} {op} {value} {unit}".replace("  ", " ")
+    if op in ("<", "under", "below"):
+        ok = got_ms < want_ms
+    elif op in ("≤", "<="):
+        ok = got_ms <= want_ms
+    else:
+        ok = rounds_to(got_ms / (want_ms / value), value, places_of(value))
+    said = f"{name} {op} {value} {unit}".replace("  ", " ")
+    reason = f"{cited} reports {name} = {got_ms.normalize():f} ms; claimed {said}"
     return ClaimResult(claim, Verdict.HOLDS if ok else Verdict.BROKEN, reason, evidence=(cited,))
 
 
@@ -145,7 +171,11 @@ def _json_metric(path: Path, name: str) -> Decimal | None:
         if isinstance(node, dict) and depth < 6:
             for key, val in node.items():
                 k = str(key).lower()
-                if k.startswith(name) and isinstance(val, int | float) and not isinstance(val, bool):
+                if (
+                    k.startswith(name)
+                    and isinstance(val, int | float)
+                    and not isinstance(val, bool)
+                ):
                     scale = Decimal(1000) if k.endswith(("_s", "_sec", "_seconds")) else Decimal(1)
                     return Decimal(str(val)) * scale
                 stack.append((val, depth + 1))

@@ -116,7 +116,9 @@ def status_column(table: Table) -> int | None:
     width = max(len(r.cells) for r in rows)
     best: tuple[int, int, int] | None = None
     for j in range(width):
-        marked = sum(1 for r in rows if j < len(r.cells) and cell_mark(r.cells[j]) is not mk.Mark.NONE)
+        marked = sum(
+            1 for r in rows if j < len(r.cells) and cell_mark(r.cells[j]) is not mk.Mark.NONE
+        )
         if marked * 2 < len(rows) or marked == 0:
             continue
         named = 1 if j < len(table.header) and _named_status(table.header[j]) else 0
@@ -173,6 +175,8 @@ def _add_bars(heading: Node, fence: Fence, section: str) -> None:
         if raw[:1].strip():
             current = None
             if "%" in text and ("█" in text or "░" in text or text.rstrip().endswith("%")):
-                current = heading.add(Node(fence.line + i, text, "bar", mk.Mark.NONE, section=section))
+                current = heading.add(
+                    Node(fence.line + i, text, "bar", mk.Mark.NONE, section=section)
+                )
         elif current is not None:
             current.add(Node(fence.line + i, text, "item", mk.leading_mark(text), section=section))

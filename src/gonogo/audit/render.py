@@ -10,6 +10,7 @@ import io
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from gonogo.audit.model import AuditResult, ClaimResult, Verdict
 
@@ -58,20 +59,28 @@ def _grouped(verdict: Verdict, results: Sequence[ClaimResult]) -> list[Row]:
     for (reason, _), group in by_reason.items():
         first = group[0]
         lines = tuple(sorted({g.claim.line for g in group}))
-        text = first.claim.text if len(group) == 1 else f"{first.claim.text} (and {len(group) - 1} more)"
+        text = (
+            first.claim.text
+            if len(group) == 1
+            else f"{first.claim.text} (and {len(group) - 1} more)"
+        )
         joined.append(Row(verdict, first.claim.section, lines, text, reason))
     order = {s: i for i, s in enumerate(dict.fromkeys(r.claim.section for r in results))}
     return sorted(joined, key=lambda r: (order.get(r.section, 0), r.lines[0]))
 
 
-def render_json(result: AuditResult, *, color: bool = False, width: int = 100, only: str | None = None) -> str:
+def render_json(
+    result: AuditResult, *, color: bool = False, width: int = 100, only: str | None = None
+) -> str:
     data = result.to_dict()
     if only is not None:
         data["claims"] = [c for c in data["claims"] if c["verdict"] == only]
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
-def render_md(result: AuditResult, *, color: bool = False, width: int = 100, only: str | None = None) -> str:
+def render_md(
+    result: AuditResult, *, color: bool = False, width: int = 100, only: str | None = None
+) -> str:
     lines = [f"# Audit of {result.report}", "", f"**{result.summary.sentence()}**", ""]
     lines += [f"> **Warning:** {w}" for w in result.warnings]
     lines += [""] if result.warnings else []
@@ -79,8 +88,16 @@ def render_md(result: AuditResult, *, color: bool = False, width: int = 100, onl
         group = [r for r in rows(result, only) if r.verdict is verdict]
         if not group:
             continue
-        lines += [f"## {str(verdict).capitalize()} ({len(group)})", "", "| lines | section | claim | reason |", "|---|---|---|---|"]
-        lines += [f"| {r.where} | {_cell(r.section)} | {_cell(r.text)} | {_cell(r.reason)} |" for r in group]
+        lines += [
+            f"## {str(verdict).capitalize()} ({len(group)})",
+            "",
+            "| lines | section | claim | reason |",
+            "|---|---|---|---|",
+        ]
+        lines += [
+            f"| {r.where} | {_cell(r.section)} | {_cell(r.text)} | {_cell(r.reason)} |"
+            for r in group
+        ]
         lines.append("")
     lines += [f"- {note}" for note in result.notes]
     return "\n".join(lines).rstrip("\n") + "\n"
@@ -90,14 +107,20 @@ def _cell(text: str) -> str:
     return " ".join(text.replace("|", "\\|").split())
 
 
-def render_term(result: AuditResult, *, color: bool = False, width: int = 100, only: str | None = None) -> str:
+def render_term(
+    result: AuditResult, *, color: bool = False, width: int = 100, only: str | None = None
+) -> str:
     from rich.console import Console
     from rich.text import Text
 
     out = io.StringIO()
-    console = Console(file=out, width=width, color_system="standard" if color else None, highlight=False)
+    console = Console(
+        file=out, width=width, color_system="standard" if color else None, highlight=False
+    )
     s = result.summary
-    console.print(Text(f"{result.report}: {s.sentence()}", style="bold red" if s.broken else "bold green"))
+    name = Path(result.report).name
+    style = "bold red" if s.broken else "bold green"
+    console.print(Text(f"{name}: {s.sentence()}", style=style), soft_wrap=True)
     for warning in result.warnings:
         console.print(Text(f"warning: {warning}", style="bold yellow"))
     shown = rows(result, only)

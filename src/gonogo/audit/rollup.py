@@ -118,12 +118,16 @@ def _bar_percent(text: str) -> Decimal | None:
 
 def _bar_agrees(text: str, claimed: Decimal) -> bool:
     bar = _bar_percent(text)
-    return bar is None or abs(bar - claimed) <= Decimal(100) / Decimal(text.count("█") + text.count("░"))
+    return bar is None or abs(bar - claimed) <= Decimal(100) / Decimal(
+        text.count("█") + text.count("░")
+    )
 
 
 def _done_but_partial(node: Node, pct: Decimal) -> ClaimResult:
     reason = f"marked done (✅) but says it is {pct}% complete"
-    return ClaimResult(claim_of(node, Source.STATUS), Verdict.BROKEN, reason, numbers={"stated": f"{pct}%"})
+    return ClaimResult(
+        claim_of(node, Source.STATUS), Verdict.BROKEN, reason, numbers={"stated": f"{pct}%"}
+    )
 
 
 def _done_over_open(node: Node) -> list[ClaimResult]:
@@ -137,12 +141,20 @@ def _done_over_open(node: Node) -> list[ClaimResult]:
         return [ClaimResult(claim, Verdict.HOLDS, reason)]
     named = "; ".join(f"line {d.line}: {d.text[:60]}" for d in pending[:3])
     more = f" (and {len(pending) - 3} more)" if len(pending) > 3 else ""
-    reason = f"marked done, but {len(pending)} of the {len(marked)} items under it are open: {named}{more}"
+    reason = (
+        f"marked done, but {len(pending)} of the {len(marked)} items under it are open: "
+        f"{named}{more}"
+    )
     return [ClaimResult(claim, Verdict.BROKEN, reason)]
 
 
 def _is_overall(text: str) -> bool:
-    return mk.plain(text).lower().lstrip("✅⏳🟡 ").startswith(("overall", "total progress", "overall progress"))
+    return (
+        mk.plain(text)
+        .lower()
+        .lstrip("✅⏳🟡 ")
+        .startswith(("overall", "total progress", "overall progress"))
+    )
 
 
 def _overall_of_siblings(node: Node, claimed: Decimal) -> list[ClaimResult]:
@@ -158,6 +170,9 @@ def _overall_of_siblings(node: Node, claimed: Decimal) -> list[ClaimResult]:
     half = Decimal(5).scaleb(-places_of(claimed) - 1)
     ok = claimed - half <= mean < claimed + half
     shown = " + ".join(f"{v}" for v in vals)
-    reason = f"{claimed}% claimed; the {len(vals)} items beside it average ({shown}) / {len(vals)} = {_round2(mean)}%"
+    reason = (
+        f"{claimed}% claimed; the {len(vals)} items beside it average "
+        f"({shown}) / {len(vals)} = {_round2(mean)}%"
+    )
     verdict = Verdict.HOLDS if ok else Verdict.BROKEN
     return [ClaimResult(claim_of(node, Source.ROLLUP), verdict, reason)]

@@ -11,16 +11,30 @@ from gonogo.audit.blocks import Table
 from gonogo.audit.model import Claim, ClaimResult, Source, Verdict
 from gonogo.audit.outline import cell_mark
 
-_HEADS = r"(?i)^(role|name|approver|signed?|signature|sign-?off|signed off|date|approved|approval|owner|signatory|who)"
-_DATE = r"(\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4}|\d{1,2}\s+\w{3,9}\s+\d{4}|\w{3,9}\s+\d{1,2},?\s+\d{4})"
+_HEADS = (
+    r"(?i)^(role|name|approver|signed?|signature|sign-?off|signed off|date|approved|approval|"
+    r"owner|signatory|who)"
+)
+_DATE = (
+    r"(\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4}|\d{1,2}\s+\w{3,9}\s+\d{4}|"
+    r"\w{3,9}\s+\d{1,2},?\s+\d{4})"
+)
 _EMPTY = frozenset(("", "-", "—", "–", "tbd", "n/a", "pending", "_", "__", "___", "?", "…", "..."))
 
 
 def is_signoff(table: Table) -> bool:
     heads = [mk.plain(h) for h in table.header]
-    hits = {rx(_HEADS).search(h).group(1).lower()[:4] for h in heads if rx(_HEADS).search(h)}  # type: ignore[union-attr]
+    found = [rx(_HEADS).search(h) for h in heads]
+    hits = {str(m.group(1)).lower()[:4] for m in found if m is not None}
     has_sign = any(h.lower().startswith(("sign", "approv", "status")) for h in heads)
-    return len(hits) >= 2 and has_sign and any(h.lower().startswith(("name", "approver", "who", "signatory")) or h.lower() == "role" for h in heads)
+    return (
+        len(hits) >= 2
+        and has_sign
+        and any(
+            h.lower().startswith(("name", "approver", "who", "signatory")) or h.lower() == "role"
+            for h in heads
+        )
+    )
 
 
 def signoff_results(table: Table, section: str) -> list[ClaimResult]:
@@ -29,7 +43,9 @@ def signoff_results(table: Table, section: str) -> list[ClaimResult]:
     heads = [mk.plain(h).lower() for h in table.header]
     name = _col(heads, ("name", "approver", "signatory", "who", "signed by"))
     date = _col(heads, ("date", "signed on", "when"))
-    sign = _col(heads, ("signed", "sign-off", "signoff", "signature", "approved", "approval", "status"))
+    sign = _col(
+        heads, ("signed", "sign-off", "signoff", "signature", "approved", "approval", "status")
+    )
     out = []
     for row in table.rows:
         cells = [mk.plain(c) for c in row.cells]
@@ -39,7 +55,9 @@ def signoff_results(table: Table, section: str) -> list[ClaimResult]:
     return out
 
 
-def _judge(claim: Claim, cells: Sequence[str], name: int | None, date: int | None, sign: int | None) -> ClaimResult:
+def _judge(
+    claim: Claim, cells: Sequence[str], name: int | None, date: int | None, sign: int | None
+) -> ClaimResult:
     who = _cell(cells, name)
     when = _cell(cells, date)
     mark = cell_mark(_cell(cells, sign)) if sign is not None else mk.Mark.NONE
@@ -52,11 +70,13 @@ def _judge(claim: Claim, cells: Sequence[str], name: int | None, date: int | Non
     if date is not None and when and when.lower() not in _EMPTY and rx(_DATE).search(when) is None:
         missing.append(f"a date (“{when}” is not one)")
     if missing:
-        return ClaimResult(claim, Verdict.BROKEN, f"marked signed but has no {' and no '.join(missing)}")
+        return ClaimResult(
+            claim, Verdict.BROKEN, f"marked signed but has no {' and no '.join(missing)}"
+        )
     return ClaimResult(claim, Verdict.HOLDS, f"signed by {who} on {when}")
 
 
-def _col(heads: Sequence[str], names: Sequence[str]) -> int | None:
+def _col(heads: Sequence[str], names: tuple[str, ...]) -> int | None:
     for j, h in enumerate(heads):
         if h.startswith(names):
             return j

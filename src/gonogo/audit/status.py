@@ -23,13 +23,22 @@ STATUS_LABEL = (
     r"(?i)(status|readiness|review|result|gate|decision|verdict|sign-?off|approval|go/no-go|"
     r"ready|state)\s*$"
 )
-NONE_LABEL = r"(?i)^(critical\s+|open\s+|known\s+|p0\s+|high\s+)?(blockers?|risks?|risk items|issues|p0s?)\s*$"
-READY = r"(?i)^(✅\s*)?(ready|complete|completed|go|done|pass|passed|approved|green|finished|production[- ]ready|signed)\b"
+NONE_LABEL = (
+    r"(?i)^(critical\s+|open\s+|known\s+|p0\s+|high\s+)?"
+    r"(blockers?|risks?|risk items|issues|p0s?)\s*$"
+)
+READY = (
+    r"(?i)^(✅\s*)?(ready|complete|completed|go|done|pass|passed|approved|green|finished|"
+    r"production[- ]ready|signed)\b"
+)
 ADMITS = (
     r"(?i)\b(not|no-go|nogo|pending|partial|partially|in progress|awaiting|waiting|blocked|"
     r"for (\w+ )?(review|approval|sign-?off)|tbd|except|but)\b|⚠|❌|⏳|🔲|🟡|🔄"
 )
-OPEN_VALUE = r"(?i)^(pending|not started|tbd|todo|to do|in progress|awaiting|waiting|open|blocked|not done|❌|⏳|🔲)"
+OPEN_VALUE = (
+    r"(?i)^(pending|not started|tbd|todo|to do|in progress|awaiting|waiting|open|blocked|"
+    r"not done|❌|⏳|🔲)"
+)
 NONE_VALUE = r"(?i)^(none|no|0|nil|nothing|n/a)(\s+(identified|known|found|open|so far))?\W*$"
 SUMMARY_SECTION = r"(?i)(summary|overview|conclusion|tl;?dr|verdict|status|at a glance|bottom line)"
 MEANT_OPEN = (
@@ -91,7 +100,7 @@ def priority_of(node: Node) -> str:
         m = rx(_PRIORITY).search(n.text)
         if m is not None:
             if m.group(1):
-                return m.group(1).upper()
+                return str(m.group(1)).upper()
             return _PRIORITY_WORD[(m.group(2) or m.group(3)).lower()]
     return ""
 
@@ -99,7 +108,14 @@ def priority_of(node: Node) -> str:
 def results(root: Node, items: Sequence[OpenItem]) -> list[ClaimResult]:
     out = [
         ClaimResult(
-            Claim(i.node.line, Source.OPEN_ITEM, i.text[:160], i.node.section, priority=i.priority, gate=_gate(i.node)),
+            Claim(
+                i.node.line,
+                Source.OPEN_ITEM,
+                i.text[:160],
+                i.node.section,
+                priority=i.priority,
+                gate=_gate(i.node),
+            ),
             Verdict.OPEN,
             f"the report marks it as not done ({_how(i.node)})",
         )

@@ -22,7 +22,18 @@ PROSE_FRACTION = (
     r"(?i)\b(\d{1,6})\s*/\s*(\d{1,6})\s+(?:\w+\s+)?(tasks?|items?|checks?|rows?|steps?|"
     r"passed|passing|complete|completed|done|finished|green)\b"
 )
-_PHASE_WORDS = ("phase", "sprint", "stage", "milestone", "week", "track", "step", "gate", "part", "epic")
+_PHASE_WORDS = (
+    "phase",
+    "sprint",
+    "stage",
+    "milestone",
+    "week",
+    "track",
+    "step",
+    "gate",
+    "part",
+    "epic",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +110,12 @@ def _compare(claim: Claim, num: int, den: int, t: Tally, where: str) -> ClaimRes
     if problems:
         reason = f"claims {num}/{den} but " + " and ".join(problems)
         return ClaimResult(claim, Verdict.BROKEN, reason, numbers=nums)
-    return ClaimResult(claim, Verdict.HOLDS, f"{num}/{den} matches {where}: {t.done} of {t.rows} rows done", numbers=nums)
+    return ClaimResult(
+        claim,
+        Verdict.HOLDS,
+        f"{num}/{den} matches {where}: {t.done} of {t.rows} rows done",
+        numbers=nums,
+    )
 
 
 def _summary_table(table: Table, headings: Sequence[Node], first: Node) -> list[ClaimResult]:
@@ -114,7 +130,9 @@ def _summary_table(table: Table, headings: Sequence[Node], first: Node) -> list[
         t = tally(target) if target is not None else None
         if target is None or t is None:
             continue
-        claim = Claim(row.line, Source.SUMMARY, " | ".join(c for c in cells if c)[:160], first.section)
+        claim = Claim(
+            row.line, Source.SUMMARY, " | ".join(c for c in cells if c)[:160], first.section
+        )
         out += _summary_row(claim, cells, t, target, done_col, total_col, status)
     return out
 
@@ -143,11 +161,17 @@ def _summary_row(
     mark = cell_mark(cells[status]) if status is not None and status < len(cells) else mk.Mark.NONE
     if mark is mk.Mark.DONE and t.pending:
         lines = ", ".join(str(p.line) for p in t.pending[:6])
-        problems.append(f"is marked done but {len(t.pending)} rows of {where} are open (lines {lines})")
+        problems.append(
+            f"is marked done but {len(t.pending)} rows of {where} are open (lines {lines})"
+        )
     elif mark is mk.Mark.DONE:
         checked.append("done")
     if problems:
-        return [ClaimResult(claim, Verdict.BROKEN, "; ".join(problems), numbers={"rows": t.rows, "done": t.done})]
+        return [
+            ClaimResult(
+                claim, Verdict.BROKEN, "; ".join(problems), numbers={"rows": t.rows, "done": t.done}
+            )
+        ]
     if not checked:
         return []
     reason = f"{', '.join(checked)}: matches {where} ({t.done} of {t.rows} rows done)"
@@ -178,9 +202,14 @@ def _phase_heading(key: str, headings: Sequence[Node], first: Node) -> Node | No
         if h is own:
             continue
         text = h.text.lower().lstrip("✅❌🔲⏳🟡 ")
-        if text == key or any(text.startswith(f"{w} {key}") and _ends(text, len(w) + 1 + len(key)) for w in _PHASE_WORDS):
-            hits.append(h)
-        elif key.startswith(_PHASE_WORDS) and text.startswith(key) and _ends(text, len(key)):
+        if (
+            text == key
+            or any(
+                text.startswith(f"{w} {key}") and _ends(text, len(w) + 1 + len(key))
+                for w in _PHASE_WORDS
+            )
+            or (key.startswith(_PHASE_WORDS) and text.startswith(key) and _ends(text, len(key)))
+        ):
             hits.append(h)
     return hits[0] if len(hits) == 1 else None
 

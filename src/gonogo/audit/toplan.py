@@ -46,7 +46,7 @@ class _Gates:
 
     def add(self, r: ClaimResult, kind: str, params: dict[str, Any], suffix: str = "") -> str:
         gate = self.gate(r.claim.section)
-        cid = _unique(f"{slug(r.claim.text, 32) or 'claim'}{suffix}", self.ids)
+        cid = _unique(f"{slug(_bare(r.claim.text), 32) or 'claim'}{suffix}", self.ids)
         entry: dict[str, Any] = {"id": cid, "kind": kind, **params}
         if r.claim.priority:
             entry["priority"] = r.claim.priority
@@ -54,6 +54,13 @@ class _Gates:
         entry["tags"] = ["audit", str(r.claim.source)]
         gate["checks"].append(entry)
         return cid
+
+
+def _bare(text: str) -> str:
+    """A claim's words without its checkbox: `[x] Unit tests` → `Unit tests`."""
+    for box in ("[x]", "[X]", "[ ]"):
+        text = text.removeprefix(box)
+    return text.strip()
 
 
 def _unique(base: str, used: set[str]) -> str:
@@ -100,10 +107,10 @@ def _add_claim(gates: _Gates, r: ClaimResult) -> None:
     elif source is Source.COUNT and r.claim.cited:
         gates.add(r, "junit", _junit_params(r))
     elif source is Source.MEASURED and r.plan:
-        for params in r.plan:
-            p = {k: v for k, v in params.items() if k != "kind"}
+        for spec in r.plan:
+            p = {k: v for k, v in spec.items() if k != "kind"}
             p["file"] = p.pop("files", p.get("file"))
-            gates.add(r, str(params["kind"]), p)
+            gates.add(r, str(spec["kind"]), p)
     elif source is Source.SIGNOFF and r.verdict is Verdict.OPEN:
         gate = gates.gate(r.claim.section)
         role = slug(r.claim.text.split("|")[0], 30) or "approver"
@@ -123,12 +130,14 @@ def _junit_params(r: ClaimResult) -> dict[str, Any]:
 
 
 def _add_open(gates: _Gates, r: ClaimResult) -> None:
-    paths = [p for p in mk.cited_paths(r.claim.text) if not mk.escapes(p) and not mk.problem_with(p)]
+    paths = [
+        p for p in mk.cited_paths(r.claim.text) if not mk.escapes(p) and not mk.problem_with(p)
+    ]
     if paths:
         check = file_checks(mk.split_anchor(paths[0])[0])[0]
         gates.add(r, check.kind, dict(check.params), "-done")
         return
-    marker = f".gonogo/done/{slug(r.claim.text, 40) or 'item'}"
+    marker = f".gonogo/done/{slug(_bare(r.claim.text), 40) or 'item'}"
     gates.add(r, "file.exists", {"path": marker}, "-done")
 
 
@@ -166,13 +175,17 @@ def _comments(results: Sequence[ClaimResult]) -> list[str]:
     numbers = [
         r
         for r in results
-        if r.claim.source in (Source.ARITHMETIC, Source.ROLLUP, Source.TOTAL, Source.SUMMARY, Source.STATUS)
+        if r.claim.source
+        in (Source.ARITHMETIC, Source.ROLLUP, Source.TOTAL, Source.SUMMARY, Source.STATUS)
         and r.verdict is not Verdict.UNVERIFIABLE
     ]
     unverifiable = [r for r in results if r.verdict is Verdict.UNVERIFIABLE and not r.claim.checks]
     out: list[str] = []
     if numbers:
-        out += ["", "# Figures and statuses the report states about itself (gonogo computes them now):"]
+        out += [
+            "",
+            "# Figures and statuses the report states about itself (gonogo computes them now):",
+        ]
         out += [f"#   line {r.claim.line}: {r.verdict}: {_one_line(r.reason)}" for r in numbers]
     if unverifiable:
         out += ["", "# Claims that cite nothing checkable (write a check for each that matters):"]
