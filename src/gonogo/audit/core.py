@@ -25,6 +25,7 @@ from gonogo.audit.signoff import signoff_results
 
 MAX_CLAIMS = 20_000
 MAX_LINES = 50_000  # readiness reports run to hundreds of lines; this bounds the worst case
+MAX_LINE_CHARS = 20_000  # a longer line is data or an accident, not something a person wrote
 
 
 def audit(
@@ -42,6 +43,13 @@ def audit(
     if text.count("\n") > MAX_LINES:
         text = text[: _nth_newline(text, MAX_LINES)]
         notes.append(f"only the first {MAX_LINES:,} lines read; the rest is not audited")
+    text, long_lines = _drop_long_lines(text)
+    if long_lines:
+        shown = ", ".join(str(n) for n in long_lines[:5]) + (" …" if len(long_lines) > 5 else "")
+        notes.append(
+            f"{len(long_lines)} line(s) longer than {MAX_LINE_CHARS:,} characters not audited "
+            f"(line {shown})"
+        )
     blocks = parse_blocks(text)
     lines = list(arith.text_lines(blocks))
     evidence = claims.evidence_claims(blocks)
@@ -64,6 +72,16 @@ def audit(
         notes.append(f"JUnit: {len(found.files)} file(s) read")
     ordered = sorted(_dedupe(results)[: MAX_CLAIMS * 2], key=lambda r: r.claim.line)
     return AuditResult(str(report), str(root), tuple(ordered), tuple(notes), tuple(warnings))
+
+
+def _drop_long_lines(text: str) -> tuple[str, list[int]]:
+    if len(text) <= MAX_LINE_CHARS or max(map(len, text.split("\n"))) <= MAX_LINE_CHARS:
+        return text, []
+    lines = text.split("\n")
+    long = [i for i, line in enumerate(lines) if len(line) > MAX_LINE_CHARS]
+    for i in long:
+        lines[i] = ""
+    return "\n".join(lines), [i + 1 for i in long]
 
 
 def _nth_newline(text: str, n: int) -> int:

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from gonogo.audit import markers as mk
 from gonogo.audit.blocks import Block, Fence, Heading, Item, ListBlock, Para, Table
 from gonogo.audit.claims import sections
 
 _LABEL_MAX = 120
+SAMPLE_ROWS = 200
 
 
 @dataclass(eq=False, slots=True)
@@ -109,8 +111,17 @@ def _add_items(holder: Node, items: Sequence[Item], section: str) -> None:
 
 def status_column(table: Table) -> int | None:
     """The column whose cells read as statuses most often (ties: a "status" header, then
-    the rightmost); None when no column is a status column for most rows."""
-    rows = [r for r in table.rows if not _is_total(r.cells)]
+    the rightmost); None when no column is a status column for most rows. Read from the
+    first `SAMPLE_ROWS` rows (a column's role does not change halfway down) and kept on
+    the table."""
+    if table.status_col != -2:
+        return table.status_col
+    table.status_col = _find_status_column(table)
+    return table.status_col
+
+
+def _find_status_column(table: Table) -> int | None:
+    rows = [r for r in table.rows[:SAMPLE_ROWS] if not _is_total(r.cells)]
     if not rows:
         return None
     width = max(len(r.cells) for r in rows)
@@ -132,6 +143,7 @@ def _named_status(header: str) -> bool:
     return mk.plain(header).lower().startswith(("status", "state", "result", "done", "✓", "✅"))
 
 
+@lru_cache(maxsize=4096)
 def cell_mark(cell: str) -> mk.Mark:
     mark = mk.status_cell(cell)
     if mark is not mk.Mark.NONE:
