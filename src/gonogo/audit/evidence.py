@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
 from gonogo.audit.markers import escapes, problem_with, split_anchor
 from gonogo.audit.model import CheckOutcome, Claim, ClaimResult, FileCheck, Verdict
 
@@ -31,12 +32,12 @@ def verify_evidence(
 ) -> tuple[list[ClaimResult], list[str]]:
     """Run the claims' file checks as a plan; the results and any warning about the root."""
     evidence = [_with_shebangs(c, root) for c in evidence]
-    ids, statuses = _run_unique(evidence, root)
+    per_claim, statuses = _run_unique(evidence, root)
     cited = {c.path for claim in evidence for c in claim.checks if c.kind == "file.exists"}
     present = sum(1 for p in cited if _exists(root, p))
     lost = bool(cited) and present == 0
     out = []
-    for claim, ids in zip(evidence, ids, strict=True):
+    for claim, ids in zip(evidence, per_claim, strict=True):
         escaping = [p for p in claim.cited if escapes(p)]
         if escaping:
             reason = f"{escaping[0]} leaves the repository root"
