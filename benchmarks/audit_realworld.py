@@ -53,7 +53,7 @@ LOCAL_REPOS: dict[str, dict[str, str]] = {
     "changelog": {
         "reports/junit.xml": "<testsuite>"
         + "".join(f'<testcase classname="t" name="p{i}"/>' for i in range(42))
-        + "".join(f'<testcase classname="t" name="s{i}"><skipped/></testcase>' for i in range(3))
+        + "".join(f'<testcase classname="t" name="s{i}"><skipped/></testcase>' for i in (1, 2, 3))
         + "</testsuite>",
         "reports/coverage.xml": '<coverage line-rate="0.874" lines-valid="1000" lines-covered="874"/>',
         "bench/latency.json": '{"requests": 5000, "p50_ms": 41, "p95_ms": 212}',

@@ -136,7 +136,37 @@ def pass_rates(lines: Sequence[TextLine], reference: tuple[int, int] | None) -> 
 
 
 def table_results(table: Table, section: str) -> list[ClaimResult]:
-    return _passed_cells(table, section) + _totals(table, section)
+    return _passed_cells(table, section) + _totals(table, section) + _row_rates(table, section)
+
+
+_DONE_HEADS = ("done", "passed", "pass", "complete", "completed", "closed", "fixed", "✅", "ok")
+_ALL_HEADS = ("total", "all", "planned", "count", "of", "scope", "tests", "tasks", "stories")
+_RATE_HEADS = ("rate", "%", "percent", "progress", "complete", "completion", "pass", "done")
+
+
+def _row_rates(table: Table, section: str) -> list[ClaimResult]:
+    """'| S2 | 3 | 8 | 40% |' under Done / Total / Rate headers: one claim across the cells."""
+    heads = [mk.plain(h).lower() for h in table.header]
+    done = next((j for j, h in enumerate(heads) if h.startswith(_DONE_HEADS)), None)
+    every = next((j for j, h in enumerate(heads) if h.startswith(_ALL_HEADS)), None)
+    rate = next(
+        (j for j, h in enumerate(heads) if j not in (done, every) and h.startswith(_RATE_HEADS)),
+        None,
+    )
+    if done is None or every is None or rate is None:
+        return []
+    out = []
+    for row in table.rows:
+        cells = [mk.plain(c).replace(",", "") for c in row.cells]
+        if max(done, every, rate) >= len(cells):
+            continue
+        num, den = _value(cells[done]), _value(cells[every])
+        pct = rx(r"^(\d{1,3}(?:\.\d{1,2})?)\s?%$").search(cells[rate].strip())
+        if not isinstance(num, int) or not isinstance(den, int) or pct is None:
+            continue
+        text = " | ".join(c for c in cells if c)
+        out.append(_pct_result(row.line, text, section, pct.group(1), num, den))
+    return out
 
 
 def _passed_cells(table: Table, section: str) -> list[ClaimResult]:

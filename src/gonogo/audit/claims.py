@@ -93,9 +93,11 @@ def _item_claims(item: Item, section: str) -> list[Claim]:
     lines = item.text.split("\n")
     first = lines[0].lstrip()
     if first.startswith(("[x]", "[X]")):
-        return [make_claim(item.line, Source.CHECKLIST, first, section, mk.cited_paths(item.text))]
+        paths = mk.cited_paths(item.text, bare=True)
+        return [make_claim(item.line, Source.CHECKLIST, first, section, paths)]
     if mk.leading_mark(first) is mk.Mark.DONE and not _legend(first):
-        return [make_claim(item.line, Source.LIST, first, section, mk.cited_paths(item.text))]
+        paths = mk.cited_paths(item.text, bare=True)
+        return [make_claim(item.line, Source.LIST, first, section, paths)]
     claims = [_label_claim(line, item.line + i, section) for i, line in enumerate(lines)]
     return [c for c in claims if c is not None]
 

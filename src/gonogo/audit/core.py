@@ -9,6 +9,7 @@ from gonogo.audit import (
     arith,
     claims,
     conflicts,
+    counts,
     junit,
     measured,
     outline,
@@ -66,6 +67,7 @@ def audit(
     items = status.open_items(tree)
     results += status.results(tree, items) + rollup.results(tree)
     results += totals.results(tree) + summaries.results(tree) + conflicts.results(tree)
+    results += counts.results(tree)
     results += measured.count_results(junit.count_claims(lines), root, found)
     results += measured.file_number_results(lines, root)
     if found is not None:

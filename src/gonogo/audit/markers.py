@@ -54,6 +54,20 @@ def leading_mark(text: str) -> Mark:
         return Mark.PARTIAL
     if t.startswith(OPEN_MARKS):
         return Mark.OPEN
+    return _bracketed(t)
+
+
+def _bracketed(text: str) -> Mark:
+    """`[DONE] ...`, `[TODO] ...`, `[WIP] ...`: a status word in brackets."""
+    if not text.startswith("[") or "]" not in text[:14]:
+        return Mark.NONE
+    word = text[1 : text.index("]")].strip().lower()
+    if word in DONE_WORDS:
+        return Mark.DONE
+    if word in PARTIAL_WORDS or word == "in progress":
+        return Mark.PARTIAL
+    if word in OPEN_WORDS or word in ("todo", "to do", "tbd"):
+        return Mark.OPEN
     return Mark.NONE
 
 

@@ -25,7 +25,7 @@ SAMPLE_ROWS = 200
 class Node:
     line: int
     text: str  # inline Markdown reduced to words, marks kept
-    kind: str  # root | heading | item | label | row | bar | field
+    kind: str  # root | heading | item | label | row | bar | field | line (of a paragraph)
     mark: mk.Mark
     level: int = 99  # heading level; 99 for everything that is not a heading
     section: str = ""
@@ -173,8 +173,8 @@ def _add_fields(heading: Node, para: Para, section: str) -> None:
     for i, line in enumerate(para.lines):
         text = mk.plain(line)
         head, sep, _ = text.partition(":")
-        if sep and 0 < len(head) <= 60:
-            heading.add(Node(para.line + i, text, "field", mk.Mark.NONE, section=section))
+        kind = "field" if sep and 0 < len(head) <= 60 else "line"
+        heading.add(Node(para.line + i, text, kind, mk.Mark.NONE, section=section))
 
 
 def _add_bars(heading: Node, fence: Fence, section: str) -> None:

@@ -62,7 +62,7 @@ def _value(child: Node) -> tuple[Decimal, Decimal, bool] | None:
 
 
 def _percent_rollup(node: Node, claimed: Decimal) -> list[ClaimResult]:
-    kids = [c for c in node.children if c.kind != "field"]
+    kids = [c for c in node.children if c.kind not in ("field", "line")]
     values = [_value(c) for c in kids]
     if len(kids) < 2 or any(v is None for v in values):
         return []  # not a list of statuses

@@ -81,9 +81,12 @@ def _open_text(node: Node) -> str:
 
 
 def _legend(node: Node) -> bool:
-    words = node.text.split()
-    in_legend = any("legend" in a.text.lower() for a in node.ancestors())
-    return in_legend or (len(words) <= 3 and node.kind == "item" and not node.children)
+    """'🔄 In Progress' explains a mark; under a Legend heading, every item does."""
+    if any("legend" in a.text.lower() for a in node.ancestors()):
+        return True
+    words = [w.lower().strip(".:") for w in node.text.split()[1:]]
+    status_words = mk.DONE_WORDS | mk.OPEN_WORDS | mk.PARTIAL_WORDS | {"in", "progress"}
+    return node.kind == "item" and bool(words) and all(w in status_words for w in words)
 
 
 def split_field(node: Node) -> tuple[str, str]:

@@ -19,7 +19,7 @@ from gonogo.audit.model import Claim, ClaimResult, Source, Verdict
 from gonogo.audit.outline import Node, cell_mark, status_column
 
 PROSE_FRACTION = (
-    r"(?i)\b(\d{1,6})\s*/\s*(\d{1,6})\s+(?:\w+\s+)?(tasks?|items?|checks?|rows?|steps?|"
+    r"(?i)\b(\d{1,6})\s*/\s*(\d{1,6})\s+(?:\w+\s+)??(tasks?|items?|checks?|rows?|steps?|"
     r"passed|passing|complete|completed|done|finished|green)\b"
 )
 _PHASE_WORDS = (
@@ -66,7 +66,7 @@ def results(root: Node) -> list[ClaimResult]:
         if node.kind == "row" and node.table is not None and id(node.table) not in seen:
             seen.add(id(node.table))
             out += _summary_table(node.table, headings, node)
-        elif node.kind in ("field", "item", "heading", "label"):
+        elif node.kind in ("field", "item", "heading", "label", "line"):
             out += _prose(node)
     return out
 
@@ -78,6 +78,9 @@ def _prose(node: Node) -> list[ClaimResult]:
     if m is None:
         return []
     tallies = _section_tallies(node)
+    if len(tallies) > 1:  # "5/6 tasks": the table under a heading that names tasks
+        stem = m.group(3).lower().rstrip("s")
+        tallies = [t for t in tallies if stem in t[0].text.lower()]
     if len(tallies) != 1:
         return []
     heading, t = tallies[0]

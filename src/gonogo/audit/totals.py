@@ -63,7 +63,7 @@ def _parts(node: Node, family: str) -> list[Quantity]:
 
 
 def _candidate_sets(node: Node) -> list[list[str]]:
-    sets = [[c.text for c in node.children if c.kind != "field"]]
+    sets = [[c.text for c in node.children if c.kind not in ("field", "line")]]
     parent = node.parent
     if parent is not None:
         siblings = parent.children
