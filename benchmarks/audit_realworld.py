@@ -1,12 +1,14 @@
 """Claim-verdict accuracy of `gonogo audit` on hand-labelled reports.
 
-Two sets, reported apart:
+Sets, reported apart:
 - tuned: the five seed reports (their reviewer lists in tests/audit/seeds/) and the
   phase-table fixture, which the auditor was developed against;
-- held-out: reports the auditor was not tuned against, labelled by hand before it was
-  first run on them (benchmarks/audit_realworld_labels.tsv): public repositories'
-  status documents (fetched into /work/corpora, never committed) and reports in other
-  styles under benchmarks/heldout/, each with the small repository built below.
+- held-out-1, held-out-2 (benchmarks/audit_realworld_labels.tsv): reports labelled by
+  hand before the auditor was first run on them: public repositories' status documents
+  (fetched into /work/corpora, never committed) and reports in other styles under
+  benchmarks/heldout/, each with the small repository built below. Held-out-1 scored
+  39/55 on its first run; rules were then added for the classes it missed, so it now
+  counts as tuned. Held-out-2 was labelled after the last change to the auditor.
 
 A labelled line scores when the auditor's verdict there (the worst of its findings:
 broken, then open, holds, unverifiable; "none" when it found no claim) equals the label.
@@ -64,6 +66,15 @@ LOCAL_REPOS: dict[str, dict[str, str]] = {
         "src/app/config.py": "DEBUG = False\n",
     },
     "emoji_status": {"README.md": "payments\n"},
+    "go_live": {"README.md": "inventory\n"},
+    "qa_summary": {
+        "reports/coverage.json": '{"totals": {"percent_covered": 91.2}}',
+        "reports/junit.xml": "<testsuite>"
+        + "".join(f'<testcase classname="u" name="p{i}"/>' for i in range(128))
+        + '<testcase classname="u" name="f1"><failure/></testcase>'
+        + '<testcase classname="u" name="f2"><failure/></testcase></testsuite>',
+        "checks.md": "- lint\n",
+    },
 }
 EXECUTABLE = ("ops/backup.sh",)
 
@@ -192,7 +203,10 @@ def score(labels: list[Label], tmp: Path) -> tuple[int, int, list[str]]:
 
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        for name, labels in (("tuned", tuned_labels()), ("held-out", held_out_labels())):
+        sets: dict[str, list[Label]] = {"tuned": tuned_labels()}
+        for label in held_out_labels():
+            sets.setdefault(label.set, []).append(label)
+        for name, labels in sets.items():
             right, total, lines = score(labels, Path(tmp))
             print(
                 f"{name}: {right}/{total} claim verdicts right ({100 * right / max(total, 1):.1f}%)"
