@@ -141,12 +141,25 @@ def _judge(claim: Claim, outcomes: tuple[CheckOutcome, ...], root: Path, lost: b
     if bad:
         first = next((o for o in bad if o.status != "blocked"), bad[0])
         reason = first.message if first.status == "fail" else f"{first.status}: {first.message}"
-        hint = _case_hint(root, first.check.path) if "no file matches" in reason else ""
+        missing = "no file matches" in reason
+        hint = _case_hint(root, first.check.path) if missing else ""
+        if missing and not hint and _maybe_a_name(first.check.path, claim):
+            reason += "; with no extension it may be a name (a route, method or topic), not a path"
+            return ClaimResult(claim, Verdict.UNVERIFIABLE, reason, outcomes, evidence=files)
         return ClaimResult(claim, Verdict.BROKEN, reason + hint, outcomes, evidence=files)
     problem = _line_problem(claim, root)
     if problem:
         return ClaimResult(claim, Verdict.BROKEN, problem, outcomes, evidence=files)
     return ClaimResult(claim, Verdict.HOLDS, _verified(outcomes, claim), outcomes, evidence=files)
+
+
+def _maybe_a_name(path: str, claim: Claim) -> bool:
+    """`tools/list` or `api/v1/users`: slashes but no extension, cited without a trailing
+    slash or `./`. Missing, it is more likely an identifier than a lost file."""
+    last = path.rpartition("/")[2]
+    written = [c for c in claim.cited if split_anchor(c)[0].removeprefix("./").rstrip("/") == path]
+    as_dir = any(c.endswith("/") or c.startswith("./") for c in written)
+    return "." not in last and not as_dir and not any(ch in path for ch in "*?[")
 
 
 def _verified(outcomes: Sequence[CheckOutcome], claim: Claim) -> str:

@@ -66,12 +66,14 @@ def _judge(
         signed = _cell(cells, sign).lower().startswith(("yes", "y", "signed", "approved"))
     if not signed:
         return ClaimResult(claim, Verdict.OPEN, "not signed yet: an open approval")
-    missing = [w for w, v in (("a name", who), ("a date", when)) if not v or v.lower() in _EMPTY]
+    missing = [
+        w for w, v in (("its name", who), ("its date", when)) if not v or v.lower() in _EMPTY
+    ]
     if date is not None and when and when.lower() not in _EMPTY and rx(_DATE).search(when) is None:
-        missing.append(f"a date (“{when}” is not one)")
+        missing.append(f"its date (“{when}” is not a date)")
     if missing:
         return ClaimResult(
-            claim, Verdict.BROKEN, f"marked signed but has no {' and no '.join(missing)}"
+            claim, Verdict.BROKEN, f"marked signed but has {' and '.join(missing)} missing"
         )
     return ClaimResult(claim, Verdict.HOLDS, f"signed by {who} on {when}")
 

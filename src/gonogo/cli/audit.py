@@ -75,8 +75,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"gonogo: wrote {plan_path}", file=sys.stderr)
     to_file = args.output not in (None, "-") and not args.to_plan
     color = sys.stdout.isatty() and "NO_COLOR" not in os.environ and not to_file
-    for warning in result.warnings:
-        print(f"gonogo: warning: {warning}", file=sys.stderr)
+    if args.format != "term" or to_file:  # the terminal report shows its warnings itself
+        for warning in result.warnings:
+            print(f"gonogo: warning: {warning}", file=sys.stderr)
     text = FORMATS[args.format](result, color=color, width=_width(), only=args.only)
     if to_file:
         atomic.write_text(Path(args.output), text)
