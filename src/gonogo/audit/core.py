@@ -57,7 +57,7 @@ def audit(
     if len(evidence) > MAX_CLAIMS:
         notes.append(f"only the first {MAX_CLAIMS:,} of {len(evidence):,} evidence claims read")
         evidence = evidence[:MAX_CLAIMS]
-    results, warnings = verify_evidence(evidence, root, report.name)
+    results, warnings = verify_evidence(evidence, root)
     fractions, reference = arith.percent_fractions(lines)
     results += fractions + arith.pass_rates(lines, reference)
     for section, block in claims.sections(blocks):

@@ -27,9 +27,7 @@ MAX_LINE_BYTES = 16 * 1024 * 1024
 BATCH = 2000  # checks per internal plan: keeps each under the plan loader's size limit
 
 
-def verify_evidence(
-    evidence: Sequence[Claim], root: Path, report: str
-) -> tuple[list[ClaimResult], list[str]]:
+def verify_evidence(evidence: Sequence[Claim], root: Path) -> tuple[list[ClaimResult], list[str]]:
     """Run the claims' file checks as a plan; the results and any warning about the root."""
     evidence = [_with_shebangs(c, root) for c in evidence]
     per_claim, statuses = _run_unique(evidence, root)
