@@ -40,18 +40,7 @@ def audit(
     doc = read_report(report, max_bytes=max_bytes)
     notes = list(doc.notes)
     found = junit.load_totals(root, junit_globs) if junit_globs else None
-    text = doc.text
-    if text.count("\n") > MAX_LINES:
-        text = text[: _nth_newline(text, MAX_LINES)]
-        notes.append(f"only the first {MAX_LINES:,} lines read; the rest is not audited")
-    text, long_lines = _drop_long_lines(text)
-    if long_lines:
-        shown = ", ".join(str(n) for n in long_lines[:5]) + (" …" if len(long_lines) > 5 else "")
-        notes.append(
-            f"{len(long_lines)} line(s) longer than {MAX_LINE_CHARS:,} characters not audited "
-            f"(line {shown})"
-        )
-    blocks = parse_blocks(text)
+    blocks = parse_blocks(_bounded(doc.text, notes))
     lines = list(arith.text_lines(blocks))
     evidence = claims.evidence_claims(blocks)
     if len(evidence) > MAX_CLAIMS:
@@ -74,6 +63,21 @@ def audit(
         notes.append(f"JUnit: {len(found.files)} file(s) read")
     ordered = sorted(_dedupe(results)[: MAX_CLAIMS * 2], key=lambda r: r.claim.line)
     return AuditResult(str(report), str(root), tuple(ordered), tuple(notes), tuple(warnings))
+
+
+def _bounded(text: str, notes: list[str]) -> str:
+    """The text to audit: at most MAX_LINES lines, none longer than MAX_LINE_CHARS."""
+    if text.count("\n") > MAX_LINES:
+        text = text[: _nth_newline(text, MAX_LINES)]
+        notes.append(f"only the first {MAX_LINES:,} lines read; the rest is not audited")
+    text, long_lines = _drop_long_lines(text)
+    if long_lines:
+        shown = ", ".join(str(n) for n in long_lines[:5]) + (" …" if len(long_lines) > 5 else "")
+        notes.append(
+            f"{len(long_lines)} line(s) longer than {MAX_LINE_CHARS:,} characters not audited "
+            f"(line {shown})"
+        )
+    return text
 
 
 def _drop_long_lines(text: str) -> tuple[str, list[int]]:
