@@ -51,7 +51,10 @@ def test_reviewer_lists_total(tmp_path: Path) -> None:
 def test_seed_000_rounding_reason(tmp_path: Path) -> None:
     """2/12 is 16.67%: "16.6%" is a truncation, and the auditor rounds half up."""
     result = _seed("000", tmp_path)
-    actual = find(result, "Actual Pass Rate: 16.6% (2/12")
+    actual, matrix = [r for r in result.results if r.claim.line == 7]
+    assert matrix.reason == (
+        "2/12 matches the status table under “Appendix: Scenario Status Matrix”: 2 of 12 rows done"
+    )
     assert actual.reason == (
         "16.6% claimed but 2/12 = 16.67% (16.7% at the claim's precision); off by 0.07 points"
     )

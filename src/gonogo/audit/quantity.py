@@ -18,7 +18,8 @@ PROGRESS = PERCENT + r"(?i:\s*(?:\)|$|,|;|complete|completed|done|finished|ready
 QUANTITY = (
     r"(?i)(~|≈|about\s+|approx\.?\s+)?" + _NUM + r"(?:\s*(?:-|–|to)\s*" + _NUM + r")?(\+)?"
     r"\s*(minutes|minute|mins|min|hours|hour|hrs|hr|h|days|day|weeks|week|wks|points|point|"
-    r"pts|pt|sp|lines|line|loc|tests|test)\b"
+    r"pts|pt|sp|lines|line|loc|tests|test|tools|tool|files|file|items|item|tasks|task|stories|"
+    r"story|checks|check|issues|issue|modules|module|services|service|endpoints|endpoint)\b"
 )
 _UNITS = {
     "min": ("time", Decimal(1)),
@@ -38,6 +39,9 @@ _UNITS = {
 }
 _FAMILY = {"pt": "points", "pts": "points", "point": "points", "points": "points", "sp": "points"}
 _FAMILY |= {"line": "lines", "lines": "lines", "loc": "lines", "test": "tests", "tests": "tests"}
+_FAMILY |= {"story": "stories", "stories": "stories"}
+for _noun in ("tool", "file", "item", "task", "check", "issue", "module", "service", "endpoint"):
+    _FAMILY |= {_noun: f"{_noun}s", f"{_noun}s": f"{_noun}s"}
 _COMPARATORS = frozenset("≥≤<>=")
 
 

@@ -40,7 +40,10 @@ OPEN_VALUE = (
     r"not done|❌|⏳|🔲)"
 )
 NONE_VALUE = r"(?i)^(none|no|0|nil|nothing|n/a)(\s+(identified|known|found|open|so far))?\W*$"
-SUMMARY_SECTION = r"(?i)(summary|overview|conclusion|tl;?dr|verdict|status|at a glance|bottom line)"
+SUMMARY_SECTION = (
+    r"(?i)(summary|overview|conclusion|tl;?dr|verdict|status|at a glance|bottom line|"
+    r"sign-?off|approval|final)"
+)
 MEANT_OPEN = (
     r"(?i)(next|future|roadmap|target|success|criteria|recommend|backlog|later|todo|to do|"
     r"follow[- ]?up|plan\b|planned|ideas|nice to have|out of scope|week \d|sprint \d+ targets|"
@@ -71,7 +74,7 @@ def open_items(root: Node) -> list[OpenItem]:
 def _open_text(node: Node) -> str:
     if node.kind in ("item", "row", "label") and node.mark.pending and not _legend(node):
         return node.text
-    label, value = split_field(node)
+    label, value = split_field(node) if node.kind != "heading" else ("", "")
     if label and rx(STATUS_LABEL).search(label) and rx(OPEN_VALUE).search(value):
         parent = node.parent
         if node.kind == "item" and parent is not None and parent.kind in ("item", "label"):
@@ -90,7 +93,7 @@ def _legend(node: Node) -> bool:
 
 
 def split_field(node: Node) -> tuple[str, str]:
-    if node.kind not in ("field", "item", "label"):
+    if node.kind not in ("field", "item", "label", "heading"):
         return "", ""
     head, sep, value = node.text.partition(":")
     if not sep or len(head) > 60:
@@ -198,9 +201,10 @@ def _related(item: OpenItem, words: set[str]) -> bool:
 
 
 def _doc_scope(node: Node) -> bool:
-    """A status in the header, or directly under a summary-like level-2 heading."""
+    """A status in the header, directly under a summary-like level-2 heading, or a
+    heading of its own ("### Status: ✅ READY FOR PRODUCTION")."""
     heading = node.heading
-    if heading is None or heading.level <= 1:
+    if heading is None or heading.level <= 1 or node.kind == "heading":
         return True
     return heading.level == 2 and bool(rx(SUMMARY_SECTION).search(heading.text))
 

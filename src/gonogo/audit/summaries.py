@@ -18,6 +18,11 @@ from gonogo.audit.blocks import Table
 from gonogo.audit.model import Claim, ClaimResult, Source, Verdict
 from gonogo.audit.outline import Node, cell_mark, status_column
 
+ALL_DONE = (
+    r"(?i)\ball\s+(\d{1,6})\s+(\w+)\s+(?:are\s+|were\s+)?"
+    r"(green|passed|passing|pass|done|complete|completed|finished|ok)\b"
+)
+ANY_FRACTION = r"(?i)\b(\d{1,6})\s*/\s*(\d{1,6})\s+([a-z][a-z-]{2,30})\b"
 PROSE_FRACTION = (
     r"(?i)\b(\d{1,6})\s*/\s*(\d{1,6})\s+(?:\w+\s+)??(tasks?|items?|checks?|rows?|steps?|"
     r"passed|passing|complete|completed|done|finished|green)\b"
@@ -72,21 +77,37 @@ def results(root: Node) -> list[ClaimResult]:
 
 
 def _prose(node: Node) -> list[ClaimResult]:
-    if "/" not in node.text or "target" in node.text.lower() or node.mark is mk.Mark.OPEN:
+    """'5/6 tasks complete', 'Completed 4/5 milestones', 'all 12 checks green'."""
+    if "target" in node.text.lower() or node.mark is mk.Mark.OPEN:
         return []
-    m = rx(PROSE_FRACTION).search(node.text)
-    if m is None:
+    found = _stated_fraction(node.text)
+    if found is None:
         return []
+    num, den, noun, named_only = found
     tallies = _section_tallies(node)
-    if len(tallies) > 1:  # "5/6 tasks": the table under a heading that names tasks
-        stem = m.group(3).lower().rstrip("s")
+    if len(tallies) > 1 or named_only:  # the table under a heading that names the noun
+        stem = noun.lower().rstrip("s")
         tallies = [t for t in tallies if stem in t[0].text.lower()]
     if len(tallies) != 1:
         return []
     heading, t = tallies[0]
-    num, den = int(m.group(1)), int(m.group(2))
     claim = Claim(node.line, Source.SUMMARY, node.text[:160], node.section)
     return [_compare(claim, num, den, t, f"the status table under “{heading.text[:50]}”")]
+
+
+def _stated_fraction(text: str) -> tuple[int, int, str, bool] | None:
+    """(done, all, noun, whether the noun must name the table) stated in `text`."""
+    if "/" in text:
+        m = rx(PROSE_FRACTION).search(text)
+        if m is not None:
+            return int(m.group(1)), int(m.group(2)), m.group(3), False
+        m = rx(ANY_FRACTION).search(text)
+        if m is not None:
+            return int(m.group(1)), int(m.group(2)), m.group(3), True
+    m = rx(ALL_DONE).search(text) if "all" in text.lower() else None
+    if m is not None:
+        return int(m.group(1)), int(m.group(1)), m.group(2), True
+    return None
 
 
 def _section_tallies(node: Node) -> list[tuple[Node, Tally]]:
