@@ -8,7 +8,8 @@ Sets, reported apart:
   (fetched into /work/corpora, never committed) and reports in other styles under
   benchmarks/heldout/, each with the small repository built below. Held-out-1 scored
   39/55 on its first run; rules were then added for the classes it missed, so it now
-  counts as tuned. Held-out-2 was labelled after the last change to the auditor.
+  counts as tuned; so did held-out-2 after its first run (17/28). Held-out-3 was
+  labelled after the last change to the auditor.
 
 A labelled line scores when the auditor's verdict there (the worst of its findings:
 broken, then open, holds, unverifiable; "none" when it found no claim) equals the label.
@@ -74,6 +75,11 @@ LOCAL_REPOS: dict[str, dict[str, str]] = {
         + '<testcase classname="u" name="f1"><failure/></testcase>'
         + '<testcase classname="u" name="f2"><failure/></testcase></testsuite>',
         "checks.md": "- lint\n",
+    },
+    "weekly_status": {"README.md": "checkout\n"},
+    "migration_runbook": {
+        "backups/orders-2026-03-01.sql.gz": "not really gzip, but present\n",
+        "logs/dryrun.log": "".join(f"step {i} ok\n" for i in range(50)),
     },
 }
 EXECUTABLE = ("ops/backup.sh",)
