@@ -91,7 +91,8 @@ def test_sprint_report(make_repo: Callable[..., Path]) -> None:
     assert risks.verdict is BROKEN
     assert "1/3 = 33.33%" in risks.reason
     assert "off by 0.07 points" in risks.reason
-    assert find(result, "File: src/app.py").verdict is HOLDS
+    app = find(result, "File: src/app.py")  # the fixture says 120 lines; the file has 2
+    assert (app.verdict, app.reason) == (BROKEN, "says 120 lines but src/app.py has 2 lines")
     assert find(result, "reports/summary.json").verdict is HOLDS
     assert find(result, "docs/missing.md").verdict is BROKEN
     assert find(result, "Smoke script").verdict is HOLDS

@@ -10,31 +10,26 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from decimal import ROUND_HALF_UP, Decimal
-from functools import lru_cache
 from typing import Any
 
 from gonogo.audit import markers as mk
 from gonogo.audit.blocks import Block, Heading, ListBlock, Para, Table
 from gonogo.audit.claims import is_total, sections, walk_items
 from gonogo.audit.model import Claim, ClaimResult, Source, Verdict
+from gonogo.audit.regex import rx
 
 _NUM = r"(\d{1,6}(?:\.\d{1,4})?)"
 PCT_FRACTION = _NUM + r"\s?%\s*\(\s*(\d{1,9})\s*/\s*(\d{1,9})"
-FRACTION_PCT = r"(\d{1,9})\s*/\s*(\d{1,9})\s*\(\s*" + _NUM + r"\s?%"
+FRACTION_PCT = (
+    r"(\d{1,9})\s*(?:/|\s(?:of|out of)\s)\s*(\d{1,9})(?:\s+[a-z]{2,20}){0,2}\s*\(\s*"
+    + _NUM
+    + r"\s?%"
+)
 PASS_RATE = r"(?i)(?:" + _NUM + r"\s?%\s+pass\s+rate|pass\s+rate\W{0,4}\s*" + _NUM + r"\s?%)"
 CELL_PASSED = r"^(\d{1,9})\s*/\s*(\d{1,9})\s+(?i:passed|pass|passing|green|ok)\b"
 FRACTION = r"^(\d{1,9})\s*/\s*(\d{1,9})\b"
 INTEGER = r"^(\d{1,12})$"
 TRAILING_PCT = r"(\d{1,3}(?:\.\d{1,2})?)\s?%(?:\s+complete)?\W{0,3}$"
-
-
-@lru_cache(maxsize=32)
-def rx(pattern: str) -> Any:
-    import re2
-
-    opts = re2.Options()
-    opts.max_mem = 8 << 20
-    return re2.compile(pattern, opts)
 
 
 _COMPARATORS = frozenset("≥≤<>~=")

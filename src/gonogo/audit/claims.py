@@ -12,6 +12,7 @@ from collections.abc import Iterator, Sequence
 from gonogo.audit import markers as mk
 from gonogo.audit.blocks import Block, Heading, Item, ListBlock, Para, Table
 from gonogo.audit.model import Claim, FileCheck, Source
+from gonogo.audit.regex import rx
 
 STATUS_HEADERS = ("status", "state", "result", "done", "complete", "passed", "✓", "✅")
 EVIDENCE_HEADERS = ("evidence", "file", "location", "path", "artifact", "deliverable", "proof")
@@ -119,8 +120,17 @@ def _label_claim(line: str, number: int, section: str) -> Claim | None:
     return make_claim(number, Source.LABEL, line.strip(), section, paths)
 
 
+NEGATIVE = (
+    r"(?i)\b(excluded|removed|deleted|ignored|gitignored|not committed|no longer|untracked)\b"
+)
+
+
 def make_claim(line: int, source: Source, text: str, section: str, paths: list[str]) -> Claim:
+    """A claim citing `paths`; one that says a file is gone or excluded checks none."""
     checks: list[FileCheck] = []
+    if paths and rx(NEGATIVE).search(text):
+        paths, gone = [], paths
+        return Claim(line, source, _short(mk.plain(text)), section, (), tuple(gone))
     for path in paths:
         if mk.problem_with(path) or mk.escapes(path):
             continue

@@ -7,9 +7,9 @@ Tests and issues are counted only from the sub-counts that sum to them (a list u
 
 from __future__ import annotations
 
-from gonogo.audit.arith import rx
 from gonogo.audit.model import Claim, ClaimResult, Source, Verdict
 from gonogo.audit.outline import Node
+from gonogo.audit.regex import rx
 
 COUNT = (
     r"(?i)\((?:all\s+)?(\d{1,5})\s+(files?|tools?|items?|components?|tasks?|stories|steps?|"

@@ -22,6 +22,7 @@ import yaml
 
 from gonogo.audit.markers import escapes, problem_with, split_anchor
 from gonogo.audit.model import CheckOutcome, Claim, ClaimResult, FileCheck, Verdict
+from gonogo.audit.regex import rx
 
 MAX_LINE_BYTES = 16 * 1024 * 1024
 BATCH = 2000  # checks per internal plan: keeps each under the plan loader's size limit
@@ -145,7 +146,7 @@ def _judge(claim: Claim, outcomes: tuple[CheckOutcome, ...], root: Path, lost: b
             reason += "; with no extension it may be a name (a route, method or topic), not a path"
             return ClaimResult(claim, Verdict.UNVERIFIABLE, reason, outcomes, evidence=files)
         return ClaimResult(claim, Verdict.BROKEN, reason + hint, outcomes, evidence=files)
-    problem = _line_problem(claim, root)
+    problem = _line_problem(claim, root) or _count_problem(claim, files, root)
     if problem:
         return ClaimResult(claim, Verdict.BROKEN, problem, outcomes, evidence=files)
     return ClaimResult(claim, Verdict.HOLDS, _verified(outcomes, claim), outcomes, evidence=files)
@@ -192,6 +193,35 @@ def _line_problem(claim: Claim, root: Path) -> str:
     return ""
 
 
+LINES_CLAIM = r"(?i)\b(\d{1,3}(?:,\d{3})+|\d{1,7})(\+)?\s+lines\b"
+
+
+def _count_problem(claim: Claim, files: Sequence[str], root: Path) -> str:
+    """'README.md (9,334 lines)': the one cited file must have that many lines (at
+    least that many for '400+ lines')."""
+    m = rx(LINES_CLAIM).search(claim.text) if "lines" in claim.text.lower() else None
+    if m is None or len(files) != 1 or not (root / files[0]).is_file():
+        return ""
+    if _subject(claim.text) != files[0]:
+        return ""  # "Legal disclaimer in README.md (155 lines)" counts a part of the file
+    want, plus = int(m.group(1).replace(",", "")), bool(m.group(2))
+    got = _line_count(root / files[0])
+    if got is None or (got >= want if plus else got == want):
+        return ""
+    said = f"{m.group(1)}{'+' if plus else ''} lines"
+    return f"says {said} but {files[0]} has {got:,} lines"
+
+
+def _subject(text: str) -> str:
+    """The first word of a claim after its mark, checkbox and label: `README.md` for
+    "✅ README.md (400 lines)" and "File: README.md (400 lines)"."""
+    words = text.replace("[x]", " ").replace("[X]", " ").split()
+    words = [w for w in words if any(c.isalnum() for c in w)]
+    if words and words[0].endswith(":"):
+        words = words[1:]
+    return words[0].strip("`*_()[],:;").removeprefix("./") if words else ""
+
+
 def _line_count(path: Path) -> int | None:
     try:
         with path.open("rb") as fh:
@@ -225,6 +255,8 @@ def _why_unverifiable(claim: Claim) -> str:
     problems = [problem_with(p) for p in claim.cited if problem_with(p)]
     if problems:
         return "; ".join(problems)
+    if claim.cited:
+        return f"says {claim.cited[0]} is excluded or gone; its presence is not the claim"
     return "cites no file, glob or number that can be checked"
 
 

@@ -9,9 +9,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from gonogo.audit.arith import TextLine, rx
+from gonogo.audit.arith import TextLine
 from gonogo.audit.markers import cited_paths, plain
 from gonogo.audit.model import Claim, Source
+from gonogo.audit.regex import rx
 from gonogo.errors import UsageError
 
 COUNTS = (

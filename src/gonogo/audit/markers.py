@@ -196,7 +196,7 @@ def _has_extension(name: str, *, known: bool) -> bool:
         return True
     if not dot or not 1 <= len(ext) <= 10 or not ext[0].isalpha():
         return False
-    if known and ext.lower() not in FILE_EXTS:
+    if known and ext.lower() not in FILE_EXTS and not (name.startswith(".") and stem == ""):
         return False
     return bool(stem) or name.startswith(".")  # `.env.example`, `.gitignore`
 

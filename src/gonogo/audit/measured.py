@@ -12,10 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from gonogo.audit import junit
-from gonogo.audit.arith import TextLine, rx
+from gonogo.audit.arith import TextLine
 from gonogo.audit.markers import cited_paths, escapes, split_anchor
 from gonogo.audit.model import Claim, ClaimResult, Source, Verdict
 from gonogo.audit.quantity import places_of, rounds_to
+from gonogo.audit.regex import rx
 
 COVERAGE = r"(?i)coverage\D{0,24}?(≥|>=|>|at least|over|above)?\s*(\d{1,3}(?:\.\d{1,2})?)\s?%"
 LATENCY = (

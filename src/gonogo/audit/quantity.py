@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from gonogo.audit.arith import rx
+from gonogo.audit.regex import rx
 
 _NUM = r"(\d{1,3}(?:,\d{3})+|\d{1,7})(?:\.(\d{1,3}))?"
 PERCENT = r"(\d{1,3}(?:\.\d{1,2})?)\s?%"

@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from gonogo.audit import markers as mk
-from gonogo.audit.arith import rx
 from gonogo.audit.blocks import Table
 from gonogo.audit.model import Claim, ClaimResult, Source, Verdict
 from gonogo.audit.outline import cell_mark
+from gonogo.audit.regex import rx
 
 _HEADS = (
     r"(?i)^(role|name|approver|signed?|signature|sign-?off|signed off|date|approved|approval|"

@@ -15,9 +15,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from gonogo.audit import markers as mk
-from gonogo.audit.arith import rx
 from gonogo.audit.model import Claim, ClaimResult, Source, Verdict
 from gonogo.audit.outline import Node
+from gonogo.audit.regex import rx
 
 STATUS_LABEL = (
     r"(?i)(status|readiness|review|result|gate|decision|verdict|sign-?off|approval|go/no-go|"
@@ -35,6 +35,7 @@ ADMITS = (
     r"(?i)\b(not|no-go|nogo|pending|partial|partially|in progress|awaiting|waiting|blocked|"
     r"for (\w+ )?(review|approval|sign-?off)|tbd|except|but)\b|⚠|❌|⏳|🔲|🟡|🔄"
 )
+READY_FOR = r"(?i)^(✅\s*)?ready\s+(for|to)\b"
 OPEN_VALUE = (
     r"(?i)^(pending|not started|tbd|todo|to do|in progress|awaiting|waiting|open|blocked|"
     r"not done|❌|⏳|🔲)"
@@ -47,7 +48,7 @@ SUMMARY_SECTION = (
 MEANT_OPEN = (
     r"(?i)(next|future|roadmap|target|success|criteria|recommend|backlog|later|todo|to do|"
     r"follow[- ]?up|plan\b|planned|ideas|nice to have|out of scope|week \d|sprint \d+ targets|"
-    r"before (production|starting|launch))"
+    r"before (production|starting|launch)|post-|after (deploy|release|launch))"
 )
 BLOCKING = r"(?i)(block|critical|\bp0\b|must fix|showstopper|not ready)"
 _PRIORITY = r"(?i)\b(p[0-3])\b|priority\W{0,3}(critical|high|medium|low)|\b(critical)\b"
@@ -150,10 +151,14 @@ def _status_claim(node: Node, items: Sequence[OpenItem]) -> list[ClaimResult]:
         return []
     if not rx(READY).search(value) or rx(ADMITS).search(value):
         return []
+    text = f"{label}: {value}"
+    if rx(READY_FOR).search(value):  # "ready for deployment": its steps are meant to be open
+        blocking = [i for i in items if _is_blocking(i) and i.node is not node]
+        return [_judge(node, text, label, blocking, "says it is ready", whole=True)]
     scope = list(_scoped(node, items))
     if not scope and _doc_scope(node) is False and not _has_marked(node):
         return []
-    return [_judge(node, f"{label}: {value}", label, scope, "says it is done")]
+    return [_judge(node, text, label, scope, "says it is done")]
 
 
 def _none_claim(node: Node, items: Sequence[OpenItem]) -> list[ClaimResult]:

@@ -13,10 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from gonogo.audit import markers as mk
-from gonogo.audit.arith import rx
 from gonogo.audit.blocks import Table
 from gonogo.audit.model import Claim, ClaimResult, Source, Verdict
 from gonogo.audit.outline import Node, cell_mark, status_column
+from gonogo.audit.regex import rx
 
 ALL_DONE = (
     r"(?i)\ball\s+(\d{1,6})\s+(\w+)\s+(?:are\s+|were\s+)?"

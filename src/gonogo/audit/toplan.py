@@ -17,11 +17,11 @@ from decimal import Decimal
 from typing import Any
 
 from gonogo.audit import markers as mk
-from gonogo.audit.arith import rx
 from gonogo.audit.claims import file_checks
 from gonogo.audit.model import AuditResult, ClaimResult, Source, Verdict
 from gonogo.audit.planfile import slug
 from gonogo.audit.quantity import PERCENT
+from gonogo.audit.regex import rx
 
 _FRACTION = r"(\d{1,6})\s*/\s*(\d{1,6})"
 

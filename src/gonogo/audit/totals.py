@@ -15,11 +15,11 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from gonogo.audit import markers as mk
-from gonogo.audit.arith import rx
 from gonogo.audit.blocks import Table
 from gonogo.audit.model import Claim, ClaimResult, Source, Verdict
 from gonogo.audit.outline import Node
 from gonogo.audit.quantity import Quantity, quantities, rounds_to, show
+from gonogo.audit.regex import rx
 
 TOTAL_WORD = r"(?i)\btotal\b"
 _MIN_PARTS = 2
@@ -86,9 +86,23 @@ def _candidate_sets(node: Node) -> list[list[str]]:
 
 
 def _table_columns(table: Table) -> list[list[str]]:
-    rows = [r.cells for r in table.rows]
+    """Each column's cells; a bare number under a header naming a unit ("SP", "Hours")
+    takes that unit."""
+    rows = [
+        r.cells
+        for r in table.rows
+        if not mk.plain(r.cells[0] if r.cells else "").lower().startswith("total")
+    ]
     width = max((len(c) for c in rows), default=0)
-    return [[mk.plain(r[j]) for r in rows if j < len(r)] for j in range(width)]
+    out = []
+    for j in range(width):
+        head = mk.plain(table.header[j]) if j < len(table.header) else ""
+        unit = head if quantities(f"1 {head}") else ""
+        cells = [mk.plain(r[j]) for r in rows if j < len(r)]
+        out.append(
+            [f"{c} {unit}" if unit and c.replace(".", "", 1).isdigit() else c for c in cells]
+        )
+    return out
 
 
 def _judge(node: Node, claimed: Quantity, parts: Sequence[Quantity]) -> ClaimResult:
