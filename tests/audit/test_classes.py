@@ -225,3 +225,42 @@ def test_output_a_person_can_use(tmp_path: Path, cli: Callable[..., object]) -> 
     first = data["claims"][0]
     assert set(first) >= {"line", "section", "text", "verdict", "reason", "evidence", "checks"}
     assert data["summary"]["text"] == "0 hold, 2 broken, 1 open, 1 unverifiable"
+
+
+def test_counts_lines_and_plain_text_marks(tmp_path: Path) -> None:
+    report = (
+        "# Handover\n\n"
+        "Status: Ready for deployment\n\n"
+        "## Work\n\n"
+        "1. [DONE] `README.md` (3 lines)\n"
+        "2. [DONE] Secrets `.env` excluded from git\n"
+        "3. [TODO] Pager rotation\n\n"
+        "Progress: 1 of 3 steps (33%)\n\n"
+        "## Tools (3 tools)\n\n"
+        "- ✅ lint\n- ✅ types\n\n"
+        "## Checks\n\n"
+        "TL;DR: all 3 checks green.\n\n"
+        "| Check | State |\n|---|---|\n| a | ✅ |\n| b | ✅ |\n| c | ❌ |\n\n"
+        "## Sprints\n\n"
+        "| Sprint | Done | Total | Rate | SP |\n|---|---|---|---|---|\n"
+        "| S1 | 3 | 8 | 40% | 5 |\n| S2 | 2 | 2 | 100% | 8 |\n\n"
+        "Total SP: 12\n"
+    )
+    result = _run(tmp_path, report, {"README.md": "one\ntwo\n"})
+    assert _at(result, 3) == [
+        (HOLDS, "says it is ready, and nothing in the report is marked open")
+    ]  # the one open item is no blocker
+    assert _at(result, 7) == [(BROKEN, "says 3 lines but README.md has 2 lines")]
+    assert _at(result, 8) == [
+        (UNVERIFIABLE, "says .env is excluded or gone; its presence is not the claim")
+    ]
+    assert [v for v, _ in _at(result, 9)] == [OPEN]
+    assert _at(result, 11) == [(HOLDS, "1/3 = 33.33%, 33% rounded")]
+    assert _at(result, 13) == [(BROKEN, "says 3 but 2 are listed under it")]
+    assert _at(result, 20) == [(BROKEN, "claims 3/3 but 2 of them are marked done (off by 1)")]
+    assert _at(result, 32) == [
+        (BROKEN, "40% claimed but 3/8 = 37.50% (38% at the claim's precision); off by 2.5 points")
+    ]
+    assert _at(result, 35) == [
+        (BROKEN, "12 SP claimed but its 2 parts add up to 13 SP (5 SP + 8 SP)")
+    ]

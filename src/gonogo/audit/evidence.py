@@ -217,6 +217,8 @@ def _subject(text: str) -> str:
     "✅ README.md (400 lines)" and "File: README.md (400 lines)"."""
     words = text.replace("[x]", " ").replace("[X]", " ").split()
     words = [w for w in words if any(c.isalnum() for c in w)]
+    if words and words[0].startswith("[") and words[0].endswith("]"):  # [DONE]
+        words = words[1:]
     if words and words[0].endswith(":"):
         words = words[1:]
     return words[0].strip("`*_()[],:;").removeprefix("./") if words else ""

@@ -73,7 +73,8 @@ def quantities(text: str) -> list[Quantity]:
         before = text[max(0, m.start() - 2) : m.start()].strip()
         if before[-1:] in _COMPARATORS:
             continue
-        unit = m.group(7).lower()
+        written = m.group(7)
+        unit = written.lower()
         family, scale = _UNITS.get(unit, (_FAMILY.get(unit, unit), Decimal(1)))
         low = _dec(m.group(2), m.group(3))
         high = _dec(m.group(4), m.group(5)) if m.group(4) else low
@@ -83,7 +84,7 @@ def quantities(text: str) -> list[Quantity]:
                 low * scale,
                 high * scale,
                 family,
-                unit,
+                written,
                 scale,
                 places,
                 bool(m.group(1)),

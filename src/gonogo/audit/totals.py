@@ -40,13 +40,23 @@ def results(root: Node) -> list[ClaimResult]:
 
 
 def _claimed(text: str) -> Quantity | None:
-    found = quantities(text)
+    found = quantities(text) or _unit_first(text)
     if not found:
         return None
     m = rx(TOTAL_WORD).search(text)
     at = m.start() if m is not None else 0
     after = [q for q in found if text.find(q.text) >= at]
     return after[0] if after else found[-1]
+
+
+def _unit_first(text: str) -> list[Quantity]:
+    """'Total SP: 21', 'Total hours: 70': the unit in the label, the number after it."""
+    label, sep, value = text.partition(":")
+    words = label.split()
+    number = value.strip().split()[0] if value.strip() else ""
+    if not sep or len(words) < 2 or not number.replace(",", "").replace(".", "", 1).isdigit():
+        return []
+    return quantities(f"total {number} {words[-1]}")
 
 
 def _first(text: str, family: str) -> Quantity | None:
