@@ -8,8 +8,8 @@ Sets, reported apart:
   (fetched into /work/corpora, never committed) and reports in other styles under
   benchmarks/heldout/, each with the small repository built below. Held-out-1 scored
   39/55 on its first run; rules were then added for the classes it missed, so it now
-  counts as tuned; so did held-out-2 after its first run (17/28). Held-out-3 was
-  labelled after the last change to the auditor.
+  counts as tuned; so did held-out-2 after its first run (17/28) and held-out-3 after
+  its (18/31). Held-out-4 was labelled after the last change to the auditor.
 
 A labelled line scores when the auditor's verdict there (the worst of its findings:
 broken, then open, holds, unverifiable; "none" when it found no claim) equals the label.
@@ -77,6 +77,14 @@ LOCAL_REPOS: dict[str, dict[str, str]] = {
         "checks.md": "- lint\n",
     },
     "weekly_status": {"README.md": "checkout\n"},
+    "postmortem": {"README.md": "checkout\n"},
+    "readiness_plain": {
+        "coverage/coverage.json": '{"totals": {"num_statements": 1000, "covered_lines": 784}}',
+        "reports/junit.xml": "<testsuite>"
+        + "".join(f'<testcase classname="s" name="c{i}"/>' for i in range(40))
+        + "</testsuite>",
+        "config/flags.yaml": "flags:\n  new_ranker: false\n   beta: [\n",
+    },
     "migration_runbook": {
         "backups/orders-2026-03-01.sql.gz": "not really gzip, but present\n",
         "logs/dryrun.log": "".join(f"step {i} ok\n" for i in range(50)),
