@@ -172,11 +172,13 @@ def test_paths_as_a_reviewer_reads_them(tmp_path: Path) -> None:
         "- [x] Tool `scripts/deploy`\n"
         "- [x] Runbook again `docs/runbook.md`\n"
         "- [x] Route `api/v1/users`\n"
+        "- [x] Kept the pool size in settings.yml\n"
     )
     files = {
         "docs/RUNBOOK.md": "a\nb\nc\n",
         "app/main.py": "import os\nprint(os.sep)\n",
         "scripts/deploy": "#!/bin/sh\necho deploy\n",
+        "config/settings.yml": "pool: 10\n",
     }
     result = _run(tmp_path, report, files)
     assert _at(result, 3) == [
@@ -198,6 +200,10 @@ def test_paths_as_a_reviewer_reads_them(tmp_path: Path) -> None:
     assert _at(result, 10) == [
         (UNVERIFIABLE, "no file matches api/v1/users; with no extension it may be a name "
          "(a route, method or topic), not a path")
+    ]  # fmt: skip
+    assert _at(result, 11) == [
+        (UNVERIFIABLE, "no file matches settings.yml; a file of that name is at "
+         "config/settings.yml: the claim names it, not its path")
     ]  # fmt: skip
 
 

@@ -7,6 +7,7 @@ cites nothing checkable is kept, as unverifiable.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator, Sequence
 
 from gonogo.audit import markers as mk
@@ -95,12 +96,19 @@ def _item_claims(item: Item, section: str) -> list[Claim]:
     first = lines[0].lstrip()
     if first.startswith(("[x]", "[X]")):
         paths = mk.cited_paths(item.text, bare=True)
-        return [make_claim(item.line, Source.CHECKLIST, first, section, paths)]
+        return [_named(make_claim(item.line, Source.CHECKLIST, first, section, paths), item.text)]
     if mk.leading_mark(first) is mk.Mark.DONE and not _legend(first):
         paths = mk.cited_paths(item.text, bare=True)
-        return [make_claim(item.line, Source.LIST, first, section, paths)]
+        return [_named(make_claim(item.line, Source.LIST, first, section, paths), item.text)]
     claims = [_label_claim(line, item.line + i, section) for i, line in enumerate(lines)]
     return [c for c in claims if c is not None]
+
+
+def _named(claim: Claim, text: str) -> Claim:
+    """Mark the paths written as bare words ("in cursor.json"), not as `code`."""
+    coded = set(mk.cited_paths(text))
+    named = tuple(p for p in claim.cited if p not in coded)
+    return dataclasses.replace(claim, named=named) if named else claim
 
 
 def _legend(text: str) -> bool:

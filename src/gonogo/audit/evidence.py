@@ -142,6 +142,11 @@ def _judge(claim: Claim, outcomes: tuple[CheckOutcome, ...], root: Path, lost: b
         reason = first.message if first.status == "fail" else f"{first.status}: {first.message}"
         missing = "no file matches" in reason
         hint = _case_hint(root, first.check.path) if missing else ""
+        named = first.check.path in {split_anchor(p)[0] for p in claim.named}
+        elsewhere = _elsewhere(root, first.check.path) if missing and named and not hint else ""
+        if elsewhere:
+            reason += f"; a file of that name is at {elsewhere}: the claim names it, not its path"
+            return ClaimResult(claim, Verdict.UNVERIFIABLE, reason, outcomes, evidence=files)
         if missing and not hint and _maybe_a_name(first.check.path, claim):
             reason += "; with no extension it may be a name (a route, method or topic), not a path"
             return ClaimResult(claim, Verdict.UNVERIFIABLE, reason, outcomes, evidence=files)
@@ -150,6 +155,24 @@ def _judge(claim: Claim, outcomes: tuple[CheckOutcome, ...], root: Path, lost: b
     if problem:
         return ClaimResult(claim, Verdict.BROKEN, problem, outcomes, evidence=files)
     return ClaimResult(claim, Verdict.HOLDS, _verified(outcomes, claim), outcomes, evidence=files)
+
+
+MAX_WALK = 20_000  # directory entries looked at when searching a bare file name
+
+
+def _elsewhere(root: Path, name: str) -> str:
+    """Where a bare file name ("in cursor.json") lives when not at the root, or ''."""
+    if "/" in name or any(ch in name for ch in "*?["):
+        return ""
+    seen = 0
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = [d for d in dirs if not d.startswith(".") and d != "node_modules"]
+        seen += len(dirs) + len(names)
+        if name in names and Path(folder) != root:
+            return str((Path(folder) / name).relative_to(root))
+        if seen > MAX_WALK:
+            return ""
+    return ""
 
 
 def _maybe_a_name(path: str, claim: Claim) -> bool:

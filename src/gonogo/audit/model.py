@@ -57,6 +57,7 @@ class Claim:
     section: str = ""
     checks: tuple[FileCheck, ...] = ()
     cited: tuple[str, ...] = ()  # paths as written, checkable or not
+    named: tuple[str, ...] = ()  # of `cited`, those written as bare words, not `code`
     priority: str = ""  # P0..P3 when the report gives one
     gate: str = ""  # the phase / sprint heading it belongs to, for --to-plan
 
