@@ -30,11 +30,14 @@ def sections(blocks: Sequence[Block]) -> Iterator[tuple[str, Block]]:
         yield title, block
 
 
-def evidence_claims(blocks: Sequence[Block]) -> list[Claim]:
+def evidence_claims(blocks: Sequence[Block], limit: int | None = None) -> list[Claim]:
+    """Evidence claims in report order; reading stops once more than `limit` are found."""
     out: list[Claim] = []
     for section, block in sections(blocks):
+        if limit is not None and len(out) > limit:
+            break
         if isinstance(block, Table):
-            out += _table_claims(block, section)
+            out += _table_claims(block, section, limit)
         elif isinstance(block, ListBlock):
             for item in walk_items(block.items):
                 out += _item_claims(item, section)
@@ -67,7 +70,7 @@ def is_total(row: Sequence[str]) -> bool:
     return bool(row) and mk.plain(row[0]).lower().startswith(("total", "sum", "overall"))
 
 
-def _table_claims(table: Table, section: str) -> list[Claim]:
+def _table_claims(table: Table, section: str, limit: int | None = None) -> list[Claim]:
     from gonogo.audit.outline import cell_mark, status_column
 
     status = status_column(table)
@@ -76,6 +79,8 @@ def _table_claims(table: Table, section: str) -> list[Claim]:
     evidence = column(table.header, EVIDENCE_HEADERS)
     out = []
     for row in table.rows:
+        if limit is not None and len(out) > limit:
+            break
         cells = row.cells
         if status >= len(cells) or is_total(cells):
             continue

@@ -40,6 +40,7 @@ class Mark(enum.Enum):
         return self in (Mark.OPEN, Mark.PARTIAL)
 
 
+@lru_cache(maxsize=8192)
 def plain(text: str) -> str:
     """Inline Markdown reduced to its words: emphasis marks and backticks removed."""
     return " ".join(text.replace("**", "").replace("__", "").replace("`", "").split())
