@@ -77,7 +77,7 @@ def _table_claims(table: Table, section: str, limit: int | None = None) -> list[
     if status is None:
         return []
     evidence = column(table.header, EVIDENCE_HEADERS)
-    out = []
+    out: list[Claim] = []
     for row in table.rows:
         if limit is not None and len(out) > limit:
             break
