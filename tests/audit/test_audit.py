@@ -72,10 +72,11 @@ def test_phase_table_gates_and_open_rows(phase_result: AuditResult) -> None:
     gate2 = find(result, "Phase 2 gate")
     assert gate2.verdict is BROKEN
     assert gate2.reason == "claims 5/5 but the table has 6 rows (off by 1)"
-    assert not [r for r in result.results if "Dashboards" in r.claim.text]  # ❌ row: no claim
+    dashboards = find(result, "Dashboards")  # ❌ row: an open item, not an evidence claim
+    assert (dashboards.verdict, dashboards.claim.line) == (Verdict.OPEN, 23)
     s = result.summary
-    assert (s.holds, s.broken, s.unverifiable) == (3, 9, 1)
-    assert s.sentence() == "3 of 12 verifiable claims hold; 1 unverifiable"
+    assert (s.holds, s.broken, s.open, s.unverifiable) == (3, 9, 1, 1)
+    assert s.sentence() == "3 hold, 9 broken, 1 open, 1 unverifiable"
     assert result.exit_code == 1
 
 
@@ -90,7 +91,8 @@ def test_sprint_report(make_repo: Callable[..., Path]) -> None:
     assert risks.verdict is BROKEN
     assert "1/3 = 33.33%" in risks.reason
     assert "off by 0.07 points" in risks.reason
-    assert find(result, "File: src/app.py").verdict is HOLDS
+    app = find(result, "File: src/app.py")  # the fixture says 120 lines; the file has 2
+    assert (app.verdict, app.reason) == (BROKEN, "says 120 lines but src/app.py has 2 lines")
     assert find(result, "reports/summary.json").verdict is HOLDS
     assert find(result, "docs/missing.md").verdict is BROKEN
     assert find(result, "Smoke script").verdict is HOLDS
@@ -100,10 +102,10 @@ def test_sprint_report(make_repo: Callable[..., Path]) -> None:
     assert total.reason == "says 8/8 but its column sums to 7/8 (off by 1)"
     security = find(result, "Security (50%)")
     assert security.verdict is HOLDS
-    assert "2 of 4 listed items" in security.reason
+    assert security.reason == "50% claimed over 4 items (2 done, 2 open): their mean is 50%"
     quality = find(result, "Quality (75%)")
     assert quality.verdict is BROKEN
-    assert "1/3 = 33.33%" in quality.reason
+    assert quality.reason == "75% claimed over 3 items (1 done, 2 open): their mean is 33.33%"
     counts = find(result, "5 passed, 1 failed, 2 skipped")
     assert counts.verdict is UNVERIFIABLE
     assert "--junit" in counts.reason
@@ -120,7 +122,11 @@ def _junit(passed: int, failed: int, skipped: int) -> str:
     ("files", "verdict", "reason"),
     [
         ({"out/a.xml": _junit(5, 1, 2)}, HOLDS, "5 passed, 1 failed, 2 skipped"),
-        ({"out/a.xml": _junit(3, 0, 2), "out/b.xml": _junit(2, 1, 0)}, HOLDS, "(2 file(s))"),
+        (
+            {"out/a.xml": _junit(3, 0, 2), "out/b.xml": _junit(2, 1, 0)},
+            HOLDS,
+            "(2 file(s) from --junit)",
+        ),
         ({"out/a.xml": _junit(4, 2, 2)}, BROKEN, "claims 5 passed (off by 1), 1 failed (off by 1)"),
     ],
 )
@@ -149,7 +155,8 @@ def test_checklist(make_repo: Callable[..., Path]) -> None:
     assert secrets.verdict is UNVERIFIABLE
     assert "outside the repository" in secrets.reason
     assert find(result, "Escalation page").verdict is BROKEN  # nested item, file missing
-    assert not [r for r in result.results if "Load test" in r.claim.text]  # unticked
+    load = find(result, "Load test")  # unticked: open, its file not checked
+    assert (load.verdict, load.claim.checks) == (Verdict.OPEN, ())
     chmod_x(root, "scripts/nightly.sh")
     assert find(audit(FIXTURES / "checklist.md", root), "Backup job").verdict is HOLDS
 
@@ -160,17 +167,20 @@ def test_cli_formats_and_exit_codes(
     report = str(FIXTURES / "phase_table.md")
     term = cli("audit", report, "--root", str(phase_repo), env={"COLUMNS": "160"})
     assert term.code == 1  # type: ignore[attr-defined]
-    assert "3 of 12 verifiable claims hold; 1 unverifiable" in term.stdout  # type: ignore[attr-defined]
+    assert "phase_table.md: 3 hold, 9 broken, 1 open, 1 unverifiable\n" in term.stdout  # type: ignore[attr-defined]
     assert "not executable" in term.stdout  # type: ignore[attr-defined]
     out = cli("audit", report, "--root", str(phase_repo), "--format", "json")
     data = json.loads(out.stdout)  # type: ignore[attr-defined]
     assert data["schema"] == "gonogo.audit/v1"
     assert data["summary"]["broken"] == 9
-    assert {c["verdict"] for c in data["claims"]} == {"holds", "broken", "unverifiable"}
+    assert {c["verdict"] for c in data["claims"]} == {"holds", "broken", "open", "unverifiable"}
     md = render_md(audit(FIXTURES / "phase_table.md", phase_repo))
     assert md.startswith("# Audit of")
-    assert "| 9 | broken | table | 1.3 \\| Restore script \\| ops | scripts/restore.sh is not" in md
+    assert (
+        "| 9 | Phase 1: Infrastructure | 1.3 \\| Restore script \\| ops | scripts/restore.sh is not"
+        in md
+    )
     good = make_repo({"ok.md": "- [x] Config `conf.yml`\n", "conf.yml": "a: 1\n"}, name="good")
     ok = cli("audit", str(good / "ok.md"))  # root defaults to the report's git work tree
     assert ok.code == 0, ok.stderr  # type: ignore[attr-defined]
-    assert "1 of 1 verifiable claims hold; 0 unverifiable" in ok.stdout  # type: ignore[attr-defined]
+    assert "ok.md: 1 hold, 0 broken, 0 open, 0 unverifiable\n" in ok.stdout  # type: ignore[attr-defined]

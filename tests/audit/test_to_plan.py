@@ -29,18 +29,83 @@ def test_plan_is_valid_and_agrees_with_the_audit(
     assert "#   line 25: 2.6 | Monitoring | sre" in text  # unverifiable: listed, not dropped
     probes = all_probes()
     plan = parse_plan(text, probes, source="gonogo.yaml")
-    assert [g.id for g in plan.gates] == ["phase-1-infrastructure", "phase-2-application"]
+    assert [(g.id, g.requires) for g in plan.gates] == [
+        ("phase-1-infrastructure", ()),
+        ("phase-2-application", ("phase-1-infrastructure",)),
+    ]
     report = asyncio.run(run_plan(plan, tmp_path, probes, RunOptions(jobs=4)))
-    status = {c.check_id: c.status.value for c in report.checks}
+    status = {(c.check_id): c.status.value for c in report.checks}
+    by_origin = {(c.description, c.kind, c.params.path): c.id for c in plan.checks}  # type: ignore[attr-defined]
     result = audit(FIXTURES / "phase_table.md", tmp_path)
     evidence = [r for r in result.results if r.outcomes]
     assert len(evidence) == 10
-    assert sum(len(r.outcomes) for r in evidence) == len(plan.checks) == 16
+    assert sum(len(r.outcomes) for r in evidence) == 16
+    assert len(plan.checks) == 17  # and the open row 2.4 as a check that fails until done
     for r in evidence:
-        ran = [status[o.check_id] for o in r.outcomes]
+        desc = f"phase_table.md:{r.claim.line}: {r.claim.text}"
+        ran = [status[by_origin[(desc, o.check.kind, o.check.path)]] for o in r.outcomes]
         assert (r.verdict is Verdict.HOLDS) == all(s == "pass" for s in ran), r.claim.text
-    assert status["l9-scripts-restore-sh"] == "fail"
-    assert status["l11-config-settings-toml-valid"] == "fail"
+    assert status["1-3-restore-script-ops-scripts-restore-sh"] == "fail"
+    assert status["2-4-dashboards-sre-grafana-done"] == "fail"
+
+
+def test_ids_come_from_the_text_and_survive_moved_lines(
+    tmp_path: Path, cli: Callable[..., object]
+) -> None:
+    moved = tmp_path / "moved.md"
+    moved.write_text("\n\n\nAn intro paragraph.\n\n" + (FIXTURES / "phase_table.md").read_text())
+    ids = []
+    for report in (FIXTURES / "phase_table.md", moved):
+        out = tmp_path / f"{report.stem}.yaml"
+        cli("audit", str(report), "--root", str(tmp_path), "--to-plan", "-o", str(out))
+        plan = yaml.safe_load(out.read_text())
+        ids.append([c["id"] for g in plan["gates"] for c in g["checks"]])
+    assert ids[0] == ids[1]
+    assert ids[0][:3] == [
+        "1-1-compose-file-ops-docker-compose-yml",
+        "1-1-compose-file-ops-valid-docker-compose-yml",
+        "1-2-backup-script-ops-scripts-backup-sh",
+    ]
+
+
+def test_numbers_open_items_and_priorities(tmp_path: Path, cli: Callable[..., object]) -> None:
+    report = tmp_path / "status.md"
+    report.write_text(
+        "# Release\n\n## Phase 1: Build\n\n"
+        "- [x] Unit tests: 3/3 tests passed (`out/junit.xml`)\n"
+        "- [x] Line coverage 80% (`out/coverage.json`)\n"
+        "- [ ] Rotate the database password (P0)\n\n"
+        "## Phase 2: Ship\n\n"
+        "| Role | Name | Date | Signed |\n|---|---|---|---|\n"
+        "| QA lead | Ana | 2026-01-02 | ✅ |\n| Security | | | ⏳ |\n"
+    )
+    (tmp_path / "out").mkdir()
+    cases = "".join(f'<testcase classname="t" name="c{i}"/>' for i in range(3))
+    (tmp_path / "out" / "junit.xml").write_text(f"<testsuite>{cases}</testsuite>")
+    (tmp_path / "out" / "coverage.json").write_text('{"totals": {"percent_covered": 80.4}}')
+    out = cli("audit", str(report), "--root", str(tmp_path), "--to-plan")
+    assert out.code == 0, out.stderr  # type: ignore[attr-defined]
+    plan = yaml.safe_load((tmp_path / "gonogo.yaml").read_text())
+    build, ship = plan["gates"]
+    checks = {c["id"]: c for c in build["checks"]}
+    assert checks["unit-tests-3-3-tests-passed-out"] == {
+        "id": "unit-tests-3-3-tests-passed-out",
+        "kind": "junit",
+        "files": "out/junit.xml",
+        "description": "status.md:5: [x] Unit tests: 3/3 tests passed (out/junit.xml)",
+        "tags": ["audit", "count"],
+    }
+    assert checks["line-coverage-80-out-coverage-js"]["kind"] == "coverage"
+    assert checks["line-coverage-80-out-coverage-js"]["min_percent"] == 80.0
+    rotate = checks["rotate-the-database-password-p0-done"]
+    assert (rotate["kind"], rotate["path"], rotate["priority"]) == (
+        "file.exists",
+        ".gonogo/done/rotate-the-database-password-p0",
+        "P0",
+    )
+    assert (ship["requires"], ship["approvals"]) == (["phase-1-build"], ["security"])
+    ran = cli("check", str(tmp_path), "-p", str(tmp_path / "gonogo.yaml"), "--no-history")
+    assert ran.code == 1  # type: ignore[attr-defined]  # the P0 item is not done yet
 
 
 def test_plan_is_not_overwritten_without_force(tmp_path: Path, cli: Callable[..., object]) -> None:

@@ -10,31 +10,26 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from decimal import ROUND_HALF_UP, Decimal
-from functools import lru_cache
 from typing import Any
 
 from gonogo.audit import markers as mk
-from gonogo.audit.blocks import Block, Fence, Heading, Item, ListBlock, Para, Table
-from gonogo.audit.claims import STATUS_HEADERS, column, is_total, sections, walk_items
+from gonogo.audit.blocks import Block, Heading, ListBlock, Para, Table
+from gonogo.audit.claims import is_total, sections, walk_items
 from gonogo.audit.model import Claim, ClaimResult, Source, Verdict
+from gonogo.audit.regex import rx
 
 _NUM = r"(\d{1,6}(?:\.\d{1,4})?)"
 PCT_FRACTION = _NUM + r"\s?%\s*\(\s*(\d{1,9})\s*/\s*(\d{1,9})"
-FRACTION_PCT = r"(\d{1,9})\s*/\s*(\d{1,9})\s*\(\s*" + _NUM + r"\s?%"
+FRACTION_PCT = (
+    r"(\d{1,9})\s*(?:/|\s(?:of|out of)\s)\s*(\d{1,9})(?:\s+[a-z]{2,20}){0,2}\s*\(\s*"
+    + _NUM
+    + r"\s?%"
+)
 PASS_RATE = r"(?i)(?:" + _NUM + r"\s?%\s+pass\s+rate|pass\s+rate\W{0,4}\s*" + _NUM + r"\s?%)"
 CELL_PASSED = r"^(\d{1,9})\s*/\s*(\d{1,9})\s+(?i:passed|pass|passing|green|ok)\b"
 FRACTION = r"^(\d{1,9})\s*/\s*(\d{1,9})\b"
 INTEGER = r"^(\d{1,12})$"
 TRAILING_PCT = r"(\d{1,3}(?:\.\d{1,2})?)\s?%(?:\s+complete)?\W{0,3}$"
-
-
-@lru_cache(maxsize=32)
-def rx(pattern: str) -> Any:
-    import re2
-
-    opts = re2.Options()
-    opts.max_mem = 8 << 20
-    return re2.compile(pattern, opts)
 
 
 _COMPARATORS = frozenset("≥≤<>~=")
@@ -57,6 +52,10 @@ def text_lines(blocks: Sequence[Block]) -> Iterator[TextLine]:
             for row in block.rows:
                 for cell in row.cells:
                     yield row.line, cell, section
+                if "pass" in row.cells[0].lower() if row.cells else False:
+                    # "| Eval pass rate | ≥95% | 16.6% |": one claim across the row's cells
+                    kept = [mk.plain(c) for c in row.cells if mk.plain(c)[:1] not in _COMPARATORS]
+                    yield row.line, " ".join(kept), section
 
 
 def percent_check(claimed: str, num: int, den: int) -> tuple[bool, dict[str, Any]]:
@@ -132,19 +131,51 @@ def pass_rates(lines: Sequence[TextLine], reference: tuple[int, int] | None) -> 
 
 
 def table_results(table: Table, section: str) -> list[ClaimResult]:
-    return _passed_cells(table, section) + _totals(table, section)
+    return _passed_cells(table, section) + _totals(table, section) + _row_rates(table, section)
+
+
+_DONE_HEADS = ("done", "passed", "pass", "complete", "completed", "closed", "fixed", "✅", "ok")
+_ALL_HEADS = ("total", "all", "planned", "count", "of", "scope", "tests", "tasks", "stories")
+_RATE_HEADS = ("rate", "%", "percent", "progress", "complete", "completion", "pass", "done")
+
+
+def _row_rates(table: Table, section: str) -> list[ClaimResult]:
+    """'| S2 | 3 | 8 | 40% |' under Done / Total / Rate headers: one claim across the cells."""
+    heads = [mk.plain(h).lower() for h in table.header]
+    done = next((j for j, h in enumerate(heads) if h.startswith(_DONE_HEADS)), None)
+    every = next((j for j, h in enumerate(heads) if h.startswith(_ALL_HEADS)), None)
+    rate = next(
+        (j for j, h in enumerate(heads) if j not in (done, every) and h.startswith(_RATE_HEADS)),
+        None,
+    )
+    if done is None or every is None or rate is None:
+        return []
+    out = []
+    for row in table.rows:
+        cells = [mk.plain(c).replace(",", "") for c in row.cells]
+        if max(done, every, rate) >= len(cells):
+            continue
+        num, den = _value(cells[done]), _value(cells[every])
+        pct = rx(r"^(\d{1,3}(?:\.\d{1,2})?)\s?%$").search(cells[rate].strip())
+        if not isinstance(num, int) or not isinstance(den, int) or pct is None:
+            continue
+        text = " | ".join(c for c in cells if c)
+        out.append(_pct_result(row.line, text, section, pct.group(1), num, den))
+    return out
 
 
 def _passed_cells(table: Table, section: str) -> list[ClaimResult]:
     """A cell 'N/M passed' inside a table claims the table's own rows: M rows, N done."""
-    status = column(table.header, STATUS_HEADERS)
+    from gonogo.audit.outline import cell_mark, status_column
+
+    status = status_column(table)
     rows = [r for r in table.rows if not is_total(r.cells)]
     done = sum(
         1
         for r in rows
         if status is not None
         and status < len(r.cells)
-        and mk.status_cell(r.cells[status]) is mk.Mark.DONE
+        and cell_mark(r.cells[status]) is mk.Mark.DONE
     )
     out = []
     for row in rows:
@@ -241,62 +272,3 @@ def _row_text(cells: Sequence[str]) -> str:
 def _short(text: str) -> str:
     text = mk.plain(text)
     return text if len(text) <= 160 else text[:159] + "…"
-
-
-def rate_results(blocks: Sequence[Block]) -> list[ClaimResult]:
-    """'Label (X%)' over the status-marked items listed under it."""
-    out: list[ClaimResult] = []
-    previous: Block | None = None
-    for section, block in sections(blocks):
-        if isinstance(block, ListBlock):
-            if isinstance(previous, Para):
-                label = previous.lines[-1]
-                out += _rate(previous.line + len(previous.lines) - 1, label, block.items, section)
-            for item in walk_items(block.items):
-                if item.children:
-                    out += _rate(item.line, item.text.split("\n")[0], item.children, section)
-        elif isinstance(block, Fence):
-            out += _fence_rates(block, section)
-        previous = block
-    return out
-
-
-def _rate(line: int, label: str, items: Sequence[Item], section: str) -> list[ClaimResult]:
-    m = rx(TRAILING_PCT).search(mk.plain(label))
-    if m is None or not items:
-        return []
-    marks = [mk.leading_mark(i.text) for i in items]
-    return _rate_result(line, label, m.group(1), marks, section)
-
-
-def _rate_result(
-    line: int, label: str, claimed: str, marks: Sequence[mk.Mark], section: str
-) -> list[ClaimResult]:
-    if not marks or any(m is mk.Mark.NONE for m in marks):
-        return []  # not a list of statuses
-    done = sum(1 for m in marks if m is mk.Mark.DONE)
-    result = _pct_result(line, label, section, claimed, done, len(marks))
-    what = f"{done} of {len(marks)} listed items are marked done"
-    return [
-        ClaimResult(
-            result.claim, result.verdict, f"{what}: {result.reason}", numbers=result.numbers
-        )
-    ]
-
-
-def _fence_rates(fence: Fence, section: str) -> list[ClaimResult]:
-    """Progress blocks in code fences: 'Name: [████░░] 40%' then indented marked lines."""
-    out = []
-    lines = fence.lines
-    i = 0
-    while i < len(lines):
-        head = lines[i]
-        m = rx(TRAILING_PCT).search(head.strip()) if head[:1].strip() else None
-        j = i + 1
-        while j < len(lines) and lines[j][:1].isspace() and lines[j].strip():
-            j += 1
-        if m is not None and j > i + 1:
-            marks = [mk.leading_mark(x) for x in lines[i + 1 : j]]
-            out += _rate_result(fence.line + i, head.strip(), m.group(1), marks, section)
-        i = j
-    return out

@@ -55,6 +55,7 @@ class Table:
     line: int
     header: tuple[str, ...] = ()
     rows: list[Row] = field(default_factory=list)
+    status_col: int | None = -2  # found once by outline.status_column; -2: not yet
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,20 +67,30 @@ class Fence:
 Block = Heading | Para | ListBlock | Table | Fence
 
 
-def parse_blocks(text: str) -> list[Block]:
+def parse_blocks(text: str, *, plain_tables: bool = True) -> list[Block]:
     from markdown_it import MarkdownIt
+
+    from gonogo.audit.pipetables import plain_tables_of
 
     md = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable("table")
     md.disable("inline")
     lines = text.split("\n")
     blocks: list[Block] = []
     for origin in chunks(lines):
-        src = "\n".join(lines[i] for i in origin)
+        chunk = [lines[i] for i in origin]
+        tables = plain_tables_of(chunk, origin) if plain_tables else []
+        src = "\n".join(chunk)
         walker = _Walker(origin)
         for token in md.parse(src):
             walker.feed(token)
-        _append(blocks, walker.blocks)
+        _append(blocks, _merged(walker.blocks, tables))
     return blocks
+
+
+def _merged(parsed: list[Block], tables: list[Table]) -> list[Block]:
+    if not tables:
+        return parsed
+    return sorted([*parsed, *tables], key=lambda b: b.line)
 
 
 def _append(blocks: list[Block], new: list[Block]) -> None:
@@ -119,12 +130,12 @@ def _track_header(lines: Sequence[str], idx: int, header: list[int]) -> list[int
     line = lines[idx]
     if "|" not in line:
         return []
-    if idx and "|" in lines[idx - 1] and _is_delimiter(line):
+    if idx and "|" in lines[idx - 1] and is_delimiter(line):
         return [idx - 1, idx]
     return header
 
 
-def _is_delimiter(line: str) -> bool:
+def is_delimiter(line: str) -> bool:
     body = line.strip()
     return "-" in body and len(body) < 4096 and all(c in "|:- \t" for c in body)
 

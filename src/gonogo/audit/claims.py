@@ -7,11 +7,13 @@ cites nothing checkable is kept, as unverifiable.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator, Sequence
 
 from gonogo.audit import markers as mk
 from gonogo.audit.blocks import Block, Heading, Item, ListBlock, Para, Table
 from gonogo.audit.model import Claim, FileCheck, Source
+from gonogo.audit.regex import rx
 
 STATUS_HEADERS = ("status", "state", "result", "done", "complete", "passed", "✓", "✅")
 EVIDENCE_HEADERS = ("evidence", "file", "location", "path", "artifact", "deliverable", "proof")
@@ -28,11 +30,14 @@ def sections(blocks: Sequence[Block]) -> Iterator[tuple[str, Block]]:
         yield title, block
 
 
-def evidence_claims(blocks: Sequence[Block]) -> list[Claim]:
+def evidence_claims(blocks: Sequence[Block], limit: int | None = None) -> list[Claim]:
+    """Evidence claims in report order; reading stops once more than `limit` are found."""
     out: list[Claim] = []
     for section, block in sections(blocks):
+        if limit is not None and len(out) > limit:
+            break
         if isinstance(block, Table):
-            out += _table_claims(block, section)
+            out += _table_claims(block, section, limit)
         elif isinstance(block, ListBlock):
             for item in walk_items(block.items):
                 out += _item_claims(item, section)
@@ -65,17 +70,21 @@ def is_total(row: Sequence[str]) -> bool:
     return bool(row) and mk.plain(row[0]).lower().startswith(("total", "sum", "overall"))
 
 
-def _table_claims(table: Table, section: str) -> list[Claim]:
-    status = column(table.header, STATUS_HEADERS)
+def _table_claims(table: Table, section: str, limit: int | None = None) -> list[Claim]:
+    from gonogo.audit.outline import cell_mark, status_column
+
+    status = status_column(table)
     if status is None:
         return []
     evidence = column(table.header, EVIDENCE_HEADERS)
-    out = []
+    out: list[Claim] = []
     for row in table.rows:
+        if limit is not None and len(out) > limit:
+            break
         cells = row.cells
         if status >= len(cells) or is_total(cells):
             continue
-        if mk.status_cell(cells[status]) is not mk.Mark.DONE:
+        if cell_mark(cells[status]) is not mk.Mark.DONE:
             continue
         if evidence is not None and evidence < len(cells):
             paths = mk.cited_paths(cells[evidence], bare=True)
@@ -91,11 +100,20 @@ def _item_claims(item: Item, section: str) -> list[Claim]:
     lines = item.text.split("\n")
     first = lines[0].lstrip()
     if first.startswith(("[x]", "[X]")):
-        return [make_claim(item.line, Source.CHECKLIST, first, section, mk.cited_paths(item.text))]
+        paths = mk.cited_paths(item.text, bare=True)
+        return [_named(make_claim(item.line, Source.CHECKLIST, first, section, paths), item.text)]
     if mk.leading_mark(first) is mk.Mark.DONE and not _legend(first):
-        return [make_claim(item.line, Source.LIST, first, section, mk.cited_paths(item.text))]
+        paths = mk.cited_paths(item.text, bare=True)
+        return [_named(make_claim(item.line, Source.LIST, first, section, paths), item.text)]
     claims = [_label_claim(line, item.line + i, section) for i, line in enumerate(lines)]
     return [c for c in claims if c is not None]
+
+
+def _named(claim: Claim, text: str) -> Claim:
+    """Mark the paths written as bare words ("in cursor.json"), not as `code`."""
+    coded = set(mk.cited_paths(text))
+    named = tuple(p for p in claim.cited if p not in coded)
+    return dataclasses.replace(claim, named=named) if named else claim
 
 
 def _legend(text: str) -> bool:
@@ -115,12 +133,21 @@ def _label_claim(line: str, number: int, section: str) -> Claim | None:
     return make_claim(number, Source.LABEL, line.strip(), section, paths)
 
 
+NEGATIVE = (
+    r"(?i)\b(excluded|removed|deleted|ignored|gitignored|not committed|no longer|untracked)\b"
+)
+
+
 def make_claim(line: int, source: Source, text: str, section: str, paths: list[str]) -> Claim:
+    """A claim citing `paths`; one that says a file is gone or excluded checks none."""
     checks: list[FileCheck] = []
+    if paths and rx(NEGATIVE).search(text):
+        paths, gone = [], paths
+        return Claim(line, source, _short(mk.plain(text)), section, (), tuple(gone))
     for path in paths:
-        if mk.problem_with(path):
+        if mk.problem_with(path) or mk.escapes(path):
             continue
-        checks += file_checks(path)
+        checks += file_checks(mk.split_anchor(path)[0])
     return Claim(line, source, _short(mk.plain(text)), section, tuple(checks), tuple(paths))
 
 

@@ -9,9 +9,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from gonogo.audit.arith import TextLine, rx
-from gonogo.audit.markers import plain
-from gonogo.audit.model import Claim, ClaimResult, Source, Verdict
+from gonogo.audit.arith import TextLine
+from gonogo.audit.markers import cited_paths, plain
+from gonogo.audit.model import Claim, Source
+from gonogo.audit.regex import rx
 from gonogo.errors import UsageError
 
 COUNTS = (
@@ -19,6 +20,7 @@ COUNTS = (
     r"(?:\s*,\s*(\d{1,9})\s+failed)?(?:\s*,\s*(?:and\s+)?(\d{1,9})\s+skipped)?"
 )
 PASSING = r"(?i)\b(\d{1,9})\s+tests?\s+pass(?:ing|ed)?\b"
+FRACTION = r"(?i)\b(\d{1,9})\s*/\s*(\d{1,9})\s+(?:tests?\s+)?(?:passed|passing|pass|green)\b"
 MAX_FILES = 1000
 MAX_FILE_BYTES = 16 * 1024 * 1024
 
@@ -29,6 +31,8 @@ class CountClaim:
     passed: int
     failed: int | None = None
     skipped: int | None = None
+    total: int | None = None  # "23/23 passed": every one of 23 passed
+    cited: str = ""  # the JUnit file the line cites, if any
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,38 +50,18 @@ def count_claims(lines: Sequence[TextLine]) -> list[CountClaim]:
         lower = text.lower()
         if "pass" not in lower or "target" in lower:
             continue
-        claim = Claim(line, Source.COUNT, _short(text), section)
+        xml = [p for p in cited_paths(text, bare=True) if p.lower().endswith(".xml")]
+        cited = xml[0] if xml else ""
+        claim = Claim(line, Source.COUNT, _short(text), section, cited=(cited,) if cited else ())
+        for m in rx(FRACTION).finditer(text):
+            out.append(CountClaim(claim, int(m[1]), total=int(m[2]), cited=cited))
         for m in rx(COUNTS).finditer(text):
             if m.start() and text[m.start() - 1] == "/":
-                continue  # "11/11 passed" is a fraction, read by the table arithmetic
+                continue  # "11/11 passed" is read above
             failed = int(m[2]) if m[2] else None
             skipped = int(m[3]) if m[3] else None
-            out.append(CountClaim(claim, int(m[1]), failed, skipped))
-        out += [CountClaim(claim, int(m[1])) for m in rx(PASSING).finditer(text)]
-    return out
-
-
-def judge(claims: Sequence[CountClaim], totals: Totals | None) -> list[ClaimResult]:
-    out = []
-    for c in claims:
-        if totals is None:
-            reason = "a test count; give --junit GLOB to check it against JUnit XML"
-            out.append(ClaimResult(c.claim, Verdict.UNVERIFIABLE, reason))
-            continue
-        pairs = [("passed", c.passed, totals.passed)]
-        if c.failed is not None:
-            pairs.append(("failed", c.failed, totals.failed))
-        if c.skipped is not None:
-            pairs.append(("skipped", c.skipped, totals.skipped))
-        seen = f"{totals.passed} passed, {totals.failed} failed, {totals.skipped} skipped"
-        where = f"JUnit ({len(totals.files)} file(s)) reports {seen}"
-        wrong = [f"{n} {name} (off by {abs(n - real)})" for name, n, real in pairs if n != real]
-        nums = {name: {"claimed": n, "junit": real} for name, n, real in pairs}
-        if wrong:
-            reason = f"claims {', '.join(wrong)}; {where}"
-            out.append(ClaimResult(c.claim, Verdict.BROKEN, reason, numbers=nums))
-        else:
-            out.append(ClaimResult(c.claim, Verdict.HOLDS, where, numbers=nums))
+            out.append(CountClaim(claim, int(m[1]), failed, skipped, cited=cited))
+        out += [CountClaim(claim, int(m[1]), cited=cited) for m in rx(PASSING).finditer(text)]
     return out
 
 
@@ -93,35 +77,39 @@ def load_totals(root: Path, patterns: Sequence[str]) -> Totals:
     files = list(dict.fromkeys(files))[:MAX_FILES]
     passed = failed = skipped = 0
     for path in files:
-        p, f, s = _count(Path(path))
-        passed, failed, skipped = passed + p, failed + f, skipped + s
+        try:
+            t = count_file(Path(path))
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+        passed, failed, skipped = passed + t.passed, failed + t.failed, skipped + t.skipped
     return Totals(tuple(files), passed, failed, skipped)
 
 
-def _count(path: Path) -> tuple[int, int, int]:
-    import defusedxml.ElementTree as ET
-    from defusedxml import DefusedXmlException
+def count_file(path: Path) -> Totals:
+    """Passed, failed (failures and errors) and skipped test cases of one JUnit file.
+
+    The one place the audit reads JUnit XML: the `junit` probe's reader, so reruns count
+    as the probe counts them (a rerun that passed is a pass). Raises ValueError with a
+    located message for a file that is too big, unreadable or not JUnit."""
+    from gonogo.probes.junit import ReportError, merge, parse_cases
 
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
-            raise UsageError(f"{path}: JUnit file larger than {MAX_FILE_BYTES:,} bytes")
-        root = ET.fromstring(path.read_bytes())
-    except ET.ParseError as exc:
-        raise UsageError(f"{path}:{exc.position[0]}: not valid JUnit XML: {exc}") from None
-    except DefusedXmlException as exc:
-        raise UsageError(f"{path}: refused JUnit XML: {exc}") from None
+            raise ValueError(f"{path}: JUnit file larger than {MAX_FILE_BYTES:,} bytes")
+        data = path.read_bytes()
     except OSError as exc:
-        raise UsageError(f"{path}: cannot read JUnit file: {exc.strerror or exc}") from None
-    passed = failed = skipped = 0
-    for case in root.iter("testcase"):
-        tags = {child.tag for child in case}
-        if tags & {"failure", "error"}:
-            failed += 1
-        elif "skipped" in tags:
-            skipped += 1
-        else:
-            passed += 1
-    return passed, failed, skipped
+        raise ValueError(f"{path}: cannot read JUnit file: {exc.strerror or exc}") from None
+    try:
+        cases = merge(parse_cases(data, str(path)))
+    except ReportError as exc:
+        raise ValueError(str(exc)) from None
+    outcomes = [c.outcome for c in cases.values()]
+    return Totals(
+        (str(path),),
+        outcomes.count("passed"),
+        outcomes.count("failed") + outcomes.count("error"),
+        outcomes.count("skipped"),
+    )
 
 
 def _short(text: str) -> str:

@@ -11,11 +11,13 @@ from functools import lru_cache
 from typing import Any
 
 DONE_MARKS = ("✅", "✔", "☑", "✓", "🟢", "[x]", "[X]")
-OPEN_MARKS = ("❌", "⏳", "🔲", "⚠", "🟡", "🔄", "🔴", "⏸", "⛔", "🚫", "✗", "✘", "☐", "[ ]", "🎯")
+PARTIAL_MARKS = ("🟡", "🔄", "⚠", "◐", "🟠", "[~]", "[-]")
+OPEN_MARKS = ("❌", "⏳", "🔲", "🔴", "⏸", "⛔", "🚫", "✗", "✘", "☐", "[ ]", "🎯", "⬜")
 _WORDS_DONE = "complete completed done pass passed passing go ready yes ok finished implemented"
-_WORDS_OPEN = "pending fail failed failing blocked partial wip todo no-go nogo not skipped skip"
+_WORDS_OPEN = "pending fail failed failing blocked todo no-go nogo not skipped skip missing"
 DONE_WORDS = frozenset([*_WORDS_DONE.split(), "deployed", "verified", "green", "delivered"])
-OPEN_WORDS = frozenset([*_WORDS_OPEN.split(), "in", "planned", "future", "open", "waiting"])
+OPEN_WORDS = frozenset([*_WORDS_OPEN.split(), "planned", "future", "open", "waiting", "awaiting"])
+PARTIAL_WORDS = frozenset(("partial", "partially", "wip", "ongoing", "started", "in-progress"))
 _SCRIPT_EXTS = (".sh", ".bash", ".zsh", ".ksh")
 FORMAT_BY_EXT = {
     ".yml": "yaml",
@@ -29,10 +31,16 @@ FORMAT_BY_EXT = {
 
 class Mark(enum.Enum):
     DONE = "done"
+    PARTIAL = "partial"  # under way: counts as more than nothing and less than done
     OPEN = "open"
     NONE = "none"
 
+    @property
+    def pending(self) -> bool:
+        return self in (Mark.OPEN, Mark.PARTIAL)
 
+
+@lru_cache(maxsize=8192)
 def plain(text: str) -> str:
     """Inline Markdown reduced to its words: emphasis marks and backticks removed."""
     return " ".join(text.replace("**", "").replace("__", "").replace("`", "").split())
@@ -43,9 +51,40 @@ def leading_mark(text: str) -> Mark:
     t = text.lstrip().lstrip("*_").lstrip()
     if t.startswith(DONE_MARKS):
         return Mark.DONE
+    if t.startswith(PARTIAL_MARKS):
+        return Mark.PARTIAL
     if t.startswith(OPEN_MARKS):
         return Mark.OPEN
+    return _bracketed(t)
+
+
+def _bracketed(text: str) -> Mark:
+    """`[DONE] ...`, `[TODO] ...`, `[WIP] ...`: a status word in brackets."""
+    if not text.startswith("[") or "]" not in text[:14]:
+        return Mark.NONE
+    word = text[1 : text.index("]")].strip().lower()
+    if word in DONE_WORDS:
+        return Mark.DONE
+    if word in PARTIAL_WORDS or word == "in progress":
+        return Mark.PARTIAL
+    if word in OPEN_WORDS or word in ("todo", "to do", "tbd"):
+        return Mark.OPEN
     return Mark.NONE
+
+
+def any_mark(text: str) -> Mark:
+    """The first status mark anywhere in `text` (a cell "11/11 ✅", a heading "Track 1 ✅")."""
+    best, where = Mark.NONE, len(text) + 1
+    for mark, marks in (
+        (Mark.DONE, DONE_MARKS),
+        (Mark.PARTIAL, PARTIAL_MARKS),
+        (Mark.OPEN, OPEN_MARKS),
+    ):
+        for m in marks:
+            pos = text.find(m)
+            if 0 <= pos < where and not (m.startswith("[") and pos > 0):
+                best, where = mark, pos
+    return best
 
 
 def status_cell(text: str) -> Mark:
@@ -59,7 +98,9 @@ def status_cell(text: str) -> Mark:
     first = words[0].strip(".:!,()")
     if first == "100%":
         return Mark.DONE
-    if first in OPEN_WORDS or (first == "in" and "progress" in words[:3]):
+    if first in PARTIAL_WORDS or (first == "in" and "progress" in words[:3]):
+        return Mark.PARTIAL
+    if first in OPEN_WORDS:
         return Mark.OPEN
     if first in DONE_WORDS:
         return Mark.DONE
@@ -81,7 +122,9 @@ def backticked(text: str) -> list[str]:
 
 
 def cited_paths(text: str, *, bare: bool = False) -> list[str]:
-    """Paths cited in inline text: backticked ones, and with `bare` path-like words too."""
+    """Paths cited in inline text: backticked ones, and with `bare` path-like words too.
+
+    Anchors stay on (`docs/x.md#L10-L24`, `app.py:42`); `split_anchor` reads them."""
     out: list[str] = []
     spans = backticked(text)
     for span in spans:
@@ -96,28 +139,65 @@ def cited_paths(text: str, *, bare: bool = False) -> list[str]:
 
 
 _PATH_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-/*?[]@+~")
+# Extensions that make a slash-less dotted word a file name rather than a config key
+# (`server.port`), a module (`gonogo.audit`) or a method (`obj.run`).
+_EXT_WORDS = (
+    "md markdown rst txt adoc py pyi ipynb sh bash zsh ps1 bat yml yaml json jsonc toml ini "
+    "cfg conf env example sample xml html htm css scss js mjs cjs ts tsx jsx vue svelte go rs "
+    "java kt rb php c h cc cpp hpp cs swift sql csv tsv log lock pdf png jpg jpeg svg gif "
+    "dockerfile tf tfvars hcl j2 jinja tmpl tpl properties gradle mod sum proto graphql gql "
+    "service timer pem crt key pub zip gz tgz tar whl in mk makefile"
+)
+FILE_EXTS = frozenset(_EXT_WORDS.split())
+
+
+def split_anchor(cited: str) -> tuple[str, tuple[int, int] | None]:
+    """`docs/x.md#L10-L24` → ('docs/x.md', (10, 24)); `app.py:42` → ('app.py', (42, 42))."""
+    path, hash_, frag = cited.partition("#")
+    if hash_:
+        return path, _line_range(frag.replace("L", "").replace("l", ""))
+    head, colon, tail = cited.rpartition(":")
+    if colon and head and _line_range(tail) is not None:
+        return head, _line_range(tail)
+    return cited, None
+
+
+def _line_range(text: str) -> tuple[int, int] | None:
+    first, dash, last = text.partition("-")
+    if not first.isdigit() or (dash and not last.isdigit()) or len(text) > 20:
+        return None
+    a = int(first)
+    return a, int(last) if dash else a
 
 
 def as_path(token: str, *, strict: bool) -> str | None:
-    """`token` as a repository path, or None. `./x` stays marked as invoked (kept)."""
+    """`token` as a repository path (anchor kept), or None. `./x` stays marked as invoked."""
     tok = token.strip().rstrip(".,:;)").lstrip("(")
-    if not tok or len(tok) > 300 or tok.startswith("-") or "://" in tok:
+    if not tok or len(tok) > 300 or tok.startswith(("-", "$", "@")) or "://" in tok:
         return None
-    if not all(c in _PATH_CHARS for c in tok) or tok.replace("/", "").isdigit():
+    body, anchor = split_anchor(tok)
+    if not body or not all(c in _PATH_CHARS for c in body) or body.replace("/", "").isdigit():
         return None
-    body = tok[2:] if tok.startswith("./") else tok
-    last = body.rstrip("/").rpartition("/")[2]
-    has_ext = _has_extension(last, min_ext=2 if strict else 1)
+    if body.startswith("@") or body.count("*") > 4:
+        return None
+    bare = body[2:] if body.startswith("./") else body
+    last = bare.rstrip("/").rpartition("/")[2]
+    has_ext = _has_extension(last, known=strict or "/" not in bare.rstrip("/"))
     if strict:
-        return tok if has_ext or (body.endswith("/") and "/" in body[:-1]) else None
-    if "/" in body.rstrip("/") or body.endswith("/") or has_ext:
-        return tok
+        ok = has_ext or (bare.endswith("/") and "/" in bare[:-1])
+        return tok if ok else None
+    if "/" in bare.rstrip("/") or bare.endswith("/") or has_ext:
+        return tok if anchor is not None or body == tok else body
     return None
 
 
-def _has_extension(name: str, *, min_ext: int) -> bool:
+def _has_extension(name: str, *, known: bool) -> bool:
     stem, dot, ext = name.rpartition(".")
-    if not dot or not min_ext <= len(ext) <= 10 or not ext[0].isalpha():
+    if name.lower() in ("dockerfile", "makefile", "procfile", "justfile"):
+        return True
+    if not dot or not 1 <= len(ext) <= 10 or not ext[0].isalpha():
+        return False
+    if known and ext.lower() not in FILE_EXTS and not (name.startswith(".") and stem == ""):
         return False
     return bool(stem) or name.startswith(".")  # `.env.example`, `.gitignore`
 
@@ -125,11 +205,24 @@ def _has_extension(name: str, *, min_ext: int) -> bool:
 def problem_with(path: str) -> str:
     """Why a cited path cannot be checked inside the repository, or ''."""
     body = path[2:] if path.startswith("./") else path
-    if body.startswith(("/", "~")):
-        return f"{path} is outside the repository"
-    if ".." in body.split("/"):
-        return f"{path} leaves the repository"
+    if body.startswith("~"):
+        return f"{path} is in a home directory, outside the repository"
+    if body.startswith("/"):
+        return f"{path} is an absolute path, outside the repository"
     return ""
+
+
+def escapes(path: str) -> bool:
+    """`../x` and `a/../../x` leave the repository root."""
+    depth = 0
+    for part in split_anchor(path)[0].split("/"):
+        if part == "..":
+            depth -= 1
+            if depth < 0:
+                return True
+        elif part not in ("", "."):
+            depth += 1
+    return False
 
 
 def is_script(path: str) -> bool:

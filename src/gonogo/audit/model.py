@@ -13,6 +13,7 @@ AUDIT_SCHEMA = "gonogo.audit/v1"
 class Verdict(enum.StrEnum):
     HOLDS = "holds"
     BROKEN = "broken"
+    OPEN = "open"  # the report itself says this is not done yet (🔲 ❌ ⏳ [ ], unsigned)
     UNVERIFIABLE = "unverifiable"
 
 
@@ -25,6 +26,13 @@ class Source(enum.StrEnum):
     LABEL = "label"  # `**File**: path`, `Evidence: path`, `Location: path`
     ARITHMETIC = "arithmetic"  # numbers that must agree with each other
     COUNT = "count"  # test counts that JUnit files can confirm
+    STATUS = "status"  # "Status: READY", "Critical blockers: None", a ✅ heading
+    ROLLUP = "rollup"  # a parent's percent or count against its children
+    TOTAL = "total"  # "Total 16-22 h" against its listed parts
+    SUMMARY = "summary"  # "11/11 passed" against the table it summarises
+    SIGNOFF = "signoff"  # a row of a sign-off / approval table
+    OPEN_ITEM = "open-item"  # a task the report marks as not done
+    MEASURED = "measured"  # a number against the evidence file it cites
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +57,9 @@ class Claim:
     section: str = ""
     checks: tuple[FileCheck, ...] = ()
     cited: tuple[str, ...] = ()  # paths as written, checkable or not
+    named: tuple[str, ...] = ()  # of `cited`, those written as bare words, not `code`
+    priority: str = ""  # P0..P3 when the report gives one
+    gate: str = ""  # the phase / sprint heading it belongs to, for --to-plan
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,27 +77,32 @@ class ClaimResult:
     reason: str
     outcomes: tuple[CheckOutcome, ...] = ()
     numbers: Mapping[str, Any] = field(default_factory=dict)
+    evidence: tuple[str, ...] = ()  # files read to judge it (report-relative or root-relative)
+    plan: tuple[Mapping[str, Any], ...] = ()  # checks that keep the claim true (--to-plan)
 
     def to_dict(self) -> dict[str, Any]:
+        checks = [
+            {
+                "id": o.check_id,
+                "kind": o.check.kind,
+                "params": dict(o.check.params),
+                "status": o.status,
+                "message": o.message,
+            }
+            for o in self.outcomes
+        ]
         out: dict[str, Any] = {
             "line": self.claim.line,
-            "source": str(self.claim.source),
             "section": self.claim.section,
             "text": self.claim.text,
+            "kind": str(self.claim.source),
             "verdict": str(self.verdict),
             "reason": self.reason,
+            "evidence": list(self.evidence or [o.check.path for o in self.outcomes]),
+            "checks": checks,
         }
-        if self.outcomes:
-            out["checks"] = [
-                {
-                    "id": o.check_id,
-                    "kind": o.check.kind,
-                    "params": dict(o.check.params),
-                    "status": o.status,
-                    "message": o.message,
-                }
-                for o in self.outcomes
-            ]
+        if self.claim.priority:
+            out["priority"] = self.claim.priority
         if self.numbers:
             out["numbers"] = dict(self.numbers)
         return out
@@ -95,14 +111,18 @@ class ClaimResult:
 @dataclass(frozen=True, slots=True)
 class Summary:
     total: int
-    verifiable: int
     holds: int
     broken: int
+    open: int
     unverifiable: int
+
+    @property
+    def verifiable(self) -> int:
+        return self.holds + self.broken
 
     def sentence(self) -> str:
         return (
-            f"{self.holds} of {self.verifiable} verifiable claims hold; "
+            f"{self.holds} hold, {self.broken} broken, {self.open} open, "
             f"{self.unverifiable} unverifiable"
         )
 
@@ -113,18 +133,18 @@ class AuditResult:
     root: str
     results: tuple[ClaimResult, ...]
     notes: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
 
     @property
     def summary(self) -> Summary:
         counts = {v: 0 for v in Verdict}
         for r in self.results:
             counts[r.verdict] += 1
-        verifiable = counts[Verdict.HOLDS] + counts[Verdict.BROKEN]
         return Summary(
             len(self.results),
-            verifiable,
             counts[Verdict.HOLDS],
             counts[Verdict.BROKEN],
+            counts[Verdict.OPEN],
             counts[Verdict.UNVERIFIABLE],
         )
 
@@ -140,12 +160,13 @@ class AuditResult:
             "root": self.root,
             "summary": {
                 "claims": s.total,
-                "verifiable": s.verifiable,
                 "holds": s.holds,
                 "broken": s.broken,
+                "open": s.open,
                 "unverifiable": s.unverifiable,
                 "text": s.sentence(),
             },
+            "warnings": list(self.warnings),
             "notes": list(self.notes),
             "claims": [r.to_dict() for r in self.results],
         }

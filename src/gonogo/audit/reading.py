@@ -21,6 +21,11 @@ _CODE_PAGES = ("cp1252", "cp1254", "mac_roman", "latin-1")
 # comes out as "âŒ". Restored only in a text that shows other mojibake.
 _LOSSY = {"âŒ": "❌", "â³": "⏳", "â¸": "⏸"}
 _MOJIBAKE_SIGNS = ("âœ", "ðŸ", "ğŸ", "‚úÖ", "Ã", "â€")
+# What the lead byte of a multi-byte UTF-8 sequence turns into through each code page:
+# a line holding none of these cannot be mojibake, and is not re-encoded.
+_LEADS = frozenset(
+    bytes([b]).decode(codec, errors="ignore") for b in range(0xC2, 0xF5) for codec in _CODE_PAGES
+) - {""}
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,11 +86,12 @@ def repair(text: str) -> tuple[str, tuple[str, ...]]:
     if any(sign in text for sign in _MOJIBAKE_SIGNS):
         for bad, good in _LOSSY.items():
             text = text.replace(bad, good)
-    fixed = _ftfy(text) if _looks_bad(text) else text
+    signs = any(sign in text for sign in _MOJIBAKE_SIGNS)
+    fixed = _ftfy(text) if signs and _looks_bad(text) else text
     lines = fixed.split("\n")
     used: dict[str, int] = {}
     for i, line in enumerate(lines):
-        if line.isascii():
+        if line.isascii() or _LEADS.isdisjoint(line):
             continue
         for codec in _CODE_PAGES:
             try:

@@ -18,11 +18,13 @@ def add_parser(sub: Any) -> None:
         description=(
             "Read a Markdown readiness report and judge each claim: evidence files cited "
             "by done rows, ticked checklists and File:/Evidence: labels (exist, non-empty, "
-            "executable for scripts, parse as YAML/JSON/TOML/XML/Python), and the "
-            "report's arithmetic (X% (a/b), N/M passed vs the table's rows, totals rows, "
-            "rates over status lists). Percentages must equal the exact ratio rounded half "
-            "up to the claimed precision. Exit 0 when every verifiable claim holds, 1 "
-            "otherwise, 2 for unreadable input (missing, binary, or over 10 MiB)."
+            "executable for scripts, parse as YAML/JSON/TOML/XML/Python, cited lines "
+            "exist); numbers against the JUnit, coverage or benchmark file they cite; "
+            "summaries, percents and totals against what they sum up; statuses (READY, "
+            "GO, 'Blockers: None', a ✅ heading) against the open items beside them; "
+            "sign-off tables. Prints 'N hold, M broken, K open, U unverifiable', broken "
+            "claims first. Exit 0 when no claim is broken, 1 otherwise, 2 for unreadable "
+            "input (missing, not a regular file, binary, or over 10 MiB)."
         ),
     )
     p.add_argument("report", help="the report (Markdown or text)")
@@ -39,6 +41,11 @@ def add_parser(sub: Any) -> None:
         help="JUnit XML files to check test counts against (relative to the root); repeatable",
     )
     p.add_argument("--format", choices=("term", "json", "md"), default="term")
+    p.add_argument(
+        "--only",
+        choices=("broken", "open", "unverifiable", "holds"),
+        help="show only the claims with this verdict (the summary still counts all)",
+    )
     p.add_argument(
         "--to-plan",
         action="store_true",
@@ -68,7 +75,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"gonogo: wrote {plan_path}", file=sys.stderr)
     to_file = args.output not in (None, "-") and not args.to_plan
     color = sys.stdout.isatty() and "NO_COLOR" not in os.environ and not to_file
-    text = FORMATS[args.format](result, color=color, width=_width())
+    if args.format != "term" or to_file:  # the terminal report shows its warnings itself
+        for warning in result.warnings:
+            print(f"gonogo: warning: {warning}", file=sys.stderr)
+    text = FORMATS[args.format](result, color=color, width=_width(), only=args.only)
     if to_file:
         atomic.write_text(Path(args.output), text)
     else:
@@ -86,13 +96,9 @@ def _plan_target(args: argparse.Namespace, root: Path) -> Path:
 
 
 def plan_text(result: Any, report: Path, root: Path) -> str:
-    from gonogo.audit import planfile
-    from gonogo.audit.model import Source
+    from gonogo.audit import toplan
 
-    evidence = [r.claim for r in result.results if r.claim.source is not Source.ARITHMETIC]
-    evidence = [c for c in evidence if c.source is not Source.COUNT]
-    doc = planfile.plan_doc(evidence, project=root.name or "project", report=report.name)
-    return planfile.render(doc, report=report.name, results=result.results)
+    return toplan.render(result, project=root.name or "project", report=report.name)
 
 
 def default_root(report: Path) -> Path:

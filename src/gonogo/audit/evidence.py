@@ -1,0 +1,296 @@
+"""Evidence files a claim cites, checked through the engine that `gonogo check` uses,
+read as a reviewer reads them: `#L10-L24` and `:42` anchors name lines that must
+exist; a path leaving the root (`../`) is broken, not unverifiable; a file starting
+with `#!` must be executable whatever its name; case must match exactly.
+
+When the root holds none of the paths a report cites, the audit cannot tell a wrong
+`--root` from a report whose every file is invented: those claims are unverifiable,
+and a warning asks whether `--root` is right.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import json
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from gonogo.audit.markers import escapes, problem_with, split_anchor
+from gonogo.audit.model import CheckOutcome, Claim, ClaimResult, FileCheck, Verdict
+from gonogo.audit.regex import rx
+
+MAX_LINE_BYTES = 16 * 1024 * 1024
+BATCH = 2000  # checks per internal plan: keeps each under the plan loader's size limit
+
+
+def verify_evidence(evidence: Sequence[Claim], root: Path) -> tuple[list[ClaimResult], list[str]]:
+    """Run the claims' file checks as a plan; the results and any warning about the root."""
+    evidence = [_with_shebangs(c, root) for c in evidence]
+    per_claim, statuses = _run_unique(evidence, root)
+    cited = {c.path for claim in evidence for c in claim.checks if c.kind == "file.exists"}
+    present = sum(1 for p in cited if _exists(root, p))
+    lost = bool(cited) and present == 0
+    out = []
+    for claim, ids in zip(evidence, per_claim, strict=True):
+        escaping = [p for p in claim.cited if escapes(p)]
+        if escaping:
+            reason = f"{escaping[0]} leaves the repository root"
+            out.append(ClaimResult(claim, Verdict.BROKEN, reason, evidence=tuple(claim.cited)))
+        elif not ids:
+            out.append(ClaimResult(claim, Verdict.UNVERIFIABLE, _why_unverifiable(claim)))
+        else:
+            outcomes = tuple(
+                CheckOutcome(check, cid, *statuses[cid])
+                for check, cid in zip(claim.checks, ids, strict=True)
+            )
+            out.append(_judge(claim, outcomes, root, lost))
+    warnings = []
+    if lost:
+        warnings.append(
+            f"--root {root} holds none of the {len(cited)} path(s) the report cites "
+            "(is --root right?); their claims are unverifiable"
+        )
+    return out, warnings
+
+
+def _run_unique(
+    evidence: Sequence[Claim], root: Path
+) -> tuple[list[tuple[str, ...]], dict[str, tuple[str, str]]]:
+    """Each distinct check once (a path cited on 300 rows is checked once), in plans of
+    at most `BATCH` checks; per claim, the ids of its checks."""
+    unique: dict[str, dict[str, Any]] = {}
+    key_ids: dict[str, str] = {}
+    per_claim = []
+    for claim in evidence:
+        mine = []
+        for check in claim.checks:
+            key = json.dumps([check.kind, dict(check.params)], sort_keys=True)
+            cid = key_ids.get(key)
+            if cid is None:
+                cid = key_ids[key] = f"c{len(key_ids) + 1}"
+                unique[cid] = {"id": cid, "kind": check.kind, **check.params}
+            mine.append(cid)
+        per_claim.append(tuple(mine))
+    exists = {e["path"]: k for k, e in unique.items() if e["kind"] == "file.exists"}
+    for entry in unique.values():
+        if entry["kind"] == "file.valid" and entry["path"] in exists:
+            entry["needs"] = [exists[entry["path"]]]
+    statuses: dict[str, tuple[str, str]] = {}
+    items = list(unique.values())
+    for start in range(0, len(items), BATCH):
+        batch = _with_needs(items[start : start + BATCH])
+        gates = [{"id": "evidence", "checks": batch}]
+        plan = {"version": 1, "project": root.name or "project", "gates": gates}
+        statuses |= run_plan_text(yaml.safe_dump(plan, sort_keys=False, allow_unicode=True), root)
+    return per_claim, statuses
+
+
+def _with_needs(batch: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Keep `needs` only where the check it names runs in the same plan."""
+    ids = {e["id"] for e in batch}
+    out = []
+    for e in batch:
+        if any(n not in ids for n in e.get("needs", ())):
+            e = {k: v for k, v in e.items() if k != "needs"}
+        out.append(e)
+    return out
+
+
+def _exists(root: Path, rel: str) -> bool:
+    if any(c in rel for c in "*?["):
+        return any(root.glob(rel))
+    return os.path.lexists(root / rel)
+
+
+def _with_shebangs(claim: Claim, root: Path) -> Claim:
+    """A cited file that starts with `#!` is a script: it must be executable too."""
+    checks = []
+    changed = False
+    for check in claim.checks:
+        params = dict(check.params)
+        plain = check.kind == "file.exists" and params.get("executable") is False
+        if plain and _has_shebang(root / check.path):
+            params["executable"] = True
+            changed = True
+        checks.append(FileCheck(check.kind, params))
+    return dataclasses.replace(claim, checks=tuple(checks)) if changed else claim
+
+
+def _has_shebang(path: Path) -> bool:
+    try:
+        with path.open("rb") as fh:
+            return fh.read(2) == b"#!"
+    except OSError:
+        return False
+
+
+def _judge(claim: Claim, outcomes: tuple[CheckOutcome, ...], root: Path, lost: bool) -> ClaimResult:
+    files = tuple(dict.fromkeys(o.check.path for o in outcomes))
+    bad = [o for o in outcomes if o.status != "pass"]
+    if bad and lost:
+        reason = (
+            f"{bad[0].message}; the root holds none of the report's cited paths (is --root right?)"
+        )
+        return ClaimResult(claim, Verdict.UNVERIFIABLE, reason, outcomes, evidence=files)
+    if bad:
+        first = next((o for o in bad if o.status != "blocked"), bad[0])
+        reason = first.message if first.status == "fail" else f"{first.status}: {first.message}"
+        missing = "no file matches" in reason
+        hint = _case_hint(root, first.check.path) if missing else ""
+        named = first.check.path in {split_anchor(p)[0] for p in claim.named}
+        elsewhere = _elsewhere(root, first.check.path) if missing and named and not hint else ""
+        if elsewhere:
+            reason += f"; a file of that name is at {elsewhere}: the claim names it, not its path"
+            return ClaimResult(claim, Verdict.UNVERIFIABLE, reason, outcomes, evidence=files)
+        if missing and not hint and _maybe_a_name(first.check.path, claim):
+            reason += "; with no extension it may be a name (a route, method or topic), not a path"
+            return ClaimResult(claim, Verdict.UNVERIFIABLE, reason, outcomes, evidence=files)
+        return ClaimResult(claim, Verdict.BROKEN, reason + hint, outcomes, evidence=files)
+    problem = _line_problem(claim, root) or _count_problem(claim, files, root)
+    if problem:
+        return ClaimResult(claim, Verdict.BROKEN, problem, outcomes, evidence=files)
+    return ClaimResult(claim, Verdict.HOLDS, _verified(outcomes, claim), outcomes, evidence=files)
+
+
+MAX_WALK = 20_000  # directory entries looked at when searching a bare file name
+
+
+def _elsewhere(root: Path, name: str) -> str:
+    """Where a bare file name ("in cursor.json") lives when not at the root, or ''."""
+    if "/" in name or any(ch in name for ch in "*?["):
+        return ""
+    seen = 0
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = [d for d in dirs if not d.startswith(".") and d != "node_modules"]
+        seen += len(dirs) + len(names)
+        if name in names and Path(folder) != root:
+            return str((Path(folder) / name).relative_to(root))
+        if seen > MAX_WALK:
+            return ""
+    return ""
+
+
+def _maybe_a_name(path: str, claim: Claim) -> bool:
+    """`tools/list` or `api/v1/users`: slashes but no extension, cited without a trailing
+    slash or `./`. Missing, it is more likely an identifier than a lost file."""
+    last = path.rpartition("/")[2]
+    written = [c for c in claim.cited if split_anchor(c)[0].removeprefix("./").rstrip("/") == path]
+    as_dir = any(c.endswith("/") or c.startswith("./") for c in written)
+    return "." not in last and not as_dir and not any(ch in path for ch in "*?[")
+
+
+def _verified(outcomes: Sequence[CheckOutcome], claim: Claim) -> str:
+    said = []
+    for o in outcomes:
+        if o.check.kind == "file.exists":
+            extra = [
+                w
+                for w, on in (
+                    ("non-empty", o.check.params.get("non_empty")),
+                    ("executable", o.check.params.get("executable")),
+                )
+                if on
+            ]
+            said.append(o.message + (f" ({', '.join(extra)})" if extra else ""))
+        else:
+            said.append(f"parsed as {str(o.check.params.get('format', '')).upper()}")
+    ranges = [split_anchor(p) for p in claim.cited]
+    said += [f"{p} has lines {a}-{b}" for p, r in ranges if r for a, b in [r]]
+    return "; ".join(said)
+
+
+def _line_problem(claim: Claim, root: Path) -> str:
+    for cited in claim.cited:
+        path, span = split_anchor(cited)
+        if span is None:
+            continue
+        count = _line_count(root / path.removeprefix("./"))
+        if count is not None and (span[1] > count or span[0] < 1 or span[0] > span[1]):
+            shown = f"{span[0]}" if span[0] == span[1] else f"{span[0]}-{span[1]}"
+            return f"{cited} cites line {shown} but {path} has {count} lines"
+    return ""
+
+
+LINES_CLAIM = r"(?i)\b(\d{1,3}(?:,\d{3})+|\d{1,7})(\+)?\s+lines\b"
+
+
+def _count_problem(claim: Claim, files: Sequence[str], root: Path) -> str:
+    """'README.md (9,334 lines)': the one cited file must have that many lines (at
+    least that many for '400+ lines')."""
+    m = rx(LINES_CLAIM).search(claim.text) if "lines" in claim.text.lower() else None
+    if m is None or len(files) != 1 or not (root / files[0]).is_file():
+        return ""
+    if _subject(claim.text) != files[0]:
+        return ""  # "Legal disclaimer in README.md (155 lines)" counts a part of the file
+    want, plus = int(m.group(1).replace(",", "")), bool(m.group(2))
+    got = _line_count(root / files[0])
+    if got is None or (got >= want if plus else got == want):
+        return ""
+    said = f"{m.group(1)}{'+' if plus else ''} lines"
+    return f"says {said} but {files[0]} has {got:,} lines"
+
+
+def _subject(text: str) -> str:
+    """The first word of a claim after its mark, checkbox and label: `README.md` for
+    "✅ README.md (400 lines)" and "File: README.md (400 lines)"."""
+    words = text.replace("[x]", " ").replace("[X]", " ").split()
+    words = [w for w in words if any(c.isalnum() for c in w)]
+    if words and words[0].startswith("[") and words[0].endswith("]"):  # [DONE]
+        words = words[1:]
+    if words and words[0].endswith(":"):
+        words = words[1:]
+    return words[0].strip("`*_()[],:;").removeprefix("./") if words else ""
+
+
+def _line_count(path: Path) -> int | None:
+    try:
+        with path.open("rb") as fh:
+            data = fh.read(MAX_LINE_BYTES)
+    except OSError:
+        return None
+    return data.count(b"\n") + (0 if data.endswith(b"\n") or not data else 1)
+
+
+def _case_hint(root: Path, rel: str) -> str:
+    """'; docs/README.md differs only in case' when such a file exists."""
+    folder = root
+    parts = rel.split("/")
+    for i, part in enumerate(parts):
+        try:
+            names = os.listdir(folder)
+        except OSError:
+            return ""
+        if part in names:
+            folder = folder / part
+            continue
+        same = [n for n in names if n.lower() == part.lower()]
+        if not same:
+            return ""
+        real = "/".join([*parts[:i], same[0], *parts[i + 1 :]])
+        return f"; {real} exists, but case must match exactly"
+    return ""
+
+
+def _why_unverifiable(claim: Claim) -> str:
+    problems = [problem_with(p) for p in claim.cited if problem_with(p)]
+    if problems:
+        return "; ".join(problems)
+    if claim.cited:
+        return f"says {claim.cited[0]} is excluded or gone; its presence is not the claim"
+    return "cites no file, glob or number that can be checked"
+
+
+def run_plan_text(text: str, root: Path) -> dict[str, tuple[str, str]]:
+    """Status and message of each check of a plan given as YAML text."""
+    from gonogo.engine.scheduler import RunOptions, run_plan
+    from gonogo.plan.loader import parse_plan
+    from gonogo.probes.registry import BUILTIN
+
+    plan = parse_plan(text, BUILTIN, source="<audit plan>")
+    report = asyncio.run(run_plan(plan, root, BUILTIN, RunOptions(jobs=8)))
+    return {c.check_id: (str(c.status), c.message) for c in report.checks}

@@ -1,0 +1,194 @@
+"""The report as a tree a reviewer reads: headings hold what sits under them, a label
+line ("**Security** (30%):") holds the list after it, a list item holds its sub-items,
+a table row is a child of its heading, and a progress line in a code block holds the
+indented lines under it. Each node carries its status mark, read from the text.
+
+Status columns are found by their contents (✅ ❌ [x] PASS/FAIL, percents), not by their
+headers, so any table shape is read the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from gonogo.audit import markers as mk
+from gonogo.audit.blocks import Block, Fence, Heading, Item, ListBlock, Para, Table
+from gonogo.audit.claims import sections
+
+_LABEL_MAX = 120
+SAMPLE_ROWS = 200
+
+
+@dataclass(eq=False, slots=True)
+class Node:
+    line: int
+    text: str  # inline Markdown reduced to words, marks kept
+    kind: str  # root | heading | item | label | row | bar | field | line (of a paragraph)
+    mark: mk.Mark
+    level: int = 99  # heading level; 99 for everything that is not a heading
+    section: str = ""
+    parent: Node | None = None
+    children: list[Node] = field(default_factory=list)
+    table: Table | None = None
+
+    def add(self, child: Node) -> Node:
+        child.parent = self
+        self.children.append(child)
+        return child
+
+    def walk(self) -> Iterator[Node]:
+        stack = list(reversed(self.children))
+        while stack:
+            node = stack.pop()
+            yield node
+            stack.extend(reversed(node.children))
+
+    def ancestors(self) -> Iterator[Node]:
+        node = self.parent
+        while node is not None:
+            yield node
+            node = node.parent
+
+    @property
+    def heading(self) -> Node | None:
+        """The nearest heading this node sits under (itself when it is one)."""
+        if self.kind == "heading":
+            return self
+        return next((a for a in self.ancestors() if a.kind == "heading"), None)
+
+
+def build(blocks: Sequence[Block]) -> Node:
+    """The outline of a parsed report."""
+    root = Node(0, "", "root", mk.Mark.NONE, level=0)
+    stack = [root]
+    previous: Block | None = None
+    for section, block in sections(blocks):
+        if isinstance(block, Heading):
+            while stack[-1].level >= block.level:
+                stack.pop()
+            text = mk.plain(block.text)
+            node = Node(block.line, text, "heading", mk.any_mark(text), block.level, section)
+            stack.append(stack[-1].add(node))
+        elif isinstance(block, ListBlock):
+            holder = _label_of(previous, stack[-1], section)
+            _add_items(holder, block.items, section)
+        elif isinstance(block, Table):
+            _add_rows(stack[-1], block, section)
+        elif isinstance(block, Fence):
+            _add_bars(stack[-1], block, section)
+        elif isinstance(block, Para):
+            _add_fields(stack[-1], block, section)
+        previous = block
+    return root
+
+
+def _label_of(previous: Block | None, heading: Node, section: str) -> Node:
+    """A paragraph ending in a short "Label:" line holds the list right after it."""
+    if not isinstance(previous, Para):
+        return heading
+    last = mk.plain(previous.lines[-1])
+    if not last.endswith(":") or len(last) > _LABEL_MAX:
+        return heading
+    line = previous.line + len(previous.lines) - 1
+    existing = heading.children[-1] if heading.children else None
+    if existing is not None and existing.line == line and existing.kind == "field":
+        existing.kind = "label"
+        return existing
+    return heading.add(Node(line, last, "label", mk.any_mark(last), section=section))
+
+
+def _add_items(holder: Node, items: Sequence[Item], section: str) -> None:
+    stack: list[tuple[Node, Item]] = [(holder, i) for i in reversed(items)]
+    while stack:
+        parent, item = stack.pop()
+        first = item.text.split("\n")[0]
+        text = mk.plain(first)
+        node = parent.add(Node(item.line, text, "item", mk.leading_mark(first), section=section))
+        stack.extend((node, child) for child in reversed(item.children))
+
+
+def status_column(table: Table) -> int | None:
+    """The column whose cells read as statuses most often (ties: a "status" header, then
+    the rightmost); None when no column is a status column for most rows. Read from the
+    first `SAMPLE_ROWS` rows (a column's role does not change halfway down) and kept on
+    the table."""
+    if table.status_col != -2:
+        return table.status_col
+    table.status_col = _find_status_column(table)
+    return table.status_col
+
+
+def _find_status_column(table: Table) -> int | None:
+    rows = [r for r in table.rows[:SAMPLE_ROWS] if not _is_total(r.cells)]
+    if not rows:
+        return None
+    width = max(len(r.cells) for r in rows)
+    best: tuple[int, int, int] | None = None
+    for j in range(width):
+        marked = sum(
+            1 for r in rows if j < len(r.cells) and cell_mark(r.cells[j]) is not mk.Mark.NONE
+        )
+        if marked * 2 < len(rows) or marked == 0:
+            continue
+        named = 1 if j < len(table.header) and _named_status(table.header[j]) else 0
+        key = (marked, named, j)
+        if best is None or key > best:
+            best = key
+    return best[2] if best is not None else None
+
+
+def _named_status(header: str) -> bool:
+    return mk.plain(header).lower().startswith(("status", "state", "result", "done", "✓", "✅"))
+
+
+@lru_cache(maxsize=4096)
+def cell_mark(cell: str) -> mk.Mark:
+    mark = mk.status_cell(cell)
+    if mark is not mk.Mark.NONE:
+        return mark
+    text = mk.plain(cell)
+    if len(text) <= 40:
+        return mk.any_mark(text)
+    return mk.Mark.NONE
+
+
+def _is_total(cells: Sequence[str]) -> bool:
+    return bool(cells) and mk.plain(cells[0]).lower().startswith(("total", "sum", "overall"))
+
+
+def _add_rows(heading: Node, table: Table, section: str) -> None:
+    col = status_column(table)
+    for row in table.rows:
+        mark = mk.Mark.NONE
+        if col is not None and col < len(row.cells) and not _is_total(row.cells):
+            mark = cell_mark(row.cells[col])
+        text = " | ".join(mk.plain(c) for c in row.cells if mk.plain(c))
+        node = Node(row.line, text, "row", mark, section=section, table=table)
+        heading.add(node)
+
+
+def _add_fields(heading: Node, para: Para, section: str) -> None:
+    for i, line in enumerate(para.lines):
+        text = mk.plain(line)
+        head, sep, _ = text.partition(":")
+        kind = "field" if sep and 0 < len(head) <= 60 else "line"
+        heading.add(Node(para.line + i, text, kind, mk.Mark.NONE, section=section))
+
+
+def _add_bars(heading: Node, fence: Fence, section: str) -> None:
+    """'Name: [████░░] 40%' lines in a code block, with the indented lines under each."""
+    current: Node | None = None
+    for i, raw in enumerate(fence.lines):
+        if not raw.strip():
+            continue
+        text = mk.plain(raw)
+        if raw[:1].strip():
+            current = None
+            if "%" in text and ("█" in text or "░" in text or text.rstrip().endswith("%")):
+                current = heading.add(
+                    Node(fence.line + i, text, "bar", mk.Mark.NONE, section=section)
+                )
+        elif current is not None:
+            current.add(Node(fence.line + i, text, "item", mk.leading_mark(text), section=section))

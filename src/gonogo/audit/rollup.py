@@ -1,0 +1,178 @@
+"""A parent against its children: its percent against theirs, its ✅ against their marks.
+
+The rule, stated in every verdict: a child counts for its own stated percent when it
+gives one, else 100% when marked done (✅ [x]), 0% when open (⏳ ❌ 🔲 [ ]), and for a
+partial mark (🟡 🔄 ⚠) anything from 25% to 75% (under way, neither just begun nor
+nearly done). The parent's percent holds when, rounded to the precision it is written
+with, it can equal the mean.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+from gonogo.audit import markers as mk
+from gonogo.audit.model import Claim, ClaimResult, Source, Verdict
+from gonogo.audit.outline import Node
+from gonogo.audit.quantity import places_of, stated_percent
+
+_MARK_WORD = {mk.Mark.DONE: "done", mk.Mark.PARTIAL: "partial", mk.Mark.OPEN: "open"}
+_HUNDRED = Decimal(100)
+
+
+def results(root: Node) -> list[ClaimResult]:
+    out: list[ClaimResult] = []
+    for node in root.walk():
+        if node.kind == "row":
+            continue
+        pct = stated_percent(node.text)
+        if pct is not None and node.children:
+            out += _percent_rollup(node, pct)
+        if node.mark is mk.Mark.DONE and pct is not None and pct < _HUNDRED:
+            out.append(_done_but_partial(node, pct))
+        elif node.mark is mk.Mark.DONE and node.kind in ("heading", "item", "label"):
+            out += _done_over_open(node)
+        if node.kind == "item" and pct is not None and _is_overall(node.text):
+            out += _overall_of_siblings(node, pct)
+    return out
+
+
+def claim_of(node: Node, source: Source) -> Claim:
+    return Claim(node.line, source, node.text[:160], node.section, gate=_gate(node))
+
+
+def _gate(node: Node) -> str:
+    heading = node.heading
+    return heading.text if heading is not None else ""
+
+
+def _value(child: Node) -> tuple[Decimal, Decimal, bool] | None:
+    """(low, high, open interval) of one child's completion."""
+    pct = stated_percent(child.text)
+    if pct is not None:
+        return pct, pct, False
+    if child.mark is mk.Mark.DONE:
+        return _HUNDRED, _HUNDRED, False
+    if child.mark is mk.Mark.OPEN:
+        return Decimal(0), Decimal(0), False
+    if child.mark is mk.Mark.PARTIAL:
+        return Decimal(25), Decimal(75), True
+    return None
+
+
+def _percent_rollup(node: Node, claimed: Decimal) -> list[ClaimResult]:
+    kids = [c for c in node.children if c.kind not in ("field", "line")]
+    values = [_value(c) for c in kids]
+    if len(kids) < 2 or any(v is None for v in values):
+        return []  # not a list of statuses
+    vals = [v for v in values if v is not None]
+    n = Decimal(len(vals))
+    low = sum((v[0] for v in vals), Decimal(0)) / n
+    high = sum((v[1] for v in vals), Decimal(0)) / n
+    open_ = any(v[2] for v in vals)
+    half = Decimal(5).scaleb(-places_of(claimed) - 1)
+    ok = claimed - half <= high and claimed + half > low
+    ok = ok and _bar_agrees(node.text, claimed)
+    reason = _rollup_reason(node, kids, claimed, low, high, open_)
+    nums = {"claimed": f"{claimed}%", "low": f"{_round2(low)}%", "high": f"{_round2(high)}%"}
+    verdict = Verdict.HOLDS if ok else Verdict.BROKEN
+    return [ClaimResult(claim_of(node, Source.ROLLUP), verdict, reason, numbers=nums)]
+
+
+def _rollup_reason(
+    node: Node, kids: Sequence[Node], claimed: Decimal, low: Decimal, high: Decimal, open_: bool
+) -> str:
+    counts: dict[str, int] = {}
+    given = 0
+    for c in kids:
+        if stated_percent(c.text) is not None:
+            given += 1
+        else:
+            word = _MARK_WORD.get(c.mark, "unmarked")
+            counts[word] = counts.get(word, 0) + 1
+    parts = [f"{n} {w}" for w, n in counts.items()]
+    if given:
+        parts.insert(0, f"{given} with their own percent")
+    what = f"{len(kids)} items ({', '.join(parts)})"
+    if low == high:
+        mean = f"their mean is {_round2(low)}%"
+    else:
+        mean = f"their mean is {_round2(low)}% to {_round2(high)}%"
+        mean += " (a partial item counts for 25% to 75%)" if open_ else ""
+    bar = _bar_percent(node.text)
+    extra = f"; its bar shows {bar}%" if bar is not None and bar != claimed else ""
+    return f"{claimed}% claimed over {what}: {mean}{extra}"
+
+
+def _round2(value: Decimal) -> str:
+    return f"{value.quantize(Decimal('0.01')).normalize():f}"
+
+
+def _bar_percent(text: str) -> Decimal | None:
+    full, empty = text.count("█"), text.count("░")
+    if full + empty < 4:
+        return None
+    return (Decimal(100 * full) / Decimal(full + empty)).quantize(Decimal(1))
+
+
+def _bar_agrees(text: str, claimed: Decimal) -> bool:
+    bar = _bar_percent(text)
+    return bar is None or abs(bar - claimed) <= Decimal(100) / Decimal(
+        text.count("█") + text.count("░")
+    )
+
+
+def _done_but_partial(node: Node, pct: Decimal) -> ClaimResult:
+    reason = f"marked done (✅) but says it is {pct}% complete"
+    return ClaimResult(
+        claim_of(node, Source.STATUS), Verdict.BROKEN, reason, numbers={"stated": f"{pct}%"}
+    )
+
+
+def _done_over_open(node: Node) -> list[ClaimResult]:
+    marked = [d for d in node.walk() if d.mark is not mk.Mark.NONE and d.kind != "heading"]
+    if not marked:
+        return []
+    pending = [d for d in marked if d.mark.pending]
+    claim = claim_of(node, Source.STATUS)
+    if not pending:
+        reason = f"marked done, and all {len(marked)} items under it are marked done"
+        return [ClaimResult(claim, Verdict.HOLDS, reason)]
+    named = "; ".join(f"line {d.line}: {d.text[:60]}" for d in pending[:3])
+    more = f" (and {len(pending) - 3} more)" if len(pending) > 3 else ""
+    reason = (
+        f"marked done, but {len(pending)} of the {len(marked)} items under it are open: "
+        f"{named}{more}"
+    )
+    return [ClaimResult(claim, Verdict.BROKEN, reason)]
+
+
+def _is_overall(text: str) -> bool:
+    return (
+        mk.plain(text)
+        .lower()
+        .lstrip("✅⏳🟡 ")
+        .startswith(("overall", "total progress", "overall progress"))
+    )
+
+
+def _overall_of_siblings(node: Node, claimed: Decimal) -> list[ClaimResult]:
+    """'Overall completion: 50%' listed beside 'Sprint 1: 80%', 'Sprint 2: 60%', ..."""
+    if node.parent is None:
+        return []
+    others = [s for s in node.parent.children if s is not node and s.kind == "item"]
+    pcts = [stated_percent(s.text) for s in others]
+    if len(others) < 2 or any(p is None for p in pcts):
+        return []
+    vals = [p for p in pcts if p is not None]
+    mean = sum(vals, Decimal(0)) / Decimal(len(vals))
+    half = Decimal(5).scaleb(-places_of(claimed) - 1)
+    ok = claimed - half <= mean < claimed + half
+    shown = " + ".join(f"{v}" for v in vals)
+    reason = (
+        f"{claimed}% claimed; the {len(vals)} items beside it average "
+        f"({shown}) / {len(vals)} = {_round2(mean)}%"
+    )
+    verdict = Verdict.HOLDS if ok else Verdict.BROKEN
+    return [ClaimResult(claim_of(node, Source.ROLLUP), verdict, reason)]

@@ -1,0 +1,232 @@
+"""Statuses against open items: "Status: READY", "Team review: COMPLETE", "Critical
+blockers: None" beside unchecked boxes, pending rows, unsigned approvals or
+"Decision: PENDING" in the same scope.
+
+Scope: a status in the report's header (before its first level-2 heading) or in a
+summary / conclusion section speaks for the whole report, less the parts that are
+meant to be open (next steps, targets, success criteria, roadmap); any other status
+speaks for the heading it sits under. A status that itself admits something is open
+("✅ Implementations complete, gate pending Phase 3") claims nothing more.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from gonogo.audit import markers as mk
+from gonogo.audit.model import Claim, ClaimResult, Source, Verdict
+from gonogo.audit.outline import Node
+from gonogo.audit.regex import rx
+
+STATUS_LABEL = (
+    r"(?i)(status|readiness|review|result|gate|decision|verdict|sign-?off|approval|go/no-go|"
+    r"ready|state)\s*$"
+)
+NONE_LABEL = (
+    r"(?i)^(critical\s+|open\s+|known\s+|p0\s+|high\s+)?"
+    r"(blockers?|risks?|risk items|issues|p0s?)\s*$"
+)
+READY = (
+    r"(?i)^(✅\s*)?(ready|complete|completed|go|done|pass|passed|approved|green|finished|"
+    r"production[- ]ready|signed)\b"
+)
+ADMITS = (
+    r"(?i)\b(not|no-go|nogo|pending|partial|partially|in progress|awaiting|waiting|blocked|"
+    r"for (\w+ )?(review|approval|sign-?off)|tbd|except|but)\b|⚠|❌|⏳|🔲|🟡|🔄"
+)
+READY_FOR = r"(?i)^(✅\s*)?ready\s+(for|to)\b"
+OPEN_VALUE = (
+    r"(?i)^(pending|not started|tbd|todo|to do|in progress|awaiting|waiting|open|blocked|"
+    r"not done|❌|⏳|🔲)"
+)
+NONE_VALUE = r"(?i)^(none|no|0|nil|nothing|n/a)(\s+(identified|known|found|open|so far))?\W*$"
+SUMMARY_SECTION = (
+    r"(?i)(summary|overview|conclusion|tl;?dr|verdict|status|at a glance|bottom line|"
+    r"sign-?off|approval|final)"
+)
+MEANT_OPEN = (
+    r"(?i)(next|future|roadmap|target|success|criteria|recommend|backlog|later|todo|to do|"
+    r"follow[- ]?up|plan\b|planned|ideas|nice to have|out of scope|week \d|sprint \d+ targets|"
+    r"before (production|starting|launch)|post-|after (deploy|release|launch))"
+)
+BLOCKING = r"(?i)(block|critical|\bp0\b|must fix|showstopper|not ready)"
+_PRIORITY = r"(?i)\b(p[0-3])\b|priority\W{0,3}(critical|high|medium|low)|\b(critical)\b"
+_PRIORITY_WORD = {"critical": "P0", "high": "P1", "medium": "P2", "low": "P3"}
+
+
+@dataclass(frozen=True, slots=True)
+class OpenItem:
+    node: Node
+    text: str
+    priority: str
+
+
+def open_items(root: Node) -> list[OpenItem]:
+    """Everything the report marks as not done yet, in report order."""
+    out = []
+    for node in root.walk():
+        text = _open_text(node)
+        if text:
+            out.append(OpenItem(node, text, priority_of(node)))
+    return out
+
+
+def _open_text(node: Node) -> str:
+    if node.kind in ("item", "row", "label") and node.mark.pending and not _legend(node):
+        return node.text
+    label, value = split_field(node) if node.kind != "heading" else ("", "")
+    if label and rx(STATUS_LABEL).search(label) and rx(OPEN_VALUE).search(value):
+        parent = node.parent
+        if node.kind == "item" and parent is not None and parent.kind in ("item", "label"):
+            return f"{parent.text} — {node.text}"
+        return node.text
+    return ""
+
+
+def _legend(node: Node) -> bool:
+    """'🔄 In Progress' explains a mark; under a Legend heading, every item does."""
+    if any("legend" in a.text.lower() for a in node.ancestors()):
+        return True
+    words = [w.lower().strip(".:") for w in node.text.split()[1:]]
+    status_words = mk.DONE_WORDS | mk.OPEN_WORDS | mk.PARTIAL_WORDS | {"in", "progress"}
+    return node.kind == "item" and bool(words) and all(w in status_words for w in words)
+
+
+def split_field(node: Node) -> tuple[str, str]:
+    if node.kind not in ("field", "item", "label", "heading"):
+        return "", ""
+    head, sep, value = node.text.partition(":")
+    if not sep or len(head) > 60:
+        return "", ""
+    return head.strip().lstrip("-*+ ").strip(), value.strip()
+
+
+def priority_of(node: Node) -> str:
+    for n in (node, *node.ancestors()):
+        m = rx(_PRIORITY).search(n.text)
+        if m is not None:
+            if m.group(1):
+                return str(m.group(1)).upper()
+            return _PRIORITY_WORD[(m.group(2) or m.group(3)).lower()]
+    return ""
+
+
+def results(root: Node, items: Sequence[OpenItem]) -> list[ClaimResult]:
+    out = [
+        ClaimResult(
+            Claim(
+                i.node.line,
+                Source.OPEN_ITEM,
+                i.text[:160],
+                i.node.section,
+                priority=i.priority,
+                gate=_gate(i.node),
+            ),
+            Verdict.OPEN,
+            f"the report marks it as not done ({_how(i.node)})",
+        )
+        for i in items
+    ]
+    for node in root.walk():
+        out += _status_claim(node, items)
+        out += _none_claim(node, items)
+    return out
+
+
+def _gate(node: Node) -> str:
+    heading = node.heading
+    return heading.text if heading is not None else ""
+
+
+def _how(node: Node) -> str:
+    if node.mark.pending:
+        return f"{node.mark.value} mark"
+    return "status says so"
+
+
+def _status_claim(node: Node, items: Sequence[OpenItem]) -> list[ClaimResult]:
+    label, value = split_field(node)
+    if not label or not rx(STATUS_LABEL).search(label) or node.kind == "label":
+        return []
+    if not rx(READY).search(value) or rx(ADMITS).search(value):
+        return []
+    text = f"{label}: {value}"
+    if rx(READY_FOR).search(value):  # "ready for deployment": its steps are meant to be open
+        blocking = [i for i in items if _is_blocking(i) and i.node is not node]
+        return [_judge(node, text, label, blocking, "says it is ready", whole=True)]
+    scope = list(_scoped(node, items))
+    if not scope and _doc_scope(node) is False and not _has_marked(node):
+        return []
+    return [_judge(node, text, label, scope, "says it is done")]
+
+
+def _none_claim(node: Node, items: Sequence[OpenItem]) -> list[ClaimResult]:
+    label, value = split_field(node)
+    if label and rx(NONE_LABEL).search(label) and rx(NONE_VALUE).search(value):
+        text = f"{label}: {value}"
+    elif node.kind == "heading" and rx(r"(?i)(risk|blocker)").search(node.text):
+        kids = [c for c in node.children if c.kind == "item"]
+        if len(kids) != 1 or not rx(NONE_VALUE).search(kids[0].text):
+            return []
+        text = f"{node.text}: {kids[0].text}"
+    else:
+        return []
+    # Blockers and risks speak for the whole report, wherever they are listed.
+    blocking = [i for i in items if _is_blocking(i) and i.node is not node]
+    return [_judge(node, text, label or node.text, blocking, "says there are none", whole=True)]
+
+
+def _is_blocking(item: OpenItem) -> bool:
+    if item.priority == "P0":
+        return True
+    return any(rx(BLOCKING).search(n.text) for n in (item.node, *item.node.ancestors()))
+
+
+def _judge(
+    node: Node, text: str, label: str, open_: Sequence[OpenItem], says: str, *, whole: bool = False
+) -> ClaimResult:
+    claim = Claim(node.line, Source.STATUS, text[:160], node.section, gate=_gate(node))
+    if not open_:
+        where = "the report" if whole or _doc_scope(node) else "its section"
+        return ClaimResult(claim, Verdict.HOLDS, f"{says}, and nothing in {where} is marked open")
+    words = {w for w in label.lower().replace("-", " ").split() if len(w) > 3}
+    ranked = sorted(open_, key=lambda i: (not _related(i, words), i.node.line))
+    named = "; ".join(f"line {i.node.line}: {i.text[:70]}" for i in ranked[:3])
+    more = f" (and {len(open_) - 3} more)" if len(open_) > 3 else ""
+    reason = f"{says}, but {len(open_)} open item(s) say otherwise: {named}{more}"
+    return ClaimResult(claim, Verdict.BROKEN, reason, numbers={"open": len(open_)})
+
+
+def _related(item: OpenItem, words: set[str]) -> bool:
+    texts = [item.node.text, *(a.text for a in item.node.ancestors())]
+    blob = " ".join(texts).lower()
+    synonyms = {"review": ("sign-off", "sign off", "approv"), "team": ("sign-off", "approv", "@")}
+    return any(w in blob or any(s in blob for s in synonyms.get(w, ())) for w in words)
+
+
+def _doc_scope(node: Node) -> bool:
+    """A status in the header, directly under a summary-like level-2 heading, or a
+    heading of its own ("### Status: ✅ READY FOR PRODUCTION")."""
+    heading = node.heading
+    if heading is None or heading.level <= 1 or node.kind == "heading":
+        return True
+    return heading.level == 2 and bool(rx(SUMMARY_SECTION).search(heading.text))
+
+
+def _has_marked(node: Node) -> bool:
+    heading = node.heading
+    return heading is not None and any(d.mark is not mk.Mark.NONE for d in heading.walk())
+
+
+def _scoped(node: Node, items: Sequence[OpenItem]) -> Iterator[OpenItem]:
+    if _doc_scope(node):
+        for item in items:
+            if not any(rx(MEANT_OPEN).search(a.text) for a in item.node.ancestors()):
+                yield item
+        return
+    heading = node.heading
+    if heading is None:
+        return
+    inside = {id(d) for d in heading.walk()}
+    yield from (i for i in items if id(i.node) in inside and i.node is not node)

@@ -1,0 +1,134 @@
+"""Totals against their listed parts: hours, days, points, lines, tests.
+
+A line that states a total ("Total: ~2.5 hours", "13 points total", "Total Effort:
+16-22 hours") is added up from the parts a reader sees it summing: its own sub-items;
+else the items listed before it in the same list; else the list or table right
+before it (the table column holding that unit); else the titles of the headings
+beside the one it sits under ("Phase A (15 min)", "Phase B (30 min)"). Ranges add up
+end by end; the total holds when each end, rounded to the precision it is written
+with, equals the sum ("~" does not widen it: "~2.5 h" is not 15 min + 2 h = 2.25 h).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+from gonogo.audit import markers as mk
+from gonogo.audit.blocks import Table
+from gonogo.audit.model import Claim, ClaimResult, Source, Verdict
+from gonogo.audit.outline import Node
+from gonogo.audit.quantity import Quantity, quantities, rounds_to, show
+from gonogo.audit.regex import rx
+
+TOTAL_WORD = r"(?i)\btotal\b"
+_MIN_PARTS = 2
+
+
+def results(root: Node) -> list[ClaimResult]:
+    out = []
+    for node in root.walk():
+        if node.kind in ("row", "bar") or not rx(TOTAL_WORD).search(node.text):
+            continue
+        claimed = _claimed(node.text)
+        if claimed is None:
+            continue
+        parts = _parts(node, claimed.family)
+        if len(parts) >= _MIN_PARTS:
+            out.append(_judge(node, claimed, parts))
+    return out
+
+
+def _claimed(text: str) -> Quantity | None:
+    found = quantities(text) or _unit_first(text)
+    if not found:
+        return None
+    m = rx(TOTAL_WORD).search(text)
+    at = m.start() if m is not None else 0
+    after = [q for q in found if text.find(q.text) >= at]
+    return after[0] if after else found[-1]
+
+
+def _unit_first(text: str) -> list[Quantity]:
+    """'Total SP: 21', 'Total hours: 70': the unit in the label, the number after it."""
+    label, sep, value = text.partition(":")
+    words = label.split()
+    number = value.strip().split()[0] if value.strip() else ""
+    if not sep or len(words) < 2 or not number.replace(",", "").replace(".", "", 1).isdigit():
+        return []
+    return quantities(f"total {number} {words[-1]}")
+
+
+def _first(text: str, family: str) -> Quantity | None:
+    return next((q for q in quantities(text) if q.family == family), None)
+
+
+def _parts(node: Node, family: str) -> list[Quantity]:
+    for candidates in _candidate_sets(node):
+        found = [_first(c, family) for c in candidates]
+        parts = [q for q in found if q is not None]
+        if len(parts) >= _MIN_PARTS:
+            return parts
+    return []
+
+
+def _candidate_sets(node: Node) -> list[list[str]]:
+    sets = [[c.text for c in node.children if c.kind not in ("field", "line")]]
+    parent = node.parent
+    if parent is not None:
+        siblings = parent.children
+        idx = siblings.index(node)
+        if node.kind == "item":
+            sets.append([s.text for s in siblings[:idx] if s.kind == "item"])
+        prev = siblings[idx - 1] if idx else None
+        if prev is not None and prev.kind == "label":
+            sets.append([c.text for c in prev.children])
+        tables = [s.table for s in siblings[:idx] if s.kind == "row" and s.table is not None]
+        if tables:
+            sets += _table_columns(tables[-1])
+        items = [s for s in siblings[:idx] if s.kind == "item" and s.parent is parent]
+        if node.kind == "field" and items:
+            sets.append([s.text for s in items])
+    heading = node.heading
+    if heading is not None and heading is not node and heading.parent is not None:
+        sets.append([h.text for h in heading.parent.children if h.kind == "heading"])
+    return sets
+
+
+def _table_columns(table: Table) -> list[list[str]]:
+    """Each column's cells; a bare number under a header naming a unit ("SP", "Hours")
+    takes that unit."""
+    rows = [
+        r.cells
+        for r in table.rows
+        if not mk.plain(r.cells[0] if r.cells else "").lower().startswith("total")
+    ]
+    width = max((len(c) for c in rows), default=0)
+    out = []
+    for j in range(width):
+        head = mk.plain(table.header[j]) if j < len(table.header) else ""
+        unit = head if quantities(f"1 {head}") else ""
+        cells = [mk.plain(r[j]) for r in rows if j < len(r)]
+        out.append(
+            [f"{c} {unit}" if unit and c.replace(".", "", 1).isdigit() else c for c in cells]
+        )
+    return out
+
+
+def _judge(node: Node, claimed: Quantity, parts: Sequence[Quantity]) -> ClaimResult:
+    low = sum((p.low for p in parts), Decimal(0))
+    high = sum((p.high for p in parts), Decimal(0))
+    scale, unit, places = claimed.scale, claimed.unit, claimed.places
+    ok = rounds_to(low / scale, claimed.low / scale, places) and rounds_to(
+        high / scale, claimed.high / scale, places
+    )
+    if not claimed.is_range and low != high:
+        ok = claimed.low - scale / 2 <= high and claimed.low + scale / 2 > low
+    listed = " + ".join(p.text for p in parts[:8]) + (" + …" if len(parts) > 8 else "")
+    total = show(low, high, scale, unit)
+    claim = Claim(node.line, Source.TOTAL, node.text[:160], node.section)
+    nums = {"claimed": claimed.text, "sum": total, "parts": len(parts)}
+    if ok:
+        return ClaimResult(claim, Verdict.HOLDS, f"{listed} = {total}", numbers=nums)
+    reason = f"{claimed.text} claimed but its {len(parts)} parts add up to {total} ({listed})"
+    return ClaimResult(claim, Verdict.BROKEN, reason, numbers=nums)
