@@ -168,6 +168,8 @@ def _locate(label: Label, tmp: Path) -> tuple[Path, Path] | None:
             write_tree(root, PHASE_REPO)
             chmod_x(root, *FIX_X)
         return FIXTURES / label.report, root
+    if label.source == "example":  # a report in this repository's bundled example
+        return TOP / label.report, TOP / label.root
     if label.source == "local":
         root = tmp / label.root
         if not root.is_dir():

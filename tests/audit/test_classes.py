@@ -270,3 +270,42 @@ def test_counts_lines_and_plain_text_marks(tmp_path: Path) -> None:
     assert _at(result, 35) == [
         (BROKEN, "12 SP claimed but its 2 parts add up to 13 SP (5 SP + 8 SP)")
     ]
+
+
+def test_a_table_row_is_one_claim_across_its_cells(tmp_path: Path) -> None:
+    """The figure sits in one cell, the file it comes from in another."""
+    report = (
+        "# Release\n\n"
+        "| Area | Claim | Evidence | Status |\n|---|---|---|---|\n"
+        "| Tests | 8/8 unit tests passed | `reports/junit.xml` | ✅ |\n"
+        "| Coverage | line coverage 65% | `reports/coverage.json` | ✅ |\n"
+    )
+    cov = json.dumps({"totals": {"percent_covered": 57.38}})
+    result = _run(
+        tmp_path,
+        report,
+        {"reports/junit.xml": _junit(6, failed=1, skipped=1), "reports/coverage.json": cov},
+    )
+    assert _at(result, 5) == [
+        (
+            BROKEN,
+            "claims 8 passed (off by 2); reports/junit.xml has 8 testcases: "
+            "6 passed, 1 failed, 1 skipped",
+        )
+    ]
+    assert _at(result, 6) == [
+        (BROKEN, "claims coverage 65% but reports/coverage.json reports 57.38% line coverage")
+    ]
+
+
+def test_ready_for_production_counts_every_open_item(tmp_path: Path) -> None:
+    """'Ready for production' claims the release; 'ready for execution' only the plan."""
+    body = "\n## Checklist\n\n- [x] Changelog\n- [ ] Load test\n"
+    shipped = _run(tmp_path, "# R\n\n**Status**: ✅ READY FOR PRODUCTION\n" + body)
+    planned = _run(tmp_path, "# R\n\n**Status**: READY FOR EXECUTION\n" + body)
+    assert _at(shipped, 3) == [
+        (BROKEN, "says it is done, but 1 open item(s) say otherwise: line 8: [ ] Load test")
+    ]
+    assert _at(planned, 3) == [
+        (HOLDS, "says it is ready, and nothing in the report is marked open")
+    ]

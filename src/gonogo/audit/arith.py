@@ -58,6 +58,15 @@ def text_lines(blocks: Sequence[Block]) -> Iterator[TextLine]:
                     yield row.line, " ".join(kept), section
 
 
+def row_lines(blocks: Sequence[Block]) -> Iterator[TextLine]:
+    """Each table row as one line of text: a row is one claim, so a figure in one cell
+    is read against the file cited in another ("8/8 passed | `reports/junit.xml`")."""
+    for section, block in sections(blocks):
+        if isinstance(block, Table):
+            for row in block.rows:
+                yield row.line, " | ".join(row.cells), section
+
+
 def percent_check(claimed: str, num: int, den: int) -> tuple[bool, dict[str, Any]]:
     """Whether `claimed` percent is num/den rounded half up to the claimed precision."""
     value = Decimal(claimed)

@@ -20,7 +20,7 @@ from gonogo.audit import (
 )
 from gonogo.audit.blocks import Table, parse_blocks
 from gonogo.audit.evidence import verify_evidence
-from gonogo.audit.model import AuditResult, ClaimResult, Verdict
+from gonogo.audit.model import AuditResult, ClaimResult, Source, Verdict
 from gonogo.audit.reading import MAX_BYTES, read_report
 from gonogo.audit.signoff import signoff_results
 
@@ -57,8 +57,9 @@ def audit(
     results += status.results(tree, items) + rollup.results(tree)
     results += totals.results(tree) + summaries.results(tree) + conflicts.results(tree)
     results += counts.results(tree)
-    results += measured.count_results(junit.count_claims(lines), root, found)
-    results += measured.file_number_results(lines, root)
+    rows = list(arith.row_lines(blocks))
+    results += measured.count_results(junit.count_claims([*lines, *rows]), root, found)
+    results += measured.file_number_results([*lines, *rows], root)
     if found is not None:
         notes.append(f"JUnit: {len(found.files)} file(s) read")
     ordered = sorted(_dedupe(results)[: MAX_CLAIMS * 2], key=lambda r: r.claim.line)
@@ -99,9 +100,24 @@ def _nth_newline(text: str, n: int) -> int:
 
 def _dedupe(results: Sequence[ClaimResult]) -> list[ClaimResult]:
     """One result per line and finding: an unverifiable row whose numbers were checked
-    (a gate row's '9/9 passed') is dropped, an open item that another rule judged too
-    is kept once, and the same finding read twice is kept once."""
+    (a gate row's '9/9 passed') is dropped, a file's mere existence is dropped where its
+    figures were read against the claim, an open item that another rule judged too is
+    kept once, and the same finding read twice is kept once."""
     checked = {r.claim.line for r in results if r.verdict in (Verdict.HOLDS, Verdict.BROKEN)}
+    measured = {
+        (r.claim.line, c)
+        for r in results
+        if r.claim.source in (Source.COUNT, Source.MEASURED)
+        for c in r.evidence
+    }
+    results = [
+        r
+        for r in results
+        if r.claim.source in (Source.COUNT, Source.MEASURED)
+        or r.verdict is not Verdict.HOLDS
+        or not r.evidence
+        or not all((r.claim.line, c) in measured for c in r.evidence)
+    ]
     seen: set[tuple[int, str, str]] = set()
     out = []
     for r in results:

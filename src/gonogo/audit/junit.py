@@ -15,12 +15,14 @@ from gonogo.audit.model import Claim, Source
 from gonogo.audit.regex import rx
 from gonogo.errors import UsageError
 
+# up to three words may qualify the tests: "8/8 unit tests passed", "56 API tests passing"
+_KIND = r"(?:(?:[a-z][\w-]*\s+){0,3}?tests?\s+)?"
 COUNTS = (
-    r"(?i)\b(\d{1,9})\s+(?:tests?\s+)?passed"
+    r"(?i)\b(\d{1,9})\s+" + _KIND + r"passed"
     r"(?:\s*,\s*(\d{1,9})\s+failed)?(?:\s*,\s*(?:and\s+)?(\d{1,9})\s+skipped)?"
 )
-PASSING = r"(?i)\b(\d{1,9})\s+tests?\s+pass(?:ing|ed)?\b"
-FRACTION = r"(?i)\b(\d{1,9})\s*/\s*(\d{1,9})\s+(?:tests?\s+)?(?:passed|passing|pass|green)\b"
+PASSING = r"(?i)\b(\d{1,9})\s+(?:[a-z][\w-]*\s+){0,3}?tests?\s+pass(?:ing|ed)?\b"
+FRACTION = r"(?i)\b(\d{1,9})\s*/\s*(\d{1,9})\s+" + _KIND + r"(?:passed|passing|pass|green)\b"
 MAX_FILES = 1000
 MAX_FILE_BYTES = 16 * 1024 * 1024
 

@@ -35,7 +35,13 @@ ADMITS = (
     r"(?i)\b(not|no-go|nogo|pending|partial|partially|in progress|awaiting|waiting|blocked|"
     r"for (\w+ )?(review|approval|sign-?off)|tbd|except|but)\b|⚠|❌|⏳|🔲|🟡|🔄"
 )
+# "ready for execution / review": its steps are meant to be open. "Ready for production
+# / release / launch", "ready to ship" claim the release itself, so every open item counts.
 READY_FOR = r"(?i)^(✅\s*)?ready\s+(for|to)\b"
+READY_TO_SHIP = (
+    r"(?i)^(✅\s*)?ready\s+(for|to)\s+(production|prod|release|launch|go[- ]?live|ship|"
+    r"shipping|deploy(ment)?\s+(to|in)\s+prod)"
+)
 OPEN_VALUE = (
     r"(?i)^(pending|not started|tbd|todo|to do|in progress|awaiting|waiting|open|blocked|"
     r"not done|❌|⏳|🔲)"
@@ -152,7 +158,7 @@ def _status_claim(node: Node, items: Sequence[OpenItem]) -> list[ClaimResult]:
     if not rx(READY).search(value) or rx(ADMITS).search(value):
         return []
     text = f"{label}: {value}"
-    if rx(READY_FOR).search(value):  # "ready for deployment": its steps are meant to be open
+    if rx(READY_FOR).search(value) and not rx(READY_TO_SHIP).search(value):
         blocking = [i for i in items if _is_blocking(i) and i.node is not node]
         return [_judge(node, text, label, blocking, "says it is ready", whole=True)]
     scope = list(_scoped(node, items))
