@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from typing import Literal
 
 from pydantic import Field
 
@@ -27,9 +28,19 @@ class DockerfileParams(Params):
     file: str = Field("Dockerfile", description="path or glob of Dockerfiles")
     exclude: list[str] = Field(default_factory=list, description="globs of files to leave out")
     dockerignore: bool = Field(True, description="look for a .dockerignore for each build")
+    root_user: Literal["error", "warning"] = Field(
+        "error",
+        description="`warning` when the deployment itself runs the image as a non-root user "
+        "(a Kubernetes runAsNonRoot security context)",
+    )
+    healthcheck: bool = Field(
+        True, description="ask services (a final stage that EXPOSEs a port) for a HEALTHCHECK"
+    )
 
 
-def judge(text: str, rel: str) -> list[Finding]:
+def judge(
+    text: str, rel: str, *, healthcheck: bool = True, root_user: str = "error"
+) -> list[Finding]:
     found, global_args = stages(text)
     if not found:
         return [Finding("dockerfile.no-from", "no FROM instruction: not a Dockerfile", rel)]
@@ -37,16 +48,15 @@ def judge(text: str, rel: str) -> list[Finding]:
     final = found[-1]
     user, line = _effective_user(found)
     if user is None or user.lower() in _ROOT_USERS:
-        findings.append(
-            Finding(
-                "dockerfile.root-user",
-                "the final stage runs as root: a compromised process owns the container; "
-                "add a user and `USER` it",
-                rel,
-                line or final.line,
-            )
+        message = (
+            "the final stage runs as root: a compromised process owns the container; "
+            "add a user and `USER` it"
         )
-    if not _inherits(found, "HEALTHCHECK"):
+        if root_user == "warning":
+            message += " (a warning: the deployment runs it as non-root)"
+        where = line or final.line
+        findings.append(Finding("dockerfile.root-user", message, rel, where, root_user))
+    if healthcheck and _inherits(found, "EXPOSE") and not _inherits(found, "HEALTHCHECK"):
         findings.append(
             Finding(
                 "dockerfile.no-healthcheck",
@@ -132,7 +142,8 @@ def _effective_user(found: list[Stage]) -> tuple[str | None, int | None]:
 
 
 def _inherits(found: list[Stage], word: str) -> bool:
-    """A final stage built FROM an earlier stage inherits its HEALTHCHECK."""
+    """Whether the final stage has `word` (HEALTHCHECK, EXPOSE), itself or from the
+    earlier stage it is built FROM."""
     by_name = {s.name.lower(): s for s in found if s.name}
     stage: Stage | None = found[-1]
     for _ in found:
@@ -145,10 +156,11 @@ def _inherits(found: list[Stage], word: str) -> bool:
     return False
 
 
-def dockerignore(files: FileIndex, rel: str) -> Finding | None:
-    """A Dockerfile's build context is its folder or one above it; BuildKit also reads
-    `<Dockerfile>.dockerignore` beside it."""
-    if files.in_listing(f"{rel}.dockerignore"):
+def dockerignore(files: FileIndex, rel: str, text: str) -> Finding | None:
+    """A Dockerfile that copies its whole build context (`COPY . .`) needs a .dockerignore
+    there: its folder or one above it, or BuildKit's `<Dockerfile>.dockerignore`."""
+    copies_all = next((i for i in instructions(text) if _copies_context(i.word, i.args)), None)
+    if copies_all is None or files.in_listing(f"{rel}.dockerignore"):
         return None
     folder = posixpath.dirname(rel)
     while True:
@@ -158,10 +170,17 @@ def dockerignore(files: FileIndex, rel: str) -> Finding | None:
             break
         folder = posixpath.dirname(folder)
     message = (
-        "no .dockerignore beside it or above it: the build context sends .git, .env files "
-        "and caches to the builder, and COPY . . puts them in the image"
+        f"{copies_all.word} {copies_all.args} copies the whole build context, and no "
+        ".dockerignore beside or above it leaves out .git, .env files and caches"
     )
-    return Finding("dockerfile.no-dockerignore", message, rel, severity="warning")
+    return Finding("dockerfile.no-dockerignore", message, rel, copies_all.line, "warning")
+
+
+def _copies_context(word: str, args: str) -> bool:
+    if word not in ("COPY", "ADD"):
+        return False
+    sources = [w for w in args.split()[:-1] if not w.startswith("--")]
+    return any(s in (".", "./", "*", "./*") for s in sources)
 
 
 def _check(p: DockerfileParams, ctx: Context) -> Outcome:
@@ -170,8 +189,9 @@ def _check(p: DockerfileParams, ctx: Context) -> Outcome:
         return failed(f"no Dockerfile matches {p.file}")
     findings: list[Finding] = []
     for rel in matches:
-        findings += judge(ctx.files.read_text(rel), rel)
-        missing = dockerignore(ctx.files, rel) if p.dockerignore else None
+        text = ctx.files.read_text(rel)
+        findings += judge(text, rel, healthcheck=p.healthcheck, root_user=p.root_user)
+        missing = dockerignore(ctx.files, rel, text) if p.dockerignore else None
         if missing is not None:
             findings.append(missing)
     label = files_label(matches, "Dockerfile")
@@ -196,11 +216,13 @@ RULES = (
     ),
     Rule(
         "dockerfile.no-healthcheck",
-        "The final stage declares no HEALTHCHECK",
+        "A service's image declares no HEALTHCHECK",
         severity="warning",
         remediation="Add `HEALTHCHECK CMD …` that exercises the service, or rely on the "
         "orchestrator's probes and say so.",
-        docs="Without a health check a hung process looks alive to Docker and compose.",
+        docs="Without a health check a hung process looks alive to Docker and compose. Asked "
+        "of images that EXPOSE a port (services, not tools); Kubernetes ignores HEALTHCHECK, "
+        "so the default plan leaves it out when the repository deploys with probes.",
     ),
     Rule(
         "dockerfile.hardcoded-secret",
@@ -232,7 +254,7 @@ RULES = (
     ),
     Rule(
         "dockerfile.no-dockerignore",
-        "The build context has no .dockerignore",
+        "A Dockerfile copies its whole build context, which has no .dockerignore",
         severity="warning",
         remediation="Add a .dockerignore listing .git, .env*, caches and build output.",
         docs="Without one, `docker build` sends the whole folder to the builder, and "
