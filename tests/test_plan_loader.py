@@ -150,7 +150,8 @@ def test_a_full_plan_resolves_with_defaults_and_overrides() -> None:
         ("a: 1\na: 2\n", "duplicate key 'a'"),
         ("version: 2\n", "version: 2: must be 1"),
         (
-            "gates:\n  - id: g\n    checks:\n      - {id: a, kind: file.exists, path: x, priority: P9}\n",
+            "gates:\n  - id: g\n    checks:\n      - {id: a, kind: file.exists, path: x, "
+            "priority: P9}\n",
             "gates[0].checks[0].priority: 'P9': must be 'P0', 'P1', 'P2' or 'P3'",
         ),
         (

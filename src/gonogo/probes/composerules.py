@@ -212,9 +212,9 @@ def judge_command(cf: ComposeFile, words: list[str]) -> Hit | None:
     for i, word in enumerate(words):
         programs.add(posixpath.basename(word))
         following = words[i + 1] if i + 1 < len(words) else ""
-        value = _flag_value(word, following, programs)
-        if value is not None:
-            hit = judge_secret(cf, word.partition("=")[0], cv.parse(value))
+        given = _flag_value(word, following, programs)
+        if given is not None:
+            hit = judge_secret(cf, given[0], cv.parse(given[1]))
             if hit is not None and hit.severity == "error":
                 return hit
         hit = url_password(word)
@@ -223,16 +223,20 @@ def judge_command(cf: ComposeFile, words: list[str]) -> Hit | None:
     return None
 
 
-def _flag_value(word: str, following: str, programs: set[str]) -> str | None:
+def _flag_value(word: str, following: str, programs: set[str]) -> tuple[str, str] | None:
+    """(what names the secret, its value) when `word` passes one; the name never holds
+    any of the value, so a message can show it."""
     flag, sep, value = word.partition("=")
     if flag in _PASSWORD_FLAGS:
-        return value if sep else (following if not following.startswith("-") else None)
+        if sep:
+            return flag, value
+        return (flag, following) if following and not following.startswith("-") else None
     if sep and is_secret_name(flag) and re.fullmatch(r"[A-Za-z_]\w*", flag):
-        return value
+        return flag, value
     if programs & _MYSQL and word.startswith("-p") and len(word) > 2:
-        return word[2:]
-    if "redis-cli" in programs and word == "-a":
-        return following or None
+        return "-p", word[2:]
+    if "redis-cli" in programs and word == "-a" and following:
+        return "-a", following
     return None
 
 

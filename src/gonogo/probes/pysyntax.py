@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 import asyncio
 import json
+import os
 import posixpath
 import shutil
 import sys
@@ -159,7 +160,7 @@ async def _elsewhere(ctx: Context, group: list[str], target: Target) -> tuple[li
     head = f"{len(group)} file(s) are for Python {want} ({target.source})"
     if target.python2:
         return [], f"{head}: Python 2 code cannot be checked by Python 3"
-    exe = shutil.which(f"python{want}", path=ctx.environ.get("PATH"))
+    exe = shutil.which(f"python{want}", path=ctx.environ.get("PATH", os.defpath))
     if exe is None:
         running = _dotted(_RUNNING)
         return [], (
