@@ -165,3 +165,26 @@ def test_no_match_fails_naming_the_glob(tmp_path: Path) -> None:
     out = run_probe(PROBE, tmp_path, file="**/Dockerfile")
     assert out.status is Status.FAIL
     assert out.message == "no Dockerfile matches **/Dockerfile"
+
+
+def test_what_compose_sets_for_the_containers_it_builds_counts(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "api/Dockerfile": "FROM python:3.12-slim\nEXPOSE 8000\n",
+            "worker/Dockerfile.worker": "FROM python:3.12-slim\nEXPOSE 9000\n",
+            "web/Dockerfile": "FROM nginx:1.27\nEXPOSE 80\n",
+            "deploy/compose.yaml": "services:\n  api:\n    build: ../api\n    user: '1000'\n"
+            "    healthcheck:\n      test: [CMD, curl, -f, http://localhost:8000/]\n"
+            "  worker:\n    build: {context: ../worker, dockerfile: Dockerfile.worker}\n"
+            "    healthcheck: {test: [CMD, 'true'], disable: true}\n"
+            "  web:\n    build: ../web\n    user: root\n",
+        },
+    )
+    out = run_probe(PROBE, tmp_path, file="**/Dockerfile*")
+    assert [(f.rule, f.path, f.severity) for f in out.findings] == [
+        ("dockerfile.root-user", "web/Dockerfile", "error"),
+        ("dockerfile.root-user", "worker/Dockerfile.worker", "error"),
+        ("dockerfile.no-healthcheck", "web/Dockerfile", "warning"),
+        ("dockerfile.no-healthcheck", "worker/Dockerfile.worker", "warning"),
+    ]

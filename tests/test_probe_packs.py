@@ -167,7 +167,7 @@ def test_kubernetes_deployments_shape_the_dockerfile_check(make_repo) -> None:
     )
     check = _plan(root)["docker"]["dockerfile"]
     assert check["healthcheck"] is False
-    assert check["root_user"] == "warning"
+    assert check["root_user"] == "off"
 
 
 def test_an_empty_plan_is_a_plan_error(make_repo, cli) -> None:

@@ -149,7 +149,7 @@ def docker(files: FileIndex, repo: Repository) -> list[CheckDict]:
     if repo.kubernetes_probes:  # Kubernetes runs its probes and ignores HEALTHCHECK
         check["healthcheck"] = False
     if repo.kubernetes_nonroot:  # the deployment sets a non-root user itself
-        check["root_user"] = "warning"
+        check["root_user"] = "off"
     return [check]
 
 

@@ -13,11 +13,12 @@ from pydantic import Field
 from gonogo.fs.index import FileIndex
 from gonogo.models import Finding, Outcome, failed
 from gonogo.probes.base import Context, Params, Probe, ProbeDoc, in_thread
+from gonogo.probes.composebuilds import Built, built
 from gonogo.probes.dockerparse import Stage, assignments, expand, instructions, stages
+from gonogo.probes.dockerrules import RULES
 from gonogo.probes.images import unpinned
 from gonogo.probes.outcomes import files_label, judged
 from gonogo.probes.secretnames import is_real_value, is_secret_name
-from gonogo.rules import Rule
 
 _ROOT_USERS = {"root", "0", "0:0", "root:root", "root:0", "0:root"}
 _NONROOT_BASE = re.compile(r"nonroot|unprivileged|rootless|^bitnami/|^cgr\.dev/chainguard/")
@@ -28,10 +29,10 @@ class DockerfileParams(Params):
     file: str = Field("Dockerfile", description="path or glob of Dockerfiles")
     exclude: list[str] = Field(default_factory=list, description="globs of files to leave out")
     dockerignore: bool = Field(True, description="look for a .dockerignore for each build")
-    root_user: Literal["error", "warning"] = Field(
+    root_user: Literal["error", "warning", "off"] = Field(
         "error",
-        description="`warning` when the deployment itself runs the image as a non-root user "
-        "(a Kubernetes runAsNonRoot security context)",
+        description="`off` (or `warning`) when the deployment itself runs the image as a "
+        "non-root user, e.g. a Kubernetes runAsNonRoot security context",
     )
     healthcheck: bool = Field(
         True, description="ask services (a final stage that EXPOSEs a port) for a HEALTHCHECK"
@@ -41,13 +42,15 @@ class DockerfileParams(Params):
 def judge(
     text: str, rel: str, *, healthcheck: bool = True, root_user: str = "error"
 ) -> list[Finding]:
+    """The findings of one Dockerfile; `healthcheck` False and `root_user` "off" leave
+    out what the deployment takes care of."""
     found, global_args = stages(text)
     if not found:
         return [Finding("dockerfile.no-from", "no FROM instruction: not a Dockerfile", rel)]
     findings = _bases(found, global_args, rel) + _instructions(text, rel)
     final = found[-1]
     user, line = _effective_user(found)
-    if user is None or user.lower() in _ROOT_USERS:
+    if root_user != "off" and (user is None or user.lower() in _ROOT_USERS):
         message = (
             "the final stage runs as root: a compromised process owns the container; "
             "add a user and `USER` it"
@@ -127,39 +130,33 @@ def _variables(word: str, args: str, rel: str, line: int) -> list[Finding]:
 def _effective_user(found: list[Stage]) -> tuple[str | None, int | None]:
     """The user the final stage runs as and the line that set it: the last USER of the
     stage, or of the stage it is built FROM; a base image known to run unprivileged."""
-    by_name = {s.name.lower(): s for s in found if s.name}
-    stage: Stage | None = found[-1]
-    for _ in found:
-        if stage is None:
-            break
+    for stage in _final_chain(found):
         user = stage.last("USER")
         if user is not None:
             return (user.args.split() or [""])[0], user.line
         if _NONROOT_BASE.search(stage.image):
             return "nonroot", None
-        stage = by_name.get(stage.image.lower())
     return None, None
 
 
 def _inherits(found: list[Stage], word: str) -> bool:
     """Whether the final stage has `word` (HEALTHCHECK, EXPOSE), itself or from the
     earlier stage it is built FROM."""
-    by_name = {s.name.lower(): s for s in found if s.name}
-    stage: Stage | None = found[-1]
-    for _ in found:
-        if stage is None:
-            return False
+    for stage in _final_chain(found):
         last = stage.last(word)
         if last is not None:
             return not last.args.upper().startswith("NONE")
-        stage = by_name.get(stage.image.lower())
     return False
 
 
 def dockerignore(files: FileIndex, rel: str, text: str) -> Finding | None:
-    """A Dockerfile that copies its whole build context (`COPY . .`) needs a .dockerignore
-    there: its folder or one above it, or BuildKit's `<Dockerfile>.dockerignore`."""
-    copies_all = next((i for i in instructions(text) if _copies_context(i.word, i.args)), None)
+    """An image that copies its whole build context (`COPY . .` in its final stage, or a
+    stage the final one is built FROM) needs a .dockerignore there: its folder or one
+    above it, or BuildKit's `<Dockerfile>.dockerignore`. A build stage that copies it
+    only to compile ships none of it."""
+    found, _ = stages(text)
+    shipped = [i for s in _final_chain(found) for i in s.instructions]
+    copies_all = next((i for i in shipped if _copies_context(i.word, i.args)), None)
     if copies_all is None or files.in_listing(f"{rel}.dockerignore"):
         return None
     folder = posixpath.dirname(rel)
@@ -176,6 +173,17 @@ def dockerignore(files: FileIndex, rel: str, text: str) -> Finding | None:
     return Finding("dockerfile.no-dockerignore", message, rel, copies_all.line, "warning")
 
 
+def _final_chain(found: list[Stage]) -> list[Stage]:
+    """The final stage and the stages it is built FROM, in turn."""
+    by_name = {s.name.lower(): s for s in found if s.name}
+    chain: list[Stage] = []
+    stage = found[-1] if found else None
+    while stage is not None and stage not in chain:
+        chain.append(stage)
+        stage = by_name.get(stage.image.lower())
+    return chain
+
+
 def _copies_context(word: str, args: str) -> bool:
     if word not in ("COPY", "ADD"):
         return False
@@ -188,9 +196,16 @@ def _check(p: DockerfileParams, ctx: Context) -> Outcome:
     if not matches:
         return failed(f"no Dockerfile matches {p.file}")
     findings: list[Finding] = []
+    compose = built(ctx.files)
     for rel in matches:
         text = ctx.files.read_text(rel)
-        findings += judge(text, rel, healthcheck=p.healthcheck, root_user=p.root_user)
+        by_compose = compose.get(rel, Built())
+        findings += judge(
+            text,
+            rel,
+            healthcheck=p.healthcheck and not by_compose.healthcheck,
+            root_user="off" if by_compose.user else p.root_user,
+        )
         missing = dockerignore(ctx.files, rel, text) if p.dockerignore else None
         if missing is not None:
             findings.append(missing)
@@ -198,74 +213,6 @@ def _check(p: DockerfileParams, ctx: Context) -> Outcome:
     ok = f"{label}: pinned bases, no secrets, non-root USER, HEALTHCHECK"
     return judged(findings, label, ok, {"files": matches[:100]})
 
-
-RULES = (
-    Rule(
-        "dockerfile.unpinned-base",
-        "A stage's base image has no tag, `:latest` or a floating tag",
-        remediation="Pin a version tag (`python:3.12-slim`) or a digest (`@sha256:…`).",
-        docs="An unpinned base is whatever the registry serves on the day of the build: two "
-        "builds of one commit differ, and a broken upstream release breaks yours.",
-    ),
-    Rule(
-        "dockerfile.root-user",
-        "The final stage runs as root",
-        remediation="Create a user (`RUN useradd -r app`) and add `USER app` to the final stage.",
-        docs="A process running as root in a container turns any code-execution bug into "
-        "root in the container, one kernel bug away from the host.",
-    ),
-    Rule(
-        "dockerfile.no-healthcheck",
-        "A service's image declares no HEALTHCHECK",
-        severity="warning",
-        remediation="Add `HEALTHCHECK CMD …` that exercises the service, or rely on the "
-        "orchestrator's probes and say so.",
-        docs="Without a health check a hung process looks alive to Docker and compose. Asked "
-        "of images that EXPOSE a port (services, not tools); Kubernetes ignores HEALTHCHECK, "
-        "so the default plan leaves it out when the repository deploys with probes.",
-    ),
-    Rule(
-        "dockerfile.hardcoded-secret",
-        "A secret is written in an ENV or ARG of a Dockerfile",
-        remediation="Remove and rotate the value; use `RUN --mount=type=secret` for builds "
-        "and pass runtime secrets from the environment.",
-        docs="The value is in the repository and in every image layer built from it.",
-    ),
-    Rule(
-        "dockerfile.secret-in-arg",
-        "A secret-named build argument",
-        severity="warning",
-        remediation="Use `RUN --mount=type=secret,id=…` instead of ARG for credentials.",
-        docs="Build arguments are recorded in the image history (`docker history`).",
-    ),
-    Rule(
-        "dockerfile.secret-in-env",
-        "A secret-named ENV takes its value at build time",
-        severity="warning",
-        remediation="Pass the secret when the container starts, not when the image is built.",
-        docs="ENV values are part of the image configuration, readable with `docker inspect`.",
-    ),
-    Rule(
-        "dockerfile.add-url",
-        "ADD downloads a URL without a checksum",
-        severity="warning",
-        remediation="Use `ADD --checksum=sha256:…` or download and verify in a RUN step.",
-        docs="What the URL serves can change, or be replaced, between two builds.",
-    ),
-    Rule(
-        "dockerfile.no-dockerignore",
-        "A Dockerfile copies its whole build context, which has no .dockerignore",
-        severity="warning",
-        remediation="Add a .dockerignore listing .git, .env*, caches and build output.",
-        docs="Without one, `docker build` sends the whole folder to the builder, and "
-        "`COPY . .` copies secrets and the git history into the image.",
-    ),
-    Rule(
-        "dockerfile.no-from",
-        "A file matched as a Dockerfile has no FROM",
-        remediation="Fix the file, or leave it out of the check's glob.",
-    ),
-)
 
 PROBE = Probe(
     "dockerfile",
