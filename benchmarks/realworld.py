@@ -140,18 +140,23 @@ class Tally:
         return "| " + " | ".join(cells) + " |"
 
 
-def table(title: str, tallies: dict[str, Tally]) -> list[str]:
-    total = Tally()
-    for t in tallies.values():
+def table(title: str, tallies: dict[str, Tally], first: str = "pack") -> list[str]:
+    total, but_secrets = Tally(), Tally()
+    for name, t in tallies.items():
         total.merge(t)
+        if name != "secrets":
+            but_secrets.merge(t)
+    rows = [tallies[name].row(name) for name in sorted(tallies)]
+    rows.append(total.row("**all**"))
+    if first == "pack" and "secrets" in tallies:
+        rows.append(but_secrets.row("all but secrets"))
     return [
         f"{title} (precision = true / labelled):",
         "",
-        "| pack | problems (error) | advice (warning) | all findings | could not tell "
+        f"| {first} | problems (error) | advice (warning) | all findings | could not tell "
         "| unlabelled |",
         "|---|---|---|---|---|---|",
-        *(tallies[name].row(name) for name in sorted(tallies)),
-        total.row("**all packs**"),
+        *rows,
         "",
     ]
 
@@ -165,6 +170,7 @@ def main() -> int:
     args = parser.parse_args()
     repos = [r for r in read_labels(args.labels) if not args.repo or r.name in args.repo]
     groups: dict[str, dict[str, Tally]] = defaultdict(lambda: defaultdict(Tally))
+    per_repo: dict[str, dict[str, Tally]] = defaultdict(lambda: defaultdict(Tally))
     missing = []
     for repo in repos:
         root = args.corpus / repo.folder
@@ -172,16 +178,19 @@ def main() -> int:
             missing.append(repo)
             continue
         seen = findings_of(repo.name, run_default_plan(root))
+        per_repo[repo.group].setdefault(repo.name, Tally())  # listed with no finding too
         print(f"{repo.name} ({repo.group}): {len(seen)} finding(s)", file=sys.stderr)
         for s in seen:
             label = repo.labels.get(s.key)
             groups[repo.group][s.pack].add(s.severity, label[0] if label else None)
+            per_repo[repo.group][repo.name].add(s.severity, label[0] if label else None)
             if label is None and args.unlabelled and s.severity != "could-not-tell":
                 text = s.message.replace("\t", " ")[:150]
                 print(f"{s.repo}\t{s.check}\t{s.rule}\t{s.where}\t?\t{s.severity}: {text}")
     for group in ("tuned", "held-out"):
         if group in groups:
-            print("\n".join(table(f"{group} repositories", groups[group])))
+            print("\n".join(table(f"{group} repositories, by pack", groups[group])))
+            print("\n".join(table(f"{group} repositories", per_repo[group], "repository")))
     for repo in missing:
         print(
             f"missing: {repo.name} at {repo.commit}: fetch github:{repo.name}, then "
