@@ -178,6 +178,7 @@ def main() -> int:
             missing.append(repo)
             continue
         seen = findings_of(repo.name, run_default_plan(root))
+        groups.setdefault(repo.group, defaultdict(Tally))
         per_repo[repo.group].setdefault(repo.name, Tally())  # listed with no finding too
         print(f"{repo.name} ({repo.group}): {len(seen)} finding(s)", file=sys.stderr)
         for s in seen:
