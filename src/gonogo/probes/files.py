@@ -11,8 +11,15 @@ from pydantic import Field
 from gonogo.models import Finding, Outcome, errored, failed, passed, verdict_of
 from gonogo.probes import pysyntax
 from gonogo.probes.base import Context, Params, Probe, ProbeDoc, Regex, in_thread
+from gonogo.probes.filerules import (
+    FORBIDDEN_PATTERN,
+    INVALID,
+    MISSING_PATTERN,
+    PRESENT,
+    STALE,
+    SYNTAX_ERROR,
+)
 from gonogo.probes.freshness import MaxAge, stale
-from gonogo.rules import Rule
 
 _MAX_FINDINGS = 200
 _ENOUGH = 20
@@ -213,14 +220,7 @@ EXISTS = Probe(
         remediation="Create the file, give it content, or `chmod +x` it.",
     ),
     fast=_exists_fast,
-    rules=(
-        Rule(
-            "evidence.stale",
-            "An evidence file is older than the check allows",
-            remediation="Re-run what produces the file (tests, coverage, a backup), then check.",
-            docs="A report from before the last commit says nothing about the code shipped.",
-        ),
-    ),
+    rules=STALE,
 )
 ABSENT = Probe(
     "file.absent",
@@ -233,14 +233,7 @@ ABSENT = Probe(
         remediation="Remove the file from the repository and add it to .gitignore.",
     ),
     fast=_absent,
-    rules=(
-        Rule(
-            "file.present",
-            "A file that should not be in the repository is",
-            remediation="Remove it from the repository (and its history, if it held a secret), "
-            "and add it to .gitignore.",
-        ),
-    ),
+    rules=PRESENT,
 )
 CONTAINS = Probe(
     "file.contains",
@@ -253,13 +246,7 @@ CONTAINS = Probe(
         "pattern: '(?i)rollback'}",
         remediation="Add the missing content.",
     ),
-    rules=(
-        Rule(
-            "file.missing-pattern",
-            "A file lacks required content",
-            remediation="Add the content the check looks for.",
-        ),
-    ),
+    rules=MISSING_PATTERN,
 )
 NOT_CONTAINS = Probe(
     "file.not_contains",
@@ -272,13 +259,7 @@ NOT_CONTAINS = Probe(
         "pattern: 'pdb\\.set_trace'}",
         remediation="Remove each reported occurrence.",
     ),
-    rules=(
-        Rule(
-            "file.forbidden-pattern",
-            "A file holds content that must not ship",
-            remediation="Remove each reported occurrence.",
-        ),
-    ),
+    rules=FORBIDDEN_PATTERN,
 )
 VALID = Probe(
     "file.valid",
@@ -290,15 +271,7 @@ VALID = Probe(
         example="{id: ci-yaml, kind: file.valid, path: '.github/workflows/*.yml', format: yaml}",
         remediation="Fix the syntax error at the reported line.",
     ),
-    rules=tuple(
-        Rule(
-            f"file.invalid-{fmt}",
-            f"A file is not valid {fmt}",
-            remediation="Fix the syntax error at the reported line.",
-            docs="A config file that does not parse fails at deploy time, not at review time.",
-        )
-        for fmt in ("yaml", "json", "toml", "xml", "python")
-    ),
+    rules=INVALID,
 )
 SYNTAX = Probe(
     "python.syntax",
@@ -313,12 +286,5 @@ SYNTAX = Probe(
         remediation="Fix the syntax error at the reported line, or raise the declared "
         "minimum Python version.",
     ),
-    rules=(
-        Rule(
-            "python.syntax-error",
-            "A Python file does not parse for the targeted Python version",
-            remediation="Fix the line, or declare the Python version the code really needs.",
-            docs="The file fails to import on that version: everything importing it fails.",
-        ),
-    ),
+    rules=SYNTAX_ERROR,
 )
