@@ -6,7 +6,8 @@ reading every Python file).
 
 The generated tree is a realistic monorepo: Python services with a pyproject each, Node
 front-ends, Dockerfiles and compose files per service, GitHub workflows, Odoo addons and
-docs, committed to git. `--tree PATH` measures an existing checkout instead. Target: the
+docs, committed to git. `--tree PATH` measures an existing checkout instead (a run writes
+`.gonogo/last.json` and `last.md` into it, as every `gonogo check` does). Target: the
 whole `gonogo check` command (interpreter start-up, plan detection, every check, JSON and
 Markdown reports written) under 1.5 s.
 """
@@ -150,7 +151,7 @@ def main() -> int:
         report = json.loads(out.read_text())
         checks = len(report["checks"])
         findings = sum(len(c["findings"]) for c in report["checks"])
-        print(f"tree: {root} ({listed} files in git); default plan: {checks} checks, ")
+        print(f"tree: {root} ({listed} files in git); default plan: {checks} checks, ", end="")
         print(f"{findings} findings, verdict {report['verdict']}\n")
         print("| command | median wall | vs ruff |")
         print("|---|---|---|")
