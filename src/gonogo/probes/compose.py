@@ -90,7 +90,8 @@ class _Run:
                 if not cv.refs(cv.parse(text)) and is_real_value(text):
                     hit = cr.Hit(
                         "compose.hardcoded-secret",
-                        f"{line.key} is set in the committed env file ({len(text)} chars)",
+                        f"{line.key} is set in the committed env file ({len(text)} chars): "
+                        "anyone who can read the repository has it",
                     )
             if hit is not None:
                 out.append(Finding(hit.rule, hit.message, rel, line.line, key=line.key))

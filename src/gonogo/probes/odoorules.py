@@ -58,6 +58,7 @@ RULES = (
         docs="Odoo denies every operation on a model without access rules to all users but "
         "the superuser, and warns at start-up. Wizards (TransientModel) need them too since "
         "14.0; abstract models and `_inherit` extensions of an existing model do not.",
+        aliases=("odoo.no-access-csv",),
     ),
     Rule(
         "odoo.access-csv",
@@ -78,10 +79,5 @@ RULES = (
         remediation="Use Alpha, Beta, Mature or Production/Stable.",
         docs="The OCA app store and module lists read this key"
         + _OCA.format("development-status-allowed"),
-    ),
-    Rule(
-        "odoo.no-manifest",
-        "A module path has no manifest",
-        remediation="Point the check at a module folder (one holding __manifest__.py).",
     ),
 )
