@@ -150,7 +150,12 @@ def test_without_a_plan_the_detected_default_runs(make_repo, cli) -> None:
     gates = [g["id"] for g in report["gates"]]
     assert gates[:5] == ["ops", "python", "docker", "compose", "github-actions"]
     by_id = {c["id"]: c for c in report["checks"]}
-    assert by_id["dockerfile-no-latest"]["status"] == "fail"
+    assert by_id["dockerfile"]["status"] == "fail"
+    rules = sorted((f["rule"], f["path"], f["line"]) for f in by_id["dockerfile"]["findings"])
+    assert rules == [
+        ("dockerfile.root-user", "Dockerfile", 1),
+        ("dockerfile.unpinned-base", "Dockerfile", 1),
+    ]
     assert by_id["python-syntax"]["status"] == "pass"
     assert by_id["readme"]["status"] == "pass"
 
@@ -162,7 +167,7 @@ def test_init_writes_a_commented_plan_that_loads(make_repo, cli) -> None:
     text = (root / "gonogo.yaml").read_text()
     assert text.startswith("# yaml-language-server: $schema=.gonogo/plan.schema.json\n")
     assert "\n# gonogo readiness plan" in text
-    assert "# python.syntax: Every Python file compiles" in text
+    assert "# python.syntax: Every Python file parses for the Python version" in text
     assert cli("init", str(root)).code == 2  # refuses to overwrite
     checked = cli("check", str(root), "--format", "json")
     assert checked.code == 1, checked.stderr  # no CI workflow yet: the written plan says NO-GO

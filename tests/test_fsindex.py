@@ -205,6 +205,15 @@ def test_glob(tree_index: FileIndex, pattern: str, expected: list[str]) -> None:
         ("a+b(c).txt", "a+b(c).txt", True),  # regex metacharacters are literal
         ("a+b(c).txt", "aab(c)xtxt", False),
         ("[unclosed", "[unclosed", True),
+        ("**/{compose,docker-compose}*.{yml,yaml}", "deploy/docker-compose.prod.yml", True),
+        ("**/{compose,docker-compose}*.{yml,yaml}", "compose.yaml", True),
+        ("**/{compose,docker-compose}*.{yml,yaml}", "composer.json", False),
+        ("{LICENSE,COPYING}{,.md}", "COPYING.md", True),
+        ("{LICENSE,COPYING}{,.md}", "LICENSE.txt", False),
+        ("{a,b{c,d}}/x", "bd/x", True),  # nested alternatives
+        ("{.github/workflows/*.yml,.gitlab-ci.yml}", ".github/workflows/ci.yml", True),
+        ("{.github/workflows/*.yml,.gitlab-ci.yml}", ".github/workflows/a/ci.yml", False),
+        ("x{y", "x{y", True),  # an unclosed brace is literal
     ],
 )
 def test_glob_to_regex(pattern: str, path: str, matches: bool) -> None:
@@ -306,3 +315,28 @@ def test_ignored_file_named_literally_is_still_evidence(make_repo: Callable[...,
     assert index.glob("reports") == []  # a directory is not a file
     assert "sub/.gonogo/last.json" not in index.files
     assert index.glob("../outside.txt") == []
+
+
+def test_select_leaves_out_excluded_files_and_in_listing_ignores_gitignored_ones(
+    make_repo: Callable[..., Path],
+) -> None:
+    root = make_repo(
+        {
+            ".gitignore": "local/\n",
+            "a/Dockerfile": "FROM x\n",
+            "node_modules/pkg/Dockerfile": "FROM y\n",
+            "b/x.Dockerfile": "FROM z\n",
+        }
+    )
+    _write(root, {"local/Dockerfile": "FROM w\n"})
+    index = FileIndex(root)
+    pattern = "**/{Dockerfile,*.Dockerfile}"
+    assert index.select(pattern) == [
+        "a/Dockerfile",
+        "b/x.Dockerfile",
+        "node_modules/pkg/Dockerfile",
+    ]
+    assert index.select(pattern, ["**/node_modules/**"]) == ["a/Dockerfile", "b/x.Dockerfile"]
+    assert index.in_listing("a/Dockerfile") and index.in_listing("./a/Dockerfile")
+    assert not index.in_listing("local/Dockerfile")  # on disk, but gitignored
+    assert index.glob("local/Dockerfile") == ["local/Dockerfile"]  # a literal path still is

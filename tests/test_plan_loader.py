@@ -112,10 +112,10 @@ def test_a_full_plan_resolves_with_defaults_and_overrides() -> None:
         ),
         (
             "targets: {pass_rate: 120}\n",
-            "targets.pass_rate: Input should be less than or equal to 100",
+            "targets.pass_rate: 120: must be ≤ 100",
         ),
-        ("gates:\n  - {id: g, pass_rate: -1}\n", "gates[0].pass_rate: Input should be greater"),
-        ("defaults: {retries: -1}\n", "defaults.retries: Input should be greater than or equal"),
+        ("gates:\n  - {id: g, pass_rate: -1}\n", "gates[0].pass_rate: -1: must be ≥ 0"),
+        ("defaults: {retries: -1}\n", "gonogo.yaml:1:12: defaults.retries: -1: must be ≥ 0"),
         ("defaults: {timeout: soon}\n", "defaults.timeout: 'soon' is not a duration"),
         (
             "gates:\n  - id: g\n    checks:\n      - {id: a, kind: command, run: 'make test'}\n",
@@ -142,13 +142,24 @@ def test_a_full_plan_resolves_with_defaults_and_overrides() -> None:
         ),
         ("tasks:\n  - {id: t, acceptance: [ghost]}\n", "tasks[0].acceptance[0]: unknown check"),
         ("gates: [\n", "gonogo.yaml:2:1: invalid YAML"),
-        ("- just\n- a list\n", "a plan is a mapping"),
+        ("- just\n- a list\n", 'gonogo.yaml:1:1: ["just", "a list"]: a plan is a mapping'),
         (
             "gates: !!python/object:os.system {}\n",
             "gonogo.yaml:1:8: YAML tag 'tag:yaml.org,2002:python/object:os.system' is not allowed",
         ),
         ("a: 1\na: 2\n", "duplicate key 'a'"),
-        ("version: 2\n", "version: Input should be 1"),
+        ("version: 2\n", "version: 2: must be 1"),
+        (
+            "gates:\n  - id: g\n    checks:\n      - {id: a, kind: file.exists, path: x, "
+            "priority: P9}\n",
+            "gates[0].checks[0].priority: 'P9': must be 'P0', 'P1', 'P2' or 'P3'",
+        ),
+        (
+            "gates:\n  - id: g\n    checks:\n      - {id: a, kind: file.exists, path: x, "
+            "non_empty: maybe}\n",
+            "gates[0].checks[0].non_empty: 'maybe': must be a valid boolean",
+        ),
+        ("gates: {a: 1}\n", 'gonogo.yaml:1:1: gates: {"a": 1}: must be a valid list'),
     ],
 )
 def test_bad_plans_name_file_line_and_field(text: str, expected: str) -> None:
@@ -188,5 +199,13 @@ def test_alias_bomb_is_refused_quickly() -> None:
         parse_plan("\n".join(lines), BUILTIN, source="bomb.yaml")
 
 
-def test_empty_plan_is_valid_and_has_no_gates() -> None:
-    assert load("").gates == ()
+@pytest.mark.parametrize("text", ["", "\n\n", "# a plan, some day\n# gates: []\n", "---\n"])
+def test_an_empty_or_comment_only_plan_is_an_error(text: str) -> None:
+    assert error_of(text) == (
+        "gonogo.yaml: the plan is empty (write gates of checks; `gonogo init` writes a "
+        "starter plan)"
+    )
+
+
+def test_a_plan_with_an_empty_gate_list_is_valid() -> None:
+    assert load("gates: []\n").gates == ()

@@ -1,10 +1,17 @@
+"""`compose`: values as docker compose reads them, in every file of the tree, each
+finding with its file, line and rule; secret values never appear in the output."""
+
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from artifact_helpers import run_probe
 from gonogo.models import Status
 from gonogo.probes.compose import PROBE
+from gonogo.probes.composevars import Ref, evaluate, parse, read_env_file
+from repo_helpers import write
 
 COMPOSE = """\
 x-common: &common
@@ -40,6 +47,11 @@ secrets:
   inline:
     content: hunter2-for-real
 """
+SECRET_VALUES = ("Sup3rS3cret", "r3dis-Pw-2024", "devsecret123", "hunter2-for-real", "sk9-abc")
+
+
+def _found(out) -> list[tuple[str, str | None, int | None, str]]:
+    return [(f.rule, f.path, f.line, f.severity) for f in out.findings]
 
 
 def test_every_compose_form_is_judged(tmp_path: Path) -> None:
@@ -47,26 +59,139 @@ def test_every_compose_form_is_judged(tmp_path: Path) -> None:
     (tmp_path / ".env.api").write_text("# api\nSTRIPE_API_KEY=sk9-abcDEF123456\nDEBUG=0\n")
     out = run_probe(PROBE, tmp_path)
     assert out.status is Status.FAIL
-    got = sorted((f.rule, f.path, f.line, f.message.split(" ")[0:2][-1]) for f in out.findings)
-    assert got == [
-        ("compose.hardcoded-secret", ".env.api", 2, "is"),
-        ("compose.hardcoded-secret", "docker-compose.yml", 3, "REDIS_PASSWORD"),
-        ("compose.hardcoded-secret", "docker-compose.yml", 9, "POSTGRES_PASSWORD"),
-        ("compose.hardcoded-secret", "docker-compose.yml", 32, "inline"),
-        ("compose.optional-secret", "docker-compose.yml", 16, "API_TOKEN"),
-        ("compose.secret-default", "docker-compose.yml", 17, "JWT_SECRET"),
+    assert sorted(_found(out)) == [
+        ("compose.hardcoded-secret", ".env.api", 2, "error"),
+        ("compose.hardcoded-secret", "docker-compose.yml", 3, "error"),  # the anchor's line
+        ("compose.hardcoded-secret", "docker-compose.yml", 9, "error"),
+        ("compose.hardcoded-secret", "docker-compose.yml", 32, "error"),
+        ("compose.optional-secret", "docker-compose.yml", 16, "warning"),
+        ("compose.secret-default", "docker-compose.yml", 17, "error"),
     ]
     text = " ".join(f.message for f in out.findings) + out.message
-    for value in ("Sup3rS3cret", "r3dis-Pw-2024", "devsecret123", "hunter2-for-real", "sk9-abc"):
+    for value in SECRET_VALUES:
         assert value not in text
+
+
+INTERPOLATION = """\
+services:
+  app:
+    build: .
+    image: shop/app:dev
+    environment:
+      DATABASE_URL: postgres://shop:pl41n-Pw@db:5432/shop
+      CACHE_URL: redis://cache:6379/0
+      BROKER_URL: amqp://guest:${RABBIT_PASSWORD:?set it}@mq
+      ADMIN_PASSWORD: ${ADMIN_PASSWORD:-}
+      PAYMENT_TOKEN: $${NOT_INTERPOLATED}
+      DB_USER: shop
+      MYSQL_ALLOW_EMPTY_PASSWORD: "yes"
+      SESSION_SECRET: ${SESSION_SECRET}
+    command: ["sh", "-c", "redis-cli -a r3d1sPw ping && exec app"]
+    healthcheck:
+      test: ["CMD", "mysqladmin", "ping", "-pm4riaPw", "-h", "db"]
+  db:
+    image: postgres
+    environment:
+      POSTGRES_PASSWORD: ${DB_PASSWORD}
+    command: postgres --password=$${FROM_SHELL}
+  proxy:
+    image: ${REGISTRY:-docker.io}/nginx:${NGINX_TAG:-latest}
+  pinned:
+    image: ${REGISTRY}/tool:1.2
+  digest:
+    image: alpine@sha256:0123456789abcdef
+"""
+
+
+def test_interpolation_urls_commands_and_images(tmp_path: Path) -> None:
+    write(
+        tmp_path, {"deploy/compose.yaml": INTERPOLATION, "deploy/.env": "DB_PASSWORD=pgR3al-Pw\n"}
+    )
+    out = run_probe(PROBE, tmp_path)
+    assert out.status is Status.FAIL
+    assert _found(out) == [
+        ("compose.hardcoded-secret", "deploy/.env", 1, "error"),  # read for ${DB_PASSWORD}
+        ("compose.hardcoded-secret", "deploy/compose.yaml", 6, "error"),  # URL password
+        ("compose.hardcoded-secret", "deploy/compose.yaml", 14, "error"),  # redis-cli -a
+        ("compose.hardcoded-secret", "deploy/compose.yaml", 16, "error"),  # mysqladmin -p…
+        ("compose.unpinned-image", "deploy/compose.yaml", 18, "error"),  # untagged
+        ("compose.unpinned-image", "deploy/compose.yaml", 23, "error"),  # :latest by default
+        ("compose.optional-secret", "deploy/compose.yaml", 9, "warning"),  # ${VAR:-}
+        ("compose.optional-secret", "deploy/compose.yaml", 13, "warning"),  # ${VAR}
+    ]
+    messages = {f.line: f.message for f in out.findings}
+    assert messages[23] == (
+        "proxy: image docker.io/nginx:latest uses :latest, which changes with every release: "
+        "deploys are not reproducible"
+    )
+    assert messages[1] == (
+        "db: DB_PASSWORD is set in the committed deploy/.env (9 chars), and deploy/compose.yaml "
+        "reads it for POSTGRES_PASSWORD"
+    )
+    assert messages[9] == (
+        "app: ADMIN_PASSWORD is blank when ${ADMIN_PASSWORD} is unset (compose starts "
+        "anyway); ${ADMIN_PASSWORD:?message} makes it required"
+    )
+    for value in ("pl41n-Pw", "r3d1sPw", "m4riaPw", "pgR3al-Pw"):
+        assert value not in " ".join(f.message for f in out.findings)
+
+
+def test_gitignored_and_committed_files_beside_compose(make_repo) -> None:
+    root = make_repo(
+        {
+            ".gitignore": ".env\nsecrets/\n",
+            "compose.yaml": "services:\n  db:\n    image: postgres:16\n"
+            "    environment:\n      POSTGRES_PASSWORD: ${PG_PASSWORD:?set it}\n"
+            "    env_file: [.env]\n    secrets: [pg, api]\n"
+            "secrets:\n  pg:\n    file: ./secrets/pg.txt\n  api:\n    file: ./config/api.txt\n",
+            "config/api.txt": "s3cret-api-key\n",
+        }
+    )
+    write(root, {".env": "PG_PASSWORD=notCommitted1\n", "secrets/pg.txt": "local-only\n"})
+    out = run_probe(PROBE, root, secrets=True, images=False)
+    assert _found(out) == [("compose.hardcoded-secret", "compose.yaml", 12, "error")]
+    assert out.findings[0].message == (
+        "secret api is read from config/api.txt, which is committed: the secret is in the "
+        "repository"
+    )
+
+
+def test_every_compose_file_in_the_tree_and_only_compose_files(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "a/docker-compose.yml": "services:\n  x:\n    image: nginx:1.27\n",
+            "b/compose.override.yaml": "services:\n  y:\n    image: redis:latest\n",
+            "c/compose.yml": "version: 3\nname: not compose at all\n",
+            "d/docker-compose.prod.yml": "services:\n  z:\n    image: [unclosed\n",
+        },
+    )
+    out = run_probe(PROBE, tmp_path, file="**/{compose,docker-compose}*.{yml,yaml}")
+    assert out.evidence["files"] == ["a/docker-compose.yml", "b/compose.override.yaml"]
+    assert _found(out) == [
+        ("compose.unpinned-image", "b/compose.override.yaml", 3, "error"),
+        ("compose.invalid-yaml", "d/docker-compose.prod.yml", None, "error"),
+    ]
+
+
+def test_compose_merge_tags_are_read(tmp_path: Path) -> None:
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n  app:\n    image: app:1.0\n    ports: !reset []\n"
+        "    environment: !override\n      API_KEY: k3y-Inl1ne-value\n"
+    )
+    out = run_probe(PROBE, tmp_path)
+    assert _found(out) == [("compose.hardcoded-secret", "compose.yaml", 6, "error")]
 
 
 def test_clean_compose_passes(tmp_path: Path) -> None:
     (tmp_path / "compose.yaml").write_text(
-        "services:\n  db:\n    environment:\n"
+        "services:\n  db:\n    image: postgres:16.4\n    environment:\n"
         "      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD}\n"
+        "      POSTGRES_PASSWORD_FILE: /run/secrets/db\n      POSTGRES_HOST: db\n"
     )
-    assert run_probe(PROBE, tmp_path).status is Status.PASS
+    out = run_probe(PROBE, tmp_path)
+    assert out.status is Status.PASS
+    assert out.message == "compose.yaml: no committed secret, images pinned"
 
 
 def test_malformed_yaml_is_an_error_with_the_line(tmp_path: Path) -> None:
@@ -77,4 +202,40 @@ def test_malformed_yaml_is_an_error_with_the_line(tmp_path: Path) -> None:
 
 
 def test_missing_file_fails(tmp_path: Path) -> None:
-    assert run_probe(PROBE, tmp_path).status is Status.FAIL
+    out = run_probe(PROBE, tmp_path)
+    assert out.status is Status.FAIL
+    assert out.message == "no compose file matches **/{compose,docker-compose}*.{yml,yaml}"
+
+
+@pytest.mark.parametrize(
+    ("text", "env", "value"),
+    [
+        ("${A:-x}", {}, "x"),
+        ("${A:-x}", {"A": ""}, "x"),
+        ("${A-x}", {"A": ""}, ""),
+        ("${A:+y}", {"A": "1"}, "y"),
+        ("${A+y}", {"A": ""}, "y"),
+        ("${A:+y}", {"A": ""}, ""),
+        ("${A:-${B:-z}}", {}, "z"),
+        ("$$A-$A", {"A": "1"}, "$A-1"),
+        ("${A}", {}, None),
+        ("${A:?required}", {}, None),
+    ],
+)
+def test_interpolation_follows_compose(text: str, env: dict[str, str], value: str | None) -> None:
+    assert evaluate(parse(text), env) == value
+
+
+def test_parse_keeps_defaults_nested_and_malformed_text_literal() -> None:
+    assert parse("${A:-${B:?m}}") == (Ref("A", ":-", (Ref("B", ":?", ("m",)),)),)
+    assert parse("${ x") == ("${ x",)
+
+
+def test_env_files_are_read_like_compose_reads_them() -> None:
+    lines = read_env_file("# c\nexport A=1\nB=\"x y\" # c\nC=val # cmt\nD='q # kept'\nbad line\n")
+    assert [(e.key, e.value, e.line) for e in lines] == [
+        ("A", "1", 2),
+        ("B", "x y", 3),
+        ("C", "val", 4),
+        ("D", "q # kept", 5),
+    ]

@@ -1,3 +1,5 @@
+"""`dockerfile`: every stage of every matching Dockerfile, each rule with its line."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,6 +9,7 @@ import pytest
 from artifact_helpers import run_probe
 from gonogo.models import Status
 from gonogo.probes.dockerfile import PROBE
+from repo_helpers import write
 
 GOOD = """\
 ARG PY=3.12
@@ -16,6 +19,7 @@ FROM python:3.12-slim@sha256:abcdef0123456789 AS runtime
 COPY --from=build /w /w
 RUN useradd -r app
 USER app
+EXPOSE 8000
 HEALTHCHECK --interval=30s CMD \\
     python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/health')"
 CMD ["python", "-m", "app"]
@@ -26,25 +30,161 @@ def test_good_multi_stage_dockerfile_passes(tmp_path: Path) -> None:
     (tmp_path / "Dockerfile").write_text(GOOD)
     out = run_probe(PROBE, tmp_path)
     assert out.status is Status.PASS, out.message
+    assert out.findings == ()
 
 
 @pytest.mark.parametrize(
     ("text", "rules"),
     [
-        ("FROM python\nUSER app\nHEALTHCHECK CMD true\n", [("dockerfile.unpinned-base", 1)]),
-        ("FROM node:latest\nUSER node\nHEALTHCHECK CMD true\n", [("dockerfile.unpinned-base", 1)]),
-        ("FROM alpine:3.20\nHEALTHCHECK CMD true\n", [("dockerfile.root-user", 1)]),
-        ("FROM alpine:3.20\nUSER root\nHEALTHCHECK CMD true\n", [("dockerfile.root-user", 2)]),
-        ("FROM alpine:3.20\nUSER app\n", [("dockerfile.no-healthcheck", 1)]),
+        ("FROM python\nUSER app\n", [("dockerfile.unpinned-base", 1, "error")]),
+        ("FROM node:latest\nUSER node\n", [("dockerfile.unpinned-base", 1, "error")]),
+        ("FROM node:lts-alpine\nUSER node\n", [("dockerfile.unpinned-base", 1, "error")]),
+        ("FROM debian:bookworm-slim\nUSER nobody\n", []),
+        ("FROM alpine:3.20\n", [("dockerfile.root-user", 1, "error")]),
+        ("FROM alpine:3.20\nUSER root\n", [("dockerfile.root-user", 2, "error")]),
+        ("FROM gcr.io/distroless/static:nonroot\n", []),
+        # a service (EXPOSE) without HEALTHCHECK is advice; a tool without EXPOSE is not
+        ("FROM alpine:3.20\nUSER app\nEXPOSE 80\n", [("dockerfile.no-healthcheck", 1, "warning")]),
         (
             "FROM alpine:3.20 AS base\nUSER app\nHEALTHCHECK CMD true\nFROM debian:12\nUSER 0\n",
-            [("dockerfile.root-user", 5), ("dockerfile.no-healthcheck", 4)],
+            [("dockerfile.root-user", 5, "error")],
         ),
-        ("FROM alpine:3.20 AS base\nHEALTHCHECK CMD true\nFROM base\nUSER app\n", []),
+        # a final stage built FROM an earlier stage inherits its USER and HEALTHCHECK
+        ("FROM alpine:3.20 AS base\nEXPOSE 80\nHEALTHCHECK CMD true\nUSER app\nFROM base\n", []),
+        # every stage's base is judged, not only the final one
+        (
+            "FROM golang AS build\nFROM node:lts AS assets\nFROM alpine:3.20\nUSER app\n",
+            [("dockerfile.unpinned-base", 1, "error"), ("dockerfile.unpinned-base", 2, "error")],
+        ),
+        # ARG defaults expand in FROM; an ARG without one is given at build time
+        (
+            "ARG TAG=latest\nFROM nginx:${TAG}\nUSER nginx\n",
+            [("dockerfile.unpinned-base", 2, "error")],
+        ),
+        ("ARG BASE\nFROM ${BASE}\nUSER app\n", []),
+        (
+            "FROM alpine:3.20\nENV API_TOKEN=s3cr3t-Tok3n-42 LOG=info\nUSER app\n",
+            [("dockerfile.hardcoded-secret", 2, "error")],
+        ),
+        (
+            "ARG NPM_TOKEN\nFROM node:20\nARG GITHUB_TOKEN=ghp_realLooking1234\nUSER node\n",
+            [
+                ("dockerfile.secret-in-arg", 1, "warning"),
+                ("dockerfile.hardcoded-secret", 3, "error"),
+            ],
+        ),
+        (
+            "FROM alpine:3.20\nARG DB_PASSWORD\nENV DB_PASSWORD=$DB_PASSWORD\nUSER app\n",
+            [
+                ("dockerfile.secret-in-arg", 2, "warning"),
+                ("dockerfile.secret-in-env", 3, "warning"),
+            ],
+        ),
+        ("FROM alpine:3.20\nENV PASSWORD_FILE=/run/secrets/db\nUSER app\n", []),
+        (
+            "FROM alpine:3.20\nADD https://example.com/tool.tgz /opt/\n"
+            "ADD --checksum=sha256:abc https://example.com/ok.tgz /opt/\nUSER app\n",
+            [("dockerfile.add-url", 2, "warning")],
+        ),
+        # heredoc bodies are not instructions; comments inside continuations are dropped
+        (
+            "FROM alpine:3.20\nRUN <<EOF\nFROM nginx\nUSER root\nEOF\nRUN apk add \\\n"
+            "# a comment\n    curl\nUSER app\n",
+            [],
+        ),
+        (
+            "# escape=`\nFROM mcr.microsoft.com/windows/servercore:ltsc2022\n"
+            "RUN dir `\n  c:\\\nUSER app\n",
+            [],
+        ),
+        ("# just a comment\n", [("dockerfile.no-from", None, "error")]),
     ],
 )
-def test_rules(tmp_path: Path, text: str, rules: list) -> None:
+def test_rules(tmp_path: Path, text: str, rules: list[tuple[str, int | None, str]]) -> None:
     (tmp_path / "Dockerfile").write_text(text)
-    out = run_probe(PROBE, tmp_path)
-    assert sorted((f.rule, f.line) for f in out.findings) == sorted(rules)
-    assert out.status is (Status.FAIL if rules else Status.PASS)
+    out = run_probe(PROBE, tmp_path, dockerignore=False)
+    got = sorted((f.rule, f.line, f.severity) for f in out.findings)
+    assert got == sorted(rules, key=lambda r: (r[0], r[1] or 0))
+    failing = any(severity == "error" for _, _, severity in rules)
+    assert out.status is (Status.FAIL if failing else Status.PASS)
+
+
+def test_every_dockerfile_in_the_tree_is_reported_on_its_own(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "services/api/Dockerfile": "FROM python:3.12-slim\nCOPY . /app\nUSER app\n",
+            "services/api/.dockerignore": ".git\n.env\n",
+            "services/web/Dockerfile": "FROM node:lts\nCOPY . .\n",
+            "tools/build.Dockerfile": "FROM golang:1.22\nCOPY go.mod .\nUSER 1000\n",
+            "docs/Dockerfile.dockerignore": "*\n",
+        },
+    )
+    pattern = "**/{Dockerfile,Dockerfile.*,*.Dockerfile}"
+    out = run_probe(PROBE, tmp_path, file=pattern)
+    assert out.status is Status.FAIL
+    assert out.evidence["files"] == [
+        "services/api/Dockerfile",
+        "services/web/Dockerfile",
+        "tools/build.Dockerfile",
+    ]
+    assert [(f.rule, f.path, f.line, f.severity) for f in out.findings] == [
+        ("dockerfile.unpinned-base", "services/web/Dockerfile", 1, "error"),
+        ("dockerfile.root-user", "services/web/Dockerfile", 1, "error"),
+        ("dockerfile.no-dockerignore", "services/web/Dockerfile", 2, "warning"),
+    ]
+    assert out.message.startswith(
+        "3 Dockerfiles: 2 problem(s); 1 warning(s); first services/web/Dockerfile:1"
+    )
+
+
+def test_a_dockerignore_above_the_dockerfile_or_beside_it_by_name_counts(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            ".dockerignore": ".git\n",
+            "a/Dockerfile": "FROM alpine:3.20\nCOPY . .\nUSER app\n",
+            "b/x/app.Dockerfile": "FROM alpine:3.20\nCOPY . .\nUSER app\n",
+            "b/x/app.Dockerfile.dockerignore": ".git\n",
+        },
+    )
+    out = run_probe(PROBE, tmp_path, file="**/{Dockerfile,*.Dockerfile}")
+    assert out.status is Status.PASS
+    assert out.findings == ()
+
+
+def test_the_deployment_can_soften_root_and_skip_healthchecks(tmp_path: Path) -> None:
+    (tmp_path / "Dockerfile").write_text("FROM alpine:3.20\nEXPOSE 80\n")
+    out = run_probe(PROBE, tmp_path, root_user="warning", healthcheck=False)
+    assert out.status is Status.PASS
+    assert [(f.rule, f.severity) for f in out.findings] == [("dockerfile.root-user", "warning")]
+    assert out.findings[0].message.endswith("(a warning: the deployment runs it as non-root)")
+
+
+def test_no_match_fails_naming_the_glob(tmp_path: Path) -> None:
+    out = run_probe(PROBE, tmp_path, file="**/Dockerfile")
+    assert out.status is Status.FAIL
+    assert out.message == "no Dockerfile matches **/Dockerfile"
+
+
+def test_what_compose_sets_for_the_containers_it_builds_counts(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "api/Dockerfile": "FROM python:3.12-slim\nEXPOSE 8000\n",
+            "worker/Dockerfile.worker": "FROM python:3.12-slim\nEXPOSE 9000\n",
+            "web/Dockerfile": "FROM nginx:1.27\nEXPOSE 80\n",
+            "deploy/compose.yaml": "services:\n  api:\n    build: ../api\n    user: '1000'\n"
+            "    healthcheck:\n      test: [CMD, curl, -f, http://localhost:8000/]\n"
+            "  worker:\n    build: {context: ../worker, dockerfile: Dockerfile.worker}\n"
+            "    healthcheck: {test: [CMD, 'true'], disable: true}\n"
+            "  web:\n    build: ../web\n    user: root\n",
+        },
+    )
+    out = run_probe(PROBE, tmp_path, file="**/Dockerfile*")
+    assert [(f.rule, f.path, f.severity) for f in out.findings] == [
+        ("dockerfile.root-user", "web/Dockerfile", "error"),
+        ("dockerfile.root-user", "worker/Dockerfile.worker", "error"),
+        ("dockerfile.no-healthcheck", "web/Dockerfile", "warning"),
+        ("dockerfile.no-healthcheck", "worker/Dockerfile.worker", "warning"),
+    ]

@@ -19,14 +19,17 @@ def reports(tmp_path: Path) -> Path:
 def test_pytest_dialect_counts_failures_errors_skips_and_flaky(reports: Path) -> None:
     out = run_probe(PROBE, reports, files="junit/pytest.xml", min_pass_rate=60)
     assert out.status is Status.FAIL
-    assert out.message.startswith("2 passed, 1 failed, 1 errors, 1 skipped")
+    assert out.message.startswith("2 passed, 1 failed, 1 errors, 1 skipped (1 flaky)")
     assert out.evidence["flaky"] == ["tests.test_api.test_flaky"]
-    rules = sorted((f.rule, f.message.split()[0]) for f in out.findings)
+    rules = sorted((f.rule, f.severity, f.message.split()[0]) for f in out.findings)
     assert rules == [
-        ("junit.error", "tests.test_api.test_db"),
-        ("junit.failed", "tests.test_api.test_payment_refund"),
+        ("junit.error", "error", "tests.test_api.test_db"),
+        ("junit.failed", "error", "tests.test_api.test_payment_refund"),
+        ("junit.flaky", "warning", "tests.test_api.test_flaky"),
     ]
-    assert "assert 402 == 200" in out.findings[1].message + out.findings[0].message
+    assert "tests.test_api.test_payment_refund failed: assert 402 == 200" in [
+        f.message for f in out.findings
+    ]
 
 
 def test_surefire_many_files_pass_with_flaky_counted_once(reports: Path) -> None:
@@ -90,3 +93,29 @@ def test_stale_report_fails_with_its_age(reports: Path) -> None:
 
 def test_no_report_fails(tmp_path: Path) -> None:
     assert run_probe(PROBE, tmp_path, files="reports/*.xml").status is Status.FAIL
+
+
+def test_reruns_flaky_passes_warn_and_failed_reruns_fail(tmp_path: Path) -> None:
+    (tmp_path / "TEST-Cart.xml").write_text(
+        '<testsuite name="Cart" tests="3" failures="1">'
+        '<testcase classname="Cart" name="adds"/>'
+        '<testcase classname="Cart" name="removes"><flakyFailure message="1"/></testcase>'
+        '<testcase classname="Cart" name="pays"><failure message="declined"/>'
+        '<rerunFailure message="declined"/><rerunFailure message="declined"/></testcase>'
+        "</testsuite>"
+    )
+    out = run_probe(PROBE, tmp_path, files="TEST-*.xml", min_pass_rate=50)
+    assert out.status is Status.PASS
+    assert out.message == "2 passed, 1 failed, 0 errors, 0 skipped (1 flaky) (pass rate 66.67%)"
+    assert [(f.rule, f.severity, f.path, f.message) for f in out.findings] == [
+        (
+            "junit.flaky",
+            "warning",
+            "TEST-Cart.xml",
+            "Cart.removes passed after 1 failed attempt(s): flaky",
+        ),
+        ("junit.failed", "error", "TEST-Cart.xml", "Cart.pays failed: declined (all 3 attempts)"),
+    ]
+    strict = run_probe(PROBE, tmp_path, files="TEST-*.xml")
+    assert strict.status is Status.FAIL
+    assert strict.message.endswith("pass rate 66.67% < 100%")

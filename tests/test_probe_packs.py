@@ -1,34 +1,236 @@
-"""The auto-detected default plan runs the artifact checks."""
+"""The default plan on fixture repositories, one per class of wrong verdict seen on real
+ones: each asserts the checks that apply and their exact findings (file, line, rule)."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from gonogo.packs import default_plan_dict
+from gonogo.packs.builtin import CI_FILES
+from repo_helpers import write
 
-COMPOSE = "services:\n  db:\n    environment:\n      POSTGRES_PASSWORD: Pw-1234-abcd\n"
-MANIFEST = "{'name': 'x', 'version': '1', 'license': 'LGPL-3', 'depends': [], 'data': []}\n"
+
+def _check(cli, root: Path) -> tuple[int, dict[str, dict]]:
+    result = cli("check", str(root), "--format", "json", "--no-history")
+    assert result.code in (0, 1), result.stderr
+    return result.code, {c["id"]: c for c in json.loads(result.stdout)["checks"]}
 
 
-def test_default_plan_includes_secrets_odoo_compose_and_dockerfile(make_repo, cli) -> None:
+def _findings(check: dict) -> list[tuple[str, str | None, int | None, str]]:
+    return [(f["rule"], f["path"], f["line"], f["severity"]) for f in check["findings"]]
+
+
+def _plan(root: Path) -> dict[str, dict[str, dict]]:
+    return {g["id"]: {c["id"]: c for c in g["checks"]} for g in default_plan_dict(root)["gates"]}
+
+
+def test_scope_every_file_anywhere_in_the_tree_and_not_ignored_ones(make_repo, cli) -> None:
     root = make_repo(
         {
-            "README.md": "shop\n",
-            "Dockerfile": "FROM python:3.12-slim\nUSER app\nHEALTHCHECK CMD true\n",
-            "docker-compose.yml": COMPOSE,
-            "addons/shop_sales/__manifest__.py": MANIFEST,
+            "README.md": "# shop\n",
+            ".gitignore": "local/\n",
+            "LICENSE": "MIT\n",
+            "services/api/Dockerfile": "FROM python:3.12-slim\nUSER app\n",
+            "services/web/web.Dockerfile": "FROM node:lts\nCOPY . .\n",
+            "services/web/Dockerfile.dev": "FROM node\n",  # a dev image: not shipped
+            "deploy/compose.yaml": "services:\n  db:\n    image: postgres\n"
+            "    environment:\n      POSTGRES_PASSWORD: Pg-R3al-Secret\n",
+            "deploy/prod/docker-compose.override.yml": (
+                "services:\n  api:\n    image: shop/api:2.1\n"
+            ),
+            "tests/docker-compose.yml": "services:\n  db:\n    environment:\n"
+            "      POSTGRES_PASSWORD: test-only-pw\n",
         }
     )
-    gates = {g["id"]: [c["kind"] for c in g["checks"]] for g in default_plan_dict(root)["gates"]}
-    assert gates["secrets"] == ["secrets"]
-    assert gates["odoo"] == ["odoo.module"]
-    assert "compose" in gates["compose"]
-    assert "dockerfile" in gates["docker"]
+    write(root, {"local/compose.yaml": "services:\n  x:\n    image: nginx\n"})  # gitignored
+    _, checks = _check(cli, root)
+    assert _findings(checks["compose-env"]) == [
+        ("compose.hardcoded-secret", "deploy/compose.yaml", 5, "error")
+    ]
+    assert checks["compose-env"]["priority"] == "P0"
+    assert _findings(checks["compose-images"]) == [
+        ("compose.unpinned-image", "deploy/compose.yaml", 3, "error")
+    ]
+    assert checks["compose-images"]["evidence"]["files"] == [
+        "deploy/compose.yaml",
+        "deploy/prod/docker-compose.override.yml",
+    ]
+    assert _findings(checks["dockerfile"]) == [
+        ("dockerfile.unpinned-base", "services/web/web.Dockerfile", 1, "error"),
+        ("dockerfile.root-user", "services/web/web.Dockerfile", 1, "error"),
+        ("dockerfile.no-dockerignore", "services/web/web.Dockerfile", 2, "warning"),
+    ]
+    assert checks["dockerfile"]["evidence"]["files"] == [
+        "services/api/Dockerfile",
+        "services/web/web.Dockerfile",
+    ]
+
+
+def test_languages_apply_only_when_they_are_the_projects(make_repo) -> None:
+    go_tool = make_repo(
+        {
+            "go.mod": "module github.com/acme/tool\n\ngo 1.22\n",
+            "main.go": "package main\n",
+            "cmd/run.go": "package cmd\n",
+            "internal/scan.go": "package internal\n",
+            "scripts/release.py": "print('tag')\n",  # one stray script
+        },
+        name="go-tool",
+    )
+    assert "python" not in _plan(go_tool)
+    python_service = make_repo(
+        {
+            "services/api/pyproject.toml": '[project]\nname = "api"\n',
+            "services/api/api/main.py": "x = 1\n",
+            "web/app.js": "x\n",
+            "web/b.js": "x\n",
+            "web/c.js": "x\n",
+            "web/d.js": "x\n",
+        },
+        name="monorepo",
+    )
+    python = _plan(python_service)["python"]
+    assert sorted(python) == [
+        "no-breakpoints",
+        "pyproject-valid",
+        "python-syntax",
+    ]  # no tests check
+    library = make_repo({"pyproject.toml": '[project]\nname = "lib"\n', "lib/x.py": ""}, name="lib")
+    assert "python-tests" in _plan(library)["python"]
+
+
+def test_defaults_say_why_and_keep_p0_for_committed_secrets(make_repo, cli) -> None:
+    root = make_repo(
+        {
+            "package.json": '{"name": "shop-ui", "version": "1.0.0"}\n',
+            "index.js": "x\n",
+            ".github/workflows/ci.yml": "on: push\njobs: {}\n",
+            ".github/workflows/release.yaml": "on: push\njobs:\n  r:\n    steps:\n"
+            "      - uses: acme/deploy@main\n",
+            ".env": "PLEX_MEDIA_PATH=/media/your/plex/path\nDEBUG=1\n",
+            "config/.env": "API_TOKEN=changeme\nSTRIPE_SECRET_KEY=sk9-liveRealValue42\n",
+        }
+    )
+    code, checks = _check(cli, root)
+    assert code == 1
+    priorities = {cid: c["priority"] for cid, c in checks.items()}
+    assert [cid for cid, p in priorities.items() if p == "P0"] == ["no-secrets"]
+    assert checks["readme"]["message"] == (
+        "no file matches {README,readme,Readme}*: a README tells users and operators what the "
+        "project is and how to run it"
+    )
+    assert checks["license"]["status"] == "fail"
+    assert checks["license"]["message"].endswith(
+        "a public project without a LICENSE file may not legally be used (published: package.json)"
+    )
+    assert checks["ci-workflow"]["status"] == "pass"
+    assert checks["ci-workflow"]["message"] == (
+        f"2 files match {CI_FILES}: .github/workflows/ci.yml, .github/workflows/release.yaml"
+    )
+    assert checks["ci-workflow"]["evidence"]["files"] == [
+        ".github/workflows/ci.yml",
+        ".github/workflows/release.yaml",
+    ]
+    assert _findings(checks["no-dotenv"]) == [("file.forbidden-pattern", "config/.env", 2, "error")]
+    assert checks["no-dotenv"]["priority"] == "P1"
+    assert checks["no-dotenv"]["findings"][0]["message"].startswith(
+        "a committed .env sets a secret"
+    )
+    assert _findings(checks["actions-pinned"]) == [
+        ("file.forbidden-pattern", ".github/workflows/release.yaml", 5, "error")
+    ]
+    private = make_repo({"package.json": '{"name": "x", "private": true}\n'}, name="private")
+    assert "license" not in _plan(private)["ops"]
+
+
+def test_odoo_pack_is_one_check_over_every_module(make_repo) -> None:
+    root = make_repo(
+        {
+            f"addon_{i}/__manifest__.py": f"{{'name': 'A{i}', 'license': 'LGPL-3'}}\n"
+            for i in range(60)
+        }
+    )
+    odoo = _plan(root)["odoo"]
+    assert list(odoo) == ["odoo-modules"]
+    assert odoo["odoo-modules"]["path"] == "**"
+
+
+def test_kubernetes_deployments_shape_the_dockerfile_check(make_repo) -> None:
+    root = make_repo(
+        {
+            "Dockerfile": "FROM alpine:3.20\nEXPOSE 80\n",
+            "k8s/deploy.yaml": "kind: Deployment\nspec:\n  template:\n    spec:\n"
+            "      securityContext:\n        runAsNonRoot: true\n      containers:\n"
+            "        - name: app\n          readinessProbe:\n            httpGet: {path: /}\n",
+        }
+    )
+    check = _plan(root)["docker"]["dockerfile"]
+    assert check["healthcheck"] is False
+    assert check["root_user"] == "off"
+
+
+def test_an_empty_plan_is_a_plan_error(make_repo, cli) -> None:
+    root = make_repo({"gonogo.yaml": "# gates to come\n"})
+    result = cli("check", str(root), "--no-history")
+    assert result.code == 2
+    assert f"{root / 'gonogo.yaml'}: the plan is empty" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_every_code_the_default_plan_emits_is_in_the_rule_catalogue(make_repo, cli) -> None:
+    from gonogo.probes.registry import BUILTIN
+    from gonogo.rules import catalogue, undeclared
+
+    root = make_repo(
+        {
+            "pyproject.toml": '[project]\nname = "x"\nrequires-python = ">=3.8"\n',
+            "x/bad.py": "match = (\n",
+            "x/debug.py": "import pdb\n",
+            "Dockerfile": "FROM node\nENV API_TOKEN=Abc-123-Def-456\nARG NPM_TOKEN\n"
+            "ADD https://x.example/t.tgz /t\nCOPY . .\nEXPOSE 80\n",
+            "compose.yaml": "services:\n  a:\n    image: nginx\n    environment:\n"
+            "      A_PASSWORD: ${A:-Dflt-Pw-123}\n      B_TOKEN: ${B}\n",
+            "broken/compose.yml": "services: [\n",
+            "odoo_mod/__manifest__.py": "{'name': 'm', 'version': '1', 'license': 'MIT', "
+            "'data': ['gone.xml', 'gone.xml'], 'development_status': 'x'}\n",
+            "odoo_mod/models/m.py": "from odoo import models\nclass M(models.Model):\n"
+            "    _name = 'm.m'\n",
+            "odoo_mod/security/ir.model.access.csv": "id,model_id:id,perm_read\nx,,2\n",
+            "odoo_bad/__manifest__.py": "{'name': ",
+        }
+    )
     result = cli("check", str(root), "--format", "json", "--no-history")
     report = json.loads(result.stdout)
-    status = {c["id"]: c["status"] for c in report["checks"]}
-    assert status["odoo-shop_sales"] == "pass"
-    assert status["dockerfile"] == "pass"
-    assert status["compose-env"] == "fail"
-    assert status["no-secrets"] == "fail"
-    assert "Pw-1234-abcd" not in result.stdout
+    rules = catalogue(BUILTIN)
+    emitted = {
+        (c["kind"], f["rule"])
+        for c in report["checks"]
+        for f in c["findings"]
+        if c["kind"] != "secrets"  # the secrets scanner declares its own
+    }
+    assert sorted(code for _, code in emitted) == [
+        "compose.invalid-yaml",
+        "compose.optional-secret",
+        "compose.secret-default",
+        "compose.unpinned-image",
+        "dockerfile.add-url",
+        "dockerfile.hardcoded-secret",
+        "dockerfile.no-dockerignore",
+        "dockerfile.no-healthcheck",
+        "dockerfile.root-user",
+        "dockerfile.secret-in-arg",
+        "dockerfile.unpinned-base",
+        "file.forbidden-pattern",
+        "odoo.access-not-loaded",
+        "odoo.development-status",
+        "odoo.duplicate-data",
+        "odoo.invalid-manifest",
+        "odoo.license",
+        "odoo.missing-data",
+        "odoo.no-access-rule",
+        "odoo.version-format",
+        "python.syntax-error",
+    ]
+    for kind, code in sorted(emitted):
+        assert undeclared([code], rules, kind) == [], code

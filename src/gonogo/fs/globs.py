@@ -33,12 +33,28 @@ def compile_glob(pattern: str) -> re.Pattern[str]:
 
 
 def glob_to_regex(pattern: str) -> str:
-    """Translate a path glob: `**/` any directories, `*` and `?` within a segment, `[...]`."""
+    """Translate a path glob: `**/` any directories, `*` and `?` within a segment, `[...]`,
+    and `{a,b}` alternatives (which may hold any of these, and nest)."""
+    out, _ = _translate(pattern, 0, nested=False)
+    return out
+
+
+def _translate(pattern: str, i: int, *, nested: bool) -> tuple[str, int]:
+    """The regex for `pattern[i:]` up to the end, or inside braces up to `,` or `}`."""
     out: list[str] = []
-    i, n = 0, len(pattern)
+    n = len(pattern)
     while i < n:
         c = pattern[i]
-        if pattern.startswith("**/", i):
+        if nested and c in ",}":
+            break
+        if c == "{" and _closes(pattern, i):
+            alternatives = []
+            while pattern[i] != "}":
+                part, i = _translate(pattern, i + 1, nested=True)
+                alternatives.append(part)
+            out.append(f"(?:{'|'.join(alternatives)})")
+            i += 1
+        elif pattern.startswith("**/", i):
             out.append("(?:.*/)?")
             i += 3
         elif pattern.startswith("**", i):
@@ -50,21 +66,27 @@ def glob_to_regex(pattern: str) -> str:
         elif c == "?":
             out.append("[^/]")
             i += 1
-        elif c == "[":
+        elif c == "[" and pattern.find("]", i + 1) != -1:
             end = pattern.find("]", i + 1)
-            if end == -1:
-                out.append(re.escape(c))
-                i += 1
-            else:
-                body = pattern[i + 1 : end].replace("\\", "\\\\")
-                if body.startswith("!"):
-                    body = "^" + body[1:]
-                out.append(f"[{body}]")
-                i = end + 1
+            body = pattern[i + 1 : end].replace("\\", "\\\\")
+            if body.startswith("!"):
+                body = "^" + body[1:]
+            out.append(f"[{body}]")
+            i = end + 1
         else:
             out.append(re.escape(c))
             i += 1
-    return "".join(out)
+    return "".join(out), i
+
+
+def _closes(pattern: str, start: int) -> bool:
+    """Whether the `{` at `start` has its matching `}` (an unmatched one is literal)."""
+    depth = 0
+    for c in pattern[start:]:
+        depth += (c == "{") - (c == "}")
+        if depth == 0:
+            return True
+    return False
 
 
 def keeper(exclude: Iterable[str], skip: Iterable[str] = ()) -> Callable[[str], bool]:

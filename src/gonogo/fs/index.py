@@ -20,12 +20,18 @@ from pathlib import Path
 from subprocess import DEVNULL, PIPE
 from typing import Any
 
-from gonogo.fs.globs import ALWAYS_IGNORED, ALWAYS_IGNORED_PREFIXES, compile_glob, unignored
+from gonogo.fs.globs import (
+    ALWAYS_IGNORED,
+    ALWAYS_IGNORED_PREFIXES,
+    compile_glob,
+    keeper,
+    unignored,
+)
 from gonogo.fs.reader import READ_LIMIT, TreeReader
 
 _CACHE_LIMIT = 64 * 1024 * 1024
 GIT_TIMEOUT_S = 300  # a cold tree on a slow disk; walking it again would be slower still
-_MAGIC = re.compile(r"[*?\[]")
+_MAGIC = re.compile(r"[*?\[{]")
 
 
 class FileIndex:
@@ -142,6 +148,16 @@ class FileIndex:
         found = [f for f in candidates if regex.fullmatch(f)]
         self._globs[pattern] = found
         return list(found)
+
+    def select(self, pattern: str, exclude: Iterable[str] = ()) -> list[str]:
+        """`glob(pattern)` less the files an `exclude` glob or directory name matches."""
+        found = self.glob(pattern)
+        return list(filter(keeper(exclude), found)) if exclude else found
+
+    def in_listing(self, rel: str) -> bool:
+        """Whether `rel` is in the listing: tracked, or untracked and not ignored (a
+        gitignored file on disk is not part of what the repository ships)."""
+        return rel.removeprefix("./") in self._set if self.files else False
 
     def dir_exists(self, rel: str) -> bool:
         rel = rel.strip().rstrip("/")

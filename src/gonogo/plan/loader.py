@@ -51,10 +51,16 @@ def parse_plan(
         doc = yamlread.load(raw)
     except yamlread.YamlError as exc:
         raise PlanError(exc.message, file=source, line=exc.line, column=exc.column) from None
-    data = {} if doc.data is None else doc.data
+    if doc.data is None:
+        hint = "write gates of checks; `gonogo init` writes a starter plan"
+        raise PlanError("the plan is empty", file=source, hint=hint)
+    data = doc.data
     if not isinstance(data, dict):
         raise PlanError(
-            "a plan is a mapping with `gates:` at the top level", file=source, line=1, column=1
+            f"{_shown(data)}: a plan is a mapping with `gates:` at the top level",
+            file=source,
+            line=1,
+            column=1,
         )
     ctx = _Locator(doc, source)
     try:
@@ -301,11 +307,41 @@ def _is_union_tag(part: Any) -> bool:
 
 
 def _message(err: Any) -> str:
-    msg = str(err["msg"])
-    msg = msg.removeprefix("Value error, ")
+    """Pydantic's message, shorter, after the offending value: `-1: must be ≥ 0`."""
     if err["type"] == "missing":
         return "required key is missing"
-    return msg
+    kind, ctx = err["type"], err.get("ctx") or {}
+    bounds = {"greater_than_equal": "≥", "greater_than": ">", "less_than_equal": "≤"}
+    bounds["less_than"] = "<"
+    if kind in bounds:
+        key = {"≥": "ge", ">": "gt", "≤": "le", "<": "lt"}[bounds[kind]]
+        msg = f"must be {bounds[kind]} {ctx.get(key)}"
+    else:
+        msg = str(err["msg"]).removeprefix("Value error, ").replace("Input should be", "must be")
+    if "input" not in err or (isinstance(err["input"], dict) and kind == "model_type"):
+        return msg
+    value = _shown(err["input"])
+    return msg if value in msg or repr(err["input"]) in msg else f"{value}: {msg}"
+
+
+def _shown(value: Any) -> str:
+    """A value as the plan wrote it, short: `-1`, `'abc'`, `[1, 2]`."""
+    if isinstance(value, str):
+        text = repr(value)
+    elif value is None or isinstance(value, bool):
+        text = {None: "null", True: "true", False: "false"}[value]
+    else:
+        text = str(value) if isinstance(value, int | float) else _json(value)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def _json(value: Any) -> str:
+    import json
+
+    try:
+        return json.dumps(value, default=str, ensure_ascii=False)
+    except (TypeError, ValueError):
+        return repr(value)
 
 
 def _field_names(model: type[BaseModel], loc: tuple[Any, ...], raw: Any) -> set[str]:

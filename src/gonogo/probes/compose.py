@@ -1,163 +1,261 @@
-"""`compose`: no inline secret in a docker-compose file; required secrets use `${VAR:?msg}`.
+"""`compose`: no secret committed in docker-compose files, required secrets use
+`${VAR:?msg}`, images are pinned; every compose file in the tree, each judged on its own.
 
-Every form of `environment` is read (mapping and `KEY=value` list), anchors and merge keys
-through the located safe loader, `env_file` files and top-level `secrets:` entries.
+Values are read the way docker compose reads them (`gonogo.probes.composerules`):
+mapping and list `environment`, anchors and merge keys, `env_file` files, build args,
+`command`/`entrypoint`/`healthcheck`, top-level `secrets:`, and `${…}` interpolation
+with the `.env` file compose reads beside the compose file.
 """
 
 from __future__ import annotations
 
+import posixpath
 import re
 from typing import Any
 
 from pydantic import Field
 
-from gonogo.models import Finding, Outcome, errored, failed, problems, verdict_of
+from gonogo.models import Finding, Outcome, errored, failed
+from gonogo.probes import composerules as cr
+from gonogo.probes import composevars as cv
 from gonogo.probes.base import Context, Params, Probe, ProbeDoc, in_thread
-from gonogo.secrets.detectors import is_placeholder
-from gonogo.yamlread import Located, YamlError, load
+from gonogo.probes.outcomes import files_label, judged
+from gonogo.probes.secretnames import is_real_value, is_secret_name
+from gonogo.rules import Rule
+from gonogo.yamlread import YamlError, load
 
-_SECRET_NAME = re.compile(
-    r"(?i)(passw(or)?d|passwd|secret|token|api_?key|access_?key|private_?key|credential|_pass$)"
-)
-_NOT_SECRET_NAME = re.compile(r"(?i)(_file|_path|_url|_name|_user|_id|_env|_host|_port)$")
-_VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])([^}]*))?\}|\$([A-Za-z_]\w*)")
-DEFAULT_FILES = ("docker-compose.yml", "docker-compose.yaml", "compose.yml", "compose.yaml")
+DEFAULT_GLOB = "**/{compose,docker-compose}*.{yml,yaml}"
+MAX_BYTES = 4 * 1024 * 1024
+_COMPOSE_TAGS = re.compile(r"!(reset|override)\b")  # compose's own merge tags
 
 
 class ComposeParams(Params):
-    file: str | None = Field(None, description="compose file (default: the usual names)")
+    file: str | None = Field(None, description=f"glob of compose files (default {DEFAULT_GLOB})")
+    exclude: list[str] = Field(default_factory=list, description="globs of files to leave out")
+    secrets: bool = Field(True, description="look for committed and optional secrets")
+    images: bool = Field(True, description="look for unpinned images")
 
 
-def _is_secret_name(name: str) -> bool:
-    return bool(_SECRET_NAME.search(name)) and not _NOT_SECRET_NAME.search(name)
+class _Run:
+    """One check's state: env files already read are not reported twice."""
 
+    def __init__(self, p: ComposeParams, ctx: Context) -> None:
+        self.p = p
+        self.ctx = ctx
+        self.seen: set[tuple[str, str, int | None]] = set()
+        self.current = ""
 
-def judge_value(name: str, value: str) -> tuple[str, str] | None:
-    """(rule, message) when `name=value` exposes or under-protects a secret."""
-    if not _is_secret_name(name) or value is None:
-        return None
-    text = str(value).strip()
-    refs = list(_VAR.finditer(text))
-    if not refs:
-        if text == "" or is_placeholder(text.encode()):
+    def findings(self, cf: cr.ComposeFile) -> list[Finding]:
+        self.current = cf.rel
+        out: list[Finding] = []
+        for svc, body in cr.services(cf):
+            if self.p.secrets:
+                out += self._secrets(cf, svc, body)
+            image = body.get("image")
+            if self.p.images and isinstance(image, str) and "build" not in body:
+                hit = cr.judge_image(cf, image)
+                if hit is not None:
+                    out.append(cr.to_finding(cf, hit, ("services", svc, "image"), f"{svc}: ", svc))
+        if self.p.secrets:
+            out += self._secrets_section(cf)
+        return self._once(out)
+
+    def _secrets(self, cf: cr.ComposeFile, svc: str, body: dict[str, Any]) -> list[Finding]:
+        out = []
+        for section, values in _variables(body):
+            for name, value, sub in cr.environment(values):
+                hit = cr.judge_variable(cf, name, value)
+                if hit is not None:
+                    where = ("services", svc, *section, *sub)
+                    out.append(cr.to_finding(cf, hit, where, f"{svc}: ", f"{svc}.{name}"))
+        for section, value in _commands(body):
+            hit = cr.judge_command(cf, cr.command_tokens(value))
+            if hit is not None:
+                where = ("services", svc, *section)
+                prefix = f"{svc}: {section[0]}: "
+                out.append(cr.to_finding(cf, hit, where, prefix, f"{svc}.{section[0]}"))
+        for rel in cr.env_file_paths(cf, body):
+            out += self._env_file(rel)
+        return out
+
+    def _env_file(self, rel: str) -> list[Finding]:
+        if not self.ctx.files.in_listing(rel) or ("env_file", rel, None) in self.seen:
+            return []
+        self.seen.add(("env_file", rel, None))
+        out = []
+        for line in cv.read_env_file(self.ctx.files.read_text(rel, MAX_BYTES)):
+            hit = cr.url_password(line.value)
+            if hit is None and is_secret_name(line.key):
+                text = line.value
+                if not cv.refs(cv.parse(text)) and is_real_value(text):
+                    hit = cr.Hit(
+                        "compose.hardcoded-secret",
+                        f"{line.key} is set in the committed env file ({len(text)} chars): "
+                        "anyone who can read the repository has it",
+                    )
+            if hit is not None:
+                out.append(Finding(hit.rule, hit.message, rel, line.line, key=line.key))
+        return out
+
+    def _secrets_section(self, cf: cr.ComposeFile) -> list[Finding]:
+        """Top-level `secrets:` with inline `content`, or read from a committed `file`."""
+        section = cf.doc.data.get("secrets")
+        out = []
+        for name, body in section.items() if isinstance(section, dict) else ():
+            hit: cr.Hit | None = None
+            where: cr.YamlPath = ("secrets", name)
+            if isinstance(body, dict) and isinstance(body.get("content"), str):
+                hit = cr.judge_secret(cf, f"secret {name}", cv.parse(body["content"]))
+                where = ("secrets", name, "content")
+            elif isinstance(body, dict) and isinstance(body.get("file"), str):
+                hit = self._committed_secret_file(cf, str(name), body["file"])
+                where = ("secrets", name, "file")
+            if hit is not None:
+                out.append(cr.to_finding(cf, hit, where, "", f"secrets.{name}"))
+        return out
+
+    def _committed_secret_file(self, cf: cr.ComposeFile, name: str, path: str) -> cr.Hit | None:
+        rel = posixpath.normpath(posixpath.join(cf.folder, path))
+        st = self.ctx.files.stat(rel) if self.ctx.files.in_listing(rel) else None
+        if st is None or st.st_size == 0:
             return None
-        return "compose.hardcoded-secret", f"{name} is set inline ({len(text)} chars)"
-    for ref in refs:
-        var, op, default = ref.group(1) or ref.group(4), ref.group(2), ref.group(3)
-        if op in (":-", "-") and default and not is_placeholder(default.encode()):
-            return (
-                "compose.secret-default",
-                f"{name} falls back to an inline default for ${{{var}}}; use ${{{var}:?…}}",
-            )
-        if op not in (":?", "?"):
-            return (
-                "compose.optional-secret",
-                f"{name} uses ${{{var}}}, which is empty when unset; use ${{{var}:?message}}",
-            )
-    return None
+        return cr.Hit(
+            "compose.hardcoded-secret",
+            f"secret {name} is read from {rel}, which is committed: the secret is in the "
+            "repository",
+        )
+
+    def _once(self, found: list[Finding]) -> list[Finding]:
+        """A value of another file (the `.env`) read by several services is one finding."""
+        out = []
+        for f in found:
+            mark = (f.rule, f.path or "", f.line)
+            if mark in self.seen:
+                continue
+            if f.path != self.current:
+                self.seen.add(mark)
+            out.append(f)
+        return out
 
 
-def _environment(env: Any) -> list[tuple[str, Any, tuple[str | int, ...]]]:
-    if isinstance(env, dict):
-        return [(str(k), v, (k,)) for k, v in env.items()]
-    out: list[tuple[str, Any, tuple[str | int, ...]]] = []
-    if isinstance(env, list):
-        for i, item in enumerate(env):
-            name, sep, value = str(item).partition("=")
-            if sep:
-                out.append((name, value, (i,)))
+def _variables(body: dict[str, Any]) -> list[tuple[tuple[str, ...], Any]]:
+    out: list[tuple[tuple[str, ...], Any]] = [(("environment",), body.get("environment"))]
+    build = body.get("build")
+    if isinstance(build, dict):
+        out.append((("build", "args"), build.get("args")))
     return out
 
 
-def _services(doc: Located, rel: str) -> list[Finding]:
-    findings: list[Finding] = []
-    services = doc.data.get("services") if isinstance(doc.data, dict) else None
-    for svc, body in (services or {}).items():
-        if not isinstance(body, dict):
-            continue
-        for name, value, sub in _environment(body.get("environment")):
-            judged = judge_value(name, value)
-            if judged:
-                line, _ = doc.where(("services", svc, "environment", *sub))
-                findings.append(Finding(judged[0], f"{svc}: {judged[1]}", path=rel, line=line))
-        for key in ("build",):
-            args = body.get(key, {}).get("args") if isinstance(body.get(key), dict) else None
-            for name, value, sub in _environment(args):
-                judged = judge_value(name, value)
-                if judged:
-                    line, _ = doc.where(("services", svc, key, "args", *sub))
-                    findings.append(
-                        Finding(judged[0], f"{svc}: build arg {judged[1]}", path=rel, line=line)
-                    )
-    return findings
+def _commands(body: dict[str, Any]) -> list[tuple[tuple[str, ...], Any]]:
+    out: list[tuple[tuple[str, ...], Any]] = [
+        ((key,), body[key]) for key in ("command", "entrypoint") if body.get(key) is not None
+    ]
+    health = body.get("healthcheck")
+    if isinstance(health, dict) and health.get("test") is not None:
+        out.append((("healthcheck", "test"), health["test"]))
+    return out
 
 
-def _env_files(doc: Located, rel: str, ctx: Context) -> list[Finding]:
-    findings: list[Finding] = []
-    base = rel.rpartition("/")[0]
-    services = doc.data.get("services") if isinstance(doc.data, dict) else None
-    for body in (services or {}).values():
-        env_file = body.get("env_file") if isinstance(body, dict) else None
-        entries = env_file if isinstance(env_file, list) else [env_file] if env_file else []
-        for entry in entries:
-            path = entry.get("path") if isinstance(entry, dict) else entry
-            target = f"{base}/{path}" if base else str(path)
-            target = target.removeprefix("./")
-            if not ctx.files.glob(target):
-                continue
-            for n, raw in enumerate(ctx.files.read_text(target).splitlines(), 1):
-                name, sep, value = raw.strip().removeprefix("export ").partition("=")
-                judged = judge_value(name.strip(), value.strip().strip("\"'")) if sep else None
-                if judged and judged[0] == "compose.hardcoded-secret":
-                    findings.append(Finding(judged[0], judged[1], path=target, line=n))
-    return findings
-
-
-def _secrets_section(doc: Located, rel: str) -> list[Finding]:
-    section = doc.data.get("secrets") if isinstance(doc.data, dict) else None
-    findings = []
-    for name, body in (section or {}).items():
-        if isinstance(body, dict) and "content" in body:
-            judged = judge_value("secret", body["content"])
-            if judged and judged[0] == "compose.hardcoded-secret":
-                line, _ = doc.where(("secrets", name, "content"))
-                msg = f"secret {name} has inline content"
-                findings.append(Finding(judged[0], msg, path=rel, line=line))
-    return findings
+def _load(ctx: Context, rel: str) -> tuple[cr.ComposeFile | None, str]:
+    """The parsed compose file, or None and why it could not be read."""
+    try:
+        data = ctx.files.read_bytes(rel, MAX_BYTES + 1)
+        if len(data) > MAX_BYTES:
+            return None, f"{rel}: larger than {MAX_BYTES:,} bytes"
+        text = data.decode("utf-8-sig", errors="replace")
+        doc = load(_COMPOSE_TAGS.sub("", text), max_bytes=MAX_BYTES)
+    except YamlError as exc:
+        return None, f"{rel}:{exc.line}: {exc.message}" if exc.line else f"{rel}: {exc.message}"
+    except OSError as exc:
+        return None, f"{rel}: cannot be read: {exc.strerror or exc}"
+    if not isinstance(doc.data, dict) or not isinstance(doc.data.get("services"), dict):
+        return cr.ComposeFile(rel, doc), ""  # some other YAML: not a compose file
+    dotenv_rel = posixpath.join(posixpath.dirname(rel), ".env").removeprefix("./")
+    dotenv: dict[str, cv.EnvLine] = {}
+    if ctx.files.in_listing(dotenv_rel):
+        dotenv = {e.key: e for e in cv.read_env_file(ctx.files.read_text(dotenv_rel, MAX_BYTES))}
+    return cr.ComposeFile(rel, doc, dotenv_rel, dotenv), ""
 
 
 def _check(p: ComposeParams, ctx: Context) -> Outcome:
-    candidates = [p.file] if p.file else [f for f in DEFAULT_FILES if ctx.files.glob(f)]
-    if not candidates or not ctx.files.glob(candidates[0]):
-        return failed(f"no compose file found ({p.file or ', '.join(DEFAULT_FILES)})")
-    rel = candidates[0]
-    try:
-        doc = load(ctx.files.read_bytes(rel), max_bytes=4 * 1024 * 1024)
-    except YamlError as exc:
-        where = f"{rel}:{exc.line}" if exc.line else rel
-        return errored(f"{where}: {exc.message}", evidence={"file": rel})
-    if not isinstance(doc.data, dict):
-        return errored(f"{rel}: not a compose file (top level is not a mapping)")
-    findings = _services(doc, rel) + _env_files(doc, rel, ctx) + _secrets_section(doc, rel)
-    return verdict_of(
-        tuple(findings),
-        f"{rel}: no inline secret; required secrets use ${{VAR:?message}}",
-        problems(rel, tuple(findings)),
-        {"file": rel},
-    )
+    pattern = p.file or DEFAULT_GLOB
+    matches = ctx.files.select(pattern, p.exclude)
+    if not matches:
+        return failed(f"no compose file matches {pattern}")
+    run = _Run(p, ctx)
+    findings: list[Finding] = []
+    judged_files: list[str] = []
+    broken: list[str] = []
+    for rel in matches:
+        cf, problem = _load(ctx, rel)
+        if cf is None:
+            broken.append(problem)
+            findings.append(Finding("compose.invalid-yaml", problem.split(": ", 1)[-1], rel))
+        elif cf.is_compose:
+            judged_files.append(rel)
+            findings += run.findings(cf)
+    if not judged_files:
+        if broken:
+            return errored(broken[0], evidence={"files": matches[:50]})
+        return failed(f"no file matching {pattern} is a compose file (none has `services:`)")
+    label = files_label(judged_files, "compose file")
+    evidence = {"files": judged_files[:100], "unreadable": broken[:20]}
+    return judged(findings, label, f"{label}: no committed secret, images pinned", evidence)
 
+
+RULES = (
+    Rule(
+        "compose.hardcoded-secret",
+        "A secret is written in a compose file or a file it reads",
+        remediation="Remove the value, rotate it, and pass it from the environment with "
+        "`${VAR:?VAR must be set}` or as a compose secret.",
+        docs="A value in a committed file is readable by everyone with the repository, "
+        "forever: a password in `environment`, in a URL, on a command line, in an "
+        "`env_file` or in the `.env` file compose reads for `${VAR}`.",
+    ),
+    Rule(
+        "compose.secret-default",
+        "A secret falls back to an inline default",
+        remediation="Use `${VAR:?VAR must be set}` so compose refuses to start without it.",
+        docs="`${VAR:-value}` starts the service with the committed value whenever VAR is "
+        "unset: a production deploy that forgets VAR runs with the development secret.",
+    ),
+    Rule(
+        "compose.optional-secret",
+        "A secret is blank when its variable is unset",
+        severity="warning",
+        remediation="Write `${VAR:?VAR must be set}` instead of `${VAR}` or `${VAR:-}`.",
+        docs="Compose replaces an unset `${VAR}` with an empty string and starts anyway; "
+        "many images then run with no password at all.",
+    ),
+    Rule(
+        "compose.unpinned-image",
+        "A service's image has no tag, `:latest` or a floating tag",
+        remediation="Pin a version tag (`postgres:16.4`) or a digest (`@sha256:…`).",
+        docs="An unpinned image is whatever the registry serves on the day of the deploy: "
+        "two deploys of one commit can run different software.",
+    ),
+    Rule(
+        "compose.invalid-yaml",
+        "A compose file cannot be parsed",
+        remediation="Fix the YAML at the reported line (`docker compose config` shows it too).",
+        docs="Compose refuses a file it cannot parse, so nothing in it starts.",
+    ),
+)
 
 PROBE = Probe(
     "compose",
     ComposeParams,
     in_thread(_check),
     ProbeDoc(
-        summary="No secret set inline in a docker-compose file (environment, build args, "
-        "env_file, secrets), and required secrets use `${VAR:?message}`.",
+        summary="No secret committed in any docker-compose file (environment in every form, "
+        "URLs, command lines, env_file, the .env compose reads, build args, secrets), "
+        "required secrets use `${VAR:?message}`, and images are pinned.",
         why="The seeds found POSTGRES_PASSWORD inline in docker-compose.yml after a 'security "
         "review'; `${VAR}` silently becomes an empty password when the variable is unset.",
-        example="{id: compose-env, kind: compose, file: docker-compose.yml, priority: P0}",
+        example="{id: compose-env, kind: compose, file: 'deploy/**/compose*.yaml', priority: P0}",
         remediation="Replace inline values with `${VAR:?VAR must be set}` and pass them from "
         "the environment or a secrets manager; rotate any value that was committed.",
     ),
+    rules=RULES,
 )

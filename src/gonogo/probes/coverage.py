@@ -11,12 +11,16 @@ from gonogo.models import Finding, Outcome, errored, failed, passed
 from gonogo.probes.base import Context, Params, Probe, ProbeDoc, in_thread
 from gonogo.probes.formats import XmlError, xml_root
 from gonogo.probes.freshness import MaxAge, stale
+from gonogo.rules import Rule
 
 MAX_BYTES = 64 * 1024 * 1024
 
 
 class CoverageParams(Params):
-    file: str = Field(description="coverage.xml (Cobertura) or coverage.json (coverage.py)")
+    file: str = Field(
+        description="coverage.xml (Cobertura) or coverage.json (coverage.py); a glob judges "
+        "every report it matches"
+    )
     min_percent: float = Field(ge=0, le=100, description="minimum line coverage, percent")
     max_age: MaxAge | None = Field(None, description="duration, or `commit`")
 
@@ -73,22 +77,35 @@ def _from_cobertura(data: bytes, rel: str) -> float:
 
 
 def _check(p: CoverageParams, ctx: Context) -> Outcome:
+    """Every report the glob matches is judged: a monorepo's packages each meet the bar."""
     matches = ctx.files.glob(p.file)
     if not matches:
         return failed(f"no coverage report matches {p.file}")
-    rel = matches[0]
+    percents: dict[str, float] = {}
     try:
-        pct = round(percent_of(ctx.files.read_bytes(rel, MAX_BYTES), rel), 2)
+        for rel in matches[:100]:
+            percents[rel] = round(percent_of(ctx.files.read_bytes(rel, MAX_BYTES), rel), 2)
     except ReportError as exc:
         return errored(str(exc))
+    rel = matches[0]
+    pct = percents[rel] if len(percents) == 1 else min(percents.values())
     evidence = {"file": rel, "percent": pct, "min_percent": p.min_percent}
-    old = stale(ctx.root, [rel], p.max_age)
+    if len(percents) > 1:
+        evidence = {"files": percents, "percent": pct, "min_percent": p.min_percent}
+    old = stale(ctx.root, list(percents), p.max_age)
     if old:
         return failed(old[0].message, findings=tuple(old), evidence=evidence)
-    if pct < p.min_percent:
-        msg = f"{rel}: line coverage {pct:g}% < {p.min_percent:g}%"
-        return failed(msg, evidence=evidence, findings=(Finding("coverage.low", msg, rel),))
-    return passed(f"{rel}: line coverage {pct:g}% ≥ {p.min_percent:g}%", evidence=evidence)
+    low = [(r, v) for r, v in percents.items() if v < p.min_percent]
+    if low:
+        findings = tuple(
+            Finding("coverage.low", f"{r}: line coverage {v:g}% < {p.min_percent:g}%", r)
+            for r, v in low
+        )
+        return failed(findings[0].message, evidence=evidence, findings=findings)
+    label = rel if len(percents) == 1 else f"{len(percents)} reports"
+    worst = "" if len(percents) == 1 else "lowest "
+    message = f"{label}: {worst}line coverage {pct:g}% ≥ {p.min_percent:g}%"
+    return passed(message, evidence=evidence)
 
 
 PROBE = Probe(
@@ -102,5 +119,13 @@ PROBE = Probe(
         example="{id: coverage, kind: coverage, file: coverage.xml, min_percent: 60, max_age: 7d}",
         remediation="Add tests for the uncovered modules, re-run coverage, commit nothing "
         "but the code (the report is evidence produced by CI).",
+    ),
+    rules=(
+        Rule(
+            "coverage.low",
+            "Line coverage is below the minimum",
+            remediation="Add tests for the uncovered code, then re-run coverage.",
+            docs="Untested code is where the regressions hide.",
+        ),
     ),
 )

@@ -1,152 +1,217 @@
-"""`dockerfile`: the final stage runs as a non-root `USER`, every base image is pinned
-(a tag other than `latest`, or a digest), and a `HEALTHCHECK` is declared."""
+"""`dockerfile`: every Dockerfile in the glob, every stage: base images pinned, no secret
+in ENV or ARG, no unchecked download by ADD; the final stage runs as a non-root USER and
+declares a HEALTHCHECK; the build context has a `.dockerignore`."""
 
 from __future__ import annotations
 
+import posixpath
 import re
-from dataclasses import dataclass, field
+from typing import Literal
 
 from pydantic import Field
 
-from gonogo.models import Finding, Outcome, failed, problems, verdict_of
+from gonogo.fs.index import FileIndex
+from gonogo.models import Finding, Outcome, failed
 from gonogo.probes.base import Context, Params, Probe, ProbeDoc, in_thread
+from gonogo.probes.composebuilds import Built, built
+from gonogo.probes.dockerparse import Stage, assignments, expand, instructions, stages
+from gonogo.probes.dockerrules import RULES
+from gonogo.probes.images import unpinned
+from gonogo.probes.outcomes import files_label, judged
+from gonogo.probes.secretnames import is_real_value, is_secret_name
 
-_ROOT_USERS = {"root", "0", "0:0", "root:root"}
+_ROOT_USERS = {"root", "0", "0:0", "root:root", "root:0", "0:root"}
+_NONROOT_BASE = re.compile(r"nonroot|unprivileged|rootless|^bitnami/|^cgr\.dev/chainguard/")
+_URL = re.compile(r"^(https?|ftp)://|^git@", re.I)
 
 
 class DockerfileParams(Params):
     file: str = Field("Dockerfile", description="path or glob of Dockerfiles")
-
-
-@dataclass
-class Stage:
-    image: str
-    name: str | None
-    line: int
-    user: tuple[str, int] | None = None
-    healthcheck: int | None = None
-    args: dict[str, str] = field(default_factory=dict)
-
-
-def instructions(text: str) -> list[tuple[int, str, str]]:
-    """(line, INSTRUCTION, arguments) with continuation lines joined and comments dropped."""
-    out: list[tuple[int, str, str]] = []
-    buf, start = "", 0
-    for n, raw in enumerate(text.splitlines(), 1):
-        line = raw.strip()
-        if not buf and (not line or line.startswith("#")):
-            continue
-        if buf and line.startswith("#"):
-            continue
-        if not buf:
-            start = n
-        if line.endswith("\\"):
-            buf += line[:-1] + " "
-            continue
-        buf += line
-        word, _, rest = buf.partition(" ")
-        out.append((start, word.upper(), rest.strip()))
-        buf = ""
-    if buf:
-        word, _, rest = buf.partition(" ")
-        out.append((start, word.upper(), rest.strip()))
-    return out
-
-
-def stages(text: str) -> tuple[list[Stage], dict[str, str]]:
-    global_args: dict[str, str] = {}
-    out: list[Stage] = []
-    for line, word, rest in instructions(text):
-        if word == "ARG":
-            name, _, default = rest.partition("=")
-            (out[-1].args if out else global_args)[name.strip()] = default.strip().strip("\"'")
-        elif word == "FROM":
-            parts = [p for p in rest.split() if not p.startswith("--")]
-            alias = parts[2] if len(parts) >= 3 and parts[1].lower() == "as" else None
-            out.append(Stage(parts[0] if parts else "", alias, line))
-        elif out and word == "USER":
-            out[-1].user = (rest.split()[0] if rest else "", line)
-        elif out and word == "HEALTHCHECK":
-            out[-1].healthcheck = None if rest.upper().startswith("NONE") else line
-    return out, global_args
-
-
-def _expand(image: str, args: dict[str, str]) -> str:
-    return re.sub(
-        r"\$\{?([A-Za-z_]\w*)(?::-([^}]*))?\}?",
-        lambda m: args.get(m.group(1)) or m.group(2) or "",
-        image,
+    exclude: list[str] = Field(default_factory=list, description="globs of files to leave out")
+    dockerignore: bool = Field(True, description="look for a .dockerignore for each build")
+    root_user: Literal["error", "warning", "off"] = Field(
+        "error",
+        description="`off` (or `warning`) when the deployment itself runs the image as a "
+        "non-root user, e.g. a Kubernetes runAsNonRoot security context",
+    )
+    healthcheck: bool = Field(
+        True, description="ask services (a final stage that EXPOSEs a port) for a HEALTHCHECK"
     )
 
 
-def _pinned(image: str) -> bool:
-    if "@sha256:" in image or image == "scratch":
-        return True
-    last = image.rsplit("/", 1)[-1]
-    tag = last.partition(":")[2]
-    return bool(tag) and tag != "latest"
-
-
-def judge(text: str, rel: str) -> list[Finding]:
+def judge(
+    text: str, rel: str, *, healthcheck: bool = True, root_user: str = "error"
+) -> list[Finding]:
+    """The findings of one Dockerfile; `healthcheck` False and `root_user` "off" leave
+    out what the deployment takes care of."""
     found, global_args = stages(text)
     if not found:
-        return [Finding("dockerfile.no-from", "no FROM instruction", path=rel)]
-    names = {s.name for s in found if s.name}
-    findings = []
-    for s in found:
-        image = _expand(s.image, global_args)
-        if image in names:
-            continue
-        if not _pinned(image):
-            findings.append(
-                Finding(
-                    "dockerfile.unpinned-base",
-                    f"base image {image or s.image} is not pinned by a tag other than "
-                    "latest or by a digest",
-                    path=rel,
-                    line=s.line,
-                )
-            )
+        return [Finding("dockerfile.no-from", "no FROM instruction: not a Dockerfile", rel)]
+    findings = _bases(found, global_args, rel) + _instructions(text, rel)
     final = found[-1]
-    if final.user is None or final.user[0].lower() in _ROOT_USERS:
-        line = final.user[1] if final.user else final.line
-        findings.append(
-            Finding("dockerfile.root-user", "the final stage runs as root", path=rel, line=line)
+    user, line = _effective_user(found)
+    if root_user != "off" and (user is None or user.lower() in _ROOT_USERS):
+        message = (
+            "the final stage runs as root: a compromised process owns the container; "
+            "add a user and `USER` it"
         )
-    if not _inherits_healthcheck(found):
+        if root_user == "warning":
+            message += " (a warning: the deployment runs it as non-root)"
+        where = line or final.line
+        findings.append(Finding("dockerfile.root-user", message, rel, where, root_user))
+    if healthcheck and _inherits(found, "EXPOSE") and not _inherits(found, "HEALTHCHECK"):
         findings.append(
-            Finding("dockerfile.no-healthcheck", "no HEALTHCHECK", path=rel, line=final.line)
+            Finding(
+                "dockerfile.no-healthcheck",
+                "no HEALTHCHECK: the runtime cannot tell a hung service from a live one",
+                rel,
+                final.line,
+                severity="warning",
+            )
         )
     return findings
 
 
-def _inherits_healthcheck(found: list[Stage]) -> bool:
-    """A final stage built FROM an earlier stage inherits that stage's HEALTHCHECK."""
-    by_name = {s.name: s for s in found if s.name}
-    stage: Stage | None = found[-1]
-    seen = 0
-    while stage is not None and seen < len(found):
-        if stage.healthcheck:
-            return True
-        stage = by_name.get(stage.image)
-        seen += 1
+def _bases(found: list[Stage], global_args: dict[str, str], rel: str) -> list[Finding]:
+    out = []
+    names: set[str] = set()
+    for stage in found:
+        image = expand(stage.image, global_args)
+        if image is not None and image.lower() not in names:
+            why = unpinned(image)
+            if why is not None:
+                message = f"base image {image} {why}: rebuilds of one commit differ"
+                out.append(Finding("dockerfile.unpinned-base", message, rel, stage.line))
+        if stage.name:
+            names.add(stage.name.lower())
+    return out
+
+
+def _instructions(text: str, rel: str) -> list[Finding]:
+    out = []
+    for ins in instructions(text):
+        if ins.word in ("ENV", "ARG"):
+            out += _variables(ins.word, ins.args, rel, ins.line)
+        elif ins.word == "ADD" and "--checksum=" not in ins.args:
+            sources = [w for w in ins.args.split()[:-1] if not w.startswith("--")]
+            if any(_URL.match(s) for s in sources):
+                message = (
+                    "ADD downloads a URL without --checksum: what the build fetches can change "
+                    "under it; use ADD --checksum=sha256:… or a pinned, verified download"
+                )
+                out.append(Finding("dockerfile.add-url", message, rel, ins.line, "warning"))
+    return out
+
+
+def _variables(word: str, args: str, rel: str, line: int) -> list[Finding]:
+    out = []
+    for name, value in assignments(args):
+        if not is_secret_name(name):
+            continue
+        if value is not None and "$" not in value and is_real_value(value):
+            message = f"{word} {name} is set inline ({len(value)} chars): it is in the repository"
+            message += " and in every layer built from it"
+            out.append(Finding("dockerfile.hardcoded-secret", message, rel, line, key=name))
+        elif word == "ARG":
+            message = (
+                f"ARG {name} passes a secret as a build argument, which the image history "
+                "keeps; use RUN --mount=type=secret"
+            )
+            out.append(Finding("dockerfile.secret-in-arg", message, rel, line, "warning", name))
+        elif value:
+            message = (
+                f"ENV {name} bakes a secret into the image config, readable with docker "
+                "inspect; pass it at run time"
+            )
+            out.append(Finding("dockerfile.secret-in-env", message, rel, line, "warning", name))
+    return out
+
+
+def _effective_user(found: list[Stage]) -> tuple[str | None, int | None]:
+    """The user the final stage runs as and the line that set it: the last USER of the
+    stage, or of the stage it is built FROM; a base image known to run unprivileged."""
+    for stage in _final_chain(found):
+        user = stage.last("USER")
+        if user is not None:
+            return (user.args.split() or [""])[0], user.line
+        if _NONROOT_BASE.search(stage.image):
+            return "nonroot", None
+    return None, None
+
+
+def _inherits(found: list[Stage], word: str) -> bool:
+    """Whether the final stage has `word` (HEALTHCHECK, EXPOSE), itself or from the
+    earlier stage it is built FROM."""
+    for stage in _final_chain(found):
+        last = stage.last(word)
+        if last is not None:
+            return not last.args.upper().startswith("NONE")
     return False
 
 
+def dockerignore(files: FileIndex, rel: str, text: str) -> Finding | None:
+    """An image that copies its whole build context (`COPY . .` in its final stage, or a
+    stage the final one is built FROM) needs a .dockerignore there: its folder or one
+    above it, or BuildKit's `<Dockerfile>.dockerignore`. A build stage that copies it
+    only to compile ships none of it."""
+    found, _ = stages(text)
+    shipped = [i for s in _final_chain(found) for i in s.instructions]
+    copies_all = next((i for i in shipped if _copies_context(i.word, i.args)), None)
+    if copies_all is None or files.in_listing(f"{rel}.dockerignore"):
+        return None
+    folder = posixpath.dirname(rel)
+    while True:
+        if files.in_listing(posixpath.join(folder, ".dockerignore")):
+            return None
+        if not folder:
+            break
+        folder = posixpath.dirname(folder)
+    message = (
+        f"{copies_all.word} {copies_all.args} copies the whole build context, and no "
+        ".dockerignore beside or above it leaves out .git, .env files and caches"
+    )
+    return Finding("dockerfile.no-dockerignore", message, rel, copies_all.line, "warning")
+
+
+def _final_chain(found: list[Stage]) -> list[Stage]:
+    """The final stage and the stages it is built FROM, in turn."""
+    by_name = {s.name.lower(): s for s in found if s.name}
+    chain: list[Stage] = []
+    stage = found[-1] if found else None
+    while stage is not None and stage not in chain:
+        chain.append(stage)
+        stage = by_name.get(stage.image.lower())
+    return chain
+
+
+def _copies_context(word: str, args: str) -> bool:
+    if word not in ("COPY", "ADD"):
+        return False
+    sources = [w for w in args.split()[:-1] if not w.startswith("--")]
+    return any(s in (".", "./", "*", "./*") for s in sources)
+
+
 def _check(p: DockerfileParams, ctx: Context) -> Outcome:
-    matches = ctx.files.glob(p.file)
+    matches = [m for m in ctx.files.select(p.file, p.exclude) if not m.endswith(".dockerignore")]
     if not matches:
         return failed(f"no Dockerfile matches {p.file}")
     findings: list[Finding] = []
+    compose = built(ctx.files)
     for rel in matches:
-        findings += judge(ctx.files.read_text(rel), rel)
-    label = matches[0] if len(matches) == 1 else f"{len(matches)} Dockerfiles"
-    return verdict_of(
-        tuple(findings),
-        f"{label}: non-root USER, pinned base images, HEALTHCHECK",
-        problems(label, tuple(findings)),
-        {"files": matches[:20]},
-    )
+        text = ctx.files.read_text(rel)
+        by_compose = compose.get(rel, Built())
+        findings += judge(
+            text,
+            rel,
+            healthcheck=p.healthcheck and not by_compose.healthcheck,
+            root_user="off" if by_compose.user else p.root_user,
+        )
+        missing = dockerignore(ctx.files, rel, text) if p.dockerignore else None
+        if missing is not None:
+            findings.append(missing)
+    label = files_label(matches, "Dockerfile")
+    ok = f"{label}: pinned bases, no secrets, non-root USER, HEALTHCHECK"
+    return judged(findings, label, ok, {"files": matches[:100]})
 
 
 PROBE = Probe(
@@ -154,12 +219,14 @@ PROBE = Probe(
     DockerfileParams,
     in_thread(_check),
     ProbeDoc(
-        summary="The final stage runs as a non-root USER, base images are pinned (tag other "
-        "than latest, or digest), and a HEALTHCHECK is declared; multi-stage aware.",
+        summary="Every matching Dockerfile, every stage: pinned base images, no secret in "
+        "ENV/ARG, no ADD of an unchecked URL; the final stage runs as a non-root USER and "
+        "has a HEALTHCHECK (a warning); the build context has a .dockerignore (a warning).",
         why="A container running as root widens every exploit; `latest` changes under you; "
         "without HEALTHCHECK the orchestrator cannot tell a hung service from a live one.",
-        example="{id: image, kind: dockerfile, file: Dockerfile}",
+        example="{id: image, kind: dockerfile, file: '**/Dockerfile'}",
         remediation="Add `USER app` (after creating the user) in the final stage, pin "
         "`FROM python:3.12-slim@sha256:…`, and add `HEALTHCHECK CMD …`.",
     ),
+    rules=RULES,
 )

@@ -9,15 +9,31 @@ from typing import Literal
 from pydantic import Field
 
 from gonogo.models import Finding, Outcome, errored, failed, passed, verdict_of
+from gonogo.probes import pysyntax
 from gonogo.probes.base import Context, Params, Probe, ProbeDoc, Regex, in_thread
+from gonogo.probes.filerules import (
+    FORBIDDEN_PATTERN,
+    INVALID,
+    MISSING_PATTERN,
+    PRESENT,
+    STALE,
+    SYNTAX_ERROR,
+)
 from gonogo.probes.freshness import MaxAge, stale
 
 _MAX_FINDINGS = 200
 _ENOUGH = 20
+_LISTED = 8
+
+
+_WHY = "why the check exists: said in its fail message and findings"
+_EXCLUDE = "globs of files to leave out"
 
 
 class ExistsParams(Params):
     path: str = Field(description="path or glob, relative to the project root")
+    why: str | None = Field(None, description=_WHY)
+    exclude: list[str] = Field(default_factory=list, description=_EXCLUDE)
     non_empty: bool = Field(True, description="the file must have content")
     executable: bool = Field(False, description="the file must have an executable bit")
     max_age: MaxAge | None = Field(None, description="duration, or `commit`: newer than HEAD")
@@ -25,34 +41,38 @@ class ExistsParams(Params):
 
 class PathParams(Params):
     path: str = Field(description="path or glob, relative to the project root")
+    why: str | None = Field(None, description=_WHY)
+    exclude: list[str] = Field(default_factory=list, description=_EXCLUDE)
 
 
 class ContainsParams(Params):
     path: str = Field(description="path or glob")
     pattern: Regex = Field(description="regular expression (Python syntax), searched per file")
     every: bool = Field(False, description="every matching file must contain it")
+    why: str | None = Field(None, description=_WHY)
+    exclude: list[str] = Field(default_factory=list, description=_EXCLUDE)
 
 
 class NotContainsParams(Params):
     path: str = Field(description="path or glob")
     pattern: Regex = Field(description="regular expression; each hit is a finding")
+    why: str | None = Field(None, description=_WHY)
+    exclude: list[str] = Field(default_factory=list, description=_EXCLUDE)
 
 
 class ValidParams(Params):
     path: str = Field(description="path or glob")
     format: Literal["yaml", "json", "toml", "xml", "python"]
-
-
-class SyntaxParams(Params):
-    path: str = Field("**/*.py", description="glob of Python files")
+    why: str | None = Field(None, description=_WHY)
+    exclude: list[str] = Field(default_factory=list, description=_EXCLUDE)
 
 
 def _exists(p: ExistsParams, ctx: Context) -> Outcome:
-    matches = ctx.files.glob(p.path)
+    matches = ctx.files.select(p.path, p.exclude)
     if not matches:
         if ctx.files.dir_exists(p.path) and not _has_magic(p.path):
             return passed(f"directory {p.path} exists", evidence={"path": p.path})
-        return failed(f"no file matches {p.path}", evidence={"path": p.path})
+        return failed(f"no file matches {p.path}{_because(p.why)}", evidence={"path": p.path})
     problems: list[str] = []
     good: list[str] = []
     for rel in matches:  # enough good matches settle it: a glob over 10k files stats 20
@@ -62,7 +82,8 @@ def _exists(p: ExistsParams, ctx: Context) -> Outcome:
             break
     if not good:
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        return failed(f"{problems[0]}{more}", evidence={"matches": matches[:20]})
+        message = f"{problems[0]}{more}{_because(p.why)}"
+        return failed(message, evidence={"matches": matches[:20]})
     findings = stale(ctx.root, good, p.max_age)
     unknown = [f for f in findings if f.path is None]
     if unknown:  # could not tell (no git commit to compare with): not a pass, not a fail
@@ -72,7 +93,13 @@ def _exists(p: ExistsParams, ctx: Context) -> Outcome:
     fresh = [f for f in good if f not in {x.path for x in findings}]
     shown = len(matches) if len(good) >= _ENOUGH else len(fresh)
     label = f"{fresh[0]} exists" if shown == 1 else f"{shown} files match {p.path}"
-    return passed(label, evidence={"files": fresh[:20]})
+    if 1 < shown <= _LISTED:
+        label += ": " + ", ".join(fresh)
+    return passed(label, evidence={"files": (fresh if shown == len(fresh) else matches)[:100]})
+
+
+def _because(why: str | None) -> str:
+    return f": {why}" if why else ""
 
 
 def _exists_problem(ctx: Context, rel: str, p: ExistsParams) -> str:
@@ -91,35 +118,37 @@ def _has_magic(path: str) -> bool:
 
 
 def _absent(p: PathParams, ctx: Context) -> Outcome:
-    matches = ctx.files.glob(p.path)
+    matches = ctx.files.select(p.path, p.exclude)
     if not matches:
         return passed(f"nothing matches {p.path}")
     findings = tuple(
-        Finding("file.present", f"{rel} should not exist", path=rel)
+        Finding("file.present", f"{rel} should not exist{_because(p.why)}", path=rel)
         for rel in matches[:_MAX_FINDINGS]
     )
-    return failed(
-        f"{len(matches)} file(s) match {p.path}: {', '.join(matches[:3])}", findings=findings
-    )
+    shown = ", ".join(matches[:3]) + (", …" if len(matches) > 3 else "")
+    message = f"{len(matches)} file(s) match {p.path}: {shown}{_because(p.why)}"
+    return failed(message, findings=findings)
 
 
 def _contains(p: ContainsParams, ctx: Context) -> Outcome:
-    matches = ctx.files.glob(p.path)
+    matches = ctx.files.select(p.path, p.exclude)
     if not matches:
-        return failed(f"no file matches {p.path}")
+        return failed(f"no file matches {p.path}{_because(p.why)}")
     regex = re.compile(p.pattern, re.MULTILINE)
     hits = [rel for rel in matches if regex.search(ctx.files.read_text(rel))]
     misses = [rel for rel in matches if rel not in hits]
     if p.every and misses:
         return failed(
-            f"{len(misses)} of {len(matches)} file(s) lack /{p.pattern}/: {', '.join(misses[:3])}",
+            f"{len(misses)} of {len(matches)} file(s) lack /{p.pattern}/: "
+            f"{', '.join(misses[:3])}{_because(p.why)}",
             findings=tuple(
                 Finding("file.missing-pattern", f"/{p.pattern}/ not found", path=rel)
                 for rel in misses[:_MAX_FINDINGS]
             ),
         )
     if not hits:
-        return failed(f"/{p.pattern}/ not found in {_files_label(matches, p.path)}")
+        where = _files_label(matches, p.path)
+        return failed(f"/{p.pattern}/ not found in {where}{_because(p.why)}")
     return passed(
         f"/{p.pattern}/ found in {_files_label(hits, p.path)}", evidence={"files": hits[:20]}
     )
@@ -129,22 +158,19 @@ def _not_contains(p: NotContainsParams, ctx: Context) -> Outcome:
     regex = re.compile(p.pattern, re.MULTILINE)
     findings: list[Finding] = []
     hits = 0
-    matches = ctx.files.glob(p.path)
+    matches = ctx.files.select(p.path, p.exclude)
     for rel in matches:
         text = ctx.files.read_text(rel)
         for m in regex.finditer(text):
             hits += 1
             if len(findings) < _MAX_FINDINGS:  # every hit is counted, the first ones listed
                 line = text.count("\n", 0, m.start()) + 1
-                findings.append(
-                    Finding(
-                        "file.forbidden-pattern", f"/{p.pattern}/ matches here", path=rel, line=line
-                    )
-                )
+                message = p.why or f"/{p.pattern}/ matches here"
+                findings.append(Finding("file.forbidden-pattern", message, path=rel, line=line))
     return verdict_of(
         tuple(findings),
         f"/{p.pattern}/ absent from {len(matches)} file(s)",
-        f"{hits} match(es) of /{p.pattern}/ in {p.path}",
+        f"{hits} match(es) of /{p.pattern}/ in {p.path}{_because(p.why)}",
     )
 
 
@@ -155,9 +181,9 @@ def _files_label(files: list[str], pattern: str) -> str:
 def _valid(p: ValidParams, ctx: Context) -> Outcome:
     from gonogo.probes.formats import PARSERS
 
-    matches = ctx.files.glob(p.path)
+    matches = ctx.files.select(p.path, p.exclude)
     if not matches:
-        return failed(f"no file matches {p.path}")
+        return failed(f"no file matches {p.path}{_because(p.why)}")
     parse = PARSERS[p.format]
     findings = []
     for rel in matches:
@@ -173,14 +199,10 @@ def _valid(p: ValidParams, ctx: Context) -> Outcome:
         tuple(findings),
         f"{_files_label(matches, p.path)}: valid {p.format}",
         f"{len(findings)} of {len(matches)} file(s) are not valid {p.format}: "
-        f"{findings[0].path}:{findings[0].line or 1} {findings[0].message}"
+        f"{findings[0].path}:{findings[0].line or 1} {findings[0].message}{_because(p.why)}"
         if findings
         else "",
     )
-
-
-def _syntax(p: SyntaxParams, ctx: Context) -> Outcome:
-    return _valid(ValidParams(path=p.path, format="python"), ctx)
 
 
 def _exists_fast(p: ExistsParams, ctx: Context) -> Outcome | None:
@@ -198,6 +220,7 @@ EXISTS = Probe(
         remediation="Create the file, give it content, or `chmod +x` it.",
     ),
     fast=_exists_fast,
+    rules=STALE,
 )
 ABSENT = Probe(
     "file.absent",
@@ -210,6 +233,7 @@ ABSENT = Probe(
         remediation="Remove the file from the repository and add it to .gitignore.",
     ),
     fast=_absent,
+    rules=PRESENT,
 )
 CONTAINS = Probe(
     "file.contains",
@@ -222,6 +246,7 @@ CONTAINS = Probe(
         "pattern: '(?i)rollback'}",
         remediation="Add the missing content.",
     ),
+    rules=MISSING_PATTERN,
 )
 NOT_CONTAINS = Probe(
     "file.not_contains",
@@ -234,6 +259,7 @@ NOT_CONTAINS = Probe(
         "pattern: 'pdb\\.set_trace'}",
         remediation="Remove each reported occurrence.",
     ),
+    rules=FORBIDDEN_PATTERN,
 )
 VALID = Probe(
     "file.valid",
@@ -245,15 +271,20 @@ VALID = Probe(
         example="{id: ci-yaml, kind: file.valid, path: '.github/workflows/*.yml', format: yaml}",
         remediation="Fix the syntax error at the reported line.",
     ),
+    rules=INVALID,
 )
 SYNTAX = Probe(
     "python.syntax",
-    SyntaxParams,
-    in_thread(_syntax),
+    pysyntax.SyntaxParams,
+    pysyntax.run,
     ProbeDoc(
-        summary="Every Python file compiles (syntax only; nothing is imported or run).",
-        why="A syntax error in a rarely imported module surfaces in production.",
+        summary="Every Python file parses for the Python version the project targets "
+        "(requires-python, classifiers, .python-version); nothing is imported or run.",
+        why="A syntax error in a rarely imported module surfaces in production, and code "
+        "newer than the oldest Python the project claims breaks its users there.",
         example="{id: py-syntax, kind: python.syntax, path: 'src/**/*.py'}",
-        remediation="Fix the syntax error at the reported line.",
+        remediation="Fix the syntax error at the reported line, or raise the declared "
+        "minimum Python version.",
     ),
+    rules=SYNTAX_ERROR,
 )

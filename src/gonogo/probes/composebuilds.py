@@ -1,0 +1,56 @@
+"""Which Dockerfiles the compose files of the tree build, and what compose adds to the
+containers it runs from them: a `healthcheck:` or a `user:` replaces the image's own."""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+
+from gonogo.fs.index import FileIndex
+from gonogo.yamlread import YamlError, load
+
+COMPOSE_GLOB = "**/{compose,docker-compose}*.{yml,yaml}"
+_ROOT = {"root", "0", "0:0", "root:root"}
+_MAX_BYTES = 4 * 1024 * 1024
+
+
+@dataclass
+class Built:
+    healthcheck: str = ""  # the compose file whose service checks its health
+    user: str = ""  # the compose file that runs it as a non-root user
+
+
+def built(files: FileIndex) -> dict[str, Built]:
+    """Dockerfile path -> what compose sets for the containers built from it."""
+    out: dict[str, Built] = {}
+    for rel in files.glob(COMPOSE_GLOB)[:200]:
+        try:
+            doc = load(files.read_bytes(rel, _MAX_BYTES), max_bytes=_MAX_BYTES)
+        except (YamlError, OSError):
+            continue
+        services = doc.data.get("services") if isinstance(doc.data, dict) else None
+        for body in (services or {}).values() if isinstance(services, dict) else ():
+            dockerfile = _dockerfile(rel, body.get("build")) if isinstance(body, dict) else None
+            if dockerfile is None:
+                continue
+            entry = out.setdefault(dockerfile, Built())
+            health = body.get("healthcheck")
+            if isinstance(health, dict) and health.get("test") and not health.get("disable"):
+                entry.healthcheck = entry.healthcheck or rel
+            user = str(body.get("user") or "")
+            if user and user.lower() not in _ROOT:
+                entry.user = entry.user or rel
+    return out
+
+
+def _dockerfile(compose_rel: str, build: object) -> str | None:
+    if isinstance(build, str):
+        context, name = build, "Dockerfile"
+    elif isinstance(build, dict) and isinstance(build.get("context", "."), str):
+        context, name = build.get("context", "."), str(build.get("dockerfile") or "Dockerfile")
+    else:
+        return None
+    if "://" in context or context.startswith("git@"):
+        return None
+    folder = posixpath.join(posixpath.dirname(compose_rel), context)
+    return posixpath.normpath(posixpath.join(folder, name))

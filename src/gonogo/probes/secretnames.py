@@ -1,0 +1,52 @@
+"""Which variable names hold a secret, and which values are not one: shared by the
+compose and Dockerfile probes, so `POSTGRES_PASSWORD` means the same in both.
+
+A name holds a secret when it says so (`…PASSWORD`, `…_TOKEN`, `…API_KEY`, `SECRET…`) and
+is not about one: `*_FILE` names the file a secret is read from (`/run/secrets/db`),
+`*_USER`, `*_HOST`, `*_PORT`, `*_LENGTH` and the like describe it. A value is not a
+secret when it is empty, a flag or a number (`MYSQL_ALLOW_EMPTY_PASSWORD: "yes"`), a
+path, or a placeholder that asks to be replaced (`changeme`, `<your token>`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from gonogo.secrets.detectors import is_placeholder
+
+_SECRET = re.compile(
+    r"(?i)(passw(or)?d|passwd|(^|_)pass$|(^|_)pwd?$|secret|token|api_?key|access_?key|"
+    r"private_?key|credential|auth_?key|encryption_?key|signing_?key|client_?secret)"
+)
+_ABOUT = re.compile(
+    r"(?i)(_file|_files|_path|_dir|_url|_uri|_host|_hostname|_port|_user|_username|_name|"
+    r"_id|_env|_type|_mode|_length|_len|_min|_max|_size|_ttl|_timeout|_expire|_expires|"
+    r"_expiry|_expiration|_lifetime|_minutes|_seconds|_hours|_days|_algorithm|_alg|_policy|"
+    r"_enabled|_enable|_disabled|_required|_header|_prefix|_field|_rotation|_count|"
+    r"_version|_format|_location|_provider|_issuer|_audience)$"
+)
+_FLAGS = re.compile(r"(?i)^(allow_empty|random|skip|disable|enable|use|no)_|_(allow_empty)_")
+_NOT_A_VALUE = re.compile(
+    r"(?i)^(|true|false|yes|no|on|off|none|null|nil|\d+(\.\d+)?[smhd]?|[-+]?\d+)$"
+)
+_ASKS_TO_BE_REPLACED = re.compile(
+    r"(?i)^(change[-_ ]?(me|it|this)|your[-_ a-z0-9]*|my[-_]?(password|secret|token)|"
+    r"replace[-_ a-z]*|set[-_ ]?me|todo|tbd|secret|password|token|pass|x+|\*+|\.+)$"
+)
+
+
+def is_secret_name(name: str) -> bool:
+    """Whether a variable called `name` holds a secret (and not something about one)."""
+    name = name.strip()
+    if not _SECRET.search(name) or _ABOUT.search(name) or _FLAGS.search(name):
+        return False
+    return not name.lower().endswith(("_secret_name", "_token_url", "_key_id"))
+
+
+def is_real_value(value: str) -> bool:
+    """Whether `value`, set inline, would be a secret: not empty, a flag, a number, a
+    path or a placeholder."""
+    text = value.strip().strip("\"'")
+    if _NOT_A_VALUE.match(text) or _ASKS_TO_BE_REPLACED.match(text):
+        return False
+    return not is_placeholder(text.encode())
