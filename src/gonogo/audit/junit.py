@@ -90,10 +90,11 @@ def load_totals(root: Path, patterns: Sequence[str]) -> Totals:
 def count_file(path: Path) -> Totals:
     """Passed, failed (failures and errors) and skipped test cases of one JUnit file.
 
-    The one place the audit reads JUnit XML: the `junit` probe's reader, so reruns count
-    as the probe counts them (a rerun that passed is a pass). Raises ValueError with a
-    located message for a file that is too big, unreadable or not JUnit."""
-    from gonogo.probes.junit import ReportError, merge, parse_cases
+    The one place the audit reads JUnit XML, through the reader the `junit` probe uses
+    (gonogo.probes.junitread), so both count one file alike: reruns are one test, a
+    rerun that passed is a (flaky) pass, a suite that failed to run is an error. Raises
+    ValueError with a located message for a file that is too big, unreadable or not JUnit."""
+    from gonogo.probes.junitread import JunitError, read_junit
 
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
@@ -102,16 +103,10 @@ def count_file(path: Path) -> Totals:
     except OSError as exc:
         raise ValueError(f"{path}: cannot read JUnit file: {exc.strerror or exc}") from None
     try:
-        cases = merge(parse_cases(data, str(path)))
-    except ReportError as exc:
+        counts = read_junit(data, str(path)).counts
+    except JunitError as exc:
         raise ValueError(str(exc)) from None
-    outcomes = [c.outcome for c in cases.values()]
-    return Totals(
-        (str(path),),
-        outcomes.count("passed"),
-        outcomes.count("failed") + outcomes.count("error"),
-        outcomes.count("skipped"),
-    )
+    return Totals((str(path),), counts.passed, counts.failed + counts.errors, counts.skipped)
 
 
 def _short(text: str) -> str:
