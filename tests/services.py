@@ -8,8 +8,10 @@ directory (a file lock decides who starts it). The controller stops every server
 the end of the session, and each server runs under `service_guard.py`, which stops it
 too if the session dies without saying goodbye (SIGKILL, a crashed controller).
 
-`GONOGO_TEST_PG` (an admin DSN) and `GONOGO_TEST_REDIS` (a redis:// URL) point the
-tests at servers of your own instead. When a server cannot be had, the test skips
+`GONOGO_TEST_PG` (an admin DSN), `GONOGO_TEST_REDIS` (a redis:// URL) and
+`GONOGO_TEST_PROMETHEUS` (a base URL, with `GONOGO_TEST_PROMETHEUS_SD`: the directory
+of file_sd JSON files that server scrapes) point the tests at servers of your own
+instead. When a server cannot be had, the test skips
 with the reason and the command that installs what is missing; under `CI=true` it
 fails instead: CI must exercise the real services.
 """
@@ -41,7 +43,7 @@ OWNER_ENV = "GONOGO_TEST_OWNER"  # the controller's pid: servers die with it
 STATE_PREFIX = "gonogo-test-services-"
 GUARD = Path(__file__).with_name("service_guard.py")
 START_TIMEOUT_S = 60.0
-INSTALL_HINT = "apt-get install --no-install-recommends postgresql redis-server"
+INSTALL_HINT = "apt-get install --no-install-recommends postgresql redis-server prometheus"
 
 
 def unavailable(reason: str) -> None:
@@ -195,6 +197,81 @@ REDIS = Service(
     url=lambda port: f"redis://127.0.0.1:{port}/0",
     healthy=redis_ping,
 )
+
+
+# -- Prometheus ------------------------------------------------------------------
+# It scrapes whatever the tests list in TARGETS_DIR (file-based service discovery, re-read
+# as files change): each xdist worker runs its own exporter and writes one file there.
+
+PROMETHEUS_SD_ENV = "GONOGO_TEST_PROMETHEUS_SD"
+SCRAPE_INTERVAL = "500ms"
+_PROMETHEUS_CONFIG = """\
+global: {{scrape_interval: {interval}, scrape_timeout: 400ms, evaluation_interval: 1m}}
+scrape_configs:
+  - job_name: gonogo-tests
+    file_sd_configs: [{{files: ["{targets}/*.json"], refresh_interval: 1s}}]
+"""
+
+
+def _prometheus_binaries() -> dict[str, str] | None:
+    path = shutil.which("prometheus")
+    return {"prometheus": path} if path else None
+
+
+def _prometheus_prepare(bins: dict[str, str], home: Path) -> None:
+    (home / "targets").mkdir()
+    config = _PROMETHEUS_CONFIG.format(interval=SCRAPE_INTERVAL, targets=home / "targets")
+    (home / "prometheus.yml").write_text(config)
+
+
+def _prometheus_command(bins: dict[str, str], home: Path, port: int, *extra: str) -> list[str]:
+    return [
+        bins["prometheus"],
+        f"--config.file={home / 'prometheus.yml'}",
+        f"--storage.tsdb.path={home / 'data'}",
+        f"--web.listen-address=127.0.0.1:{port}",
+        "--log.level=warn",
+        *extra,
+    ]
+
+
+def prometheus_ready(url: str) -> bool:
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(f"{url}/-/ready", timeout=2) as resp:
+            return bool(resp.status == 200)
+    except OSError:
+        return False
+
+
+PROMETHEUS = Service(
+    name="prometheus",
+    title="Prometheus",
+    env="GONOGO_TEST_PROMETHEUS",
+    package="prometheus",
+    binaries=_prometheus_binaries,
+    prepare=_prometheus_prepare,
+    command=_prometheus_command,
+    url=lambda port: f"http://127.0.0.1:{port}",
+    healthy=prometheus_ready,
+)
+
+
+def prometheus_targets() -> Path:
+    """Where this session's exporters list themselves for the shared Prometheus to scrape
+    (after `shared(PROMETHEUS)`)."""
+    if os.environ.get(PROMETHEUS.env):
+        own = os.environ.get(PROMETHEUS_SD_ENV)
+        if not own or not Path(own).is_dir():
+            unavailable(
+                f"{PROMETHEUS.env} is set, but {PROMETHEUS_SD_ENV} does not name a directory: "
+                "give the file_sd directory that server scrapes (file_sd_configs with "
+                "files: [DIR/*.json], scrape_interval 1s or less); the tests list their "
+                "exporter there"
+            )
+        return Path(str(own))
+    return Path(os.environ[STATE_ENV]) / PROMETHEUS.name / "targets"
 
 
 # -- starting and stopping ---------------------------------------------------------

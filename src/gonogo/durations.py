@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 _UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
 _PART = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h|d)")
@@ -50,3 +51,23 @@ DURATION_JSON = {
     ],
     "description": "seconds, or a duration such as 500ms, 30s, 10m, 2h",
 }  # the JSON Schema of a duration param
+
+
+def parse_ratio(value: Any) -> Any:
+    """`'10%'` → 0.1; a number is already a fraction (0.1). Anything else is left to
+    pydantic's float validation."""
+    if isinstance(value, str) and value.strip().endswith("%"):
+        try:
+            return float(value.strip()[:-1]) / 100
+        except ValueError:
+            raise ValueError(f"{value!r} is not a percentage (e.g. '10%')") from None
+    return value
+
+
+RATIO_JSON = {
+    "anyOf": [
+        {"type": "number", "minimum": 0},
+        {"type": "string", "pattern": r"^\s*\d+(\.\d+)?\s*%\s*$"},
+    ],
+    "description": "a fraction (0.1) or a percentage ('10%')",
+}  # the JSON Schema of a ratio param

@@ -83,13 +83,70 @@ def finding_fingerprint(check_id: str, finding: Finding) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class Measure:
+    """A number a check measured, for thresholds relative to history (`compare`).
+
+    `better` says which way is an improvement ("lower" for latency, "higher" for
+    coverage); `limit` is the absolute threshold the check applied to it, if any."""
+
+    name: str
+    value: float
+    unit: str = ""
+    better: str = "lower"
+    limit: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"name": self.name, "value": self.value, "unit": self.unit}
+        out.update(better=self.better, limit=self.limit)
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Measure:
+        limit = data.get("limit")
+        return cls(
+            name=str(data["name"]),
+            value=float(data["value"]),
+            unit=str(data.get("unit", "")),
+            better=str(data.get("better", "lower")),
+            limit=None if limit is None else float(limit),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Baseline:
+    """The earlier run a check's measure is compared with (`compare`), as the history
+    recorded it."""
+
+    run_id: str
+    started_at: str
+    status: Status
+    measures: tuple[Measure, ...]
+
+    def measure(self, name: str) -> Measure | None:
+        return next((m for m in self.measures if m.name == name), None)
+
+
+@dataclass(frozen=True, slots=True)
+class NoBaseline:
+    """Why a check has no baseline: "no earlier run where it passed", an unknown run."""
+
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class Outcome:
-    """What a probe says about one check, before the engine adds identity and timing."""
+    """What a probe says about one check, before the engine adds identity and timing.
+
+    `transient` is False for an `error` that retrying cannot fix and that says nothing
+    about the target's health (the target answered; the question was wrong): it is not
+    retried and does not count towards the target's circuit breaker."""
 
     status: Status
     message: str
     evidence: Mapping[str, Any] = field(default_factory=dict)
     findings: tuple[Finding, ...] = ()
+    measures: tuple[Measure, ...] = ()
+    transient: bool = True
 
 
 def passed(
@@ -160,6 +217,7 @@ class CheckResult:
     description: str | None = None
     waiver: Mapping[str, Any] | None = None
     flaky: bool = False
+    measures: tuple[Measure, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -184,6 +242,8 @@ class CheckResult:
             out["waiver"] = dict(self.waiver)
         if self.flaky:
             out["flaky"] = True
+        if self.measures:
+            out["measures"] = [m.to_dict() for m in self.measures]
         return out
 
     @classmethod
@@ -203,6 +263,32 @@ class CheckResult:
             description=data.get("description"),
             waiver=data.get("waiver"),
             flaky=bool(data.get("flaky", False)),
+            measures=tuple(Measure.from_dict(m) for m in data.get("measures") or ()),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Score:
+    """A gate's weighted score (Keptn-style): 100 * weight passed / weight counted, with
+    the plan's `pass` and `warn` levels and where the score falls (pass, warn or fail)."""
+
+    value: float
+    pass_at: float
+    warn_at: float
+    status: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "value": self.value,
+            "pass": self.pass_at,
+            "warn": self.warn_at,
+            "status": self.status,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Score:
+        return cls(
+            float(data["value"]), float(data["pass"]), float(data["warn"]), str(data["status"])
         )
 
 
@@ -221,13 +307,14 @@ class GateReport:
     reasons: tuple[str, ...]
     approvals_required: tuple[str, ...] = ()
     approvals_given: tuple[str, ...] = ()
+    score: Score | None = None
 
     @property
     def empty(self) -> bool:
         return self.pass_rate is None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "id": self.gate_id,
             "title": self.title,
             "verdict": self.verdict.value,
@@ -245,6 +332,9 @@ class GateReport:
                 "given": list(self.approvals_given),
             },
         }
+        if self.score is not None:
+            out["score"] = self.score.to_dict()
+        return out
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> GateReport:
@@ -263,6 +353,7 @@ class GateReport:
             reasons=tuple(data.get("reasons") or ()),
             approvals_required=tuple(approvals.get("required") or ()),
             approvals_given=tuple(approvals.get("given") or ()),
+            score=Score.from_dict(data["score"]) if data.get("score") else None,
         )
 
 

@@ -89,11 +89,14 @@ class CheckHistory:
             self.store.close()
 
     def run_options(self, plan: Any, root: Path) -> dict[str, Any]:
-        """Engine options: the commit, and the approvals given for it and this plan."""
+        """Engine options: the commit, the approvals given for it and this plan, and the
+        earlier runs that checks with `compare` are judged against."""
         from gonogo.git import git_info
+        from gonogo.store.baselines import HistoryBaselines
 
         git = git_info(root)
-        return {"git": git, "approvals": self.approvals(plan.hash, git)}
+        baselines = HistoryBaselines(self.store) if self.store is not None else None
+        return {"git": git, "approvals": self.approvals(plan.hash, git), "baselines": baselines}
 
     def approvals(self, plan_hash: str, git: GitInfo) -> dict[str, list[str]]:
         if self.store is None or not git.commit:

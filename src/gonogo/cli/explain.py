@@ -120,10 +120,22 @@ def explain_text(probe: Any) -> str:
     doc = probe.doc
     out = [f"{probe.kind}: {doc.summary}", "", f"Why: {doc.why}", "", "Params:"]
     out += _param_lines(probe.params, "  ")
+    if probe.measures:
+        out += ["", f"Measures (for `compare`): {measures_text(probe)}"]
     out += ["", "Example:", f"  - {doc.example}"]
     if doc.remediation:
         out += ["", f"Remediation: {doc.remediation}"]
     return "\n".join(out)
+
+
+def measures_text(probe: Any) -> str:
+    """`p95_ms` (ms, lower is better; threshold `expect.p95_ms`), ..., the first the default."""
+    parts = []
+    for m in probe.measures:
+        unit = f"{m.unit}, " if m.unit else ""
+        limit = f"; threshold `{m.limit}`" if m.limit else ""
+        parts.append(f"`{m.name}` ({unit}{m.better} is better{limit})")
+    return ", ".join(parts)
 
 
 def _param_lines(model: Any, indent: str) -> list[str]:
@@ -177,6 +189,8 @@ def _type_name(annotation: Any) -> str:
         return f"{getattr(origin, '__name__', str(origin))}[{inner}]"
     if annotation is type(None):
         return "None"
+    if annotation is Ellipsis:
+        return "..."
     return str(getattr(annotation, "__name__", annotation)).replace("typing.", "")
 
 
@@ -227,6 +241,11 @@ def reference_markdown(probes: Any) -> str:
             "|---|---|---|---|",
         ]
         out += _param_rows(probe.params, "")
+        if probe.measures:
+            out += [
+                "",
+                f"**Measures** (for `compare`, the first by default): {measures_text(probe)}",
+            ]
         out += ["", "```yaml", f"- {doc.example}", "```", ""]
         if doc.remediation:
             out += [f"**Remediation:** {doc.remediation}", ""]

@@ -14,8 +14,9 @@ from typing import Any, Protocol
 
 from gonogo.durations import format_duration
 from gonogo.engine.breaker import Breakers
+from gonogo.engine.compare import BaselineReader, Found, judged, read_baselines
 from gonogo.engine.conditions import unmet
-from gonogo.engine.gates import judge_gates, overall
+from gonogo.engine.gates import judge_gates, overall, score_notes
 from gonogo.engine.waivers import apply_waivers
 from gonogo.fs.index import FileIndex
 from gonogo.git import git_info
@@ -58,6 +59,7 @@ class RunOptions:
     stop: asyncio.Event | None = None
     git: GitInfo | None = None
     refine: Callable[[CheckResult], CheckResult] | None = None  # e.g. --select's rule filter
+    baselines: BaselineReader | None = None  # earlier runs, for checks that `compare`
 
 
 async def run_plan(
@@ -87,10 +89,12 @@ class _Run:
         b = plan.defaults.breaker
         self.breakers = Breakers(b.threshold, b.cooldown, opts.clock)
         self.errors: dict[str, Outcome] = {}  # each check's last real error, redacted
+        self.baselines: dict[str, Found] = {}
 
     async def all(self) -> bool:
         """Run everything; True when a stop request interrupted the run."""
         await asyncio.to_thread(lambda: self.files.files)
+        self.baselines = read_baselines(self.plan, self.opts.baselines)
         loop = asyncio.get_running_loop()
         checks = self.plan.checks
         self.done = {c.id: loop.create_future() for c in checks}
@@ -108,6 +112,9 @@ class _Run:
             stopper.cancel()
         await waiter
         return False
+
+    def _judged(self, probe: Probe[Any], check: Check, outcome: Outcome) -> Outcome:
+        return judged(probe, check, outcome, self.baselines.get(check.id))
 
     def _settled(self, check: Check) -> bool:
         """Settle a check without a task when nothing can make it wait: no `needs` and a
@@ -165,7 +172,7 @@ class _Run:
         probe = self.probes[check.kind]
         t0 = self.opts.clock()
         if check.retries == 0:
-            outcome = await self._redacted_attempt(probe, check)
+            outcome = self._judged(probe, check, await self._redacted_attempt(probe, check))
             return self._result(check, outcome, self.opts.clock() - t0, 1)
         from tenacity import AsyncRetrying, retry_if_result, stop_after_attempt
         from tenacity import wait_random_exponential as jittered
@@ -178,7 +185,7 @@ class _Run:
             retry_error_callback=lambda state: state.outcome.result(),  # type: ignore[union-attr]
             sleep=self.opts.sleep,
         )
-        outcome = await retrying(self._redacted_attempt, probe, check)
+        outcome = self._judged(probe, check, await retrying(self._redacted_attempt, probe, check))
         attempts = int(retrying.statistics.get("attempt_number", 1))
         return self._result(check, outcome, self.opts.clock() - t0, attempts)
 
@@ -193,7 +200,8 @@ class _Run:
             outcome = errored(f"{check.kind} probe raised {type(exc).__name__}: {exc}")
         if outcome is None:
             return None
-        return self._result(check, _redact(outcome, ctx), self.opts.clock() - t0, 1)
+        outcome = self._judged(probe, check, _redact(outcome, ctx))
+        return self._result(check, outcome, self.opts.clock() - t0, 1)
 
     async def _redacted_attempt(self, probe: Probe[Any], check: Check) -> Outcome:
         ctx = Context(self.root, self.files, self.opts.environ, check.timeout_s, check.id)
@@ -221,8 +229,10 @@ class _Run:
             raise
         except Exception as exc:  # a broken probe must not sink the run
             outcome = errored(f"{check.kind} probe raised {type(exc).__name__}: {exc}")
-        if target is not None:
-            self.breakers.record(target, outcome.status is not Status.ERROR)
+        if target is not None:  # an error the target answered (a bad query) says it is up
+            self.breakers.record(
+                target, outcome.status is not Status.ERROR or not outcome.transient
+            )
         return outcome
 
     def _result(
@@ -241,11 +251,14 @@ class _Run:
             evidence=dict(outcome.evidence),
             findings=outcome.findings,
             description=check.description,
+            measures=outcome.measures,
         )
 
 
 def _retryable(outcome: Outcome) -> bool:
-    return outcome.status is Status.ERROR and "circuit" not in outcome.evidence
+    return (
+        outcome.status is Status.ERROR and outcome.transient and "circuit" not in outcome.evidence
+    )
 
 
 def backoff_s(
@@ -272,11 +285,11 @@ def _target(probe: Probe[Any], check: Check, ctx: Context) -> str | None:
 def _redact(outcome: Outcome, ctx: Context) -> Outcome:
     if not ctx.secrets:
         return outcome
-    return Outcome(
-        outcome.status,
-        ctx.redact(outcome.message),
-        _redact_value(dict(outcome.evidence), ctx),
-        tuple(replace(f, message=ctx.redact(f.message)) for f in outcome.findings),
+    return replace(
+        outcome,
+        message=ctx.redact(outcome.message),
+        evidence=_redact_value(dict(outcome.evidence), ctx),
+        findings=tuple(replace(f, message=ctx.redact(f.message)) for f in outcome.findings),
     )
 
 
@@ -306,6 +319,7 @@ def _report(
     today = opts.today or dt.datetime.now().date()
     results, notes = apply_waivers(plan, results, today)
     gates = judge_gates(plan.gates, results, opts.approvals)
+    notes += score_notes(gates)
     ordered = tuple(results[c.id] for c in plan.checks)
     verdict, rate = overall(gates, ordered)
     if interrupted:

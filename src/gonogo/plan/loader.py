@@ -117,6 +117,7 @@ def _resolve(
                 tuple(g.approvals),
                 g.owner,
                 g.description,
+                g.score,
             )
         )
     if errors:
@@ -150,6 +151,9 @@ def _check(
     except ValidationError as exc:
         raw = _get(data, path)
         raise ctx.errors(exc, path, probe.params, raw, extra_names=COMMON_CHECK_KEYS) from None
+    wrong = c.compare.problem(c.kind, tuple(m.name for m in probe.measures)) if c.compare else ""
+    if wrong:
+        raise ctx.error((*path, "compare"), wrong)
     d = spec.defaults
     return Check(
         id=c.id,
@@ -164,6 +168,8 @@ def _check(
         tags=tuple(c.tags),
         description=c.description,
         when=c.when,
+        compare=c.compare,
+        weight=c.weight,
     )
 
 
@@ -315,10 +321,15 @@ def _message(err: Any) -> str:
     bounds["less_than"] = "<"
     if kind in bounds:
         key = {"≥": "ge", ">": "gt", "≤": "le", "<": "lt"}[bounds[kind]]
-        msg = f"must be {bounds[kind]} {ctx.get(key)}"
+        bound = ctx.get(key)
+        if isinstance(bound, float) and bound.is_integer():
+            bound = int(bound)
+        msg = f"must be {bounds[kind]} {bound}"
     else:
         msg = str(err["msg"]).removeprefix("Value error, ").replace("Input should be", "must be")
-    if "input" not in err or (isinstance(err["input"], dict) and kind == "model_type"):
+    # A mapping that failed its own rule is not quoted whole: the line points at it.
+    whole = kind in {"model_type", "value_error", "assertion_error"}
+    if "input" not in err or (isinstance(err["input"], dict) and whole):
         return msg
     value = _shown(err["input"])
     return msg if value in msg or repr(err["input"]) in msg else f"{value}: {msg}"

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from gonogo.plan.schema import Defaults, EscalationSpec, TaskSpec, When
+from gonogo.plan.schema import CompareSpec, Defaults, EscalationSpec, ScoreSpec, TaskSpec, When
 from gonogo.probes.base import Params
 
 
@@ -24,6 +24,8 @@ class Check:
     tags: tuple[str, ...] = ()
     description: str | None = None
     when: When | None = None
+    compare: CompareSpec | None = None
+    weight: float | None = None  # None: not set in the plan (counts as 1 in a score)
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +38,7 @@ class Gate:
     approvals: tuple[str, ...] = ()
     owner: str | None = None
     description: str | None = None
+    score: ScoreSpec | None = None
 
 
 @dataclass(frozen=True, slots=True)

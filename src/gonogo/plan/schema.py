@@ -16,7 +16,7 @@ from pydantic import (
     model_validator,
 )
 
-from gonogo.durations import DURATION_JSON, parse_duration
+from gonogo.durations import DURATION_JSON, RATIO_JSON, parse_duration, parse_ratio
 
 Duration = Annotated[
     float, BeforeValidator(parse_duration), Field(ge=0), WithJsonSchema(DURATION_JSON)
@@ -36,6 +36,10 @@ def _check_id(value: str) -> str:
 
 Ident = Annotated[str, AfterValidator(_check_id)]
 Argv = Annotated[list[str], Field(min_length=1)]
+
+
+Ratio = Annotated[float, BeforeValidator(parse_ratio), Field(ge=0), WithJsonSchema(RATIO_JSON)]
+_BASELINE = re.compile(r"^(last_passing|last|run:[0-9a-fA-F]{4,64})$")
 
 
 class Strict(BaseModel):
@@ -75,6 +79,64 @@ class When(Strict):
         return self
 
 
+class CompareSpec(Strict):
+    """Judge a check's measure against an earlier run's, from the history store."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    with_: str = Field(
+        "last_passing",
+        alias="with",
+        description="baseline: last_passing, last (the newest run that measured it) or run:ID",
+    )
+    max_regression: Ratio = Field(
+        description="how much worse than the baseline is still a pass: '10%' or 0.1"
+    )
+    measure: str | None = Field(None, description="which measure (default: the kind's first)")
+
+    @model_validator(mode="after")
+    def _known_baseline(self) -> CompareSpec:
+        if not _BASELINE.match(self.with_):
+            raise ValueError(
+                f"`with: {self.with_}` is not a baseline: write last_passing, last or "
+                "run:ID (a run id or its first 4+ hex digits, from `gonogo history`)"
+            )
+        return self
+
+    def problem(self, kind: str, names: tuple[str, ...]) -> str:
+        """Why this comparison cannot apply to a kind reporting `names`, or ''."""
+        if not names:
+            return (
+                f"check kind {kind!r} reports no measure, so there is nothing to `compare` "
+                "(`gonogo explain KIND` lists a kind's measures)"
+            )
+        if self.measure is not None and self.measure not in names:
+            return f"check kind {kind!r} reports no measure {self.measure!r} ({', '.join(names)})"
+        return ""
+
+
+class ScoreSpec(Strict):
+    """A gate's weighted score target: at or above `pass` is fine, at or above `warn` is
+    GO with a warning, below `warn` is NO-GO."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    pass_at: float = Field(alias="pass", ge=0, le=100, description="score for a clean pass")
+    warn: float | None = Field(
+        None, ge=0, le=100, description="lowest score that is still GO, with a warning"
+    )
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ScoreSpec:
+        if self.warn is not None and self.warn > self.pass_at:
+            raise ValueError(f"`warn: {self.warn:g}` is above `pass: {self.pass_at:g}`")
+        return self
+
+    @property
+    def warn_at(self) -> float:
+        return self.pass_at if self.warn is None else self.warn
+
+
 COMMON_CHECK_KEYS = frozenset(
     (
         "id",
@@ -87,6 +149,8 @@ COMMON_CHECK_KEYS = frozenset(
         "tags",
         "description",
         "when",
+        "compare",
+        "weight",
     )
 )
 
@@ -102,6 +166,10 @@ class CheckSpec(Strict):
     tags: tuple[str, ...] = ()
     description: str | None = None
     when: When | None = None
+    compare: CompareSpec | None = Field(
+        None, description="also judge the measure against an earlier run's"
+    )
+    weight: float | None = Field(None, ge=0, description="weight in the gate's score (default 1)")
     params: dict[str, Any] = Field(default_factory=dict, exclude=True)
 
     @model_validator(mode="before")
@@ -122,7 +190,21 @@ class GateSpec(Strict):
     requires: tuple[Ident, ...] = ()
     approvals: tuple[str, ...] = ()
     pass_rate: float | None = Field(None, ge=0, le=100, description="overrides targets.pass_rate")
+    score: ScoreSpec | None = Field(
+        None, description="weighted score target {pass, warn}, judged beside the pass rate"
+    )
     checks: tuple[CheckSpec, ...] = ()
+
+    @model_validator(mode="after")
+    def _weights_need_a_score(self) -> GateSpec:
+        weighted = [c.id for c in self.checks if c.weight is not None]
+        if weighted and self.score is None:
+            raise ValueError(
+                f"check(s) {', '.join(weighted)} set `weight:` but gate {self.id!r} has no "
+                "`score:` target, so the weights would change nothing; add e.g. "
+                "`score: {pass: 90, warn: 75}` or drop the weights"
+            )
+        return self
 
 
 class TaskSpec(Strict):

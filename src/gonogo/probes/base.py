@@ -55,6 +55,23 @@ def in_thread(fn: Callable[[P, Context], Outcome]) -> Callable[[P, Context], Awa
 
 
 @dataclass(frozen=True, slots=True)
+class MeasureSpec:
+    """A number a kind reports, read from its evidence after each evaluated run.
+
+    `key` is the evidence key (default: `name`), `better` is "lower" or "higher", and
+    `limit` the dotted params path of the absolute threshold the probe applies to it
+    (`expect.p95_ms`), if any. A probe whose direction depends on its params attaches
+    `Outcome.measures` itself and declares the names here all the same: `compare` is
+    checked against them when the plan loads."""
+
+    name: str
+    unit: str = ""
+    better: str = "lower"
+    key: str = ""
+    limit: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class ProbeDoc:
     summary: str
     why: str
@@ -110,7 +127,8 @@ class Probe(Generic[P]):
     synchronous evaluation for checks that never block (index lookups, a stat or two): the
     engine calls it inline, without a worker, timer or retry, which keeps plans of
     thousands of file checks fast. It may return None to defer to `run` for params that
-    need real I/O."""
+    need real I/O. `measures` are the numbers it reports (the first is what `compare`
+    uses unless the check names another)."""
 
     kind: str
     params: type[P]
@@ -119,6 +137,7 @@ class Probe(Generic[P]):
     target: Callable[[P, Context], str | None] | None = None
     fast: Callable[[P, Context], Outcome | None] | None = None
     rules: tuple[Rule, ...] = ()  # every finding code it can emit (gonogo.rules)
+    measures: tuple[MeasureSpec, ...] = ()
 
 
 AnyProbe = Probe[Any]

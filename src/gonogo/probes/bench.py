@@ -12,7 +12,7 @@ from pydantic import Field, field_validator, model_validator
 from gonogo.models import Finding, Outcome, errored, failed, passed
 from gonogo.probes import http
 from gonogo.probes import netcommon as net
-from gonogo.probes.base import Context, Params, Probe, ProbeDoc
+from gonogo.probes.base import Context, MeasureSpec, Params, Probe, ProbeDoc
 from gonogo.probes.command import clean_env
 from gonogo.proc import run_process
 
@@ -149,4 +149,5 @@ PROBE = Probe(
         "report history.",
     ),
     _target,
+    measures=tuple(MeasureSpec(k, "ms", limit=f"expect.{k}") for k in net.LATENCIES),
 )

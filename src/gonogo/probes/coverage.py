@@ -8,7 +8,7 @@ import json
 from pydantic import Field
 
 from gonogo.models import Finding, Outcome, errored, failed, passed
-from gonogo.probes.base import Context, Params, Probe, ProbeDoc, in_thread
+from gonogo.probes.base import Context, MeasureSpec, Params, Probe, ProbeDoc, in_thread
 from gonogo.probes.formats import XmlError, xml_root
 from gonogo.probes.freshness import MaxAge, stale
 from gonogo.rules import Rule
@@ -128,4 +128,5 @@ PROBE = Probe(
             docs="Untested code is where the regressions hide.",
         ),
     ),
+    measures=(MeasureSpec("percent", "%", "higher", limit="min_percent"),),
 )

@@ -12,7 +12,7 @@ import re
 from pydantic import Field
 
 from gonogo.models import Finding, Outcome, errored, failed, verdict_of
-from gonogo.probes.base import Context, Params, Probe, ProbeDoc, Regex, in_thread
+from gonogo.probes.base import Context, MeasureSpec, Params, Probe, ProbeDoc, Regex, in_thread
 from gonogo.probes.freshness import MaxAge, stale
 from gonogo.probes.junitread import Case, JunitError, count, read_junit
 from gonogo.rules import Rule
@@ -139,4 +139,5 @@ PROBE = Probe(
         "the report is fresh.",
     ),
     rules=RULES,
+    measures=(MeasureSpec("pass_rate", "%", "higher", limit="min_pass_rate"),),
 )

@@ -18,9 +18,13 @@ from gonogo.durations import DURATION_JSON, parse_duration
 from gonogo.models import Finding, Outcome, errored, failed, passed
 from gonogo.probes import http
 from gonogo.probes import netcommon as net
-from gonogo.probes.base import Context, Params, Probe, ProbeDoc
+from gonogo.probes.base import Context, MeasureSpec, Params, Probe, ProbeDoc
 
 MAX_REQUESTS = 100_000
+LOAD = (
+    MeasureSpec("error_rate", limit="expect.error_rate"),
+    MeasureSpec("rps", "req/s", "higher", limit="expect.min_rps"),
+)
 MAX_DURATION_S = 600.0
 Seconds = Annotated[
     float,
@@ -373,4 +377,5 @@ PROBE = Probe(
         "for unclosed connections, files or caches without bounds.",
     ),
     http.target,
+    measures=(*(MeasureSpec(k, "ms", limit=f"expect.{k}") for k in net.LATENCIES), *LOAD),
 )

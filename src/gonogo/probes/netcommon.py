@@ -27,6 +27,9 @@ DEFAULT_PORTS = {
 }
 
 
+LATENCIES = ("p95_ms", "p50_ms", "p99_ms")  # the measures of bench and load, p95 first
+
+
 class Failure(enum.StrEnum):
     REFUSED = "refused"
     DNS = "dns"

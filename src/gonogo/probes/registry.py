@@ -38,6 +38,8 @@ _TABLE: dict[str, tuple[str, str]] = {
     "python.api": ("pyapi", "PROBE"),
     "git": ("git", "PROBE"),
     "odoo.module": ("odoo", "PROBE"),
+    "prometheus": ("prometheus", "PROBE"),
+    "slo": ("slo", "PROBE"),
 }
 
 

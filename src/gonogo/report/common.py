@@ -23,8 +23,15 @@ def rate_text(rate: float | None) -> str:
 
 
 def gate_rate(g: GateReport) -> str:
+    """`83.3% (5/6)`, and the weighted score beside it when the gate sets a target:
+    `83.3% (5/6) · score 91 (pass 90, warn 75)`."""
     counted = g.total - g.skipped - g.waived
-    return f"{rate_text(g.pass_rate)} ({g.passed}/{counted})"
+    text = f"{rate_text(g.pass_rate)} ({g.passed}/{counted})"
+    if g.score is not None:
+        s = g.score
+        warn = f", warn {s.warn_at:g}" if s.warn_at < s.pass_at else ""
+        text += f" · score {s.value:g} {s.status} (pass {s.pass_at:g}{warn})"
+    return text
 
 
 def blockers(report: RunReport) -> list[CheckResult]:

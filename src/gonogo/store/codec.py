@@ -38,8 +38,8 @@ def run_values(report: RunReport) -> tuple[Values, list[Values], list[Values]]:
     return run, gates, checks
 
 
-GATE_DETAIL = ("blockers", "reasons", "approvals")  # to_dict keys without a column
-CHECK_DETAIL = ("evidence", "findings", "waiver", "description")
+GATE_DETAIL = ("blockers", "reasons", "approvals", "score")  # to_dict keys without a column
+CHECK_DETAIL = ("evidence", "findings", "waiver", "description", "measures")
 
 
 def _detail(full: Values, keys: tuple[str, ...]) -> str:
