@@ -18,7 +18,16 @@ from dataclasses import dataclass
 
 from gonogo.models import finding_fingerprint as fingerprint
 
-__all__ = ["SEVERITIES", "Rule", "catalogue", "fingerprint", "outcome_rule", "undeclared"]
+__all__ = [
+    "ENGINE_RULES",
+    "REGRESSION",
+    "SEVERITIES",
+    "Rule",
+    "catalogue",
+    "fingerprint",
+    "outcome_rule",
+    "undeclared",
+]
 
 SEVERITIES = ("error", "warning", "note")
 
@@ -47,6 +56,18 @@ class Rule:
         }
 
 
+REGRESSION = Rule(
+    "compare.regression",
+    "A figure regressed past `max_regression` against the run it is compared with",
+    remediation="Find the change since the baseline run (gonogo diff shows it); fix it, or "
+    "compare with a later run if the new figure is intended.",
+    docs="`compare:` judges any numeric check against the history store, so a slow drift "
+    "fails the gate long before an absolute threshold would.",
+)
+# Codes the engine itself emits, whatever the probe (relative thresholds).
+ENGINE_RULES = (REGRESSION,)
+
+
 def outcome_rule(kind: str, status: str) -> str:
     """The code of a result that has no located finding: `<kind>.<status>`."""
     return f"{kind}.{status}"
@@ -55,8 +76,8 @@ def outcome_rule(kind: str, status: str) -> str:
 def catalogue(probes: Mapping[str, object]) -> dict[str, Rule]:
     """Code -> rule over every probe's `rules`, aliases included; a code claimed by two
     probes is an error (codes are global)."""
-    out: dict[str, Rule] = {}
-    owner: dict[str, str] = {}
+    out: dict[str, Rule] = {r.code: r for r in ENGINE_RULES}
+    owner: dict[str, str] = {r.code: "(engine)" for r in ENGINE_RULES}
     for kind, probe in probes.items():
         for rule in getattr(probe, "rules", ()):
             for code in (rule.code, *rule.aliases):

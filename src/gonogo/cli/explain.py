@@ -61,11 +61,13 @@ def run(args: argparse.Namespace) -> int:
     )
 
 
+ENGINE = "any numeric check with compare:"
+
+
 def _owner(probes: Any, code: str) -> str:
-    owner: str = next(
-        k for k, p in probes.items() if any(code in (r.code, *r.aliases) for r in p.rules)
-    )
-    return owner
+    """The check kind that declares `code`; engine rules apply to every numeric kind."""
+    owners = (k for k, p in probes.items() if any(code in (r.code, *r.aliases) for r in p.rules))
+    return next(owners, ENGINE)
 
 
 def rule_text(rule: Any, kind: str) -> str:
@@ -108,7 +110,8 @@ def rules_markdown(rules: Any, probes: Any) -> str:
     ]
     for r in rules:
         kind = _owner(probes, r.code)
-        out += [f"## `{r.code}`", "", f"**{r.title}**: severity `{r.severity}`, kind `{kind}`", ""]
+        shown = kind if kind == ENGINE else f"`{kind}`"
+        out += [f"## `{r.code}`", "", f"**{r.title}**: severity `{r.severity}`, kind {shown}", ""]
         if r.docs:
             out += [r.docs, ""]
         if r.remediation:

@@ -17,8 +17,9 @@ from gonogo.models import Baseline, Finding, Measure, NoBaseline, Outcome, Statu
 from gonogo.plan.model import Check, Plan
 from gonogo.plan.schema import CompareSpec
 from gonogo.probes.base import MeasureSpec, Probe
+from gonogo.rules import REGRESSION
 
-REGRESSION_RULE = "compare.regression"
+REGRESSION_RULE = REGRESSION.code
 _EPSILON = 1e-9  # 10% worse is within `max_regression: 10%`, whatever the float rounding
 
 

@@ -15,6 +15,7 @@ from gonogo.probes import netcommon as net
 from gonogo.probes.base import Context, MeasureSpec, Params, Probe, ProbeDoc
 from gonogo.probes.command import clean_env
 from gonogo.proc import run_process
+from gonogo.rules import Rule
 
 
 class Targets(Params):
@@ -150,4 +151,15 @@ PROBE = Probe(
     ),
     _target,
     measures=tuple(MeasureSpec(k, "ms", limit=f"expect.{k}") for k in net.LATENCIES),
+    rules=(
+        Rule(
+            "bench.target",
+            "A benchmark figure misses its target",
+            remediation=(
+                "Profile the slow path, or change the target in the plan if the "
+                "new figure is intended."
+            ),
+            docs=("A target in the plan is a promise; the benchmark file is the evidence."),
+        ),
+    ),
 )

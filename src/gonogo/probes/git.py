@@ -10,6 +10,7 @@ from gonogo.models import Finding, Outcome, errored, verdict_of
 from gonogo.probes.base import Context, Params, Probe, ProbeDoc
 from gonogo.probes.command import clean_env
 from gonogo.proc import run_process
+from gonogo.rules import Rule
 
 
 class GitExpect(Params):
@@ -83,5 +84,25 @@ PROBE = Probe(
         example="{id: release-tag, kind: git, expect: {clean: true, branch: main, "
         "tag_on_head: 'v\\d+\\.\\d+\\.\\d+'}}",
         remediation="Commit or stash the changes, switch to the release branch, tag HEAD.",
+    ),
+    rules=(
+        Rule(
+            "git.dirty",
+            "A tracked file has uncommitted changes",
+            remediation=(
+                "Commit or stash the changes; the release is built from a commit,"
+                " not a working tree."
+            ),
+        ),
+        Rule(
+            "git.branch",
+            "HEAD is not on the expected branch",
+            remediation="Switch to the release branch before running the gate.",
+        ),
+        Rule(
+            "git.untagged",
+            "HEAD carries no tag of the expected form",
+            remediation="Tag the release commit (for example `git tag v1.2.3`).",
+        ),
     ),
 )

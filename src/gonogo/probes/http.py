@@ -18,6 +18,7 @@ from pydantic import Field, field_validator
 from gonogo.models import Finding, Outcome, errored, failed, passed
 from gonogo.probes import netcommon as net
 from gonogo.probes.base import Context, Params, Probe, ProbeDoc, Regex
+from gonogo.rules import Rule
 
 if TYPE_CHECKING:
     import httpx
@@ -281,4 +282,33 @@ PROBE = Probe(
         "URL, for TLS errors fix the certificate, for slowness profile the endpoint.",
     ),
     target,
+    rules=(
+        Rule(
+            "http.status",
+            "An endpoint answered with an unexpected status",
+            remediation=("Read the service's logs for the request; fix the handler or the URL."),
+        ),
+        Rule(
+            "http.body",
+            "A response body does not match the expected pattern",
+            remediation=("Check what the endpoint returns now against what the plan expects."),
+        ),
+        Rule(
+            "http.json",
+            "A JSON response lacks an expected value",
+            remediation=("Check the JSON the endpoint returns against the paths in `expect.json`."),
+        ),
+        Rule(
+            "http.latency",
+            "An endpoint answered slower than allowed",
+            remediation=(
+                "Profile the endpoint, or raise `expect.max_ms` if the new figure is intended."
+            ),
+        ),
+        Rule(
+            "http.redirects",
+            "An endpoint redirects too many times",
+            remediation="Fix the redirect loop, or point the check at the final URL.",
+        ),
+    ),
 )

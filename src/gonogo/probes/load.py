@@ -19,6 +19,7 @@ from gonogo.models import Finding, Outcome, errored, failed, passed
 from gonogo.probes import http
 from gonogo.probes import netcommon as net
 from gonogo.probes.base import Context, MeasureSpec, Params, Probe, ProbeDoc
+from gonogo.rules import Rule
 
 MAX_REQUESTS = 100_000
 LOAD = (
@@ -378,4 +379,36 @@ PROBE = Probe(
     ),
     http.target,
     measures=(*(MeasureSpec(k, "ms", limit=f"expect.{k}") for k in net.LATENCIES), *LOAD),
+    rules=(
+        Rule(
+            "load.latency",
+            "A latency percentile under load misses its target",
+            remediation=(
+                "Profile the endpoint under the same concurrency; look at the "
+                "slowest requests first."
+            ),
+        ),
+        Rule(
+            "load.errors",
+            "The error rate under load is above the limit",
+            remediation="Read the service's logs for the failing requests during the run.",
+        ),
+        Rule(
+            "load.throughput",
+            "Throughput under load is below the minimum",
+            remediation=(
+                "Profile the endpoint; check the pool sizes and the concurrency the service allows."
+            ),
+        ),
+        Rule(
+            "load.rss-growth",
+            "The service's memory grew during the load run",
+            remediation=("Look for a leak: caches without bounds, objects kept per request."),
+        ),
+        Rule(
+            "load.fd-growth",
+            "The service's open file descriptors grew during the load run",
+            remediation=("Look for connections or files opened per request and never closed."),
+        ),
+    ),
 )

@@ -13,6 +13,7 @@ from pydantic import Field
 from gonogo.models import Finding, Outcome, errored, failed, passed
 from gonogo.probes import netcommon as net
 from gonogo.probes.base import Context, Params, Probe, ProbeDoc
+from gonogo.rules import Rule
 
 if TYPE_CHECKING:
     import psycopg
@@ -230,4 +231,30 @@ PROBE = Probe(
         "Tables without RLS: ALTER TABLE … ENABLE ROW LEVEL SECURITY and add policies.",
     ),
     _target,
+    rules=(
+        Rule(
+            "postgres.rows",
+            "A query returned fewer rows than expected",
+            remediation=(
+                "Check the data the query reads (migrations, seed data) and the query itself."
+            ),
+        ),
+        Rule(
+            "postgres.value",
+            "A query returned an unexpected value",
+            remediation="Check the data the query reads and the value the plan expects.",
+        ),
+        Rule(
+            "postgres.rls",
+            "The schema checked for row-level security is missing or empty",
+            remediation=(
+                "Check the schema name in the plan; an empty schema has nothing to protect."
+            ),
+        ),
+        Rule(
+            "postgres.rls-disabled",
+            "A table has no row-level security",
+            remediation=("ALTER TABLE … ENABLE ROW LEVEL SECURITY and add policies for each role."),
+        ),
+    ),
 )

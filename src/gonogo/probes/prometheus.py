@@ -22,6 +22,7 @@ from gonogo.probes import promanswer as pa
 from gonogo.probes import promclient as prom
 from gonogo.probes import promjudge as pj
 from gonogo.probes.base import Context, MeasureSpec, Probe, ProbeDoc
+from gonogo.rules import Rule
 
 
 def _condition(text: str) -> str:
@@ -164,4 +165,22 @@ PROBE = Probe(
     ),
     prom.target,
     measures=(MeasureSpec("value", better="lower"),),
+    rules=(
+        Rule(
+            "prometheus.condition",
+            "A Prometheus series misses its condition",
+            remediation=(
+                "Read the series in Prometheus over the check's window; fix the "
+                "cause or the condition."
+            ),
+        ),
+        Rule(
+            "prometheus.no-data",
+            "A Prometheus query returned no data",
+            remediation=(
+                "Check the query and the metric's labels; `on_no_data` says how a"
+                " missing answer counts."
+            ),
+        ),
+    ),
 )

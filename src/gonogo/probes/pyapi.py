@@ -16,6 +16,7 @@ from gonogo.models import Finding, Outcome, errored, failed, verdict_of
 from gonogo.probes.base import Context, Params, Probe, ProbeDoc
 from gonogo.probes.command import clean_env
 from gonogo.proc import run_process
+from gonogo.rules import Rule
 
 # Runs inside the target interpreter; prints one JSON object.
 _INSPECT = r"""
@@ -129,5 +130,14 @@ PROBE = Probe(
         "attr: PaymentService.refund, params: [order_id, amount]}",
         remediation="Align the caller and the callee: rename the parameter or method, or "
         "update the contract in the plan if the change is intended.",
+    ),
+    rules=(
+        Rule(
+            "python.api-mismatch",
+            "A Python API differs from the contract in the plan",
+            remediation=(
+                "Align the caller and the callee, or update the contract if the change is intended."
+            ),
+        ),
     ),
 )

@@ -14,6 +14,7 @@ from pydantic import Field, field_validator
 from gonogo.models import Finding, Outcome, errored, failed, passed
 from gonogo.probes import netcommon as net
 from gonogo.probes.base import Context, Params, Probe, ProbeDoc
+from gonogo.rules import Rule
 
 if TYPE_CHECKING:
     import redis.asyncio as aioredis
@@ -212,4 +213,18 @@ PROBE = Probe(
         "directory is writable.",
     ),
     _target,
+    rules=(
+        Rule(
+            "redis.roundtrip",
+            "A write and read back through Redis failed",
+            remediation=(
+                "Check the server's memory policy, ACLs and whether it is a read-only replica."
+            ),
+        ),
+        Rule(
+            "redis.persistence",
+            "Redis persistence is off or failing",
+            remediation=("Enable RDB or AOF persistence and check the data directory is writable."),
+        ),
+    ),
 )

@@ -30,6 +30,7 @@ from gonogo.probes import promanswer as pa
 from gonogo.probes import promclient as prom
 from gonogo.probes import promjudge as pj
 from gonogo.probes.base import Context, MeasureSpec, Params, Probe, ProbeDoc
+from gonogo.rules import Rule
 
 WINDOW = "$window"
 SETTLE_S = 1.0  # evaluate this far in the past: samples scraped before it are all stored
@@ -254,4 +255,28 @@ PROBE = Probe(
     ),
     prom.target,
     measures=(MeasureSpec("budget_left", "%", "higher"),),
+    rules=(
+        Rule(
+            "slo.burn-rate",
+            "The error budget burns faster than a burn-rate rule allows",
+            remediation=(
+                "Find what burns the budget (the windows say since when); hold "
+                "the release until it recovers."
+            ),
+        ),
+        Rule(
+            "slo.budget",
+            "Less error budget is left than the minimum",
+            remediation=(
+                "Hold risky releases until the budget recovers, or revisit the objective."
+            ),
+        ),
+        Rule(
+            "slo.no-data",
+            "An SLO query returned no data",
+            remediation=(
+                "Check the query and the metric's labels in Prometheus; no data is never a pass."
+            ),
+        ),
+    ),
 )
