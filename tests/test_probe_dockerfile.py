@@ -188,3 +188,23 @@ def test_what_compose_sets_for_the_containers_it_builds_counts(tmp_path: Path) -
         ("dockerfile.no-healthcheck", "web/Dockerfile", "warning"),
         ("dockerfile.no-healthcheck", "worker/Dockerfile.worker", "warning"),
     ]
+
+
+def test_an_image_only_opt_in_compose_profiles_run_is_a_tool(tmp_path: Path) -> None:
+    # `seed` runs only with `docker compose --profile seed up`; `loadgen` is built by an
+    # opt-in service in one file and by a default service in another: still a service.
+    write(
+        tmp_path,
+        {
+            "seed/Dockerfile": 'FROM python:3.12-slim\nCOPY . .\nEXPOSE 80\nCMD ["./go"]\n',
+            "loadgen/Dockerfile": 'FROM python:3.12-slim\nCOPY . .\nCMD ["./go"]\n',
+            "compose.yaml": "services:\n  seed:\n    build: ./seed\n    profiles: [seed]\n"
+            "    restart: 'no'\n  load:\n    build: ./loadgen\n    profiles: [load]\n",
+            "ci/compose.yaml": "services:\n  load:\n    build: ../loadgen\n",
+        },
+    )
+    out = run_probe(PROBE, tmp_path, file="**/Dockerfile")
+    assert [(f.rule, f.path, f.line) for f in out.findings] == [
+        ("dockerfile.root-user", "loadgen/Dockerfile", 1),
+        ("dockerfile.no-dockerignore", "loadgen/Dockerfile", 2),
+    ]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from gonogo.packs import default_plan_dict
 from gonogo.packs.builtin import CI_FILES
-from repo_helpers import write
+from repo_helpers import git, write
 
 
 def _check(cli, root: Path) -> tuple[int, dict[str, dict]]:
@@ -234,3 +234,26 @@ def test_every_code_the_default_plan_emits_is_in_the_rule_catalogue(make_repo, c
     ]
     for kind, code in sorted(emitted):
         assert undeclared([code], rules, kind) == [], code
+
+
+def test_actions_of_the_repositorys_own_owner_may_follow_a_branch(
+    make_repo, cli, monkeypatch
+) -> None:
+    monkeypatch.delenv("GITHUB_REPOSITORY", raising=False)
+    workflow = (
+        "on: push\njobs:\n  build:\n    uses: Acme/shared/.github/workflows/build.yml@main\n"
+        "  test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: other/setup@main\n"
+        "      - uses: acme/deploy@master\n"
+    )
+    root = make_repo({".github/workflows/ci.yml": workflow, "README.md": "x\n"})
+    git(root, "remote", "add", "origin", "git@github.com:acme/service.git")
+    _, checks = _check(cli, root)
+    assert _findings(checks["actions-pinned"]) == [
+        ("file.forbidden-pattern", ".github/workflows/ci.yml", 8, "error")
+    ]
+    git(root, "remote", "remove", "origin")  # no owner known: every branch pin is a finding
+    _, checks = _check(cli, root)
+    assert [f[2] for f in _findings(checks["actions-pinned"])] == [4, 8, 9]
+    monkeypatch.setenv("GITHUB_REPOSITORY", "acme/service")  # as GitHub Actions sets it
+    _, checks = _check(cli, root)
+    assert [f[2] for f in _findings(checks["actions-pinned"])] == [8]

@@ -59,3 +59,17 @@ def remote_uri(root: Path, name: str = "origin") -> str | None:
     if parts.port:
         host += f":{parts.port}"
     return urlunsplit((parts.scheme, host, parts.path, "", ""))
+
+
+def github_owner(root: Path) -> str | None:
+    """The GitHub owner (user or organisation) of the repository at `root`: from the
+    origin remote, else from `GITHUB_REPOSITORY` as GitHub Actions sets it."""
+    import os
+    import re
+
+    uri = remote_uri(root) or ""
+    m = re.match(r"(?:https|ssh|git)://(?:[^@/]+@)?(?:www\.)?github\.com(?::\d+)?/([^/]+)/", uri)
+    if m:
+        return m.group(1)
+    owner, sep, _ = os.environ.get("GITHUB_REPOSITORY", "").partition("/")
+    return owner if sep and owner else None

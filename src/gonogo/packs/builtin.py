@@ -8,9 +8,11 @@ and test data; artifact checks report per file.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from gonogo.fs.index import FileIndex
+from gonogo.git import github_owner
 from gonogo.packs.signals import TEST_DATA, TEST_DIRS, VENDORED, Repository
 
 CheckDict = dict[str, Any]
@@ -175,6 +177,18 @@ def compose(files: FileIndex, repo: Repository) -> list[CheckDict]:
 
 
 def actions(files: FileIndex, repo: Repository) -> list[CheckDict]:
+    pinned: CheckDict = {
+        "id": "actions-pinned",
+        "kind": "file.not_contains",
+        "priority": "P2",
+        "path": WORKFLOWS,
+        "pattern": r"uses:\s*['\"]?[^\s@#'\"]+@(master|main)\b",
+        "why": "an action pinned to a moving branch runs whatever its owner pushes next, "
+        "with this repository's secrets; pin a tag or a commit",
+    }
+    owner = github_owner(files.root)
+    if owner:  # the organisation's own actions and reusable workflows are not third-party
+        pinned["allow"] = rf"(?i)uses:\s*['\"]?{re.escape(owner)}/"
     return [
         {
             "id": "workflows-valid",
@@ -184,15 +198,7 @@ def actions(files: FileIndex, repo: Repository) -> list[CheckDict]:
             "priority": "P1",
             "why": "GitHub skips a workflow file it cannot parse: its checks silently stop",
         },
-        {
-            "id": "actions-pinned",
-            "kind": "file.not_contains",
-            "priority": "P2",
-            "path": WORKFLOWS,
-            "pattern": r"uses:\s*['\"]?[^\s@#'\"]+@(master|main)\b",
-            "why": "an action pinned to a moving branch runs whatever its owner pushes next, "
-            "with this repository's secrets; pin a tag or a commit",
-        },
+        pinned,
     ]
 
 

@@ -1,5 +1,7 @@
 """Which Dockerfiles the compose files of the tree build, and what compose adds to the
-containers it runs from them: a `healthcheck:` or a `user:` replaces the image's own."""
+containers it runs from them: a `healthcheck:` or a `user:` replaces the image's own, and
+a service behind `profiles:` is opt-in (`docker compose up` leaves it out): a seed job, a
+load generator, a debugging tool, not a part of the deployed stack."""
 
 from __future__ import annotations
 
@@ -18,6 +20,13 @@ _MAX_BYTES = 4 * 1024 * 1024
 class Built:
     healthcheck: str = ""  # the compose file whose service checks its health
     user: str = ""  # the compose file that runs it as a non-root user
+    services: int = 0  # compose services built from it
+    opt_in: int = 0  # of which behind `profiles:`
+
+    @property
+    def tool(self) -> bool:
+        """Every service built from it is opt-in: a tool run by hand, not a service."""
+        return self.services > 0 and self.opt_in == self.services
 
 
 def built(files: FileIndex) -> dict[str, Built]:
@@ -34,6 +43,9 @@ def built(files: FileIndex) -> dict[str, Built]:
             if dockerfile is None:
                 continue
             entry = out.setdefault(dockerfile, Built())
+            entry.services += 1
+            if isinstance(body.get("profiles"), list) and body["profiles"]:
+                entry.opt_in += 1
             health = body.get("healthcheck")
             if isinstance(health, dict) and health.get("test") and not health.get("disable"):
                 entry.healthcheck = entry.healthcheck or rel

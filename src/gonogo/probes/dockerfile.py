@@ -200,13 +200,16 @@ def _check(p: DockerfileParams, ctx: Context) -> Outcome:
     for rel in matches:
         text = ctx.files.read_text(rel)
         by_compose = compose.get(rel, Built())
+        # An image only opt-in compose profiles run is a tool started by hand: what
+        # guards a deployed service (non-root, health, a lean context) does not apply.
         findings += judge(
             text,
             rel,
-            healthcheck=p.healthcheck and not by_compose.healthcheck,
-            root_user="off" if by_compose.user else p.root_user,
+            healthcheck=p.healthcheck and not by_compose.healthcheck and not by_compose.tool,
+            root_user="off" if by_compose.user or by_compose.tool else p.root_user,
         )
-        missing = dockerignore(ctx.files, rel, text) if p.dockerignore else None
+        wanted = p.dockerignore and not by_compose.tool
+        missing = dockerignore(ctx.files, rel, text) if wanted else None
         if missing is not None:
             findings.append(missing)
     label = files_label(matches, "Dockerfile")

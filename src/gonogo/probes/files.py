@@ -56,6 +56,11 @@ class ContainsParams(Params):
 class NotContainsParams(Params):
     path: str = Field(description="path or glob")
     pattern: Regex = Field(description="regular expression; each hit is a finding")
+    allow: Regex | None = Field(
+        None,
+        description="regular expression searched in the line of each hit: a line it "
+        "matches is allowed (e.g. your own organisation's actions)",
+    )
     why: str | None = Field(None, description=_WHY)
     exclude: list[str] = Field(default_factory=list, description=_EXCLUDE)
 
@@ -156,12 +161,15 @@ def _contains(p: ContainsParams, ctx: Context) -> Outcome:
 
 def _not_contains(p: NotContainsParams, ctx: Context) -> Outcome:
     regex = re.compile(p.pattern, re.MULTILINE)
+    allow = re.compile(p.allow) if p.allow else None
     findings: list[Finding] = []
     hits = 0
     matches = ctx.files.select(p.path, p.exclude)
     for rel in matches:
         text = ctx.files.read_text(rel)
         for m in regex.finditer(text):
+            if allow is not None and allow.search(_line_of(text, m.start())):
+                continue
             hits += 1
             if len(findings) < _MAX_FINDINGS:  # every hit is counted, the first ones listed
                 line = text.count("\n", 0, m.start()) + 1
@@ -172,6 +180,11 @@ def _not_contains(p: NotContainsParams, ctx: Context) -> Outcome:
         f"/{p.pattern}/ absent from {len(matches)} file(s)",
         f"{hits} match(es) of /{p.pattern}/ in {p.path}{_because(p.why)}",
     )
+
+
+def _line_of(text: str, at: int) -> str:
+    end = text.find("\n", at)
+    return text[text.rfind("\n", 0, at) + 1 : None if end < 0 else end]
 
 
 def _files_label(files: list[str], pattern: str) -> str:
