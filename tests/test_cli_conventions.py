@@ -344,3 +344,37 @@ def test_the_state_folder_ignores_itself(cli: Any, repo: Path) -> None:
     cli("check", str(repo))
     assert (repo / ".gonogo" / ".gitignore").read_text().splitlines()[-1] == "*"
     assert git(repo, "status", "--porcelain", "--untracked-files=all") == ""
+
+
+def test_every_format_flag_offers_term_and_json_and_defaults_to_term() -> None:
+    """`--format` values are the same everywhere: term (the default) and json on each
+    subcommand that has the flag."""
+    import argparse
+
+    from gonogo.cli.main import build_parser
+
+    parser = build_parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    seen = {}
+    for name, command in sub.choices.items():
+        for action in command._actions:
+            if "--format" in action.option_strings:
+                seen[name] = (action.default, {"term", "json"} <= set(action.choices or ()))
+    assert seen == {
+        "approvals": ("term", True),
+        "audit": ("term", True),
+        "check": ("term", True),
+        "diff": ("term", True),
+        "explain": ("term", True),
+        "history": ("term", True),
+        "secrets": ("term", True),
+    }
+
+
+def test_secrets_term_format_prints_one_line_per_finding(tmp_path: Path, cli) -> None:
+    key = "AKIA" + "Q3EGRWHN7BX2KZPT"
+    (tmp_path / "conf.ini").write_text(f"aws_access_key_id = {key}\n")
+    out = cli("secrets", str(tmp_path), "--format", "term")
+    assert out.code == 1
+    assert out.stdout.splitlines()[0].startswith("conf.ini:1: ")
+    assert out.stdout.splitlines()[-1] == "1 secret(s) in 1 file(s)"

@@ -27,7 +27,12 @@ def add_parser(sub: Any) -> None:
         action="store_true",
         help="write every current finding to the baseline (review the diff before committing)",
     )
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument(
+        "--format",
+        choices=("term", "json", "text"),
+        default="term",
+        help="output format (default: term; text is the same as term)",
+    )
     p.add_argument("-j", "--jobs", type=int, default=2, help="worker processes for big trees")
     p.set_defaults(handler=run)
 
