@@ -98,6 +98,33 @@ def test_good_multi_stage_dockerfile_passes(tmp_path: Path) -> None:
             [],
         ),
         ("# just a comment\n", [("dockerfile.no-from", None, "error")]),
+        # images that run unprivileged by their own build, or drop to the server's user
+        ('FROM grafana/k6:0.52.0\nCOPY t.js .\nENTRYPOINT ["k6", "run", "t.js"]\n', []),
+        ("FROM docker.io/library/postgres:16.4\nCOPY init.sql /docker-entrypoint-initdb.d/\n", []),
+        (
+            'FROM postgres:16.4\nCOPY run.sh /\nENTRYPOINT ["/run.sh"]\n',
+            [("dockerfile.root-user", 1, "error")],
+        ),
+        (
+            "FROM nginx:1.27\nCOPY site /usr/share/nginx/html\n",
+            [("dockerfile.root-user", 1, "error")],
+        ),
+        # no shell in the final image: nothing could run a HEALTHCHECK
+        (
+            "FROM golang:1.23 AS build\nRUN go build -o /app .\n"
+            "FROM gcr.io/distroless/static-debian12:nonroot\nCOPY --from=build /app /\n"
+            'EXPOSE 8080\nENTRYPOINT ["/app"]\n',
+            [],
+        ),
+        (
+            "FROM golang:1.23 AS build\nFROM scratch\nCOPY --from=build /app /\nEXPOSE 80\n"
+            'ENTRYPOINT ["/app"]\n',
+            [("dockerfile.root-user", 2, "error")],
+        ),
+        (
+            "FROM gcr.io/distroless/base-debian12:debug-nonroot\nEXPOSE 80\n",
+            [("dockerfile.no-healthcheck", 1, "warning")],
+        ),
     ],
 )
 def test_rules(tmp_path: Path, text: str, rules: list[tuple[str, int | None, str]]) -> None:
@@ -187,6 +214,27 @@ def test_what_compose_sets_for_the_containers_it_builds_counts(tmp_path: Path) -
         ("dockerfile.root-user", "worker/Dockerfile.worker", "error"),
         ("dockerfile.no-healthcheck", "web/Dockerfile", "warning"),
         ("dockerfile.no-healthcheck", "worker/Dockerfile.worker", "warning"),
+    ]
+
+
+def test_compose_build_paths_are_interpolated_from_the_dotenv_beside_them(tmp_path: Path) -> None:
+    # `${AD_DOCKERFILE}` comes from the .env; `${UNSET}` is given at deploy time, so the
+    # Dockerfile it would name is not known and nothing is assumed about it.
+    write(
+        tmp_path,
+        {
+            "src/ad/Dockerfile": "FROM python:3.12-slim\nEXPOSE 80\nUSER app\n",
+            "src/cart/Dockerfile": "FROM python:3.12-slim\nEXPOSE 80\nUSER app\n",
+            ".env": "AD_DOCKERFILE=./src/ad/Dockerfile\nCTX=.\n",
+            "compose.yaml": "services:\n  ad:\n    build:\n      context: ${CTX:-x}\n"
+            "      dockerfile: ${AD_DOCKERFILE}\n    healthcheck: {test: [CMD, probe]}\n"
+            "  cart:\n    build: {context: ., dockerfile: '${UNSET}'}\n"
+            "    healthcheck: {test: [CMD, probe]}\n",
+        },
+    )
+    out = run_probe(PROBE, tmp_path, file="**/Dockerfile", dockerignore=False)
+    assert [(f.rule, f.path, f.line) for f in out.findings] == [
+        ("dockerfile.no-healthcheck", "src/cart/Dockerfile", 1),
     ]
 
 

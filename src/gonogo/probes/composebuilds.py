@@ -6,9 +6,11 @@ load generator, a debugging tool, not a part of the deployed stack."""
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from gonogo.fs.index import FileIndex
+from gonogo.probes import composevars as cv
 from gonogo.yamlread import YamlError, load
 
 COMPOSE_GLOB = "**/{compose,docker-compose}*.{yml,yaml}"
@@ -38,8 +40,10 @@ def built(files: FileIndex) -> dict[str, Built]:
         except (YamlError, OSError):
             continue
         services = doc.data.get("services") if isinstance(doc.data, dict) else None
+        env = _dotenv(files, rel)
         for body in (services or {}).values() if isinstance(services, dict) else ():
-            dockerfile = _dockerfile(rel, body.get("build")) if isinstance(body, dict) else None
+            build = body.get("build") if isinstance(body, dict) else None
+            dockerfile = _dockerfile(rel, build, env)
             if dockerfile is None:
                 continue
             entry = out.setdefault(dockerfile, Built())
@@ -55,12 +59,32 @@ def built(files: FileIndex) -> dict[str, Built]:
     return out
 
 
-def _dockerfile(compose_rel: str, build: object) -> str | None:
+def _dotenv(files: FileIndex, compose_rel: str) -> dict[str, str]:
+    """The `.env` beside a compose file: compose interpolates the file with it."""
+    rel = posixpath.join(posixpath.dirname(compose_rel), ".env").removeprefix("./")
+    if not files.in_listing(rel):
+        return {}
+    try:
+        return {e.key: e.value for e in cv.read_env_file(files.read_text(rel, _MAX_BYTES))}
+    except OSError:
+        return {}
+
+
+def _dockerfile(compose_rel: str, build: object, env: Mapping[str, str]) -> str | None:
+    """The Dockerfile a service's `build:` names, with `${VAR}` interpolated from the
+    `.env`; None when it is built from a URL or depends on a variable set elsewhere."""
     if isinstance(build, str):
-        context, name = build, "Dockerfile"
+        raw_context, raw_name = build, "Dockerfile"
     elif isinstance(build, dict) and isinstance(build.get("context", "."), str):
-        context, name = build.get("context", "."), str(build.get("dockerfile") or "Dockerfile")
+        raw_context, raw_name = (
+            build.get("context", "."),
+            str(build.get("dockerfile") or "Dockerfile"),
+        )
     else:
+        return None
+    context = cv.evaluate(cv.parse(raw_context), env)
+    name = cv.evaluate(cv.parse(raw_name), env)
+    if context is None or name is None:
         return None
     if "://" in context or context.startswith("git@"):
         return None

@@ -13,6 +13,7 @@ from pydantic import Field
 from gonogo.fs.index import FileIndex
 from gonogo.models import Finding, Outcome, failed
 from gonogo.probes.base import Context, Params, Probe, ProbeDoc, in_thread
+from gonogo.probes.baseimages import drops_privileges, has_no_shell, runs_unprivileged
 from gonogo.probes.composebuilds import Built, built
 from gonogo.probes.dockerparse import Stage, assignments, expand, instructions, stages
 from gonogo.probes.dockerrules import RULES
@@ -21,7 +22,6 @@ from gonogo.probes.outcomes import files_label, judged
 from gonogo.probes.secretnames import is_real_value, is_secret_name
 
 _ROOT_USERS = {"root", "0", "0:0", "root:root", "root:0", "0:root"}
-_NONROOT_BASE = re.compile(r"nonroot|unprivileged|rootless|^bitnami/|^cgr\.dev/chainguard/")
 _URL = re.compile(r"^(https?|ftp)://|^git@", re.I)
 
 
@@ -48,9 +48,11 @@ def judge(
     if not found:
         return [Finding("dockerfile.no-from", "no FROM instruction: not a Dockerfile", rel)]
     findings = _bases(found, global_args, rel) + _instructions(text, rel)
-    final = found[-1]
-    user, line = _effective_user(found)
-    if root_user != "off" and (user is None or user.lower() in _ROOT_USERS):
+    final, chain = found[-1], _final_chain(found)
+    base = expand(chain[-1].image, global_args) or chain[-1].image
+    user, line = _effective_user(chain)
+    as_root = user is None or user.lower() in _ROOT_USERS
+    if root_user != "off" and as_root and _runs_a_service_as_root(chain, base):
         message = (
             "the final stage runs as root: a compromised process owns the container; "
             "add a user and `USER` it"
@@ -59,7 +61,13 @@ def judge(
             message += " (a warning: the deployment runs it as non-root)"
         where = line or final.line
         findings.append(Finding("dockerfile.root-user", message, rel, where, root_user))
-    if healthcheck and _inherits(found, "EXPOSE") and not _inherits(found, "HEALTHCHECK"):
+    checkable = not has_no_shell(base)
+    if (
+        healthcheck
+        and checkable
+        and _inherits(chain, "EXPOSE")
+        and not _inherits(chain, "HEALTHCHECK")
+    ):
         findings.append(
             Finding(
                 "dockerfile.no-healthcheck",
@@ -70,6 +78,13 @@ def judge(
             )
         )
     return findings
+
+
+def _runs_a_service_as_root(chain: list[Stage], base: str) -> bool:
+    """A final stage with no USER runs as root, unless it is an official server image
+    that keeps its entrypoint: that entrypoint runs the server as the server's user."""
+    keeps_entrypoint = all(stage.last("ENTRYPOINT") is None for stage in chain)
+    return not (drops_privileges(base) and keeps_entrypoint)
 
 
 def _bases(found: list[Stage], global_args: dict[str, str], rel: str) -> list[Finding]:
@@ -127,22 +142,22 @@ def _variables(word: str, args: str, rel: str, line: int) -> list[Finding]:
     return out
 
 
-def _effective_user(found: list[Stage]) -> tuple[str | None, int | None]:
+def _effective_user(chain: list[Stage]) -> tuple[str | None, int | None]:
     """The user the final stage runs as and the line that set it: the last USER of the
     stage, or of the stage it is built FROM; a base image known to run unprivileged."""
-    for stage in _final_chain(found):
+    for stage in chain:
         user = stage.last("USER")
         if user is not None:
             return (user.args.split() or [""])[0], user.line
-        if _NONROOT_BASE.search(stage.image):
+        if runs_unprivileged(stage.image):
             return "nonroot", None
     return None, None
 
 
-def _inherits(found: list[Stage], word: str) -> bool:
+def _inherits(chain: list[Stage], word: str) -> bool:
     """Whether the final stage has `word` (HEALTHCHECK, EXPOSE), itself or from the
     earlier stage it is built FROM."""
-    for stage in _final_chain(found):
+    for stage in chain:
         last = stage.last(word)
         if last is not None:
             return not last.args.upper().startswith("NONE")

@@ -17,7 +17,11 @@ RULES = (
         "The final stage runs as root",
         remediation="Create a user (`RUN useradd -r app`) and add `USER app` to the final stage.",
         docs="A process running as root in a container turns any code-execution bug into "
-        "root in the container, one kernel bug away from the host.",
+        "root in the container, one kernel bug away from the host. A base image whose own "
+        "build sets a non-root USER (grafana/k6, prom/prometheus, distroless `:nonroot`, "
+        "Bitnami, Chainguard, .NET chiseled, …) counts as that user, and an official server "
+        "image that keeps its ENTRYPOINT (postgres, mysql, redis, mongo, rabbitmq, …) drops "
+        "to the server's user itself; nginx and httpd keep a root master process.",
     ),
     Rule(
         "dockerfile.no-healthcheck",
@@ -26,8 +30,10 @@ RULES = (
         remediation="Add `HEALTHCHECK CMD …` that exercises the service, or rely on the "
         "orchestrator's probes and say so.",
         docs="Without a health check a hung process looks alive to Docker and compose. Asked "
-        "of images that EXPOSE a port (services, not tools); Kubernetes ignores HEALTHCHECK, "
-        "so the default plan leaves it out when the repository deploys with probes.",
+        "of images that EXPOSE a port (services, not tools) and hold a program to run it "
+        "with (not `scratch`, distroless or chiseled images); Kubernetes ignores "
+        "HEALTHCHECK, so the default plan leaves it out when the repository deploys with "
+        "probes.",
     ),
     Rule(
         "dockerfile.hardcoded-secret",
