@@ -5,7 +5,8 @@ Sets, reported apart:
   phase-table fixture, which the auditor was developed against;
 - held-out-1, held-out-2 (benchmarks/audit_realworld_labels.tsv): reports labelled by
   hand before the auditor was first run on them: public repositories' status documents
-  (fetched into /work/corpora, never committed) and reports in other styles under
+  (archives of fetched mirrors unpacked under $GONOGO_CORPORA, /tmp/gonogo-corpora
+  by default, never committed) and reports in other styles under
   benchmarks/heldout/, each with the small repository built below. Held-out-1 scored
   39/55 on its first run; rules were then added for the classes it missed, so it now
   counts as tuned; so did held-out-2 after its first run (17/28) and held-out-3 after
@@ -22,6 +23,8 @@ wrong. Accuracy = right / (labelled lines + false alarms).
 from __future__ import annotations
 
 import csv
+import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -34,7 +37,7 @@ from gonogo.audit.model import AuditResult, Verdict
 
 HERE = Path(__file__).resolve().parent
 TOP = HERE.parent
-CORPORA = Path("/work/corpora")
+CORPORA = Path(os.environ.get("GONOGO_CORPORA", "/tmp/gonogo-corpora"))
 MIRRORS = Path("/work/.mirror")
 RANK = {Verdict.BROKEN: 0, Verdict.OPEN: 1, Verdict.HOLDS: 2, Verdict.UNVERIFIABLE: 3}
 
@@ -138,18 +141,52 @@ def _write_repo(root: Path, files: dict[str, str]) -> None:
 
 
 def _checkout(source: str) -> Path | None:
+    """The tree of a fetched mirror at the labelled commit, unpacked once under CORPORA."""
     repo, _, commit = source.removeprefix("github:").partition("@")
-    name = repo.split("/")[1]
-    where = CORPORA / name
+    where = CORPORA / f"{repo.split('/')[1]}@{commit[:12]}"
     if where.is_dir():
         return where
     mirror = MIRRORS / repo.replace("/", "+") / "repo"
     if not mirror.is_dir():
         return None
-    where.mkdir(parents=True)
-    archive = subprocess.run(["git", f"--git-dir={mirror}", "archive", commit], capture_output=True)
-    subprocess.run(["tar", "-x", "-C", str(where)], input=archive.stdout, check=False)
+    part = where.with_name(where.name + ".part")
+    shutil.rmtree(part, ignore_errors=True)
+    _unpack(mirror, commit, part)
+    part.rename(where)
     return where
+
+
+def _unpack(mirror: Path, commit: str, into: Path) -> None:
+    """Write every blob of COMMIT that the snapshot holds (it lacks files of 4 MiB and more)."""
+    git = ["git", f"--git-dir={mirror}"]
+    listing = subprocess.run([*git, "ls-tree", "-r", "-z", commit], capture_output=True, check=True)
+    entries = []
+    for raw in listing.stdout.split(b"\0"):
+        if raw:
+            meta, _, name = raw.partition(b"\t")
+            mode, kind, sha = meta.split()
+            if kind == b"blob" and mode != b"120000":
+                entries.append((mode, sha, name.decode("utf-8", "surrogateescape")))
+    batch = subprocess.run(
+        [*git, "cat-file", "--batch"],
+        input=b"".join(sha + b"\n" for _, sha, _ in entries),
+        capture_output=True,
+        check=True,
+    ).stdout
+    at = 0
+    for mode, _, name in entries:
+        header_end = batch.index(b"\n", at)
+        header = batch[at:header_end].split()
+        at = header_end + 1
+        if header[-1] == b"missing":
+            continue
+        size = int(header[2])
+        path = into / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(batch[at : at + size])
+        if mode == b"100755":
+            path.chmod(0o755)
+        at += size + 1
 
 
 def _locate(label: Label, tmp: Path) -> tuple[Path, Path] | None:
