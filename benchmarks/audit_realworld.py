@@ -92,8 +92,42 @@ LOCAL_REPOS: dict[str, dict[str, str]] = {
         "backups/orders-2026-03-01.sql.gz": "not really gzip, but present\n",
         "logs/dryrun.log": "".join(f"step {i} ok\n" for i in range(50)),
     },
+    "launch_review": {
+        "out/unit.xml": "<testsuite>"
+        + "".join(f'<testcase classname="u" name="p{i}"/>' for i in range(208))
+        + "".join(
+            f'<testcase classname="u" name="f{i}"><flakyFailure message="timeout"/></testcase>'
+            for i in range(4)
+        )
+        + "".join(f'<testcase classname="u" name="s{i}"><skipped/></testcase>' for i in range(3))
+        + "</testsuite>",
+        "out/it.xml": "<testsuite>"
+        + "".join(f'<testcase classname="i" name="c{i}"/>' for i in range(39))
+        + '<testcase classname="i" name="c39"><failure message="502"/></testcase></testsuite>',
+        "out/coverage.xml": '<coverage line-rate="0.83" lines-valid="1000" lines-covered="830"/>',
+        "bench/p95.json": '{"p50_ms": 88, "p95_ms": 231}',
+        "docs/runbook.md": "".join(f"step {i}\n" for i in range(22)),
+        "ops/alerts.yaml": "groups:\n  - name: billing\n    rules: []\n",
+    },
+    "sprint_board": {
+        "docs/release-notes.md": "# 14\n- sso\n",
+        "scripts/smoke.sh": "#!/bin/sh\ncurl -fsS localhost:8080/healthz\n",
+    },
+    "dod_checklist": {
+        "config/defaults.yaml": "".join(f"key{i}: {i}\n" for i in range(15)),
+        "src/search/parse.py": "".join(f"X{i} = {i}\n" for i in range(30)),
+        "docs/cli.md": "".join(f"line {i}\n" for i in range(12)),
+        "reports/pytest.xml": "<testsuite>"
+        + "".join(f'<testcase classname="s" name="t{i}"/>' for i in range(55))
+        + "".join(
+            f'<testcase classname="s" name="x{i}"><failure message="no"/></testcase>'
+            for i in range(2)
+        )
+        + "</testsuite>",
+        "reports/coverage.json": '{"totals": {"percent_covered": 90.4}}',
+    },
 }
-EXECUTABLE = ("ops/backup.sh",)
+EXECUTABLE = ("ops/backup.sh", "scripts/smoke.sh")
 
 
 @dataclass(frozen=True, slots=True)
