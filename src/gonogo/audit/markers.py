@@ -11,7 +11,7 @@ from functools import lru_cache
 from typing import Any
 
 DONE_MARKS = ("✅", "✔", "☑", "✓", "🟢", "[x]", "[X]")
-PARTIAL_MARKS = ("🟡", "🔄", "⚠", "◐", "🟠", "[~]", "[-]")
+PARTIAL_MARKS = ("🟡", "🔄", "⚠", "◐", "🟠", "🚧", "[~]", "[-]")
 OPEN_MARKS = ("❌", "⏳", "🔲", "🔴", "⏸", "⛔", "🚫", "✗", "✘", "☐", "[ ]", "🎯", "⬜")
 _WORDS_DONE = "complete completed done pass passed passing go ready yes ok finished implemented"
 _WORDS_OPEN = "pending fail failed failing blocked todo no-go nogo not skipped skip missing"
