@@ -108,3 +108,48 @@ def test_links_are_evidence_and_figures_on_trust_are_unverifiable(tmp_path: Path
     assert _at(result, 12) == []  # a date is not a figure of the release
     assert [v for v, _ in _at(result, 13)] == [OPEN]
     assert [v for v, _ in _at(result, 14)] == [OPEN]
+
+
+GRID = """\
+SPRINT 14 BOARD
+===============
+Progress: 3/4 stories done
+
++------+----------------------+--------+-----+
+| ID   | Story                | State  | Pts |
++------+----------------------+--------+-----+
+| S-1  | Login rate limit     | DONE   |  3  |
+| S-2  | SSO (SAML)           | DOING  |  8  |
+| S-3  | CSV import           | DONE   |  5  |
++------+----------------------+--------+-----+
+| Total                       |        | 15  |
++------+----------------------+--------+-----+
+
+Artifacts
+  - release notes ........ docs/RELEASE-NOTES.md
+  - smoke script ......... scripts/smoke.sh
+"""
+
+
+def test_plain_text_grid_table_and_dotted_leaders(tmp_path: Path) -> None:
+    files = {"docs/release-notes.md": "# 14\n", "scripts/smoke.sh": "#!/bin/sh\nexit 0\n"}
+    write_tree(tmp_path / "repo", files)
+    (tmp_path / "repo" / "scripts" / "smoke.sh").chmod(0o755)
+    result = _run(tmp_path, GRID, {})
+    assert _at(result, 3) == [
+        (
+            BROKEN,
+            "claims 3/4 but the status table under “SPRINT 14 BOARD” has 3 rows (off by 1) "
+            "and 2 of them are marked done (off by 1)",
+        )
+    ]
+    assert [v for v, _ in _at(result, 9)] == [OPEN]  # DOING: under way, not done
+    assert _at(result, 12) == [(BROKEN, "says 15 but its column sums to 16 (off by 1)")]
+    assert _at(result, 16) == [
+        (
+            BROKEN,
+            "no file matches docs/RELEASE-NOTES.md; "
+            "docs/release-notes.md exists, but case must match exactly",
+        )
+    ]
+    assert _at(result, 17) == [(HOLDS, "scripts/smoke.sh exists (non-empty, executable)")]

@@ -17,7 +17,9 @@ _WORDS_DONE = "complete completed done pass passed passing go ready yes ok finis
 _WORDS_OPEN = "pending fail failed failing blocked todo no-go nogo not skipped skip missing"
 DONE_WORDS = frozenset([*_WORDS_DONE.split(), "deployed", "verified", "green", "delivered"])
 OPEN_WORDS = frozenset([*_WORDS_OPEN.split(), "planned", "future", "open", "waiting", "awaiting"])
-PARTIAL_WORDS = frozenset(("partial", "partially", "wip", "ongoing", "started", "in-progress"))
+PARTIAL_WORDS = frozenset(
+    ("partial", "partially", "wip", "ongoing", "started", "in-progress", "doing")
+)
 _SCRIPT_EXTS = (".sh", ".bash", ".zsh", ".ksh")
 FORMAT_BY_EXT = {
     ".yml": "yaml",
@@ -182,6 +184,9 @@ def leading_path(text: str) -> str | None:
     if t.startswith("["):
         targets = link_targets(t[: t.find(")") + 1]) if ")" in t else []
         return as_path(targets[0], strict=False) if targets else None
+    head, leader, tail = t.rpartition("....")  # "release notes ........ docs/NOTES.md"
+    if leader and head.strip() and len(tail.split()) == 1:
+        return as_path(tail.strip(". "), strict=True)
     return None
 
 
