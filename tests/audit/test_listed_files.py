@@ -153,3 +153,16 @@ def test_plain_text_grid_table_and_dotted_leaders(tmp_path: Path) -> None:
         )
     ]
     assert _at(result, 17) == [(HOLDS, "scripts/smoke.sh exists (non-empty, executable)")]
+
+
+def test_done_heading_with_nothing_open_under_it_holds(tmp_path: Path) -> None:
+    report = (
+        "# Status\n\n### ✅ 2. CI/CD Pipeline (100% Complete)\n\n**Files Created:**\n"
+        "- `ci.yml` - continuous integration\n\n### ✅ 3. Docs (100% Complete)\n\n"
+        "- [ ] Write the runbook\n"
+    )
+    result = _run(tmp_path, report, {"ci.yml": "on: push\n"})
+    assert _at(result, 3) == [
+        (HOLDS, "marked done, and none of the 2 lines under it is marked open")
+    ]
+    assert [v for v, _ in _at(result, 8)] == [BROKEN]
