@@ -166,3 +166,18 @@ def test_done_heading_with_nothing_open_under_it_holds(tmp_path: Path) -> None:
         (HOLDS, "marked done, and none of the 2 lines under it is marked open")
     ]
     assert [v for v, _ in _at(result, 8)] == [BROKEN]
+
+
+def test_all_green_against_the_cited_junit_and_a_change_is_no_completion(tmp_path: Path) -> None:
+    cases = "".join(f'<testcase classname="t" name="p{i}"/>' for i in range(3)) + (
+        '<testcase classname="t" name="f"><failure/></testcase>'
+    )
+    report = (
+        "# DoD\n\n- [x] 4 tests, all green: `out/junit.xml`\n- [x] GC pressure reduced 50-70%\n"
+    )
+    result = _run(tmp_path, report, {"out/junit.xml": f"<testsuite>{cases}</testsuite>"})
+    assert (
+        BROKEN,
+        "claims 4 passed (off by 1); out/junit.xml has 4 testcases: 3 passed, 1 failed, 0 skipped",
+    ) in _at(result, 3)
+    assert [v for v, _ in _at(result, 4)] == [UNVERIFIABLE]
