@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from itertools import pairwise
 
 from gonogo.audit.blocks import Row, Table
+from gonogo.audit.pipetables import cut_out
 
 MAX_WIDTH = 4096
 
@@ -23,17 +24,19 @@ def grid_tables_of(chunk: list[str], origin: Sequence[int]) -> list[Table]:
     out: list[Table] = []
     i = 0
     while i < len(chunk) - 2:
-        if _border(chunk[i]) and _row(chunk[i + 1]) and _border(chunk[i + 2]):
-            end = i + 3
-            while end < len(chunk) and (_row(chunk[end]) or _border(chunk[end])):
-                end += 1
-            out.append(_read(chunk, i, end, origin))
-            for j in range(i, end):
-                chunk[j] = ""
-            i = end
+        if not (_border(chunk[i]) and _row(chunk[i + 1]) and _border(chunk[i + 2])):
+            i += 1
             continue
-        i += 1
+        end = _end_of(chunk, i + 3)
+        out.append(_read(chunk, i, end, origin))
+        i = cut_out(chunk, i, end)
     return out
+
+
+def _end_of(chunk: Sequence[str], at: int) -> int:
+    while at < len(chunk) and (_row(chunk[at]) or _border(chunk[at])):
+        at += 1
+    return at
 
 
 def _border(line: str) -> bool:
