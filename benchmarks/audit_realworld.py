@@ -5,11 +5,16 @@ Sets, reported apart:
   phase-table fixture, which the auditor was developed against;
 - held-out-1, held-out-2 (benchmarks/audit_realworld_labels.tsv): reports labelled by
   hand before the auditor was first run on them: public repositories' status documents
-  (fetched into /work/corpora, never committed) and reports in other styles under
+  (archives of fetched mirrors unpacked under $GONOGO_CORPORA, /tmp/gonogo-corpora
+  by default, never committed) and reports in other styles under
   benchmarks/heldout/, each with the small repository built below. Held-out-1 scored
   39/55 on its first run; rules were then added for the classes it missed, so it now
   counts as tuned; so did held-out-2 after its first run (17/28) and held-out-3 after
   its (18/31). Held-out-4 was labelled after the last change to the auditor.
+- held-out-6 (six public reports from five repositories, three local reports in styles the
+  earlier sets lacked) was labelled before its first run: 221/416 (53.1%); rules were then
+  added for the classes it missed (listed files and links, figures on trust, grid tables,
+  done headings, 'all green', changes that are not completion), so it too counts as tuned now.
 
 A labelled line scores when the auditor's verdict there (the worst of its findings:
 broken, then open, holds, unverifiable; "none" when it found no claim) equals the label.
@@ -22,6 +27,8 @@ wrong. Accuracy = right / (labelled lines + false alarms).
 from __future__ import annotations
 
 import csv
+import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -34,7 +41,7 @@ from gonogo.audit.model import AuditResult, Verdict
 
 HERE = Path(__file__).resolve().parent
 TOP = HERE.parent
-CORPORA = Path("/work/corpora")
+CORPORA = Path(os.environ.get("GONOGO_CORPORA", "/tmp/gonogo-corpora"))
 MIRRORS = Path("/work/.mirror")
 RANK = {Verdict.BROKEN: 0, Verdict.OPEN: 1, Verdict.HOLDS: 2, Verdict.UNVERIFIABLE: 3}
 
@@ -89,8 +96,42 @@ LOCAL_REPOS: dict[str, dict[str, str]] = {
         "backups/orders-2026-03-01.sql.gz": "not really gzip, but present\n",
         "logs/dryrun.log": "".join(f"step {i} ok\n" for i in range(50)),
     },
+    "launch_review": {
+        "out/unit.xml": "<testsuite>"
+        + "".join(f'<testcase classname="u" name="p{i}"/>' for i in range(208))
+        + "".join(
+            f'<testcase classname="u" name="f{i}"><flakyFailure message="timeout"/></testcase>'
+            for i in range(4)
+        )
+        + "".join(f'<testcase classname="u" name="s{i}"><skipped/></testcase>' for i in range(3))
+        + "</testsuite>",
+        "out/it.xml": "<testsuite>"
+        + "".join(f'<testcase classname="i" name="c{i}"/>' for i in range(39))
+        + '<testcase classname="i" name="c39"><failure message="502"/></testcase></testsuite>',
+        "out/coverage.xml": '<coverage line-rate="0.83" lines-valid="1000" lines-covered="830"/>',
+        "bench/p95.json": '{"p50_ms": 88, "p95_ms": 231}',
+        "docs/runbook.md": "".join(f"step {i}\n" for i in range(22)),
+        "ops/alerts.yaml": "groups:\n  - name: billing\n    rules: []\n",
+    },
+    "sprint_board": {
+        "docs/release-notes.md": "# 14\n- sso\n",
+        "scripts/smoke.sh": "#!/bin/sh\ncurl -fsS localhost:8080/healthz\n",
+    },
+    "dod_checklist": {
+        "config/defaults.yaml": "".join(f"key{i}: {i}\n" for i in range(15)),
+        "src/search/parse.py": "".join(f"X{i} = {i}\n" for i in range(30)),
+        "docs/cli.md": "".join(f"line {i}\n" for i in range(12)),
+        "reports/pytest.xml": "<testsuite>"
+        + "".join(f'<testcase classname="s" name="t{i}"/>' for i in range(55))
+        + "".join(
+            f'<testcase classname="s" name="x{i}"><failure message="no"/></testcase>'
+            for i in range(2)
+        )
+        + "</testsuite>",
+        "reports/coverage.json": '{"totals": {"percent_covered": 90.4}}',
+    },
 }
-EXECUTABLE = ("ops/backup.sh",)
+EXECUTABLE = ("ops/backup.sh", "scripts/smoke.sh")
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,18 +179,52 @@ def _write_repo(root: Path, files: dict[str, str]) -> None:
 
 
 def _checkout(source: str) -> Path | None:
+    """The tree of a fetched mirror at the labelled commit, unpacked once under CORPORA."""
     repo, _, commit = source.removeprefix("github:").partition("@")
-    name = repo.split("/")[1]
-    where = CORPORA / name
+    where = CORPORA / f"{repo.split('/')[1]}@{commit[:12]}"
     if where.is_dir():
         return where
     mirror = MIRRORS / repo.replace("/", "+") / "repo"
     if not mirror.is_dir():
         return None
-    where.mkdir(parents=True)
-    archive = subprocess.run(["git", f"--git-dir={mirror}", "archive", commit], capture_output=True)
-    subprocess.run(["tar", "-x", "-C", str(where)], input=archive.stdout, check=False)
+    part = where.with_name(where.name + ".part")
+    shutil.rmtree(part, ignore_errors=True)
+    _unpack(mirror, commit, part)
+    part.rename(where)
     return where
+
+
+def _unpack(mirror: Path, commit: str, into: Path) -> None:
+    """Write every blob of COMMIT that the snapshot holds (it lacks files of 4 MiB and more)."""
+    git = ["git", f"--git-dir={mirror}"]
+    listing = subprocess.run([*git, "ls-tree", "-r", "-z", commit], capture_output=True, check=True)
+    entries = []
+    for raw in listing.stdout.split(b"\0"):
+        if raw:
+            meta, _, name = raw.partition(b"\t")
+            mode, kind, sha = meta.split()
+            if kind == b"blob" and mode != b"120000":
+                entries.append((mode, sha, name.decode("utf-8", "surrogateescape")))
+    batch = subprocess.run(
+        [*git, "cat-file", "--batch"],
+        input=b"".join(sha + b"\n" for _, sha, _ in entries),
+        capture_output=True,
+        check=True,
+    ).stdout
+    at = 0
+    for mode, _, name in entries:
+        header_end = batch.index(b"\n", at)
+        header = batch[at:header_end].split()
+        at = header_end + 1
+        if header[-1] == b"missing":
+            continue
+        size = int(header[2])
+        path = into / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(batch[at : at + size])
+        if mode == b"100755":
+            path.chmod(0o755)
+        at += size + 1
 
 
 def _locate(label: Label, tmp: Path) -> tuple[Path, Path] | None:

@@ -70,6 +70,7 @@ Block = Heading | Para | ListBlock | Table | Fence
 def parse_blocks(text: str, *, plain_tables: bool = True) -> list[Block]:
     from markdown_it import MarkdownIt
 
+    from gonogo.audit.gridtables import grid_tables_of
     from gonogo.audit.pipetables import plain_tables_of
 
     md = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable("table")
@@ -78,7 +79,8 @@ def parse_blocks(text: str, *, plain_tables: bool = True) -> list[Block]:
     blocks: list[Block] = []
     for origin in chunks(lines):
         chunk = [lines[i] for i in origin]
-        tables = plain_tables_of(chunk, origin) if plain_tables else []
+        tables = grid_tables_of(chunk, origin)
+        tables += plain_tables_of(chunk, origin) if plain_tables else []
         src = "\n".join(chunk)
         walker = _Walker(origin)
         for token in md.parse(src):

@@ -106,7 +106,12 @@ def _item_claims(item: Item, section: str) -> list[Claim]:
         paths = mk.cited_paths(item.text, bare=True)
         return [_named(make_claim(item.line, Source.LIST, first, section, paths), item.text)]
     claims = [_label_claim(line, item.line + i, section) for i, line in enumerate(lines)]
-    return [c for c in claims if c is not None]
+    found = [c for c in claims if c is not None]
+    lead = mk.leading_path(first) if not found and not first.startswith("[ ]") else None
+    if lead is not None:  # "- `vitest.config.ts` (30 lines) - runner": the file is the claim
+        claim = make_claim(item.line, Source.LIST, first, section, [lead])
+        return [dataclasses.replace(claim, named=(lead,), listed=True)]
+    return found
 
 
 def _named(claim: Claim, text: str) -> Claim:

@@ -33,6 +33,32 @@ def name_of(node: Node) -> str:
     return " ".join(w.strip(_MARKS) for w in words)
 
 
+STATE_WORDS = frozenset(
+    [
+        "operational",
+        "complete",
+        "completed",
+        "done",
+        "implemented",
+        "integrated",
+        "ready",
+        "working",
+        "enabled",
+        "live",
+        "deployed",
+        "finished",
+        "shipped",
+        "delivered",
+    ]
+)
+
+
+def _without_state(name: str) -> str:
+    """ "multi-tenant support operational" names "Multi-Tenant Support" and says its state."""
+    head, _, last = name.rpartition(" ")
+    return head if last in STATE_WORDS and len(head.split()) >= 2 else ""
+
+
 def results(root: Node) -> list[ClaimResult]:
     return _marks(root) + _totals(root)
 
@@ -54,7 +80,7 @@ def _marks(root: Node) -> list[ClaimResult]:
             done.append((name, node))
     out = []
     for name, node in done:
-        other = pending.get(name)
+        other = pending.get(name) or pending.get(_without_state(name))
         if other is None:
             continue
         claim = Claim(node.line, Source.STATUS, node.text[:160], node.section)

@@ -12,6 +12,7 @@ from gonogo.audit import (
     counts,
     junit,
     measured,
+    metrics,
     outline,
     rollup,
     status,
@@ -56,7 +57,7 @@ def audit(
     items = status.open_items(tree)
     results += status.results(tree, items) + rollup.results(tree)
     results += totals.results(tree) + summaries.results(tree) + conflicts.results(tree)
-    results += counts.results(tree)
+    results += counts.results(tree) + metrics.results(tree)
     rows = list(arith.row_lines(blocks))
     results += measured.count_results(junit.count_claims([*lines, *rows]), root, found)
     results += measured.file_number_results([*lines, *rows], root)

@@ -23,6 +23,11 @@ COUNTS = (
 )
 PASSING = r"(?i)\b(\d{1,9})\s+(?:[a-z][\w-]*\s+){0,3}?tests?\s+pass(?:ing|ed)?\b"
 FRACTION = r"(?i)\b(\d{1,9})\s*/\s*(\d{1,9})\s+" + _KIND + r"(?:passed|passing|pass|green)\b"
+# "57 tests, all green": every one of 57 passed
+ALL_PASSED = (
+    r"(?i)\b(\d{1,9})\s+(?:[a-z][\w-]*\s+){0,3}?tests?\W{1,3}(?:all|every one)\s+"
+    r"(?:green|pass(?:ing|ed)?)\b"
+)
 MAX_FILES = 1000
 MAX_FILE_BYTES = 16 * 1024 * 1024
 
@@ -50,7 +55,7 @@ def count_claims(lines: Sequence[TextLine]) -> list[CountClaim]:
     out = []
     for line, text, section in lines:
         lower = text.lower()
-        if "pass" not in lower or "target" in lower:
+        if ("pass" not in lower and "green" not in lower) or "target" in lower:
             continue
         xml = [p for p in cited_paths(text, bare=True) if p.lower().endswith(".xml")]
         cited = xml[0] if xml else ""
@@ -64,6 +69,10 @@ def count_claims(lines: Sequence[TextLine]) -> list[CountClaim]:
             skipped = int(m[3]) if m[3] else None
             out.append(CountClaim(claim, int(m[1]), failed, skipped, cited=cited))
         out += [CountClaim(claim, int(m[1]), cited=cited) for m in rx(PASSING).finditer(text)]
+        out += [
+            CountClaim(claim, int(m[1]), total=int(m[1]), cited=cited)
+            for m in rx(ALL_PASSED).finditer(text)
+        ]
     return out
 
 

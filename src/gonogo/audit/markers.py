@@ -11,13 +11,15 @@ from functools import lru_cache
 from typing import Any
 
 DONE_MARKS = ("✅", "✔", "☑", "✓", "🟢", "[x]", "[X]")
-PARTIAL_MARKS = ("🟡", "🔄", "⚠", "◐", "🟠", "[~]", "[-]")
+PARTIAL_MARKS = ("🟡", "🔄", "⚠", "◐", "🟠", "🚧", "[~]", "[-]")
 OPEN_MARKS = ("❌", "⏳", "🔲", "🔴", "⏸", "⛔", "🚫", "✗", "✘", "☐", "[ ]", "🎯", "⬜")
 _WORDS_DONE = "complete completed done pass passed passing go ready yes ok finished implemented"
 _WORDS_OPEN = "pending fail failed failing blocked todo no-go nogo not skipped skip missing"
 DONE_WORDS = frozenset([*_WORDS_DONE.split(), "deployed", "verified", "green", "delivered"])
 OPEN_WORDS = frozenset([*_WORDS_OPEN.split(), "planned", "future", "open", "waiting", "awaiting"])
-PARTIAL_WORDS = frozenset(("partial", "partially", "wip", "ongoing", "started", "in-progress"))
+PARTIAL_WORDS = frozenset(
+    ("partial", "partially", "wip", "ongoing", "started", "in-progress", "doing")
+)
 _SCRIPT_EXTS = (".sh", ".bash", ".zsh", ".ksh")
 FORMAT_BY_EXT = {
     ".yml": "yaml",
@@ -133,9 +135,59 @@ def cited_paths(text: str, *, bare: bool = False) -> list[str]:
         rest = text
         for span in spans:
             rest = rest.replace(f"`{span}`", " ")
+        for target in link_targets(rest):
+            out += [p for p in [as_path(target, strict=False)] if p]
+        rest = _LINK.sub(" ", rest) if "](" in rest else rest
         words = rest.replace(",", " ").replace(";", " ").split()
         out += [p for p in (as_path(w.strip("*_()[]"), strict=True) for w in words) if p]
     return list(dict.fromkeys(out))
+
+
+class _Links:
+    """`[text](target)` links: their targets, and the text with them removed."""
+
+    @staticmethod
+    @lru_cache(maxsize=1)
+    def pattern() -> Any:
+        import re2
+
+        return re2.compile(r"\[([^\]\n]{0,300})\]\(([^)\s]{1,400})\)")
+
+    def sub(self, repl: str, text: str) -> str:
+        return str(self.pattern().sub(repl, text))
+
+    def targets(self, text: str) -> list[str]:
+        return [m.group(2) for m in self.pattern().finditer(text)] if "](" in text else []
+
+
+_LINK = _Links()
+
+
+def link_targets(text: str) -> list[str]:
+    """Local targets of Markdown links, without `#section` anchors (line anchors stay)."""
+    out = []
+    for target in _LINK.targets(text):
+        if "://" in target or target.startswith(("mailto:", "#")):
+            continue
+        target = target.removeprefix("./")  # a link's ./ is relative, not an invocation
+        path, _, frag = target.partition("#")
+        out.append(target if frag.upper().startswith("L") and frag[1:2].isdigit() else path)
+    return out
+
+
+def leading_path(text: str) -> str | None:
+    """The path an item starts with: "`docs/x.md` (30 lines) - ..." or "[X.md](./X.md) - ..."."""
+    t = text.lstrip().lstrip("*_").lstrip()
+    if t.startswith("`") and "`" in t[1:]:
+        span = t[1 : t.index("`", 1)]
+        return as_path(span, strict=False) if " " not in span.strip() else None
+    if t.startswith("["):
+        targets = link_targets(t[: t.find(")") + 1]) if ")" in t else []
+        return as_path(targets[0], strict=False) if targets else None
+    head, leader, tail = t.rpartition("....")  # "release notes ........ docs/NOTES.md"
+    if leader and head.strip() and len(tail.split()) == 1:
+        return as_path(tail.strip(". "), strict=True)
+    return None
 
 
 _PATH_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-/*?[]@+~")

@@ -60,6 +60,7 @@ class Claim:
     named: tuple[str, ...] = ()  # of `cited`, those written as bare words, not `code`
     priority: str = ""  # P0..P3 when the report gives one
     gate: str = ""  # the phase / sprint heading it belongs to, for --to-plan
+    listed: bool = False  # a file listed as created or changed: existence is the claim
 
 
 @dataclass(frozen=True, slots=True)

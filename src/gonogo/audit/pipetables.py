@@ -30,12 +30,16 @@ def plain_tables_of(chunk: list[str], origin: Sequence[int]) -> list[Table]:
             while end < len(chunk) and chunk[end].strip() and "|" in chunk[end]:
                 end += 1
             out.append(_read_table(chunk, i, end, origin))
-            for j in range(i, end):
-                chunk[j] = ""
-            i = end
+            i = cut_out(chunk, i, end)
             continue
         i += 1
     return out
+
+
+def cut_out(chunk: list[str], start: int, end: int) -> int:
+    """Blank lines start..end-1 out for markdown-it (read here already); returns `end`."""
+    chunk[start:end] = [""] * (end - start)
+    return end
 
 
 def _table_start(chunk: Sequence[str], i: int) -> bool:

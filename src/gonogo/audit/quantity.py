@@ -109,6 +109,9 @@ def rounds_to(value: Decimal, claimed: Decimal, places: int) -> bool:
     return value.quantize(step, rounding=ROUND_HALF_UP) == claimed.quantize(step)
 
 
+CHANGE = r"(\d\s*[-–]\s*$|reduc|improv|increas|decreas|faster|smaller|\bby\s*$|\bup\s*$)"
+
+
 def stated_percent(text: str) -> Decimal | None:
     """The percent a line states about itself: '(80% complete)', '(30%)', '[███░] 40%',
     '50% Complete'. A target ('≥95%', 'target: 90%', '> 90%') is not a state."""
@@ -117,6 +120,8 @@ def stated_percent(text: str) -> Decimal | None:
         before = text[max(0, m.start() - 12) : m.start()].lower()
         if before.rstrip()[-1:] in _COMPARATORS or "target" in before:
             continue
+        if rx(CHANGE).search(before):
+            continue  # "GC pressure reduced 50-70%": a change, not how complete it is
         found = Decimal(m.group(1))
     return found
 

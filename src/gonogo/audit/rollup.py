@@ -133,7 +133,11 @@ def _done_but_partial(node: Node, pct: Decimal) -> ClaimResult:
 def _done_over_open(node: Node) -> list[ClaimResult]:
     marked = [d for d in node.walk() if d.mark is not mk.Mark.NONE and d.kind != "heading"]
     if not marked:
-        return []
+        under = sum(1 for d in node.walk() if d.kind != "heading")
+        if node.kind != "heading" or not under:
+            return []
+        reason = f"marked done, and none of the {under} lines under it is marked open"
+        return [ClaimResult(claim_of(node, Source.STATUS), Verdict.HOLDS, reason)]
     pending = [d for d in marked if d.mark.pending]
     claim = claim_of(node, Source.STATUS)
     if not pending:

@@ -82,7 +82,8 @@ def _open_text(node: Node) -> str:
     if node.kind in ("item", "row", "label") and node.mark.pending and not _legend(node):
         return node.text
     label, value = split_field(node) if node.kind != "heading" else ("", "")
-    if label and rx(STATUS_LABEL).search(label) and rx(OPEN_VALUE).search(value):
+    marked_open = bool(label) and mk.leading_mark(value).pending  # "Dry run: ⏳ Pending"
+    if marked_open or (label and rx(STATUS_LABEL).search(label) and rx(OPEN_VALUE).search(value)):
         parent = node.parent
         if node.kind == "item" and parent is not None and parent.kind in ("item", "label"):
             return f"{parent.text} — {node.text}"

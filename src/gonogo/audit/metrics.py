@@ -1,0 +1,45 @@
+"""Figures and marks stated with nothing to check them against: "**Errors:** 0 ✅",
+"- **Unit Tests**: ✅ Passing", "Production Readiness Score: 75%", a paragraph line
+"✅ **Complete CI/CD Pipeline** - 4 workflows". Each is a claim a reader should know
+is taken on trust: unverifiable, unless another rule checks the same line."""
+
+from __future__ import annotations
+
+from gonogo.audit import markers as mk
+from gonogo.audit.model import Claim, ClaimResult, Source, Verdict
+from gonogo.audit.outline import Node
+from gonogo.audit.regex import rx
+from gonogo.audit.status import ADMITS
+
+FIGURE = r"(\d+(\.\d+)?\s*%|\b\d+\s*/\s*\d+\b|\b\d[\d,.]*\+?(\s|$))"
+METRIC_LABEL = (
+    r"(?i)(error|warning|test|bug|coverage|vulnerab|score|readiness|pass|fail|skip|files?\b|"
+    r"packages?\b|grade|completion|complete|progress|uptime|latency|build|audit|lint|issues?\s*$)"
+)
+NOT_METRIC = r"(?i)(date|version|issue\b|updated|release\b|author|owner|duration|time|estimat|eta)"
+REASON = "states a figure or a done mark but cites nothing it could be checked against"
+
+
+def results(root: Node) -> list[ClaimResult]:
+    out = []
+    for node in root.walk():
+        if _is_metric(node):
+            claim = Claim(node.line, Source.LABEL, node.text[:160], node.section)
+            out.append(ClaimResult(claim, Verdict.UNVERIFIABLE, REASON))
+    return out
+
+
+def _is_metric(node: Node) -> bool:
+    if node.kind == "line" and mk.leading_mark(node.text) is mk.Mark.DONE:
+        return True
+    if node.kind not in ("item", "field", "heading", "label"):
+        return False
+    head, sep, value = node.text.partition(":")
+    head = head.strip().lstrip("-*+ #").strip()
+    if not sep or not value.strip() or not head or len(head) > 60 or rx(NOT_METRIC).search(head):
+        return False
+    if mk.leading_mark(value).pending or rx(ADMITS).search(value):
+        return False  # open (another rule lists it), or admits what is open: claims nothing
+    done = mk.leading_mark(value) is mk.Mark.DONE or mk.any_mark(value) is mk.Mark.DONE
+    figure = rx(FIGURE).search(value) is not None
+    return done or (figure and rx(METRIC_LABEL).search(head) is not None)
