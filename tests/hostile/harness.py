@@ -2,7 +2,7 @@
 
 The limit is generous (the check's own timeout plus `MARGIN_S`), so CI noise cannot
 flake it; what it catches is a run that does not end at all. The peak RSS is gonogo's
-own, read from `wait4`. Shared by `tests/hostile/` and `benchmarks/hostile.py`.
+own (VmHWM, polled). Shared by `tests/hostile/` and `benchmarks/hostile.py`.
 """
 
 from __future__ import annotations
@@ -67,15 +67,27 @@ def run_gonogo(
 
 
 def _wait(pid: int, deadline: float) -> tuple[int | None, int]:
+    """Exit code (None: killed at the deadline) and peak RSS in KiB, polled from
+    /proc (wait4's ru_maxrss would count the harness's own memory at fork time)."""
+    peak = 0
     while True:
-        done, status, usage = os.wait4(pid, os.WNOHANG)
+        peak = max(peak, _hwm_kb(pid))
+        done, status = os.waitpid(pid, os.WNOHANG)
         if done:
-            return os.waitstatus_to_exitcode(status), usage.ru_maxrss
+            return os.waitstatus_to_exitcode(status), peak
         if time.monotonic() > deadline:
             kill_session(pid)
-            _, status, usage = os.wait4(pid, 0)
-            return None, usage.ru_maxrss
-        time.sleep(0.02)
+            os.waitpid(pid, 0)
+            return None, peak
+        time.sleep(0.01)
+
+
+def _hwm_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status") as fh:
+            return next(int(line.split()[1]) for line in fh if line.startswith("VmHWM:"))
+    except (OSError, StopIteration, ValueError):
+        return 0
 
 
 def kill_session(pid: int) -> None:

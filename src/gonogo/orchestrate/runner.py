@@ -230,7 +230,7 @@ class Orchestrator:
             env = clean_env(ctx, dict(task.env), [])
             env.update(GONOGO_TASK=task.id, GONOGO_ATTEMPT=str(attempt))
             async with asyncio.timeout(task.timeout):
-                done = await run_process(argv, cwd=str(cwd), env=env)
+                done = await run_process(argv, cwd=str(cwd), env=env, contain=True)
         except TimeoutError:
             return f"`{shown}` timed out after {format_duration(task.timeout)} and was killed"
         except LookupError as exc:

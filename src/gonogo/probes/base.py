@@ -34,15 +34,17 @@ P = TypeVar("P", bound=Params)
 
 
 def _valid_regex(value: str) -> str:
-    try:
-        re.compile(value)
-    except re.error as exc:
-        raise ValueError(f"invalid regular expression: {exc}") from None
+    from gonogo.patterns import problem
+
+    why = problem(value)
+    if why:
+        raise ValueError(why)
     return value
 
 
 Regex = Annotated[str, AfterValidator(_valid_regex)]
-"""A param holding a Python regular expression, checked when the plan loads."""
+"""A param holding a regular expression (RE2 syntax, linear-time matching: see
+`gonogo.patterns`), checked when the plan loads."""
 
 
 def in_thread(fn: Callable[[P, Context], Outcome]) -> Callable[[P, Context], Awaitable[Outcome]]:
