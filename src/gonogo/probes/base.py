@@ -27,7 +27,7 @@ from gonogo.rules import Rule
 class Params(BaseModel):
     """Base class of every probe's params: unknown keys are errors."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 P = TypeVar("P", bound=Params)
