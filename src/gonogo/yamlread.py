@@ -147,9 +147,8 @@ def _shallow(text: str) -> None:
                 depth += 1
                 if depth > MAX_DEPTH:
                     mark = event.start_mark
-                    raise YamlError(
-                        f"nesting is deeper than {MAX_DEPTH} levels", mark.line + 1, mark.column + 1
-                    )
+                    at = (mark.line + 1, mark.column + 1) if mark else (None, None)
+                    raise YamlError(f"nesting is deeper than {MAX_DEPTH} levels", *at)
             elif kind in _CLOSE:
                 depth -= 1
     except yaml.YAMLError:

@@ -280,6 +280,8 @@ def audit_one_line(root: Path) -> Case:
 
 
 def audit_deep(root: Path) -> Case:
-    text = "# Report\n\n" + "> " * 5000 + "[" * DEEP + "\n\n- [x] done: `a.sh`\n"
+    """Deep nesting on lines the auditor reads (each under its 20,000-character cap)."""
+    deep = "> " * 5000 + "x\n\n" + "[" * 19_000 + "\n\n" + "  " * 5000 + "- y\n\n"
+    text = "# Report\n\n" + deep + "- [x] done: `a.sh`\n"
     project(root, {"report.md": text})
     return Case(("audit", "report.md"), 0)

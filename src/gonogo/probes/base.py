@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import os
 import re
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -81,6 +82,11 @@ class ProbeDoc:
     remediation: str = ""
 
 
+class DeadlinePassed(TimeoutError):
+    """Raised by work that checks `Context.expired` (a parse in a worker thread) once the
+    check's timeout has passed: the engine reports the timeout, and the thread ends."""
+
+
 @dataclass
 class Context:
     """Everything a probe may touch: the project root, its files, the environment."""
@@ -91,6 +97,11 @@ class Context:
     timeout_s: float = 30.0
     check_id: str = ""
     secrets: set[str] = field(default_factory=set)
+    started: float = field(default_factory=time.monotonic)
+
+    def expired(self) -> bool:
+        """True once the check's timeout has passed since this attempt started."""
+        return time.monotonic() - self.started >= self.timeout_s
 
     def expand(self, text: str) -> str:
         """Replace `${VAR}` and `${VAR:-default}` from the environment; remember the values

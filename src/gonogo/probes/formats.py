@@ -65,7 +65,8 @@ class XmlError(ValueError):
         """The message for a named report file: `path:line: malformed XML: …`."""
         if self.refused:
             return f"{rel}: refused XML: {self.detail}"
-        return f"{rel}:{self.line}: malformed XML: {self.detail}"
+        where = f"{rel}:{self.line}" if self.line is not None else rel
+        return f"{where}: malformed XML: {self.detail}"
 
 
 def xml_root(data: bytes) -> Any:

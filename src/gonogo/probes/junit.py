@@ -34,7 +34,7 @@ def _check(p: JunitParams, ctx: Context) -> Outcome:
     cases: list[Case] = []
     try:
         for rel in rels:
-            cases += read_junit(ctx.files.read_bytes(rel, MAX_XML_BYTES), rel).cases
+            cases += read_junit(ctx.files.read_bytes(rel, MAX_XML_BYTES), rel, ctx.expired).cases
     except JunitError as exc:
         return errored(str(exc))
     old = stale(ctx.root, rels, p.max_age)
