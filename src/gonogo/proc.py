@@ -217,3 +217,34 @@ async def _read(
 def kill_group(pid: int) -> None:
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pid, signal.SIGKILL)
+
+
+def start_time(pid: int) -> str:
+    """When `pid` started (clock ticks since boot, from /proc), or '' when it is gone,
+    a zombie, or cannot be read: with the pid, it names one process for good."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            fields = fh.read().rpartition(")")[2].split()
+    except OSError:
+        return ""
+    return "" if fields[0] == "Z" else fields[19]
+
+
+async def end_process(pid: int, started: str, grace_s: float = 5.0) -> bool:
+    """End a process a crashed gonogo left running (`started` from `start_time`):
+    SIGTERM (a supervisor then kills its tree), SIGKILL to its group after `grace_s`.
+    False when that process is already gone."""
+    if not started or start_time(pid) != started:
+        return False
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.kill(pid, signal.SIGTERM)
+    for sig in (signal.SIGKILL, 0):
+        for _ in range(int(grace_s / 0.05)):
+            if start_time(pid) != started:
+                return True
+            await asyncio.sleep(0.05)
+        if sig:
+            kill_group(pid)
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, sig)
+    return True

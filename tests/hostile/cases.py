@@ -42,8 +42,14 @@ def project(root: Path, files: dict[str, str | bytes]) -> Path:
     return root
 
 
-def check_case(root: Path, files: dict[str, str | bytes], checks: list[dict[str, Any]], *,
-               timeout: float = 5, **extra: Any) -> Case:
+def check_case(
+    root: Path,
+    files: dict[str, str | bytes],
+    checks: list[dict[str, Any]],
+    *,
+    timeout: float = 5,
+    **extra: Any,
+) -> Case:
     project(root, {**files, "gonogo.yaml": plan(checks, timeout=timeout, **extra)})
     return Case(("check", "--no-history", "-v", "."), timeout)
 
@@ -179,7 +185,9 @@ def gigabyte_output(root: Path) -> Case:
 
 
 def endless_output(root: Path) -> Case:
-    script = "import sys\nchunk = b'x' * (1 << 20)\nwhile True:\n    sys.stdout.buffer.write(chunk)\n"
+    script = (
+        "import sys\nchunk = b'x' * (1 << 20)\nwhile True:\n    sys.stdout.buffer.write(chunk)\n"
+    )
     check = {"id": "cmd", "kind": "command", "run": [PY, "flood.py"]}
     return check_case(root, {"flood.py": script}, [check], timeout=2)
 
@@ -196,9 +204,7 @@ def ansi_text(root: Path) -> Case:
         "path": f"docs/{ESC}[1mx.md",
         "owner": f"{ESC}[31mroot{ESC}[0m",
     }
-    return check_case(
-        root, {}, [check], gate={"title": f"Deploy {ESC}[2J{ESC}]0;owned\x07 now"}
-    )
+    return check_case(root, {}, [check], gate={"title": f"Deploy {ESC}[2J{ESC}]0;owned\x07 now"})
 
 
 def html_text(root: Path) -> Case:

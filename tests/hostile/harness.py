@@ -33,9 +33,7 @@ class Ran:
         return self.code is None
 
 
-def run_gonogo(
-    *args: str, cwd: Path, limit_s: float, env: dict[str, str] | None = None
-) -> Ran:
+def run_gonogo(*args: str, cwd: Path, limit_s: float, env: dict[str, str] | None = None) -> Ran:
     """`gonogo ARGS` in its own session, killed (with everything in that session) at
     `limit_s`. Output goes to files, so a leaked descendant holding a pipe cannot hang
     the harness itself."""
