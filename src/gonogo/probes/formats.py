@@ -85,8 +85,13 @@ def xml_root(data: bytes) -> Any:
 
 
 def parse_xml(data: bytes) -> Problem:
+    """Read as a bounded stream (`gonogo.probes.xmlstream`): no tree is kept."""
+    from gonogo.probes import xmlstream
+
     try:
-        xml_root(data)
+        for event, elem, parents in xmlstream.events(data):
+            if event == "end" and parents:
+                xmlstream.drop(elem, parents)
     except XmlError as exc:
         return exc.line, str(exc)
     return None

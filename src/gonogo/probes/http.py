@@ -238,7 +238,7 @@ def _problems(p: HttpParams, got: Fetched, ms: float) -> list[tuple[str, str]]:
 def _json_problems(text: str, want: dict[str, Any]) -> list[tuple[str, str]]:
     try:
         doc = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nesting too deep
         return [("http.json", "body is not JSON (or is longer than 1 MiB)")]
     out = []
     for path, expected in want.items():
