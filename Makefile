@@ -48,7 +48,7 @@ test: $(STAMP)
 	$(VENV)/bin/pytest -n 2 -q
 
 # The fuzz targets of tests/fuzz, far longer than `make test` runs them (40 examples each).
-FUZZ_EXAMPLES ?= 20000
+FUZZ_EXAMPLES ?= 5000
 fuzz: $(STAMP)
 	GONOGO_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(VENV)/bin/pytest -q -n 2 -p no:randomly \
 		--timeout 0 tests/fuzz

@@ -66,6 +66,6 @@ def _explained(exc: Exception) -> str:
     hint = next((h for key, h in _HINTS if key in detail), "")
     why = f": {hint}" if hint else ""
     return (
-        f"not a pattern gonogo can match ({detail}){why}; plan patterns use RE2 syntax, "
+        f"invalid regular expression ({detail}){why}; plan patterns use RE2 syntax, "
         "matched in linear time"
     )
