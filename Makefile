@@ -12,7 +12,7 @@ VENV := .venv
 STAMP := $(VENV)/.synced
 RUNTIME := $(VENV)/.runtime
 
-.PHONY: demo test bench clean
+.PHONY: demo test fuzz bench clean
 
 define ensure_uv
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv \
@@ -46,6 +46,12 @@ test: $(STAMP)
 	$(VENV)/bin/ruff format --check src tests benchmarks
 	$(VENV)/bin/mypy
 	$(VENV)/bin/pytest -n 2 -q
+
+# The fuzz targets of tests/fuzz, far longer than `make test` runs them (40 examples each).
+FUZZ_EXAMPLES ?= 5000
+fuzz: $(STAMP)
+	GONOGO_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(VENV)/bin/pytest -q -n 2 -p no:randomly \
+		--timeout 0 tests/fuzz
 
 bench: $(STAMP)
 	$(VENV)/bin/python benchmarks/engine.py

@@ -172,6 +172,21 @@ pathlib.Path("slow.done").write_text("1")
 """
 
 
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rpartition(")")[2].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def _wait_until(predicate: Callable[[], bool], timeout: float = 10) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
 def _crash_plan(root: Path) -> None:
     (root / "slow.py").write_text(SLOW)
     write_plan(
@@ -213,12 +228,14 @@ def test_sigkill_then_resume(tmp_path: Path, cli: Callable[..., Any]) -> None:
         assert "wait for it to finish or stop it" in busy.stderr
         child.send_signal(signal.SIGKILL)
         child.wait(timeout=10)
+        # the task dies with the orchestrator (its supervisor gets a death signal)
+        _wait_until(lambda: not _alive(slow_pid))
     finally:
         if child.poll() is None:
             child.kill()
             child.wait()
-        if slow_pid is not None:  # the task outlives a SIGKILLed orchestrator: end it
-            os.killpg(slow_pid, signal.SIGKILL)
+        if slow_pid is not None and _alive(slow_pid):  # the assertion above failed
+            os.kill(slow_pid, signal.SIGKILL)
     state = json.loads((gonogo / "orchestrate.json").read_text())
     assert state["tasks"]["first"]["status"] == "done"
     assert state["tasks"]["bad"]["status"] == "escalated"

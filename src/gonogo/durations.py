@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
@@ -15,6 +16,8 @@ def parse_duration(value: object) -> float:
     if isinstance(value, bool):
         raise ValueError(f"{value!r} is not a duration")
     if isinstance(value, int | float):
+        if not math.isfinite(value):
+            raise ValueError(f"{value!r} is not a finite number of seconds")
         if value < 0:
             raise ValueError(f"{value!r} is negative; durations must be >= 0")
         return float(value)
@@ -23,7 +26,10 @@ def parse_duration(value: object) -> float:
     text = value.strip().replace(" ", "")
     if not _WHOLE.fullmatch(text):
         raise ValueError(f"{value!r} is not a duration (use e.g. 500ms, 30s, 10m, 2h)")
-    return sum(float(n) * _UNITS[u] for n, u in _PART.findall(text))
+    seconds = sum(float(n) * _UNITS[u] for n, u in _PART.findall(text))
+    if not math.isfinite(seconds):
+        raise ValueError(f"{value!r} is not a finite number of seconds")
+    return seconds
 
 
 def format_duration(seconds: float) -> str:

@@ -34,15 +34,30 @@ _PLAIN_TAGS = frozenset(
 
 
 _STR = "tag:yaml.org,2002:str"
+_KINDS = {
+    "tag:yaml.org,2002:timestamp": "date",
+    "tag:yaml.org,2002:int": "integer",
+    "tag:yaml.org,2002:float": "number",
+}
 _MERGE = "tag:yaml.org,2002:merge"
 
 
+MAX_DEPTH = 64
+
+
 class YamlError(Exception):
-    def __init__(self, message: str, line: int | None = None, column: int | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        line: int | None = None,
+        column: int | None = None,
+        path: Path = (),
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.line = line
         self.column = column
+        self.path = path  # the key path of the offending value, when known
 
 
 class Located:
@@ -82,6 +97,7 @@ def load_all(text: str | bytes, *, max_bytes: int = MAX_BYTES) -> list[Located]:
     """Every document of a `---`-separated stream, with positions (lines count from the
     top of the file). Same limits as `load`, over the whole stream."""
     text = _decoded(text, max_bytes)
+    _shallow(text)
     try:
         nodes = list(yaml.compose_all(text, Loader=_LOADER))
     except yaml.MarkedYAMLError as exc:
@@ -118,7 +134,29 @@ def _marked(exc: yaml.MarkedYAMLError) -> YamlError:
     return YamlError(f"invalid YAML: {problem}", line, col)
 
 
+def _shallow(text: str) -> None:
+    """Refuse nesting deeper than MAX_DEPTH before anything recursive sees it: libyaml's
+    parser keeps its own stack, but composing 50,000 nested `[` recurses in C until the
+    interpreter's stack overflows (SIGSEGV). Syntax errors are left to the composer,
+    which reports them with their position."""
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_LOADER):
+            kind = type(event)
+            if kind in _OPEN:
+                depth += 1
+                if depth > MAX_DEPTH:
+                    mark = event.start_mark
+                    at = (mark.line + 1, mark.column + 1) if mark else (None, None)
+                    raise YamlError(f"nesting is deeper than {MAX_DEPTH} levels", *at)
+            elif kind in _CLOSE:
+                depth -= 1
+    except yaml.YAMLError:
+        return
+
+
 def _careful(text: str) -> Located:
+    _shallow(text)
     try:
         node = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
@@ -148,8 +186,8 @@ class _Builder:
                 f"document expands to more than {MAX_NODES:,} values "
                 "(an alias-expansion bomb or a plan far larger than any real one)"
             )
-        if len(path) > 64:
-            raise YamlError("nesting is deeper than 64 levels", *_pos(node))
+        if len(path) > MAX_DEPTH:
+            raise YamlError(f"nesting is deeper than {MAX_DEPTH} levels", *_pos(node))
         if path not in self.marks:  # a key already marked its value's path
             self.marks[path] = _pos(node)
         if node.tag not in _PLAIN_TAGS:
@@ -163,7 +201,10 @@ class _Builder:
         try:
             return self.constructor.construct_object(node, deep=True)
         except yaml.YAMLError as exc:
-            raise YamlError(f"invalid value: {exc}", *_pos(node)) from None
+            raise YamlError(f"invalid value: {exc}", *_pos(node), path) from None
+        except (ValueError, OverflowError) as exc:  # 2027-02-30 matches the date pattern
+            what = _KINDS.get(node.tag, "value")
+            raise YamlError(f"invalid {what} {node.value!r}: {exc}", *_pos(node), path) from None
 
     def _key(self, node: yaml.Node, path: Path) -> Any:
         if node.tag == _STR and isinstance(node, yaml.ScalarNode):  # the common case
@@ -304,7 +345,10 @@ def _plain(value: str) -> Any:
         return value
     if tag not in _SIMPLE_TAGS:
         raise _Unusual
-    return _CONSTRUCTOR.yaml_constructors[tag](_CONSTRUCTOR, yaml.ScalarNode(tag, value))
+    try:
+        return _CONSTRUCTOR.yaml_constructors[tag](_CONSTRUCTOR, yaml.ScalarNode(tag, value))
+    except (ValueError, OverflowError):
+        raise _Unusual from None  # the careful builder says where, and why
 
 
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()

@@ -164,7 +164,7 @@ def _json_metric(path: Path, name: str) -> Decimal | None:
     """The first number under a key named like `p95`, `p95_ms` or `p95_s` (in ms)."""
     try:
         data = json.loads(path.read_bytes()[:MAX_JSON_BYTES])
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # RecursionError: nesting too deep
         return None
     stack: list[tuple[Any, int]] = [(data, 0)]
     while stack:

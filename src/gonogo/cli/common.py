@@ -82,7 +82,7 @@ def resolve_plan(
     probes = all_probes() if probes is None else probes
     if plan_arg:
         path = Path(plan_arg)
-        if not path.is_file():
+        if not path.exists():
             raise UsageError(f"plan file {plan_arg} does not exist")
         return Resolved(load_plan(path, probes), start, f"plan: {_shown(path)}")
     found = find_plan(start)
@@ -197,8 +197,12 @@ def say(args: argparse.Namespace, text: str) -> None:
     `-q` silences it."""
     if getattr(args, "quiet", 0):
         return
-    print(f"gonogo: {text}", file=sys.stderr, flush=True)
+    from gonogo.safetext import printable
+
+    print(f"gonogo: {printable(text)}", file=sys.stderr, flush=True)
 
 
 def warn(text: str) -> None:
-    print(f"gonogo: warning: {text}", file=sys.stderr, flush=True)
+    from gonogo.safetext import printable
+
+    print(f"gonogo: warning: {printable(text)}", file=sys.stderr, flush=True)

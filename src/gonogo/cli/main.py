@@ -122,12 +122,13 @@ def _subparsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentP
 
 def _dispatch(args: argparse.Namespace) -> int:
     from gonogo.errors import GonogoError
+    from gonogo.safetext import printable
 
     try:
         code: int = args.handler(args)
         return code
     except GonogoError as exc:
-        print(f"gonogo: error: {exc}", file=sys.stderr)
+        print(f"gonogo: error: {printable(str(exc))}", file=sys.stderr)
         return 2  # every GonogoError is something the user can fix
     except KeyboardInterrupt:
         print("gonogo: interrupted", file=sys.stderr)
@@ -138,7 +139,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         if args.debug:
             raise
         print(
-            f"gonogo: internal error: {type(exc).__name__}: {exc} "
+            f"gonogo: internal error: {type(exc).__name__}: {printable(str(exc))} "
             "(run with --debug for the traceback)",
             file=sys.stderr,
         )

@@ -30,7 +30,7 @@ from gonogo.plan.model import Plan
 from gonogo.plan.schema import TaskSpec
 from gonogo.probes.base import Context, Probe
 from gonogo.probes.command import clean_env
-from gonogo.proc import run_process
+from gonogo.proc import run_process, start_time
 
 LOG_DIR = "tasks"
 LOG_ROTATE_BYTES = 4 * 1024 * 1024
@@ -230,7 +230,9 @@ class Orchestrator:
             env = clean_env(ctx, dict(task.env), [])
             env.update(GONOGO_TASK=task.id, GONOGO_ATTEMPT=str(attempt))
             async with asyncio.timeout(task.timeout):
-                done = await run_process(argv, cwd=str(cwd), env=env)
+                done = await run_process(
+                    argv, cwd=str(cwd), env=env, contain=True, started=self._started(task)
+                )
         except TimeoutError:
             return f"`{shown}` timed out after {format_duration(task.timeout)} and was killed"
         except LookupError as exc:
@@ -246,6 +248,15 @@ class Orchestrator:
         tail = (err or out).strip().splitlines()[-1:] or [""]
         detail = f": {tail[0][:200]}" if tail[0] else ""
         return f"`{ctx.redact(shown)}` exited {done.exit_code}{detail}"
+
+    def _started(self, task: TaskSpec) -> Callable[[int], None]:
+        """Records the attempt's process, on disk before it runs on: after a crash,
+        `--resume` ends it before running the task again."""
+
+        def record(pid: int) -> None:
+            self.store.set_task(task.id, pid=pid, pid_start=start_time(pid))
+
+        return record
 
     def _log(self, task: TaskSpec, attempt: int, shown: str, code: int, out: str, err: str) -> None:
         """Append the attempt's output to `.gonogo/tasks/<id>.log` (best effort)."""

@@ -37,6 +37,7 @@ from gonogo.orchestrate.state import (
 from gonogo.plan.model import Plan
 from gonogo.plan.schema import TaskSpec
 from gonogo.probes.base import Probe
+from gonogo.proc import end_process
 
 STATE_DIR = ".gonogo"
 PROGRESS_FILE = "progress.md"
@@ -124,6 +125,8 @@ class Session:
         store = StateStore(self.dir / STATE_FILE, self._initial_state(), utc_now)
         sel = store.state.selection
         tasks = selected_tasks(plan, sel)
+        for note in await _ended(store.state.tasks):
+            self.events.write(note)
         store.update(tasks=_normalise(store.state.tasks, tasks))
         escalator = self._escalator(store)
         for note in await escalator.recover():
@@ -254,6 +257,19 @@ class Session:
         atomic.write_text(self.dir / PROGRESS_FILE, progress.render(view))
 
 
+async def _ended(tasks: Mapping[str, TaskState]) -> list[str]:
+    """Each task recorded as running whose process is still alive (the run before was
+    killed): that process and its tree are ended, so the task never runs twice."""
+    notes = []
+    for tid, st in tasks.items():
+        if st.status is TaskStatus.RUNNING and st.pid and await end_process(st.pid, st.pid_start):
+            notes.append(
+                f"· task {tid}: its process {st.pid} from the interrupted run was still "
+                "running; ended it before running the task again"
+            )
+    return notes
+
+
 def _stale_state(holder: Holder) -> str:
     if holder.host != socket.gethostname():
         return "started on another host; it no longer holds the lock"
@@ -267,7 +283,9 @@ def _normalise(saved: Mapping[str, TaskState], tasks: list[TaskSpec]) -> dict[st
     for t in tasks:
         st = saved.get(t.id, TaskState())
         if st.status in (TaskStatus.RUNNING, TaskStatus.BLOCKED):
-            st = replace(st, status=TaskStatus.PENDING, blockers=(), message="resumed")
+            st = replace(
+                st, status=TaskStatus.PENDING, blockers=(), message="resumed", pid=0, pid_start=""
+            )
         out[t.id] = st
     return out
 

@@ -46,9 +46,13 @@ class TaskState:
     last_error: str = ""
     blockers: tuple[str, ...] = ()
     updated_at: str = ""
+    pid: int = 0  # the running attempt's process (its supervisor), for a resume to end
+    pid_start: str = ""  # that process's start time: a reused pid is never killed
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "pid": self.pid,
+            "pid_start": self.pid_start,
             "status": self.status.value,
             "attempts": self.attempts,
             "ran": self.ran,
@@ -68,6 +72,8 @@ class TaskState:
             last_error=str(data.get("last_error", "")),
             blockers=tuple(data.get("blockers") or ()),
             updated_at=str(data.get("updated_at", "")),
+            pid=int(data.get("pid", 0)),
+            pid_start=str(data.get("pid_start", "")),
         )
 
 

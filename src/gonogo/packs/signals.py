@@ -170,7 +170,7 @@ def _published(files: FileIndex) -> list[str]:
 def _npm_public(text: str) -> bool:
     try:
         data = json.loads(text)
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):  # RecursionError: nesting too deep
         return False
     return isinstance(data, dict) and bool(data.get("name")) and data.get("private") is not True
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import os
+import stat
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -28,15 +30,39 @@ def find_plan(root: Path) -> Path | None:
 
 
 def load_plan(path: Path, probes: Mapping[str, Probe[Any]]) -> Plan:
+    data = _read_plan(path)
+    return parse_plan(data, probes, source=str(path), default_project=path.parent.resolve().name)
+
+
+_KINDS = (
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _read_plan(path: Path) -> bytes:
+    """The plan's bytes: a regular file of at most MAX_BYTES, opened without blocking (a
+    FIFO never waits for a writer, /dev/zero is never read)."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
-        data = path.read_bytes() if path.stat().st_size <= yamlread.MAX_BYTES else None
+        fd = os.open(path, flags)
     except OSError as exc:
         raise PlanError(f"cannot read plan: {exc.strerror or exc}", file=str(path)) from None
-    if data is None:
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        kind = next((what for test, what in _KINDS if test(mode)), "not a regular file")
+        raise PlanError(f"is {kind}, not a plan file", file=str(path))
+    with os.fdopen(fd, "rb") as fh:
+        data = fh.read(yamlread.MAX_BYTES + 1)
+    if len(data) > yamlread.MAX_BYTES:
         raise PlanError(
             f"plan is larger than {yamlread.MAX_BYTES:,} bytes; refusing to read it", file=str(path)
         )
-    return parse_plan(data, probes, source=str(path), default_project=path.parent.resolve().name)
+    return data
 
 
 def parse_plan(
@@ -50,7 +76,10 @@ def parse_plan(
     try:
         doc = yamlread.load(raw)
     except yamlread.YamlError as exc:
-        raise PlanError(exc.message, file=source, line=exc.line, column=exc.column) from None
+        where = _dotted(exc.path) if exc.path else ""
+        raise PlanError(
+            exc.message, file=source, line=exc.line, column=exc.column, field=where
+        ) from None
     if doc.data is None:
         hint = "write gates of checks; `gonogo init` writes a starter plan"
         raise PlanError("the plan is empty", file=source, hint=hint)

@@ -22,7 +22,7 @@ Duration = Annotated[
     float, BeforeValidator(parse_duration), Field(ge=0), WithJsonSchema(DURATION_JSON)
 ]
 Priority = Literal["P0", "P1", "P2", "P3"]
-_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
+_ID = re.compile(r"\A[A-Za-z0-9][A-Za-z0-9_.\-]*\Z")
 
 
 def _check_id(value: str) -> str:
@@ -39,11 +39,11 @@ Argv = Annotated[list[str], Field(min_length=1)]
 
 
 Ratio = Annotated[float, BeforeValidator(parse_ratio), Field(ge=0), WithJsonSchema(RATIO_JSON)]
-_BASELINE = re.compile(r"^(last_passing|last|run:[0-9a-fA-F]{4,64})$")
+_BASELINE = re.compile(r"\A(last_passing|last|run:[0-9a-fA-F]{4,64})\Z")
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Breaker(Strict):
@@ -82,7 +82,9 @@ class When(Strict):
 class CompareSpec(Strict):
     """Judge a check's measure against an earlier run's, from the history store."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False
+    )
 
     with_: str = Field(
         "last_passing",
@@ -119,7 +121,9 @@ class ScoreSpec(Strict):
     """A gate's weighted score target: at or above `pass` is fine, at or above `warn` is
     GO with a warning, below `warn` is NO-GO."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False
+    )
 
     pass_at: float = Field(alias="pass", ge=0, le=100, description="score for a clean pass")
     warn: float | None = Field(
@@ -245,7 +249,7 @@ class WaiverSpec(Strict):
 
 
 class PlanSpec(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     version: Literal[1] = 1
     project: str | None = None

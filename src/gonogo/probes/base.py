@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import os
 import re
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,22 +28,24 @@ from gonogo.rules import Rule
 class Params(BaseModel):
     """Base class of every probe's params: unknown keys are errors."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 P = TypeVar("P", bound=Params)
 
 
 def _valid_regex(value: str) -> str:
-    try:
-        re.compile(value)
-    except re.error as exc:
-        raise ValueError(f"invalid regular expression: {exc}") from None
+    from gonogo.patterns import problem
+
+    why = problem(value)
+    if why:
+        raise ValueError(why)
     return value
 
 
 Regex = Annotated[str, AfterValidator(_valid_regex)]
-"""A param holding a Python regular expression, checked when the plan loads."""
+"""A param holding a regular expression (RE2 syntax, linear-time matching: see
+`gonogo.patterns`), checked when the plan loads."""
 
 
 def in_thread(fn: Callable[[P, Context], Outcome]) -> Callable[[P, Context], Awaitable[Outcome]]:
@@ -79,6 +82,11 @@ class ProbeDoc:
     remediation: str = ""
 
 
+class DeadlinePassed(TimeoutError):
+    """Raised by work that checks `Context.expired` (a parse in a worker thread) once the
+    check's timeout has passed: the engine reports the timeout, and the thread ends."""
+
+
 @dataclass
 class Context:
     """Everything a probe may touch: the project root, its files, the environment."""
@@ -89,6 +97,11 @@ class Context:
     timeout_s: float = 30.0
     check_id: str = ""
     secrets: set[str] = field(default_factory=set)
+    started: float = field(default_factory=time.monotonic)
+
+    def expired(self) -> bool:
+        """True once the check's timeout has passed since this attempt started."""
+        return time.monotonic() - self.started >= self.timeout_s
 
     def expand(self, text: str) -> str:
         """Replace `${VAR}` and `${VAR:-default}` from the environment; remember the values

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
-import re
 import sys
+from collections.abc import Callable
 
 from pydantic import Field, ValidationError, model_validator
 
+from gonogo import patterns
 from gonogo.models import Outcome, errored, failed, passed
 from gonogo.probes.base import Context, Params, Probe, ProbeDoc, Regex
 from gonogo.proc import OUTPUT_CAP, Completed, run_process
@@ -81,7 +82,7 @@ async def _run(p: CommandParams, ctx: Context) -> Outcome:
     shown = p.run if isinstance(p.run, str) else " ".join(p.run)
     try:
         env = clean_env(ctx, p.env, p.pass_env)
-        done = await run_process(argv, cwd=str(cwd), env=env)
+        done = await run_process(argv, cwd=str(cwd), env=env, contain=True, settled=_settled(p))
     except LookupError as exc:
         return errored(f"`{shown}`: {exc}")
     except FileNotFoundError:
@@ -93,6 +94,27 @@ async def _run(p: CommandParams, ctx: Context) -> Outcome:
     return _judge(p, ctx, shown, done)
 
 
+def _settled(p: CommandParams) -> Callable[[str, bytes], bool]:
+    """Once a stream passed the cap, what was kept of it is all that will be searched: a
+    pattern it does not match fails the check whatever the exit code, so the program is
+    stopped there."""
+
+    def settled(stream: str, kept: bytes) -> bool:
+        pattern = getattr(p.expect, stream)
+        return pattern is not None and not _found(pattern, kept.decode(errors="replace"))
+
+    return settled
+
+
+def _matches(p: CommandParams, done: Completed, stream: str) -> bool:
+    pattern = getattr(p.expect, stream)
+    return pattern is None or _found(pattern, getattr(done, stream))
+
+
+def _found(pattern: str, text: str) -> bool:
+    return patterns.compiled(pattern, multiline=True).search(text) is not None
+
+
 def _judge(p: CommandParams, ctx: Context, shown: str, done: Completed) -> Outcome:
     evidence = {
         "exit": done.exit_code,
@@ -101,6 +123,14 @@ def _judge(p: CommandParams, ctx: Context, shown: str, done: Completed) -> Outco
     }
     if done.truncated:
         evidence["truncated"] = f"output capped at {OUTPUT_CAP} bytes per stream"
+    if done.stopped:
+        stream = next(s for s in ("stdout", "stderr") if not _matches(p, done, s))
+        return failed(
+            f"`{shown}` {stream} does not match /{getattr(p.expect, stream)}/ in its first "
+            f"{OUTPUT_CAP // 1048576} MiB (the program was stopped there: the answer could "
+            "not change)",
+            evidence=evidence,
+        )
     allowed = p.expect.exit if isinstance(p.expect.exit, list) else [p.expect.exit]
     if done.exit_code not in allowed:
         last = _tail(ctx.redact(done.stderr or done.stdout), 1)
@@ -110,8 +140,8 @@ def _judge(p: CommandParams, ctx: Context, shown: str, done: Completed) -> Outco
             f"`{shown}` exited {done.exit_code}; expected {want}{detail}", evidence=evidence
         )
     for stream in ("stdout", "stderr"):
-        pattern = getattr(p.expect, stream)
-        if pattern is not None and not re.search(pattern, getattr(done, stream), re.MULTILINE):
+        if not _matches(p, done, stream):
+            pattern = getattr(p.expect, stream)
             return failed(f"`{shown}` {stream} does not match /{pattern}/", evidence=evidence)
     return passed(f"`{shown}` exited {done.exit_code}", evidence=evidence)
 

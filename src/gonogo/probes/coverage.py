@@ -4,12 +4,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 from pydantic import Field
 
 from gonogo.models import Finding, Outcome, errored, failed, passed
+from gonogo.probes import xmlstream
 from gonogo.probes.base import Context, MeasureSpec, Params, Probe, ProbeDoc, in_thread
-from gonogo.probes.formats import XmlError, xml_root
+from gonogo.probes.formats import XmlError
 from gonogo.probes.freshness import MaxAge, stale
 from gonogo.rules import Rule
 
@@ -29,13 +31,13 @@ class ReportError(Exception):
     pass
 
 
-def percent_of(data: bytes, rel: str) -> float:
+def percent_of(data: bytes, rel: str, expired: Callable[[], bool] | None = None) -> float:
     """Line coverage in percent, from either format (sniffed from the content)."""
     head = data.lstrip()[:1]
     if head == b"{":
         return _from_json(data, rel)
     if head == b"<":
-        return _from_cobertura(data, rel)
+        return _from_cobertura(data, rel, expired)
     raise ReportError(f"{rel}: neither Cobertura XML nor coverage.py JSON")
 
 
@@ -45,6 +47,8 @@ def _from_json(data: bytes, rel: str) -> float:
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         line = getattr(exc, "lineno", None)
         raise ReportError(f"{rel}{f':{line}' if line else ''}: invalid JSON: {exc}") from None
+    except RecursionError:  # json's C scanner counts its depth: no crash, this error
+        raise ReportError(f"{rel}: invalid JSON: nesting is too deep") from None
     totals = doc.get("totals") if isinstance(doc, dict) else None
     if not isinstance(totals, dict):
         raise ReportError(f"{rel}: no `totals` object (not a coverage.py JSON report)")
@@ -57,13 +61,8 @@ def _from_json(data: bytes, rel: str) -> float:
     raise ReportError(f"{rel}: totals lack num_statements/covered_lines")
 
 
-def _from_cobertura(data: bytes, rel: str) -> float:
-    try:
-        root = xml_root(data)
-    except XmlError as exc:
-        raise ReportError(exc.located(rel)) from None
-    if root.tag != "coverage":
-        raise ReportError(f"{rel}: not a Cobertura report (root element <{root.tag}>)")
+def _from_cobertura(data: bytes, rel: str, expired: Callable[[], bool] | None) -> float:
+    root = _cobertura_root(data, rel, expired)
     valid, covered = root.get("lines-valid"), root.get("lines-covered")
     try:
         if valid is not None and covered is not None:
@@ -76,6 +75,24 @@ def _from_cobertura(data: bytes, rel: str) -> float:
     raise ReportError(f"{rel}: <coverage> has neither lines-valid/lines-covered nor line-rate")
 
 
+def _cobertura_root(data: bytes, rel: str, expired: Callable[[], bool] | None) -> dict[str, str]:
+    """The root element's attributes; the rest of the document is read (it must be
+    well-formed) and dropped as it goes."""
+    root: dict[str, str] | None = None
+    try:
+        for event, elem, parents in xmlstream.events(data, expired):
+            if root is None:
+                if elem.tag != "coverage":
+                    raise ReportError(f"{rel}: not a Cobertura report (root element <{elem.tag}>)")
+                root = dict(elem.attrib)
+            elif event == "end" and parents:
+                xmlstream.drop(elem, parents)
+    except XmlError as exc:
+        raise ReportError(exc.located(rel)) from None
+    assert root is not None  # a document without a root element is malformed XML
+    return root
+
+
 def _check(p: CoverageParams, ctx: Context) -> Outcome:
     """Every report the glob matches is judged: a monorepo's packages each meet the bar."""
     matches = ctx.files.glob(p.file)
@@ -84,7 +101,8 @@ def _check(p: CoverageParams, ctx: Context) -> Outcome:
     percents: dict[str, float] = {}
     try:
         for rel in matches[:100]:
-            percents[rel] = round(percent_of(ctx.files.read_bytes(rel, MAX_BYTES), rel), 2)
+            data = ctx.files.read_bytes(rel, MAX_BYTES)
+            percents[rel] = round(percent_of(data, rel, ctx.expired), 2)
     except ReportError as exc:
         return errored(str(exc))
     rel = matches[0]

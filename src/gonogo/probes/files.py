@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 import stat
 from typing import Literal
 
 from pydantic import Field
 
+from gonogo import patterns
 from gonogo.models import Finding, Outcome, errored, failed, passed, verdict_of
 from gonogo.probes import pysyntax
 from gonogo.probes.base import Context, Params, Probe, ProbeDoc, Regex, in_thread
@@ -47,7 +47,7 @@ class PathParams(Params):
 
 class ContainsParams(Params):
     path: str = Field(description="path or glob")
-    pattern: Regex = Field(description="regular expression (Python syntax), searched per file")
+    pattern: Regex = Field(description="regular expression (RE2 syntax), searched per file")
     every: bool = Field(False, description="every matching file must contain it")
     why: str | None = Field(None, description=_WHY)
     exclude: list[str] = Field(default_factory=list, description=_EXCLUDE)
@@ -139,7 +139,7 @@ def _contains(p: ContainsParams, ctx: Context) -> Outcome:
     matches = ctx.files.select(p.path, p.exclude)
     if not matches:
         return failed(f"no file matches {p.path}{_because(p.why)}")
-    regex = re.compile(p.pattern, re.MULTILINE)
+    regex = patterns.compiled(p.pattern, multiline=True)
     hits = [rel for rel in matches if regex.search(ctx.files.read_text(rel))]
     misses = [rel for rel in matches if rel not in hits]
     if p.every and misses:
@@ -160,8 +160,8 @@ def _contains(p: ContainsParams, ctx: Context) -> Outcome:
 
 
 def _not_contains(p: NotContainsParams, ctx: Context) -> Outcome:
-    regex = re.compile(p.pattern, re.MULTILINE)
-    allow = re.compile(p.allow) if p.allow else None
+    regex = patterns.compiled(p.pattern, multiline=True)
+    allow = patterns.compiled(p.allow) if p.allow else None
     findings: list[Finding] = []
     hits = 0
     matches = ctx.files.select(p.path, p.exclude)

@@ -65,7 +65,8 @@ class XmlError(ValueError):
         """The message for a named report file: `path:line: malformed XML: …`."""
         if self.refused:
             return f"{rel}: refused XML: {self.detail}"
-        return f"{rel}:{self.line}: malformed XML: {self.detail}"
+        where = f"{rel}:{self.line}" if self.line is not None else rel
+        return f"{where}: malformed XML: {self.detail}"
 
 
 def xml_root(data: bytes) -> Any:
@@ -84,8 +85,13 @@ def xml_root(data: bytes) -> Any:
 
 
 def parse_xml(data: bytes) -> Problem:
+    """Read as a bounded stream (`gonogo.probes.xmlstream`): no tree is kept."""
+    from gonogo.probes import xmlstream
+
     try:
-        xml_root(data)
+        for event, elem, parents in xmlstream.events(data):
+            if event == "end" and parents:
+                xmlstream.drop(elem, parents)
     except XmlError as exc:
         return exc.line, str(exc)
     return None

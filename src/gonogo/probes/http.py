@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field, field_validator
 
+from gonogo import patterns
 from gonogo.models import Finding, Outcome, errored, failed, passed
 from gonogo.probes import netcommon as net
 from gonogo.probes.base import Context, Params, Probe, ProbeDoc, Regex
@@ -223,7 +224,9 @@ def _problems(p: HttpParams, got: Fetched, ms: float) -> list[tuple[str, str]]:
         shown = "2xx" if want is None else (want[0] if len(want) == 1 else want)
         out.append(("http.status", f"returned {got.status}; expected {shown}"))
     text = got.body.decode("utf-8", errors="replace")
-    if p.expect.body is not None and not re.search(p.expect.body, text, re.MULTILINE):
+    if p.expect.body is not None and not patterns.compiled(p.expect.body, multiline=True).search(
+        text
+    ):
         out.append(("http.body", f"body does not match /{p.expect.body}/"))
     if p.expect.json_values:
         out.extend(_json_problems(text, p.expect.json_values))
@@ -235,7 +238,7 @@ def _problems(p: HttpParams, got: Fetched, ms: float) -> list[tuple[str, str]]:
 def _json_problems(text: str, want: dict[str, Any]) -> list[tuple[str, str]]:
     try:
         doc = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nesting too deep
         return [("http.json", "body is not JSON (or is longer than 1 MiB)")]
     out = []
     for path, expected in want.items():

@@ -7,10 +7,9 @@ errors, and the counts come from the `<testcase>` records, never from `tests=`.
 
 from __future__ import annotations
 
-import re
-
 from pydantic import Field
 
+from gonogo import patterns
 from gonogo.models import Finding, Outcome, errored, failed, verdict_of
 from gonogo.probes.base import Context, MeasureSpec, Params, Probe, ProbeDoc, Regex, in_thread
 from gonogo.probes.freshness import MaxAge, stale
@@ -35,7 +34,7 @@ def _check(p: JunitParams, ctx: Context) -> Outcome:
     cases: list[Case] = []
     try:
         for rel in rels:
-            cases += read_junit(ctx.files.read_bytes(rel, MAX_XML_BYTES), rel).cases
+            cases += read_junit(ctx.files.read_bytes(rel, MAX_XML_BYTES), rel, ctx.expired).cases
     except JunitError as exc:
         return errored(str(exc))
     old = stale(ctx.root, rels, p.max_age)
@@ -87,7 +86,7 @@ def _problems(p: JunitParams, tests: list[Case], ran: int, rate: float, bad: int
     if p.max_failures is not None and bad > p.max_failures:
         problems.append(f"{bad} failures > max_failures {p.max_failures}")
     if p.critical:
-        regex = re.compile(p.critical)
+        regex = patterns.compiled(p.critical)
         crit = [c for c in tests if regex.search(c.id)]
         failing = [c.id for c in crit if c.outcome != "passed"]
         if not crit:

@@ -22,16 +22,18 @@ Counting follows what the test runners mean, not the `tests=`/`failures=` attrib
   A `<testsuite>` that holds no `<testcase>` at all but reports errors or failures is
   one error record of its own.
 
-XML is parsed with defusedxml (no entities, no external references).
+XML is read with defusedxml (no entities, no external references) as a bounded
+stream (`gonogo.probes.xmlstream`): depth and element caps, the check's deadline.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from gonogo.probes.formats import XmlError, xml_root
+from gonogo.probes import xmlstream
+from gonogo.probes.formats import XmlError
 
 OUTCOMES = ("passed", "failed", "error", "skipped")
 _FLAKY = ("flakyFailure", "flakyError")
@@ -99,30 +101,49 @@ class Report:
         return count(self.cases)
 
 
-def read_junit(data: bytes, path: str = "<junit>") -> Report:
-    """The tests of one JUnit XML file (bytes already read, size bounded by the caller)."""
+def read_junit(
+    data: bytes, path: str = "<junit>", expired: Callable[[], bool] | None = None
+) -> Report:
+    """The tests of one JUnit XML file (bytes already read, size bounded by the caller),
+    read as a stream: a finished test record is judged and dropped. Raises JunitError,
+    or DeadlinePassed once `expired()`."""
+    final: dict[str, Case] = {}
     try:
-        root = xml_root(data)
+        for case in _records(data, path, expired):
+            earlier = final.pop(case.id, None)
+            final[case.id] = case if earlier is None else _rerun(earlier, case)
     except XmlError as exc:
         raise JunitError(exc.located(path)) from None
-    if _local(root.tag) not in ("testsuites", "testsuite"):
-        raise JunitError(f"{path}: not a JUnit report (root element <{_local(root.tag)}>)")
-    final: dict[str, Case] = {}
-    for case in _records(root, path):
-        earlier = final.pop(case.id, None)
-        final[case.id] = case if earlier is None else _rerun(earlier, case)
     return Report(path, tuple(final.values()))
 
 
-def _records(root: Any, path: str) -> Iterator[Case]:
-    for elem in root.iter():
+def _records(data: bytes, path: str, expired: Callable[[], bool] | None) -> Iterable[Case]:
+    """Every test record, and an error record for each suite that holds none but
+    reports errors or failures."""
+    holds: list[bool] = []  # per open <testsuite>: a <testcase> somewhere inside
+    for event, elem, parents in xmlstream.events(data, expired):
         tag = _local(elem.tag)
+        if not parents and event == "start" and tag not in ("testsuites", "testsuite"):
+            raise JunitError(f"{path}: not a JUnit report (root element <{tag}>)")
+        if tag == "testsuite" and event == "start":
+            holds.append(False)
+        if event != "end":
+            continue
         if tag == "testcase":
+            if holds:
+                holds[-1] = True
             yield _case(elem, path)
-        elif tag == "testsuite" and not any(_local(e.tag) == "testcase" for e in elem.iter()):
-            broken = _suite_error(elem, path)
+        elif tag == "testsuite":
+            held = holds.pop()
+            if holds and held:
+                holds[-1] = True
+            broken = None if held else _suite_error(elem, path)
             if broken is not None:
                 yield broken
+        else:
+            continue
+        if parents:
+            xmlstream.drop(elem, parents)
 
 
 def _case(elem: Any, path: str) -> Case:

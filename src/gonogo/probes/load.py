@@ -97,6 +97,10 @@ def refused_host(host: str, allowed: list[str]) -> str | None:
     )
 
 
+class BodyTooLarge(Exception):
+    """A response body past `http.BODY_CAP`: `load` stops reading it and counts an error."""
+
+
 @dataclass
 class _Tally:
     latencies: list[float] = field(default_factory=list)
@@ -123,6 +127,11 @@ async def _run(p: LoadParams, ctx: Context) -> Outcome:
     tally, wall = await _drive(p, ctx, req)
     after = sample(pid)
     done = len(tally.latencies) + tally.errors
+    if not tally.latencies and isinstance(tally.first_error, BodyTooLarge):
+        return errored(
+            f"{req.shown}: the response body is larger than {http.BODY_CAP // 1048576} MiB; "
+            "`load` measures requests with small answers: point it at one"
+        )
     if not tally.latencies and tally.first_error is not None:
         return http.transport_error(req, tally.first_error, ctx)
     if done == 0:
@@ -217,11 +226,16 @@ class _Conn:
             out += self.h11.send(h11.Data(data=self.body)) or b""
         self.writer.write(out + (self.h11.send(h11.EndOfMessage()) or b""))
         status = 0
+        body = 0
         while True:
             event = self.h11.next_event()
             if event is h11.NEED_DATA:
                 data = await asyncio.wait_for(self.reader.read(65536), self.timeout_s)
                 self.h11.receive_data(data)
+            elif isinstance(event, h11.Data):
+                body += len(event.data)
+                if body > http.BODY_CAP:  # an endless body must not hold the worker
+                    raise BodyTooLarge(f"response body larger than {http.BODY_CAP} bytes")
             elif isinstance(event, h11.Response):
                 status = event.status_code
             elif isinstance(event, h11.EndOfMessage):

@@ -84,7 +84,7 @@ async def _run(p: ApiParams, ctx: Context) -> Outcome:
     target = f"{p.module}:{p.attr}"
     argv = [p.python, "-c", _INSPECT, p.module, p.attr]
     try:
-        done = await run_process(argv, cwd=str(ctx.root), env=clean_env(ctx, {}, []))
+        done = await run_process(argv, cwd=str(ctx.root), env=clean_env(ctx, {}, []), contain=True)
     except FileNotFoundError:
         return errored(f"interpreter {p.python!r} not found")
     try:

@@ -6,27 +6,25 @@ from gonogo.durations import format_duration
 from gonogo.models import RunReport, Verdict
 from gonogo.report import RenderOptions
 from gonogo.report.common import ICONS, blockers, evidence_text, gate_rate, summary_line
-
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+from gonogo.safetext import code_span as _code
+from gonogo.safetext import markdown_cell as _cell
 
 
 def render(report: RunReport, options: RenderOptions) -> str:
     icon = "✅" if report.verdict is Verdict.GO else "❌"
     git = report.git
     out = [
-        f"# {report.project}: {icon} **{report.verdict.value}**",
+        f"# {_cell(report.project)}: {icon} **{report.verdict.value}**",
         "",
         f"- **Run**: `{report.run_id[:12]}` at {report.started_at}, "
         f"{format_duration(report.duration_s)}",
     ]
     if git.commit:
         dirty = " (dirty work tree)" if git.dirty else ""
-        out.append(f"- **Commit**: `{git.commit[:12]}` on `{git.branch or 'detached'}`{dirty}")
+        out.append(f"- **Commit**: `{git.commit[:12]}` on {_code(git.branch or 'detached')}{dirty}")
     out += [f"- **Summary**: {summary_line(report)}", ""]
     for note in report.notes:
-        out.append(f"> ⚠️ {note}")
+        out.append(f"> ⚠️ {_cell(note)}")
     if report.notes:
         out.append("")
     out += _gates(report) + _blockers(report) + _matrix(report)
@@ -46,11 +44,12 @@ def _gates(report: RunReport) -> list[str]:
         approvals = "—"
         if g.approvals_required:
             approvals = f"{len(g.approvals_given)}/{len(g.approvals_required)}: " + ", ".join(
-                f"{r} {'✅' if r in g.approvals_given else '⏳'}" for r in g.approvals_required
+                f"{_cell(r)} {'✅' if r in g.approvals_given else '⏳'}"
+                for r in g.approvals_required
             )
         why = "; ".join(g.reasons) or "all conditions hold"
         out.append(
-            f"| **{_cell(g.title)}** (`{g.gate_id}`) | {icon} {g.verdict.value} | "
+            f"| **{_cell(g.title)}** ({_code(g.gate_id)}) | {icon} {g.verdict.value} | "
             f"{gate_rate(g)} | {g.threshold:g}% | {approvals} | {_cell(why)} |"
         )
     return [*out, ""]
@@ -66,14 +65,14 @@ def _blockers(report: RunReport) -> list[str]:
         if c.priority != current:
             current = c.priority
             out += ["", f"### {current}", ""] if len(out) > 2 else [f"### {current}", ""]
-        owner = f" — owner: {c.owner}" if c.owner else ""
+        owner = f" — owner: {_cell(c.owner)}" if c.owner else ""
         out.append(
-            f"- {ICONS[c.status]} `{c.check_id}` ({c.gate}, {c.status.value}): "
+            f"- {ICONS[c.status]} {_code(c.check_id)} ({_cell(c.gate)}, {c.status.value}): "
             f"{_cell(c.message)}{owner}"
         )
         for f in c.findings[:5]:
             where = f"{f.path}:{f.line}" if f.path and f.line else (f.path or "")
-            out.append(f"  - `{where}` {f.rule}: {_cell(f.message)}")
+            out.append(f"  - {_code(where)} {_cell(f.rule)}: {_cell(f.message)}")
         if len(c.findings) > 5:
             out.append(f"  - … {len(c.findings) - 5} more finding(s)")
     return [*out, ""]
@@ -89,8 +88,8 @@ def _matrix(report: RunReport) -> list[str]:
     for c in report.checks:
         flaky = " (flaky)" if c.flaky else ""
         out.append(
-            f"| `{c.check_id}` | {c.gate} | {c.kind} | {c.priority} | "
-            f"{ICONS[c.status]} {c.status.value}{flaky} | {c.owner or '—'} | "
+            f"| {_code(c.check_id)} | {_cell(c.gate)} | {_cell(c.kind)} | {c.priority} | "
+            f"{ICONS[c.status]} {c.status.value}{flaky} | {_cell(c.owner or '—')} | "
             f"{_cell(c.message)} | {_cell(evidence_text(c.evidence)) or '—'} | "
             f"{format_duration(c.duration_s)} |"
         )

@@ -13,6 +13,7 @@ from gonogo.durations import format_duration
 from gonogo.models import RunReport, Status, Verdict
 from gonogo.report import RenderOptions
 from gonogo.report.common import blockers, gate_rate, summary_line
+from gonogo.safetext import printable as _p
 
 STYLES = {
     Status.PASS: "green",
@@ -55,16 +56,16 @@ def dashboard(report: RunReport, *, verbose: bool = False) -> RenderableType:
     if bad:
         parts.append(_blockers(report))
     for note in report.notes:
-        parts.append(Text(f"note: {note}", style="yellow"))
+        parts.append(Text(f"note: {_p(note)}", style="yellow"))
     parts.append(_verdict(report))
     return Group(*parts)
 
 
 def _header(report: RunReport) -> Text:
-    text = Text(f"gonogo · {report.project}", style="bold")
+    text = Text(f"gonogo · {_p(report.project)}", style="bold")
     if report.git.commit:
         dirty = ", dirty" if report.git.dirty else ""
-        text.append(f" · {report.git.branch or 'detached'}@{report.git.commit[:8]}{dirty}")
+        text.append(f" · {_p(report.git.branch or 'detached')}@{report.git.commit[:8]}{dirty}")
     text.append(f" · {format_duration(report.duration_s)}")
     return text
 
@@ -79,12 +80,12 @@ def _gates(report: RunReport) -> Table:
             f"{len(g.approvals_given)}/{len(g.approvals_required)}" if g.approvals_required else "-"
         )
         table.add_row(
-            f"{g.gate_id}",
+            _p(g.gate_id),
             Text(g.verdict.value, style=style),
             gate_rate(g),
             f"{g.threshold:g}%",
             approvals,
-            "; ".join(g.reasons) or "",
+            _p("; ".join(g.reasons)),
         )
     return table
 
@@ -99,10 +100,10 @@ def _checks(report: RunReport, verbose: bool) -> Table:
         flaky = " (flaky)" if c.flaky else ""
         table.add_row(
             Text(MARKS[c.status], style=STYLES[c.status]),
-            c.check_id,
-            c.gate,
+            _p(c.check_id),
+            _p(c.gate),
             c.priority,
-            c.message + flaky,
+            _p(c.message) + flaky,
             format_duration(c.duration_s),
         )
     return table
@@ -111,14 +112,14 @@ def _checks(report: RunReport, verbose: bool) -> Table:
 def _blockers(report: RunReport) -> Group:
     lines: list[RenderableType] = [Text("Blockers", style="bold")]
     for c in blockers(report):
-        owner = f" [{c.owner}]" if c.owner else ""
+        owner = f" [{_p(c.owner)}]" if c.owner else ""
         line = Text(f"  {c.priority} ", style="bold")
-        line.append(f"{c.check_id}", style=STYLES[c.status])
-        line.append(f"{owner}: {c.message}")
+        line.append(_p(c.check_id), style=STYLES[c.status])
+        line.append(f"{owner}: {_p(c.message)}")
         lines.append(line)
         for f in c.findings[:3]:
             where = f"{f.path}:{f.line}" if f.path and f.line else (f.path or "")
-            lines.append(Text(f"      {where} {f.message}", style="dim"))
+            lines.append(Text(f"      {_p(where)} {_p(f.message)}", style="dim"))
         if len(c.findings) > 3:
             lines.append(Text(f"      … {len(c.findings) - 3} more", style="dim"))
     return Group(*lines)
@@ -127,5 +128,5 @@ def _blockers(report: RunReport) -> Group:
 def _verdict(report: RunReport) -> Text:
     style = "bold white on green" if report.verdict is Verdict.GO else "bold white on red"
     text = Text(f" {report.verdict.value} ", style=style)
-    text.append(" " + summary_line(report).split(": ", 1)[1])
+    text.append(" " + _p(summary_line(report).split(": ", 1)[1]))
     return text
