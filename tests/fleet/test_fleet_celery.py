@@ -280,3 +280,30 @@ def test_an_unreachable_broker_is_a_clear_error(tmp_path: Path, cli) -> None:
     assert out.code == 2
     assert out.stdout == ""
     assert f"cannot send tasks to redis://127.0.0.1:{port}/0: " in out.stderr
+
+
+@pytest.mark.slow
+def test_workers_reconnect_when_the_broker_drops_their_connections(
+    fleet: Fleet, redis_url: str
+) -> None:
+    if not fleet.broker.startswith("redis"):
+        pytest.skip("the connections are dropped with Redis's CLIENT KILL")
+    import redis
+
+    slow = command_plan("import time; time.sleep(1.5)")
+    names = [f"s{i}" for i in range(6)]
+    repos = [{"name": n, "url": publish(fleet.root, n, {"gonogo.yaml": slow})} for n in names]
+    fleet_file(fleet.root, repos)
+    fleet.worker("w1", concurrency=2)
+    run = fleet.dispatch()
+    client = redis.Redis.from_url(redis_url)
+    deadline = time.monotonic() + 60
+    while (fleet.root / "w1.log").read_bytes().count(b"] received") < 2:  # two tasks running
+        assert time.monotonic() < deadline and run.poll() is None
+        time.sleep(0.05)
+    dropped = client.client_kill_filter(_type="normal", skipme=True)
+    assert dropped >= 1
+    out, err = run.communicate(timeout=180)
+    assert run.returncode == 0, err
+    assert verdicts(json.loads(out)) == {n: ("GO", False) for n in names}
+    assert fleet.results() == dict.fromkeys(names, 1)

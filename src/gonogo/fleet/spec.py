@@ -108,7 +108,14 @@ class FleetSpec(_Strict):
     version: int = Field(1, ge=1, le=1)
     plan: str | None = Field(None, description="shared plan, relative to the fleet file")
     defaults: Limits = Field(default_factory=Limits)
-    repositories: list[RepoSpec] = Field(min_length=1)
+    repositories: list[RepoSpec]
+
+    @field_validator("repositories")
+    @classmethod
+    def _some(cls, value: list[RepoSpec]) -> list[RepoSpec]:
+        if not value:
+            raise ValueError("list at least one repository (a `url:` or a `path:`)")
+        return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,13 +252,14 @@ def _unique(repos: tuple[Repository, ...], raw: bytes, source: str) -> None:
     seen: dict[str, int] = {}
     for i, repo in enumerate(repos):
         if repo.name in seen:
-            line = yamlread.load(raw).where(("repositories", i))[0]
+            line, column = yamlread.load(raw).where(("repositories", i))
             raise PlanError(
                 f"{repo.name!r}: the name of repositories[{seen[repo.name]}] too; give "
                 "each repository its own `name:`",
                 file=source,
                 line=line,
-                field=f"repositories.{i}.name",
+                column=column,
+                field=f"repositories[{i}].name",
             )
         seen[repo.name] = i
 

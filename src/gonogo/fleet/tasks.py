@@ -53,7 +53,13 @@ def make_app(broker: str, *, visibility_timeout: float | None = None) -> Celery:
         worker_prefetch_multiplier=1,
         worker_cancel_long_running_tasks_on_connection_loss=True,
         broker_connection_retry_on_startup=True,
-        broker_transport_options={"visibility_timeout": visibility},
+        broker_transport_options={
+            "visibility_timeout": visibility,
+            # Redis: look for messages whose worker vanished every few seconds (kombu's
+            # default scans every tenth 10 s tick, so a redelivery could wait 100 s)
+            "unacked_restore_interval": min(10.0, max(1.0, visibility / 4)),
+            "unacked_restore_throttle": 1,
+        },
         task_ignore_result=True,
         task_serializer="json",
         accept_content=["json"],
