@@ -25,6 +25,7 @@ COMMANDS: dict[str, str] = {
     "approvals": "gonogo.cli.approvals",
     "audit": "gonogo.cli.audit",
     "completion": "gonogo.cli.completion",
+    "fleet": "gonogo.cli.fleet",
 }
 
 
@@ -79,8 +80,17 @@ def build_parser() -> argparse.ArgumentParser:
     for name in COMMANDS:
         importlib.import_module(COMMANDS[name]).add_parser(sub)
     for command in sub.choices.values():
-        _add_global(command, top=False)
+        _add_global_tree(command)
     return parser
+
+
+def _add_global_tree(p: argparse.ArgumentParser) -> None:
+    """A command's global flags, and its own subcommands' (`gonogo fleet run -q`)."""
+    _add_global(p, top=False)
+    for action in p._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in action.choices.values():
+                _add_global_tree(child)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -48,8 +48,12 @@ class Holder:
 
 
 class OrchestratorLock:
-    def __init__(self, path: Path) -> None:
+    """One holder at a time of `path`; `command` names the holder in the refusal (the
+    fleet runner takes the same kind of lock as `gonogo fleet run`)."""
+
+    def __init__(self, path: Path, *, command: str = "gonogo orchestrate") -> None:
         self.path = path
+        self.command = command
         self._fd: int | None = None
         self.stale: Holder | None = None
 
@@ -65,9 +69,10 @@ class OrchestratorLock:
             holder = _read(fd)
             os.close(fd)
             who = holder.describe() if holder else "another process"
+            then = ", then use --resume" if self.command == "gonogo orchestrate" else ""
             raise LockHeld(
-                f"another `gonogo orchestrate` ({who}) holds {self.path}; "
-                "wait for it to finish or stop it, then use --resume"
+                f"another `{self.command}` ({who}) holds {self.path}; "
+                f"wait for it to finish or stop it{then}"
             ) from None
         self.stale = _read(fd)
         me = Holder(os.getpid(), socket.gethostname(), started_at)

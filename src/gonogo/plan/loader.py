@@ -12,7 +12,7 @@ import os
 import stat
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -22,6 +22,7 @@ from gonogo.plan.model import Check, Gate, Plan, Waiver
 from gonogo.plan.schema import COMMON_CHECK_KEYS, CheckSpec, PlanSpec
 from gonogo.probes.base import Probe
 
+M = TypeVar("M", bound=BaseModel)
 PLAN_NAMES = ("gonogo.yaml", "gonogo.yml", ".gonogo.yaml", ".gonogo.yml")
 
 
@@ -101,6 +102,23 @@ def parse_plan(
     if errors:
         raise PlanErrors(errors) if len(errors) > 1 else errors[0]
     return _with_hash(plan, raw, source)
+
+
+def load_model(raw: bytes, model: type[M], *, source: str, what: str) -> M:
+    """A YAML document validated as `model`, every problem a PlanError naming the file,
+    line and field: how files beside the plan (a fleet file) are read. `what` names the
+    document in the errors ("a fleet file")."""
+    try:
+        doc = yamlread.load(raw)
+    except yamlread.YamlError as exc:
+        raise PlanError(exc.message, file=source, line=exc.line, column=exc.column) from None
+    if not isinstance(doc.data, dict):
+        shown = "the file is empty" if doc.data is None else f"{_shown(doc.data)}:"
+        raise PlanError(f"{shown} {what} is a mapping", file=source, line=1, column=1)
+    try:
+        return model.model_validate(doc.data)
+    except ValidationError as exc:
+        raise _Locator(doc, source).errors(exc, (), model, doc.data) from None
 
 
 def _with_hash(plan: Plan, raw: bytes, source: str) -> Plan:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from sqlalchemy import Connection, Engine, create_engine, event, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
@@ -28,7 +28,7 @@ class SqlStore(HistoryReads):
         self._writer = writer
 
     @classmethod
-    def open(cls, url: str) -> SqlStore:
+    def open(cls, url: str) -> Self:
         engine = _engine(url)
         writer = engine.execution_options(gonogo_write=True)
         try:

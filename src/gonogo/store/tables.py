@@ -13,6 +13,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 
 metadata = MetaData()
@@ -89,4 +90,49 @@ approvals = Table(
     Column("revoked_at", String(32)),
     Column("revoked_by", String(255)),
     Index("ix_gonogo_approvals_commit", "commit", "plan_hash"),
+)
+
+# The fleet runner (gonogo.fleet): one result per (repository, commit, plan, gonogo
+# version), evaluated once however often its task is delivered; one item per repository
+# and fleet run, pointing at the result it reused or recorded.
+fleet_runs = Table(
+    "gonogo_fleet_runs",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("fleet", Text, nullable=False),
+    Column("mode", String(16), nullable=False),
+    Column("total", Integer, nullable=False),
+    Column("started_at", String(32), nullable=False),
+    Column("finished_at", String(32)),
+)
+
+fleet_results = Table(
+    "gonogo_fleet_results",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("repo", String(255), nullable=False),
+    Column("commit", String(64), nullable=False),
+    Column("plan_digest", String(64), nullable=False),
+    Column("gonogo_version", String(32), nullable=False),
+    Column("verdict", String(8), nullable=False),
+    Column("run_id", String(64)),
+    Column("duration_s", Float, nullable=False),
+    Column("failing", Text, nullable=False),  # JSON list of failing check ids
+    Column("recorded_at", String(32), nullable=False),
+    UniqueConstraint("repo", "commit", "plan_digest", "gonogo_version", name="uq_gonogo_fleet_key"),
+)
+
+fleet_items = Table(
+    "gonogo_fleet_items",
+    metadata,
+    Column("fleet_run", String(36), ForeignKey("gonogo_fleet_runs.id"), primary_key=True),
+    Column("repo", String(255), primary_key=True),
+    Column("result_id", Integer, ForeignKey("gonogo_fleet_results.id")),
+    Column("verdict", String(8), nullable=False),  # GO, NO-GO or error
+    Column("commit", String(64)),
+    Column("skipped", Boolean, nullable=False),
+    Column("error", Text),
+    Column("attempts", Integer, nullable=False),
+    Column("duration_s", Float, nullable=False),
+    Column("finished_at", String(32), nullable=False),
 )
