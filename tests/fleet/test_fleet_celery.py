@@ -193,6 +193,14 @@ def _ppid(pid: int) -> int:
     return int(stat.rsplit(")", 1)[1].split()[1])
 
 
+def _pool_process(pid: int, worker: int) -> int:
+    """The worker's pool process that `pid` (a check's program) runs under."""
+    while (parent := _ppid(pid)) != worker:
+        assert parent > 1, f"{pid} does not run under worker {worker}"
+        pid = parent
+    return pid
+
+
 def _wait_for(path: Path, proc: subprocess.Popen[str], timeout: float = 60) -> int:
     deadline = time.monotonic() + timeout
     while not path.exists():
@@ -219,7 +227,7 @@ def test_a_pool_process_killed_mid_task_20_times_records_each_repository_once(
         for n in names
     ]
     fleet_file(fleet.root, repos)
-    fleet.worker("w1")
+    worker = fleet.worker("w1")
     run = fleet.dispatch()
     killed = []
     for _ in names:  # one at a time (concurrency 1, prefetch 1), in any order
@@ -230,9 +238,7 @@ def test_a_pool_process_killed_mid_task_20_times_records_each_repository_once(
             assert run.poll() is None, run.communicate()
             time.sleep(0.02)
         check_pid = _wait_for(path, run)
-        # the command's parent is `gonogo check`, whose parent is the pool process
-        pool_process = _ppid(_ppid(check_pid))
-        _kill(pool_process)
+        _kill(_pool_process(check_pid, worker.pid))
         _kill(check_pid)  # the sleeping command itself (its own session)
         killed.append(path.name)
     out, err = run.communicate(timeout=180)

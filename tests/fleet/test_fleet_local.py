@@ -18,21 +18,15 @@ from fleet_helpers import (
 )
 
 
-def _run(cli, root: Path, *extra: str):  # type: ignore[no-untyped-def]
-    store = f"sqlite:///{root / 'fleet.db'}"
+def _run(  # type: ignore[no-untyped-def]
+    cli, root: Path, *extra: str, fmt: str = "json", source: tuple[str, ...] = (), **kw
+):
+    """`gonogo fleet run` on ROOT's fleet file (or SOURCE), its own store and cache."""
     return cli(
-        "fleet",
-        "run",
-        str(root / "fleet.yaml"),
-        "--store",
-        store,
-        "--cache",
-        str(root / "cache"),
-        "--format",
-        "json",
-        *extra,
-        cwd=root,
-    )
+        "fleet", "run", *(source or (str(root / "fleet.yaml"),)),
+        "--store", f"sqlite:///{root / 'fleet.db'}", "--cache", str(root / "cache"),
+        "--format", fmt, *extra, cwd=root, **kw,
+    )  # fmt: skip
 
 
 def test_each_repository_gets_its_verdict_and_one_bad_one_fails_nothing_else(
@@ -138,40 +132,15 @@ def test_a_plan_from_a_repository_cannot_read_the_runner_environment(tmp_path: P
     plan = command_plan(leak).replace("timeout: 5m}", "timeout: 5m, pass_env: [GONOGO_TOKEN]}")
     url = publish(tmp_path, "nosy", {"gonogo.yaml": plan})
     fleet_file(tmp_path, [{"name": "nosy", "url": url}])
-    out = cli(
-        "fleet",
-        "run",
-        "fleet.yaml",
-        "--store",
-        f"sqlite:///{tmp_path / 'f.db'}",
-        "--cache",
-        str(tmp_path / "cache"),
-        "--format",
-        "json",
-        cwd=tmp_path,
-        env={"GONOGO_TOKEN": "s3cr3t-worker-token"},
-    )
+    out = _run(cli, tmp_path, env={"GONOGO_TOKEN": "s3cr3t-worker-token"})
     assert verdicts(json.loads(out.stdout)) == {"nosy": ("GO", False)}
 
 
 def test_from_dir_takes_every_git_repository_below_the_folder(tmp_path: Path, cli) -> None:
     publish(tmp_path, "one", {"gonogo.yaml": GO_PLAN, "README.md": "x\n"})
     publish(tmp_path, "two", {"gonogo.yaml": NO_GO_PLAN, "README.md": "x\n"})
-    out = cli(
-        "fleet",
-        "run",
-        "--from-dir",
-        str(tmp_path / "work"),
-        "--store",
-        f"sqlite:///{tmp_path / 'f.db'}",
-        "--cache",
-        str(tmp_path / "cache"),
-        "--format",
-        "md",
-        "-o",
-        str(tmp_path / "fleet.md"),
-        cwd=tmp_path,
-    )
+    source = ("--from-dir", str(tmp_path / "work"))
+    out = _run(cli, tmp_path, "-o", str(tmp_path / "fleet.md"), fmt="md", source=source)
     assert out.code == 1
     assert out.stdout == ""
     md = (tmp_path / "fleet.md").read_text()
@@ -182,18 +151,7 @@ def test_from_dir_takes_every_git_repository_below_the_folder(tmp_path: Path, cl
 def test_html_summary_escapes_what_the_fleet_file_says(tmp_path: Path, cli) -> None:
     url = publish(tmp_path, "a", {"gonogo.yaml": GO_PLAN, "README.md": "x\n"})
     fleet_file(tmp_path, [{"name": "a", "url": url, "owner": "<script>alert(1)</script>"}])
-    out = cli(
-        "fleet",
-        "run",
-        "fleet.yaml",
-        "--store",
-        f"sqlite:///{tmp_path / 'f.db'}",
-        "--cache",
-        str(tmp_path / "cache"),
-        "--format",
-        "html",
-        cwd=tmp_path,
-    )
+    out = _run(cli, tmp_path, fmt="html")
     assert out.code == 0
     assert "<script>" not in out.stdout
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in out.stdout
