@@ -13,7 +13,7 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -42,6 +42,7 @@ class Fleet:
     queue: str
     store: str
     env: dict[str, str]
+    started: list[subprocess.Popen[str]] = field(default_factory=list)
 
     def worker(self, name: str, concurrency: int = 1) -> subprocess.Popen[bytes]:
         log = (self.root / f"{name}.log").open("wb")
@@ -76,7 +77,7 @@ class Fleet:
         return proc
 
     def dispatch(self) -> subprocess.Popen[str]:
-        return subprocess.Popen(
+        proc = subprocess.Popen(
             [
                 sys.executable,
                 "-m",
@@ -99,6 +100,8 @@ class Fleet:
             text=True,
             env=self.env,
         )
+        self.started.append(proc)
+        return proc
 
     def results(self) -> dict[str, int]:
         """Recorded results and items per repository, read straight from the store."""
@@ -129,6 +132,9 @@ def fleet(tmp_path: Path, broker: str) -> Iterator[Fleet]:
 
     made.worker = tracked  # type: ignore[method-assign]
     yield made
+    for run in made.started:  # a dispatcher a failed test left waiting
+        run.kill()
+        run.communicate()
     for proc in workers:
         with __import__("contextlib").suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)
