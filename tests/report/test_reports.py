@@ -1,6 +1,6 @@
 """Every output format against one shared sample, compared byte for byte with golden files.
 
-Regenerate after an intended change: GONOGO_UPDATE_GOLDEN=1 pytest tests/test_reports.py
+Regenerate after an intended change: GONOGO_UPDATE_GOLDEN=1 pytest tests/report/test_reports.py
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from gonogo.report import Provenance, RenderOptions, render
 from gonogo.report.github import workflow_commands
 from sample_report import sample_report
 
-GOLDEN = Path(__file__).parent / "golden"
+GOLDEN = Path(__file__).parents[1] / "golden"
 
 
 PROVENANCE = Provenance(

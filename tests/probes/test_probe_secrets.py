@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import inspect
 import json
 import os
 import shutil
@@ -239,13 +238,18 @@ def test_a_path_deeper_than_the_stack_allows_is_read(tmp_path: Path) -> None:
     deep = "/".join(["d"] * 400)
     os.makedirs(tmp_path / deep)
     (tmp_path / deep / "f.txt").write_text("hello\n")
-    limit = sys.getrecursionlimit()
-    sys.setrecursionlimit(len(inspect.stack(0)) + 100)  # fewer frames than the path has parts
-    try:
-        data = FileIndex(tmp_path).reader.read(f"{deep}/f.txt")
-    finally:
-        sys.setrecursionlimit(limit)
-    assert data == b"hello\n"
+    # In a child interpreter: a lowered recursion limit leaves CPython 3.11's AST
+    # constructor miscounting in the process that lowered it (later ast.parse calls fail).
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from gonogo.fs.index import FileIndex\n"
+        f"reader = FileIndex(Path({str(tmp_path)!r})).reader\n"
+        "sys.setrecursionlimit(150)  # fewer frames than the path has parts\n"
+        f"sys.stdout.buffer.write(reader.read({deep + '/f.txt'!r}))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, check=True)
+    assert out.stdout == b"hello\n"
 
 
 def test_worker_scans_paths_as_they_arrive_and_rejects_bad_usage(tmp_path: Path) -> None:

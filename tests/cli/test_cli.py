@@ -191,7 +191,7 @@ def test_schema_validates_real_plans_and_rejects_bad_ones(cli) -> None:
     jsonschema.Draft202012Validator.check_schema(schema)
     validator = jsonschema.Draft202012Validator(schema)
     assert not list(validator.iter_errors(yaml.safe_load(PLAN)))
-    example = yaml.safe_load((Path(__file__).parents[1] / "examples/gonogo.yaml").read_text())
+    example = yaml.safe_load((Path(__file__).parents[2] / "examples/gonogo.yaml").read_text())
     assert not list(validator.iter_errors(example))
     bad = yaml.safe_load(PLAN.replace("executable: true", "executabel: true"))
     assert list(validator.iter_errors(bad))
@@ -243,5 +243,5 @@ def _sleep_running(parent: int) -> bool:
 def test_checks_reference_is_generated_from_the_probe_docs(cli) -> None:
     """docs/checks.md is data rendered from the code: regenerate it with
     `gonogo explain --markdown > docs/checks.md` when a probe's doc or params change."""
-    committed = (Path(__file__).parents[1] / "docs/checks.md").read_text()
+    committed = (Path(__file__).parents[2] / "docs/checks.md").read_text()
     assert cli("explain", "--markdown").stdout == committed

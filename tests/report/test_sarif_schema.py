@@ -17,11 +17,11 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from test_sarif import _report, _with_provenance
 
 from gonogo.report import RenderOptions, render
 from sample_report import sample_report
 from services import unavailable
-from test_sarif import _report, _with_provenance
 
 PACKAGE = "@microsoft/jest-sarif@1.0.0-beta.0"
 MEMBER = "package/lib/schemas/sarif-2.1.0-rtm.5.json"

@@ -19,7 +19,7 @@ from gonogo.report.html import BOTTOM, TOP, chart
 from gonogo.store import Store, open_store
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 P, F = Status.PASS, Status.FAIL
 
 

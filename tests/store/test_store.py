@@ -23,7 +23,7 @@ pg_store_db = store_helpers.pg_store_db
 store_url = store_helpers.store_url
 store = store_helpers.store
 
-TESTS = Path(__file__).parent
+TESTS = Path(__file__).parents[1]
 P, F, E = Status.PASS, Status.FAIL, Status.ERROR
 
 

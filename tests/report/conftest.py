@@ -1,0 +1,8 @@
+"""Report tests import shared builders from their neighbours (test_sarif)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
