@@ -5,10 +5,11 @@ deliveries its events call for. A run id already stored is answered, not stored 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, select, text, update
 
 from gonogo.models import RunReport
 from gonogo.server import audit, summary, webhooks
@@ -36,8 +37,17 @@ def existing(conn: Connection, run_id: str) -> str | None:
     return None if row is None else str(row[0])
 
 
+def _serialise(conn: Connection, project: str) -> None:
+    """PostgreSQL: one ingest per project at a time, so the branch summary (read, then
+    written) never loses a concurrent run. SQLite writers are serial already."""
+    if conn.dialect.name == "postgresql":
+        key = int.from_bytes(hashlib.sha256(project.encode()).digest()[:8], "big", signed=True)
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
+
+
 def store_run(db: ServerDB, report: RunReport, *, now: float, warn_days: int) -> Stored:
     with db.write() as conn:
+        _serialise(conn, report.project)
         owner = existing(conn, report.run_id)
         if owner is not None:
             if owner != report.project:

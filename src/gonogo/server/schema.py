@@ -149,14 +149,14 @@ def explain(exc: ValidationError, limit: int = 5) -> str:
     """`checks[3].status: Input should be 'pass', … (got 'nope')`, for the first errors."""
     parts = []
     for err in exc.errors()[:limit]:
-        where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in err["loc"]).lstrip(".")
+        where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in err["loc"])
+        if err["type"] == "value_error":  # our own validators say the whole thing
+            parts.append(str(err["ctx"]["error"]))
+            continue
         got = err.get("input")
-        shown = (
-            ""
-            if isinstance(got, dict | list) or err["type"] == "missing"
-            else f" (got {_short(got)})"
-        )
-        parts.append(f"{where or 'body'}: {err['msg']}{shown}")
+        plain = isinstance(got, dict | list) or err["type"] == "missing"
+        shown = "" if plain else f" (got {_short(got)})"
+        parts.append(f"{where.lstrip('.') or 'body'}: {err['msg']}{shown}")
     more = len(exc.errors()) - limit
     tail = f"; and {more} more" if more > 0 else ""
     return f"not a {REPORT_SCHEMA} run: " + "; ".join(parts) + tail
