@@ -49,16 +49,17 @@ def store_run(db: ServerDB, report: RunReport, *, now: float, warn_days: int) ->
     with db.write() as conn:
         _serialise(conn, report.project)
         owner = existing(conn, report.run_id)
-        if owner is not None:
-            if owner != report.project:
-                raise RunConflict(f"run {report.run_id} is already stored for project {owner!r}")
-            return Stored(False, report.run_id)
-        write_run(conn, report)
-        seq = conn.execute(
-            select(t.runs.c.seq).where(t.runs.c.run_id == report.run_id)
-        ).scalar_one()
-        _project(conn, report.project, iso(now))
+        if owner is not None and owner != report.project:
+            raise RunConflict(f"run {report.run_id} is already stored for project {owner!r}")
+        if owner is None:
+            write_run(conn, report)
+        seq = conn.execute(select(t.runs.c.seq).where(t.runs.c.run_id == report.run_id)).scalar_one()
         found = _branch(conn, report)
+        if owner is not None and found is not None and found["run_seq"] >= seq:
+            return Stored(False, report.run_id)
+        # a run that `gonogo check --store` recorded in this same store is summarised when
+        # it is pushed, though not stored again
+        _project(conn, report.project, iso(now))
         today = dt.datetime.fromtimestamp(now, dt.UTC).date()
         events = summary.events(found, report, today, warn_days)
         runs = (found["runs"] if found else 0) + 1
@@ -71,7 +72,7 @@ def store_run(db: ServerDB, report: RunReport, *, now: float, warn_days: int) ->
             where = (b.project == report.project, b.branch == (report.git.branch or ""))
             conn.execute(update(st.branches).where(*where).values(runs=runs))
         webhooks.enqueue(conn, events, now=now)
-    return Stored(True, report.run_id, tuple(events))
+    return Stored(owner is None, report.run_id, tuple(events))
 
 
 def _project(conn: Connection, project: str, at: str) -> None:
