@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from argon2 import PasswordHasher
 
 from gonogo.models import CheckResult, GateReport, GitInfo, RunReport, Status, Verdict
 from gonogo.server import tokens, users
@@ -27,6 +28,8 @@ from gonogo.server.db import ServerDB
 BASE = "https://testserver"  # https: the Secure session cookie travels in tests too
 PASSWORD = "correct horse battery"
 AT = "2026-01-01T00:00:00Z"
+# argon2 at its lowest cost: the tests log in often, and the cost is not what they test
+CHEAP = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 
 
 class Clock:
@@ -137,7 +140,7 @@ def seed(url: str, projects: tuple[str, ...] = ("shop", "billing")) -> Seeded:
             for p in projects:
                 out.tokens[p] = tokens.add(conn, "ingest", p, by="test", at=AT)
             for role in users.ROLES:
-                users.add(conn, role, role, PASSWORD, signs=(), by="test", at=AT)
+                users.add(conn, role, role, PASSWORD, signs=(), by="test", at=AT, hasher=CHEAP)
                 out.user_tokens[role] = tokens.add(conn, "user", role, by="test", at=AT)
     finally:
         db.close()

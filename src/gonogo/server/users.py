@@ -70,9 +70,12 @@ def add(
     signs: tuple[str, ...],
     by: str,
     at: str,
+    hasher: Any = None,
 ) -> None:
+    """`hasher` is an argon2 `PasswordHasher` (default: argon2-cffi's recommended cost);
+    the hash records its parameters, so verifying needs no setting."""
     values = {"name": name, "role": role, "signs": json.dumps(list(signs))}
-    values.update(password_hash=_hasher().hash(password), created_at=at)
+    values.update(password_hash=(hasher or _hasher()).hash(password), created_at=at)
     conn.execute(st.users.insert().values(**values))
     detail = {"role": role, "signs": list(signs)}
     audit.record(conn, at=at, actor=by, action="user.add", target=name, detail=detail)
