@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 import sqlalchemy
-from server_helpers import PASSWORD, Clock, app_client, bearer, body, login, run, seed
 
 from gonogo.models import Status
 from gonogo.server.config import Settings
+from server_helpers import PASSWORD, Clock, app_client, bearer, body, login, run, seed
 
 PASS, FAIL, ERROR = Status.PASS, Status.FAIL, Status.ERROR
 C1 = "c0ffee0000000000000000000000000000000001"
@@ -44,7 +44,7 @@ def test_runs_filter_by_since_limit_commit_and_branch(url: str) -> None:
             for r in client.get(
                 "/api/v1/projects/shop/runs" + q, headers=bearer(s.user_tokens["viewer"])
             ).json()["runs"]
-        ]  # noqa: E731
+        ]
         assert get("") == [c.run_id, b.run_id, a.run_id]
         assert get("?limit=1") == [c.run_id]
         assert get("?commit=c0ffee0000000000000000000000000000000002") == [c.run_id, b.run_id]
@@ -300,7 +300,10 @@ def test_a_ci_check_sees_the_servers_approval(cli, make_repo, tmp_path: Path) ->
     third = cli("check", str(repo), "--store", url, "--format", "json")
     assert (second.code, third.code) == (0, 1)
     given = [json.loads(r.stdout)["gates"][0]["approvals"] for r in (second, third)]
-    assert given == [{"required": ["devops"], "given": ["devops"]}, {"required": ["devops"], "given": []}]
+    assert given == [
+        {"required": ["devops"], "given": ["devops"]},
+        {"required": ["devops"], "given": []},
+    ]
 
 
 GATED_PLAN = """\

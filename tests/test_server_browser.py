@@ -8,10 +8,10 @@ from pathlib import Path
 
 import httpx
 import pytest
-import services
-from server_helpers import PASSWORD, bearer, body, run, seed, server
 
+import services
 from gonogo.models import Status
+from server_helpers import PASSWORD, bearer, body, run, seed, server
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
@@ -66,7 +66,9 @@ def test_log_in_approve_and_watch_a_push_arrive(tmp_path: Path) -> None:
                 page.locator(".approvals li.given").inner_text().startswith("✔ devops by approver")
             )
 
-            badge = lambda: page.evaluate("fetch('/badge/shop.svg', {cache: 'no-cache'}).then(r => r.text())")  # noqa: E731
+            badge = lambda: page.evaluate(
+                "fetch('/badge/shop.svg', {cache: 'no-cache'}).then(r => r.text())"
+            )  # noqa: E731
             assert 'aria-label="gonogo: NO-GO 50%"' in badge()
             page.evaluate("window.notReloaded = true")
             fixed = run(

@@ -9,6 +9,10 @@ from pathlib import Path
 
 import httpx
 import pytest
+
+from gonogo.models import Status
+from gonogo.server.config import Settings
+from gonogo.store import open_store
 from server_helpers import (
     app_client,
     bearer,
@@ -20,10 +24,6 @@ from server_helpers import (
     start_server,
 )
 from store_helpers import pg_store_db, store_url  # noqa: F401 - fixtures
-
-from gonogo.models import Status
-from gonogo.server.config import Settings
-from gonogo.store import open_store
 
 PASS, FAIL = Status.PASS, Status.FAIL
 PUSH = "/api/v1/projects/shop/runs"

@@ -12,13 +12,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from server_helpers import AT, Clock, app_client, bearer, body, login, run, seed, wait_for
 
 from gonogo.models import Status
 from gonogo.orchestrate.webhook import verify
 from gonogo.server import webhooks
 from gonogo.server.config import Settings
 from gonogo.server.db import ServerDB
+from server_helpers import AT, Clock, app_client, bearer, body, login, run, seed, wait_for
 
 PASS, FAIL = Status.PASS, Status.FAIL
 DAY = 86400
@@ -124,7 +124,10 @@ def test_the_project_page_shows_branches_trends_blockers_waivers_and_approvals(u
         _push(client, s.tokens["shop"], latest)
         login(client, "approver")
         html = client.get("/projects/shop").text
-    assert sorted(r[:3] for r in _cells(html, "branches")) == [["feature", "GO", "100%"], ["main", "NO-GO", "0%"]]
+    assert sorted(r[:3] for r in _cells(html, "branches")) == [
+        ["feature", "GO", "100%"],
+        ["main", "NO-GO", "0%"],
+    ]
     assert [r[:2] for r in _cells(html, "blockers")] == [["P0", "z"], ["P2", "a"]]
     # 2027-01-15 by the clock: the waiver ends in 3 days
     assert _cells(html, "waivers") == [["w", "ops", "drill next sprint", "2027-01-18", "3 days"]]

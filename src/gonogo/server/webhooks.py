@@ -118,21 +118,23 @@ class Sender:
         self.db = db
         self.settings = settings
         self.client = client
-        self._wake = asyncio.Event()
+        self._wake: asyncio.Event | None = None  # made in run(), on the serving loop
 
     def wake(self) -> None:
-        self._wake.set()
+        if self._wake is not None:
+            self._wake.set()
 
     async def run(self) -> None:
         import httpx
 
+        self._wake = wake = asyncio.Event()
         async with httpx.AsyncClient(timeout=self.settings.webhook_timeout_s) as client:
             self.client = client
             while True:
                 await self.send_due()
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), self.settings.webhook_poll_s)
-                self._wake.clear()
+                    await asyncio.wait_for(wake.wait(), self.settings.webhook_poll_s)
+                wake.clear()
 
     async def send_due(self) -> int:
         due = await asyncio.to_thread(self._due)
