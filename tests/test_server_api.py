@@ -39,12 +39,12 @@ def test_runs_filter_by_since_limit_commit_and_branch(url: str) -> None:
     c = run({"x": PASS}, n=3, commit=C2)
     with app_client(Settings(url)) as client:
         _push(client, s.tokens["shop"], a, b, c)
-        get = lambda q: [
-            r["run_id"]
-            for r in client.get(
-                "/api/v1/projects/shop/runs" + q, headers=bearer(s.user_tokens["viewer"])
-            ).json()["runs"]
-        ]
+        viewer = bearer(s.user_tokens["viewer"])
+
+        def get(q: str) -> list[str]:
+            found = client.get("/api/v1/projects/shop/runs" + q, headers=viewer).json()
+            return [r["run_id"] for r in found["runs"]]
+
         assert get("") == [c.run_id, b.run_id, a.run_id]
         assert get("?limit=1") == [c.run_id]
         assert get("?commit=c0ffee0000000000000000000000000000000002") == [c.run_id, b.run_id]
@@ -258,7 +258,8 @@ def test_an_approval_counts_for_its_commit_and_role_only(url: str) -> None:
     assert unknown_commit.status_code == 404
     assert (
         unknown_commit.json()["detail"]
-        == "project shop has no run of commit c0ffee000000 with plan planhash0001 that judged gate 'infra'"
+        == "project shop has no run of commit c0ffee000000 with plan planhash0001 "
+        "that judged gate 'infra'"
     )
     assert done.status_code == 201
     assert (now["commit"], now["approvals"]) == (C2, [])

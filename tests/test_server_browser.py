@@ -24,6 +24,7 @@ ARGS = [
     "--no-first-run",
 ]
 EVIL = "<script>alert(1)</script>"
+FETCH_BADGE = "fetch('/badge/shop.svg', {cache: 'no-cache'}).then(r => r.text())"  # revalidates
 
 
 @pytest.mark.browser
@@ -66,9 +67,9 @@ def test_log_in_approve_and_watch_a_push_arrive(tmp_path: Path) -> None:
                 page.locator(".approvals li.given").inner_text().startswith("✔ devops by approver")
             )
 
-            badge = lambda: page.evaluate(
-                "fetch('/badge/shop.svg', {cache: 'no-cache'}).then(r => r.text())"
-            )  # noqa: E731
+            def badge() -> str:
+                return str(page.evaluate(FETCH_BADGE))
+
             assert 'aria-label="gonogo: NO-GO 50%"' in badge()
             page.evaluate("window.notReloaded = true")
             fixed = run(

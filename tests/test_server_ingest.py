@@ -10,6 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+import store_helpers
 from gonogo.models import Status
 from gonogo.server.config import Settings
 from gonogo.store import open_store
@@ -23,8 +24,9 @@ from server_helpers import (
     server,
     start_server,
 )
-from store_helpers import pg_store_db, store_url  # noqa: F401 - fixtures
 
+pg_store_db = store_helpers.pg_store_db
+store_url = store_helpers.store_url
 PASS, FAIL = Status.PASS, Status.FAIL
 PUSH = "/api/v1/projects/shop/runs"
 
@@ -107,7 +109,8 @@ def _broken(change: dict[str, object]) -> bytes:
     [
         (
             b"{not json",
-            "the body is not JSON: Expecting property name enclosed in double quotes: line 1 column 2 (char 1)",
+            "the body is not JSON: Expecting property name enclosed in double quotes: "
+            "line 1 column 2 (char 1)",
         ),
         (b"[1, 2]", "the body must be a JSON object (a gonogo.report/v1 run), not list"),
         (
@@ -116,12 +119,13 @@ def _broken(change: dict[str, object]) -> bytes:
         ),
         (
             _broken({"checks.1.status": "nope"}),
-            "not a gonogo.report/v1 run: checks[1].status: Input should be 'pass', 'fail', 'error', "
-            "'blocked', 'skip' or 'waived' (got 'nope')",
+            "not a gonogo.report/v1 run: checks[1].status: Input should be 'pass', 'fail', "
+            "'error', 'blocked', 'skip' or 'waived' (got 'nope')",
         ),
         (
             _broken({"run_id": "../etc"}),
-            "not a gonogo.report/v1 run: run_id: String should match pattern '^[0-9a-f][0-9a-f-]{7,63}$' (got '../etc')",
+            "not a gonogo.report/v1 run: run_id: String should match pattern "
+            "'^[0-9a-f][0-9a-f-]{7,63}$' (got '../etc')",
         ),
         (
             _broken({"checks.1.id": "a"}),
@@ -274,16 +278,18 @@ def test_push_and_check_push_send_runs(cli, make_repo, tmp_path: Path) -> None:
     )
     assert (pushed.code, pushed.stdout) == (
         0,
-        f"pushed run {run_id[:12]} to {srv.url}/projects/shop/runs/{run_id} (already stored, unchanged)\n",
+        f"pushed run {run_id[:12]} to {srv.url}/projects/shop/runs/{run_id} "
+        "(already stored, unchanged)\n",
     )
     assert wrong.code == 2
     assert (
-        wrong.stderr
-        == f"gonogo: error: {srv.url} refused the run (403): this token writes to project 'billing' only, not 'shop'\n"
+        wrong.stderr == f"gonogo: error: {srv.url} refused the run (403): "
+        "this token writes to project 'billing' only, not 'shop'\n"
     )
     assert (notoken.code, notoken.stderr) == (
         2,
-        "gonogo: error: no ingest token: set $GONOGO_TOKEN (`gonogo serve token add PROJECT` prints one)\n",
+        "gonogo: error: no ingest token: set $GONOGO_TOKEN "
+        "(`gonogo serve token add PROJECT` prints one)\n",
     )
     assert [r["run_id"] for r in runs] == [run_id]
 

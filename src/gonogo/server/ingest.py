@@ -53,7 +53,8 @@ def store_run(db: ServerDB, report: RunReport, *, now: float, warn_days: int) ->
             raise RunConflict(f"run {report.run_id} is already stored for project {owner!r}")
         if owner is None:
             write_run(conn, report)
-        seq = conn.execute(select(t.runs.c.seq).where(t.runs.c.run_id == report.run_id)).scalar_one()
+        seq_of = select(t.runs.c.seq).where(t.runs.c.run_id == report.run_id)
+        seq = conn.execute(seq_of).scalar_one()
         found = _branch(conn, report)
         if owner is not None and found is not None and found["run_seq"] >= seq:
             return Stored(False, report.run_id)

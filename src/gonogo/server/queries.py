@@ -22,7 +22,7 @@ from gonogo.store.flaky import flaky_ids
 PREFERRED_BRANCHES = ("main", "master", "trunk")
 _FLEET = (
     "SELECT p.project, p.owner, p.tags, p.default_branch, b.branch, b.run_id, b.started_at, "
-    "b.received_at, b.\"commit\", b.plan_hash, b.verdict, b.pass_rate, b.checks, b.gates, b.p0, "
+    'b.received_at, b."commit", b.plan_hash, b.verdict, b.pass_rate, b.checks, b.gates, b.p0, '
     "b.runs FROM gonogo_server_projects p LEFT JOIN gonogo_server_branches b "
     "ON b.project = p.project {where}"
 )
