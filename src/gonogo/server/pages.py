@@ -25,7 +25,7 @@ router = APIRouter(include_in_schema=False)
 Who = Annotated[auth.Principal, Depends(auth.reader)]
 Opt = Annotated[str | None, Query(max_length=255)]
 RunRef = Annotated[str | None, Query(pattern=r"^[0-9a-f][0-9a-f-]{0,63}$")]
-SHOWN_MAX = 2000
+SHOWN_MAX = 250  # rows of the matrix; NO-GO first, filters narrow the rest
 RECENT_RUNS = 20
 
 

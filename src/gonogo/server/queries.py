@@ -10,11 +10,12 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Connection
 
-from gonogo.models import RunReport
+from gonogo.models import RunReport, Status
 from gonogo.server.db import Row, rows
 from gonogo.store import FLAKY_WINDOW, Approval
 from gonogo.store.flaky import flaky_ids
@@ -100,6 +101,13 @@ def default_row(branches: list[Row]) -> Row:
     return branches[0]
 
 
+@lru_cache(maxsize=50_000)
+def _parsed(text: str) -> tuple[dict[str, Any], ...]:
+    """A summary row's JSON, parsed once per distinct text (the overview reads a thousand
+    of them per request; they change only when a run arrives). Callers never mutate it."""
+    return tuple(json.loads(text))
+
+
 def _state(branches: list[Row]) -> ProjectState:
     r = default_row(branches)
     return ProjectState(
@@ -114,8 +122,8 @@ def _state(branches: list[Row]) -> ProjectState:
         plan_hash=r["plan_hash"],
         verdict=r["verdict"],
         pass_rate=r["pass_rate"],
-        gates=tuple(json.loads(r["gates"])) if r["gates"] else (),
-        p0=tuple(json.loads(r["p0"])) if r["p0"] else (),
+        gates=_parsed(r["gates"]) if r["gates"] else (),
+        p0=_parsed(r["p0"]) if r["p0"] else (),
         runs=sum(b["runs"] or 0 for b in branches),
     )
 
@@ -173,8 +181,6 @@ def flaky(conn: Connection, project: str, runs_scanned: int = 50) -> list[dict[s
     newest = sorted(by_commit, key=lambda c: -max(by_commit[c]))
     for commit in newest:
         history = [by_commit[commit][s] for s in sorted(by_commit[commit])][-FLAKY_WINDOW:]
-        from gonogo.models import Status
-
         typed = [{k: Status(v) for k, v in run.items()} for run in history]
         for cid, n in flaky_ids(typed).items():
             seq = [run[cid] for run in history if cid in run]
