@@ -22,7 +22,7 @@ from argon2 import PasswordHasher
 
 from gonogo.models import CheckResult, GateReport, GitInfo, RunReport, Status, Verdict
 from gonogo.server import tokens, users
-from gonogo.server.config import Settings
+from gonogo.server.config import ROLES, Settings
 from gonogo.server.db import ServerDB
 
 BASE = "https://testserver"  # https: the Secure session cookie travels in tests too
@@ -139,7 +139,7 @@ def seed(url: str, projects: tuple[str, ...] = ("shop", "billing")) -> Seeded:
         with db.write() as conn:
             for p in projects:
                 out.tokens[p] = tokens.add(conn, "ingest", p, by="test", at=AT)
-            for role in users.ROLES:
+            for role in ROLES:
                 users.add(conn, role, role, PASSWORD, signs=(), by="test", at=AT, hasher=CHEAP)
                 out.user_tokens[role] = tokens.add(conn, "user", role, by="test", at=AT)
     finally:

@@ -4,8 +4,10 @@ users, webhooks and project settings (`gonogo serve token add PROJECT`, …)."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -80,7 +82,7 @@ def _token_parsers(cmds: Any) -> None:
 
 
 def _user_parsers(cmds: Any) -> None:
-    from gonogo.server.users import ROLES
+    from gonogo.server.config import ROLES
 
     u = cmds.add_parser("user", help="local accounts").add_subparsers(
         dest="action", required=True, metavar="ACTION"
@@ -113,7 +115,7 @@ def _user_parsers(cmds: Any) -> None:
 
 
 def _webhook_parsers(cmds: Any) -> None:
-    from gonogo.server.summary import EVENTS
+    from gonogo.server.config import EVENTS
 
     w = cmds.add_parser(
         "webhook", help="signed webhooks on verdict flips, P0 blockers, expiring waivers"
@@ -169,6 +171,17 @@ def _db(args: argparse.Namespace) -> Any:
     return ServerDB.open(_url(args))
 
 
+@contextlib.contextmanager
+def _conn(args: argparse.Namespace, *, write: bool) -> Iterator[Any]:
+    """A connection to the server's store: one write transaction, or a reader."""
+    db = _db(args)
+    try:
+        with db.write() if write else db.read() as conn:
+            yield conn
+    finally:
+        db.close()
+
+
 def _actor() -> str:
     return "cli:" + (os.environ.get("USER") or os.environ.get("USERNAME") or "unknown")
 
@@ -207,15 +220,11 @@ def token_add(args: argparse.Namespace) -> int:
 
     if bool(args.project) == bool(args.user):
         raise UsageError("give PROJECT (an ingest token) or --user NAME (a user token), not both")
-    db = _db(args)
-    try:
-        with db.write() as conn:
-            if args.user and users.get(conn, args.user) is None:
-                raise UsageError(f"no user {args.user!r}; add one with `gonogo serve user add`")
-            kind, subject = ("user", args.user) if args.user else ("ingest", args.project)
-            token = tokens.add(conn, kind, subject, by=_actor(), at=_now())
-    finally:
-        db.close()
+    with _conn(args, write=True) as conn:
+        if args.user and users.get(conn, args.user) is None:
+            raise UsageError(f"no user {args.user!r}; add one with `gonogo serve user add`")
+        kind, subject = ("user", args.user) if args.user else ("ingest", args.project)
+        token = tokens.add(conn, kind, subject, by=_actor(), at=_now())
     what = f"pushes runs of project {subject}" if kind == "ingest" else f"acts as user {subject}"
     print(
         f"new {kind} token; it {what}. It is shown once: store it as a CI secret (GONOGO_TOKEN).",
@@ -229,12 +238,8 @@ def token_revoke(args: argparse.Namespace) -> int:
     from gonogo.errors import UsageError
     from gonogo.server import tokens
 
-    db = _db(args)
-    try:
-        with db.write() as conn:
-            done = tokens.revoke(conn, args.ref, by=_actor(), at=_now())
-    finally:
-        db.close()
+    with _conn(args, write=True) as conn:
+        done = tokens.revoke(conn, args.ref, by=_actor(), at=_now())
     if not done:
         raise UsageError(f"no active token {args.ref[:10]}… (see `gonogo serve token list`)")
     for r in done:
@@ -251,15 +256,11 @@ def _table(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> None:
 def token_list(args: argparse.Namespace) -> int:
     from gonogo.server import tokens
 
-    db = _db(args)
-    try:
-        with db.read() as conn:
-            _table(
-                tokens.listing(conn),
-                ("id", "kind", "subject", "hint", "created_at", "created_by", "revoked_at"),
-            )
-    finally:
-        db.close()
+    with _conn(args, write=False) as conn:
+        _table(
+            tokens.listing(conn),
+            ("id", "kind", "subject", "hint", "created_at", "created_by", "revoked_at"),
+        )
     return 0
 
 
@@ -287,16 +288,12 @@ def user_add(args: argparse.Namespace) -> int:
         raise UsageError(f"user name {args.name!r}: use 1-64 letters, digits, '.', '_', '-' or '@'")
     signs = tuple(s.strip() for s in args.signs.split(",") if s.strip())
     password = _password(args)
-    db = _db(args)
-    try:
-        with db.write() as conn:
-            if users.get(conn, args.name) is not None:
-                raise UsageError(
-                    f"user {args.name} exists (`gonogo serve user password` changes the password)"
-                )
-            users.add(conn, args.name, args.role, password, signs=signs, by=_actor(), at=_now())
-    finally:
-        db.close()
+    with _conn(args, write=True) as conn:
+        if users.get(conn, args.name) is not None:
+            raise UsageError(
+                f"user {args.name} exists (`gonogo serve user password` changes the password)"
+            )
+        users.add(conn, args.name, args.role, password, signs=signs, by=_actor(), at=_now())
     print(
         f"added user {args.name} ({args.role}{'; signs as ' + ', '.join(signs) if signs else ''})"
     )
@@ -308,13 +305,9 @@ def user_password(args: argparse.Namespace) -> int:
     from gonogo.server import users
 
     password = _password(args)
-    db = _db(args)
-    try:
-        with db.write() as conn:
-            if not users.set_password(conn, args.name, password, by=_actor(), at=_now()):
-                raise UsageError(f"no user {args.name}")
-    finally:
-        db.close()
+    with _conn(args, write=True) as conn:
+        if not users.set_password(conn, args.name, password, by=_actor(), at=_now()):
+            raise UsageError(f"no user {args.name}")
     print(f"password of {args.name} changed; their sessions are ended")
     return 0
 
@@ -323,13 +316,9 @@ def user_disable(args: argparse.Namespace) -> int:
     from gonogo.errors import UsageError
     from gonogo.server import users
 
-    db = _db(args)
-    try:
-        with db.write() as conn:
-            if not users.disable(conn, args.name, by=_actor(), at=_now()):
-                raise UsageError(f"no active user {args.name}")
-    finally:
-        db.close()
+    with _conn(args, write=True) as conn:
+        if not users.disable(conn, args.name, by=_actor(), at=_now()):
+            raise UsageError(f"no active user {args.name}")
     print(f"disabled user {args.name}")
     return 0
 
@@ -337,12 +326,8 @@ def user_disable(args: argparse.Namespace) -> int:
 def user_list(args: argparse.Namespace) -> int:
     from gonogo.server import users
 
-    db = _db(args)
-    try:
-        with db.read() as conn:
-            _table(users.listing(conn), ("name", "role", "signs", "created_at", "disabled_at"))
-    finally:
-        db.close()
+    with _conn(args, write=False) as conn:
+        _table(users.listing(conn), ("name", "role", "signs", "created_at", "disabled_at"))
     return 0
 
 
@@ -352,14 +337,10 @@ def webhook_add(args: argparse.Namespace) -> int:
 
     if not args.url.startswith(("http://", "https://")):
         raise UsageError(f"webhook URL {args.url}: expected http:// or https://")
-    db = _db(args)
-    try:
-        with db.write() as conn:
-            hook = webhooks.add(
-                conn, args.url, args.secret_env, args.event, args.project, by=_actor(), at=_now()
-            )
-    finally:
-        db.close()
+    with _conn(args, write=True) as conn:
+        hook = webhooks.add(
+            conn, args.url, args.secret_env, args.event, args.project, by=_actor(), at=_now()
+        )
     if args.secret_env not in os.environ:
         print(
             f"gonogo: warning: ${args.secret_env} is not set here; the server needs it to sign",
@@ -372,15 +353,11 @@ def webhook_add(args: argparse.Namespace) -> int:
 def webhook_list(args: argparse.Namespace) -> int:
     from gonogo.server import webhooks
 
-    db = _db(args)
-    try:
-        with db.read() as conn:
-            _table(
-                webhooks.listing(conn),
-                ("id", "url", "secret_env", "events", "project", "created_at", "disabled_at"),
-            )
-    finally:
-        db.close()
+    with _conn(args, write=False) as conn:
+        _table(
+            webhooks.listing(conn),
+            ("id", "url", "secret_env", "events", "project", "created_at", "disabled_at"),
+        )
     return 0
 
 
@@ -402,26 +379,22 @@ def project_set(args: argparse.Namespace) -> int:
         changes["default_branch"] = args.default_branch
     if not changes:
         raise UsageError("nothing to set: give --owner, --tag or --default-branch")
-    db = _db(args)
-    try:
-        with db.write() as conn:
-            where = st.projects.c.project == args.project
-            if not conn.execute(update(st.projects).where(where).values(**changes)).rowcount:
-                conn.execute(
-                    st.projects.insert().values(
-                        project=args.project, created_at=_now(), **{"tags": "[]", **changes}
-                    )
+    with _conn(args, write=True) as conn:
+        where = st.projects.c.project == args.project
+        if not conn.execute(update(st.projects).where(where).values(**changes)).rowcount:
+            conn.execute(
+                st.projects.insert().values(
+                    project=args.project, created_at=_now(), **{"tags": "[]", **changes}
                 )
-            audit.record(
-                conn,
-                at=_now(),
-                actor=_actor(),
-                action="project.update",
-                target=args.project,
-                project=args.project,
-                detail=changes,
             )
-    finally:
-        db.close()
+        audit.record(
+            conn,
+            at=_now(),
+            actor=_actor(),
+            action="project.update",
+            target=args.project,
+            project=args.project,
+            detail=changes,
+        )
     print(f"project {args.project}: set {', '.join(sorted(changes))}")
     return 0

@@ -9,6 +9,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 MAX_BODY = 8 * 1024 * 1024
+# here, not beside the code that uses them, so that the CLI can list them without
+# importing the database layer
+ROLES = ("viewer", "maintainer", "approver", "admin")
+EVENTS = ("verdict.flip", "blocker.p0", "waiver.expiring")
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,6 @@ from typing import Any
 
 from gonogo.models import RunReport, Status, blockers
 
-EVENTS = ("verdict.flip", "blocker.p0", "waiver.expiring")
 MESSAGE_MAX = 300
 
 

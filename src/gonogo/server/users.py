@@ -18,10 +18,10 @@ from typing import Any
 from sqlalchemy import Connection, delete, select, update
 
 from gonogo.server import audit
+from gonogo.server.config import ROLES
 from gonogo.server.db import Row, rows
 from gonogo.store import server_tables as st
 
-ROLES = ("viewer", "maintainer", "approver", "admin")
 NAME_MAX = 64
 
 

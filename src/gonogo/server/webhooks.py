@@ -22,9 +22,9 @@ from sqlalchemy import Connection, select, update
 from gonogo.engine.scheduler import backoff_s
 from gonogo.orchestrate.webhook import sign
 from gonogo.server import audit
-from gonogo.server.config import Settings, iso
+from gonogo.server.config import EVENTS, Settings, iso
 from gonogo.server.db import Row, ServerDB, rows
-from gonogo.server.summary import EVENTS, Event
+from gonogo.server.summary import Event
 from gonogo.store import server_tables as st
 
 EVENT_HEADER = "X-Gonogo-Event"
