@@ -15,7 +15,11 @@ import pytest
 from gonogo.models import CheckResult, Finding, GateReport, GitInfo, RunReport, Status, Verdict
 from gonogo.store import Store, open_store
 
-TABLES = "gonogo_check_results, gonogo_gate_results, gonogo_runs, gonogo_approvals"
+TABLES = (
+    "gonogo_check_results, gonogo_gate_results, gonogo_runs, gonogo_approvals, "
+    "gonogo_server_projects, gonogo_server_branches, gonogo_server_tokens, gonogo_server_users, "
+    "gonogo_server_sessions, gonogo_server_audit, gonogo_server_deliveries, gonogo_server_webhooks"
+)
 
 
 @contextmanager

@@ -41,6 +41,7 @@ FORBIDDEN: dict[str, set[str]] = {
     "secrets": {"cli", "report", "store", "engine", "plan", "server", "fleet"},
     "audit": {"cli", "report", "store", "server", "fleet"},
     "packs": {"cli", "engine", "report", "store", "server", "fleet", "orchestrate"},
+    "server": {"cli", "fleet", "probes", "plan", "audit"},
 }
 
 

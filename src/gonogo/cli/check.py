@@ -19,7 +19,7 @@ OUTPUT_DIR = ".gonogo"
 
 def add_parser(sub: Any) -> None:
     from gonogo.cli.checkrun import add_options
-    from gonogo.cli.common import add_plan_option, add_project
+    from gonogo.cli.common import add_plan_option, add_project, add_server_option
     from gonogo.models import PRIORITIES
     from gonogo.report import FORMATS
 
@@ -80,6 +80,12 @@ def add_parser(sub: Any) -> None:
         help="checks run at once (default: 16)",
     )
     p.add_argument("--no-history", action="store_true", help="do not record this run")
+    p.add_argument(
+        "--push",
+        action="store_true",
+        help="send the run to the team server (--server or $GONOGO_SERVER, token in $GONOGO_TOKEN)",
+    )
+    add_server_option(p)
     add_options(p)
     p.add_argument("-v", "--verbose", action="count", default=0, help="list every check")
     p.set_defaults(handler=run)
@@ -129,6 +135,8 @@ def run(args: argparse.Namespace) -> int:
         prov = provenance(root, plan) if wants_paths else None
         written = write_outputs(report, root, args, history=history.store, prov=prov)
         history.publish(report, args, prov)
+    if args.push and not report.interrupted:
+        _push(args, report)
     if report.interrupted:
         return 130
     _tell(args, report, written)
@@ -138,6 +146,20 @@ def run(args: argparse.Namespace) -> int:
         say(args, f"NO-GO from checks below {args.fail_on} only: exit 0 (--fail-on)")
         return 0
     return 1
+
+
+def _push(args: argparse.Namespace, report: RunReport) -> None:
+    """Send the run to the team server; a server that is down costs a warning, not the
+    verdict (a usage mistake, such as no token, is still an error)."""
+    from gonogo.cli.common import say, send, target, warn
+    from gonogo.report import render
+    from gonogo.server.client import PushError
+
+    target(args, os.environ)
+    try:
+        say(args, send(render(report, "json").encode(), report.project, args, os.environ))
+    except PushError as exc:
+        warn(f"{exc}; the verdict stands")
 
 
 def _gates(plan: Plan, gate_ids: list[str]) -> Plan:

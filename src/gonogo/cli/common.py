@@ -164,6 +164,45 @@ def open_existing(args: argparse.Namespace, root: Path) -> HistoryReader | None:
     return open_reader(url) if exists(url) else None
 
 
+# -- the team server ---------------------------------------------------------------------
+
+
+def add_server_option(p: argparse.ArgumentParser) -> None:
+    from gonogo.server.client import SERVER_ENV, TOKEN_ENV
+
+    p.add_argument(
+        "--server",
+        metavar="URL",
+        help=f"the team server (default: ${SERVER_ENV}); the ingest token comes from ${TOKEN_ENV}",
+    )
+
+
+def target(args: argparse.Namespace, environ: Mapping[str, str]) -> tuple[str, str]:
+    """(server URL, token), or a usage error naming what is missing."""
+    from gonogo.errors import UsageError
+    from gonogo.server.client import SERVER_ENV, TOKEN_ENV
+
+    server = getattr(args, "server", None) or environ.get(SERVER_ENV, "")
+    if not server:
+        raise UsageError(f"no team server: give --server URL or set ${SERVER_ENV}")
+    token = environ.get(TOKEN_ENV, "")
+    if not token:
+        raise UsageError(
+            f"no ingest token: set ${TOKEN_ENV} (`gonogo serve token add PROJECT` prints one)"
+        )
+    return server, token
+
+
+def send(body: bytes, project: str, args: argparse.Namespace, environ: Mapping[str, str]) -> str:
+    """Push and say where the run is now."""
+    from gonogo.server.client import push
+
+    server, token = target(args, environ)
+    done = push(server, project, body, token)
+    state = "stored" if done.created else "already stored, unchanged"
+    return f"pushed run {done.run_id[:12]} to {done.url} ({state})"
+
+
 # -- output ---------------------------------------------------------------------------
 
 

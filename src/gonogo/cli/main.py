@@ -24,6 +24,8 @@ COMMANDS: dict[str, str] = {
     "approve": "gonogo.cli.approve",
     "approvals": "gonogo.cli.approvals",
     "audit": "gonogo.cli.audit",
+    "serve": "gonogo.cli.serve",
+    "push": "gonogo.cli.push",
     "completion": "gonogo.cli.completion",
     "fleet": "gonogo.cli.fleet",
 }

@@ -17,7 +17,7 @@ from gonogo.models import RunReport, Status, TrendPoint
 DEFAULT_PATH = ".gonogo/history.db"
 ENV_VAR = "GONOGO_STORE"
 FLAKY_WINDOW = 10
-REVISIONS = ("0001", "0002", "0003")  # the Alembic revisions in gonogo/store/migrations, in order
+REVISIONS = ("0001", "0002", "0003", "0004")  # Alembic revisions in store/migrations, in order
 HEAD = REVISIONS[-1]
 
 

@@ -43,6 +43,16 @@ class SqlStore(HistoryReads):
     def close(self) -> None:
         self._engine.dispose()
 
+    @property
+    def engine(self) -> Engine:
+        """For readers that run their own queries (the team server)."""
+        return self._engine
+
+    @property
+    def writer(self) -> Engine:
+        """The engine whose transactions take the write lock up front (SQLite)."""
+        return self._writer
+
     def _all(self, sql: str, params: Mapping[str, Any]) -> list[dict[str, Any]]:
         with self._engine.connect() as conn:
             return [dict(r) for r in conn.execute(text(sql), dict(params)).mappings()]

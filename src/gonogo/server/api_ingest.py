@@ -1,0 +1,107 @@
+"""`POST /api/v1/projects/{project}/runs`: a CI job pushes one run.
+
+The order matters: the token is checked before the body is read; the body is read up
+to the size cap (413 past it) and only then parsed, validated (422 with the field's
+path), scanned for secrets and stored."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Path, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
+
+from gonogo.errors import StoreError
+from gonogo.models import RunReport
+from gonogo.server import auth, redact, schema
+from gonogo.server.context import Context, ctx
+from gonogo.server.ingest import RunConflict, Stored, existing, store_run
+
+PROJECT = r"^[\w][\w. -]{0,127}$"
+ProjectPath = Path(pattern=PROJECT, description="the project's name, as its plan says")
+router = APIRouter(tags=["ingest"])
+
+
+async def read_capped(request: Request, cap: int) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > cap:
+        raise HTTPException(
+            413, f"the report is {int(declared)} bytes; this server takes at most {cap}"
+        )
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > cap:
+            raise HTTPException(413, f"the report is over {cap} bytes, the most this server takes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def to_report(project: str, body: bytes) -> RunReport:
+    if b"\\u0000" in body:
+        raise schema.BadReport(
+            "the report contains a NUL character (\\u0000), which no field may hold"
+        )
+    data = schema.parse(body)
+    if data["project"] and data["project"] != project:
+        raise schema.BadReport(
+            f"project: the report is for {data['project']!r} but was pushed to {project!r}"
+        )
+    data["project"] = project
+    try:
+        data = redact.redact(data, redact.secret_values(data))
+    except UnicodeEncodeError:
+        raise schema.BadReport(
+            "the report holds text that is not valid Unicode (a lone surrogate escape)"
+        ) from None
+    return RunReport.from_dict(data)
+
+
+def _ingest(c: Context, project: str, body: bytes) -> Stored:
+    try:
+        report = to_report(project, body)
+    except schema.BadReport as exc:
+        raise HTTPException(422, str(exc)) from None
+    try:
+        return store_run(c.db, report, now=c.now(), warn_days=c.settings.waiver_warn_days)
+    except RunConflict as exc:
+        raise HTTPException(409, str(exc)) from None
+    except StoreError:  # a concurrent push of the same run id won the race
+        with c.db.read() as conn:
+            if existing(conn, report.run_id) == project:
+                return Stored(False, report.run_id)
+        raise
+
+
+@router.post(
+    "/api/v1/projects/{project}/runs",
+    status_code=201,
+    summary="Push one run (a gonogo.report/v1 JSON body) with the project's ingest token",
+    responses={
+        200: {"description": "this run id was already stored; nothing changed"},
+        401: {"description": "no or unknown token"},
+        403: {"description": "the token belongs to another project"},
+        409: {"description": "the run id is stored for another project"},
+        413: {"description": "the body is over the size cap"},
+        422: {"description": "not a gonogo.report/v1 run; the message names the field"},
+    },
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ReportIn"}}},
+        }
+    },
+)
+async def push_run(request: Request, project: str = ProjectPath) -> JSONResponse:
+    c = ctx(request)
+    await run_in_threadpool(auth.ingest_token, request, project)
+    body = await read_capped(request, c.settings.max_body)
+    stored = await run_in_threadpool(_ingest, c, project, body)
+    out: dict[str, Any] = {"project": project, "run_id": stored.run_id, "created": stored.created}
+    out["url"] = f"/projects/{project}/runs/{stored.run_id}"
+    if stored.created:
+        c.hub.publish({"project": project, "run_id": stored.run_id})
+        if stored.events:
+            c.sender.wake()
+    return JSONResponse(out, status_code=201 if stored.created else 200)

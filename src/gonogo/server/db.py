@@ -1,0 +1,75 @@
+"""The server's handle on the store: the history `SqlStore` plus one write path.
+
+SQLite takes one writer at a time; a lock in the process queues the server's own
+writers in memory instead of letting them spin on the file's busy timeout. PostgreSQL
+needs no such lock.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from sqlalchemy import Connection, text
+
+from gonogo.store import sqlite_path
+from gonogo.store.sql import SqlStore
+
+Row = dict[str, Any]
+
+
+class ServerDB:
+    def __init__(self, store: SqlStore) -> None:
+        self.store = store
+        self.url = store.url
+        self.sqlite = sqlite_path(store.url) is not None
+        self._lock: contextlib.AbstractContextManager[Any] = (
+            threading.Lock() if self.sqlite else contextlib.nullcontext()
+        )
+
+    @classmethod
+    def open(cls, url: str) -> ServerDB:
+        return cls(SqlStore.open(url))
+
+    def close(self) -> None:
+        self.store.close()
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[Connection]:
+        """One write transaction: committed when the block ends, rolled back on error."""
+        with self._lock, self.store.writer.begin() as conn:
+            yield conn
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[Connection]:
+        with self.store.engine.connect() as conn:
+            yield conn
+
+    def all(self, sql: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        with self.read() as conn:
+            return rows(conn, sql, params)
+
+    def one(self, sql: str, params: Mapping[str, Any] | None = None) -> Row | None:
+        found = self.all(sql, params)
+        return found[0] if found else None
+
+
+def rows(conn: Connection, sql: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+    return [dict(r) for r in conn.execute(text(sql), dict(params or {})).mappings()]
+
+
+def upsert(conn: Connection, table: Any, values: Mapping[str, Any], keys: tuple[str, ...]) -> None:
+    """Insert, or update the row with the same `keys` (SQLite and PostgreSQL)."""
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        stmt: Any = pg_insert(table)
+    else:
+        from sqlalchemy.dialects.sqlite import insert as lite_insert
+
+        stmt = lite_insert(table)
+    stmt = stmt.values(**values)
+    changed = {k: v for k, v in values.items() if k not in keys}
+    conn.execute(stmt.on_conflict_do_update(index_elements=list(keys), set_=changed))
