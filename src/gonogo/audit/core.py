@@ -18,6 +18,7 @@ from gonogo.audit import (
     status,
     summaries,
     totals,
+    velocity,
 )
 from gonogo.audit.blocks import Table, parse_blocks
 from gonogo.audit.evidence import verify_evidence
@@ -57,7 +58,7 @@ def audit(
     items = status.open_items(tree)
     results += status.results(tree, items) + rollup.results(tree)
     results += totals.results(tree) + summaries.results(tree) + conflicts.results(tree)
-    results += counts.results(tree) + metrics.results(tree)
+    results += counts.results(tree) + metrics.results(tree) + velocity.results(tree)
     rows = list(arith.row_lines(blocks))
     results += measured.count_results(junit.count_claims([*lines, *rows]), root, found)
     results += measured.file_number_results([*lines, *rows], root)
@@ -119,11 +120,14 @@ def _dedupe(results: Sequence[ClaimResult]) -> list[ClaimResult]:
         or not r.evidence
         or not all((r.claim.line, c) in measured for c in r.evidence)
     ]
+    judged = {r.claim.line for r in results if r.reason != metrics.REASON}
     seen: set[tuple[int, str, str]] = set()
     out = []
     for r in results:
         if r.verdict is Verdict.UNVERIFIABLE and r.claim.line in checked:
             continue
+        if r.reason == metrics.REASON and r.claim.line in judged:
+            continue  # a figure on trust, where another rule reads the same line
         key = (r.claim.line, str(r.verdict), "" if r.verdict is Verdict.OPEN else r.reason)
         if key in seen:
             continue

@@ -89,8 +89,57 @@ def results(root: Node) -> list[ClaimResult]:
             found.append(judged)
         elif node.kind in ("heading", "label") and "(" in node.text:
             out += _fraction_or_bare(node)
-    out += _repeats(root, found)
+    out += _repeats(root, found) + _qualified(root)
     return out
+
+
+QUALIFIED = (
+    r"(?i)\b(\d{1,4})\s+(critical|high|blocking|p0|p1)(?:[- ]priority)?\s+(" + _NOUNS + r"|gaps?|"
+    r"risks?|bugs?|blockers?)\b"
+)
+
+
+def _qualified(root: Node) -> list[ClaimResult]:
+    """'8 critical gaps identified' against the one list named Critical under a heading or
+    label that names the gaps: '**Critical (P0)**:' over four items is four, not eight."""
+    out = []
+    for node in root.walk():
+        m = rx(QUALIFIED).search(node.text) if node.kind != "row" else None
+        if m is None:
+            continue
+        n, word, noun = int(m.group(1)), m.group(2).lower(), stem(m.group(3))
+        groups = [g for g in root.walk() if _names_group(g, word, noun) and g is not node]
+        if len(groups) != 1:
+            continue
+        group = groups[0]
+        items = [c for c in group.children if c.kind == "item"]
+        claim = Claim(node.line, Source.TOTAL, node.text[:160], node.section)
+        where = f"“{group.text[:50]}” (line {group.line}) lists {len(items)}"
+        if len(items) == n:
+            out.append(ClaimResult(claim, Verdict.HOLDS, f"{n} claimed; {where}"))
+        else:
+            out.append(
+                ClaimResult(claim, Verdict.BROKEN, f"says {n} {word} {m.group(3)} but {where}")
+            )
+    return out
+
+
+def _names_group(node: Node, word: str, noun: str) -> bool:
+    """A label or heading starting with the qualifier, over at least two items, in a part
+    of the report that names the noun."""
+    if node.kind not in ("label", "heading") or not node.text.lower().startswith(word):
+        return False
+    if sum(1 for c in node.children if c.kind == "item") < 2:
+        return False
+    parent = node.parent
+    near = [node.text, *(a.text for a in node.ancestors())]
+    if parent is not None:
+        near += [s.text for s in parent.children[: parent.children.index(node)]][-3:]
+    return any(noun in stem_words(t) for t in near)
+
+
+def stem_words(text: str) -> set[str]:
+    return {stem(w.strip("*_:()-,.&")) for w in text.lower().split()}
 
 
 def _judge_count(node: Node) -> _Found | None:
@@ -200,7 +249,8 @@ def _repeats(root: Node, found: list[_Found]) -> list[ClaimResult]:
     if not keyed:
         return []
     claimed = {id(f.node) for f in found}
-    under = {id(f.node): {id(d) for d in f.node.walk()} for f in keyed.values()}
+    parts = ("item", "heading", "label")
+    under = {id(f.node): {id(d) for d in f.node.walk() if d.kind in parts} for f in keyed.values()}
     out = []
     for node in root.walk():
         if id(node) in claimed or node.kind == "row":

@@ -14,9 +14,15 @@ from gonogo.audit.status import ADMITS
 FIGURE = r"(\d+(\.\d+)?\s*%|\b\d+\s*/\s*\d+\b|\b\d[\d,.]*\+?(\s|$))"
 METRIC_LABEL = (
     r"(?i)(error|warning|test|bug|coverage|vulnerab|score|readiness|pass|fail|skip|files?\b|"
-    r"packages?\b|grade|completion|complete|progress|uptime|latency|build|audit|lint|issues?\s*$)"
+    r"packages?\b|grade|completion|complete|progress|uptime|latency|build|audit|lint|issues?\s*$|"
+    r"status)"
 )
 NOT_METRIC = r"(?i)(date|version|issue\b|updated|release\b|author|owner|duration|time|estimat|eta)"
+# "**Documentation:** 60+ files": a count of things, whatever the label
+COUNTED = (
+    r"(?i)^~?\d[\d,]*\+?\s+(files|tests|pages|documents|docs|lines|components|endpoints|"
+    r"modules|packages|workflows|scripts|guides)\b"
+)
 REASON = "states a figure or a done mark but cites nothing it could be checked against"
 
 
@@ -42,4 +48,6 @@ def _is_metric(node: Node) -> bool:
         return False  # open (another rule lists it), or admits what is open: claims nothing
     done = mk.leading_mark(value) is mk.Mark.DONE or mk.any_mark(value) is mk.Mark.DONE
     figure = rx(FIGURE).search(value) is not None
+    if figure and rx(COUNTED).search(value.strip()) is not None:
+        return True
     return done or (figure and rx(METRIC_LABEL).search(head) is not None)

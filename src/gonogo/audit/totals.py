@@ -199,6 +199,7 @@ def _judge(node: Node, claimed: Quantity, parts: Sequence[Quantity]) -> ClaimRes
     claim = Claim(node.line, Source.TOTAL, node.text[:160], node.section)
     nums = {"claimed": claimed.text, "sum": total, "parts": len(parts)}
     if ok:
-        return ClaimResult(claim, Verdict.HOLDS, f"{listed} = {total}", numbers=nums)
+        within = f", within {claimed.text}" if claimed.is_range and low == high else ""
+        return ClaimResult(claim, Verdict.HOLDS, f"{listed} = {total}{within}", numbers=nums)
     reason = f"{claimed.text} claimed but its {len(parts)} parts add up to {total} ({listed})"
     return ClaimResult(claim, Verdict.BROKEN, reason, numbers=nums)
