@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from audit_helpers import BROKEN, HOLDS, OPEN, run_report, verdicts_at
+from audit_helpers import BROKEN, HOLDS, OPEN, UNVERIFIABLE, run_report, verdicts_at
 
 from gonogo.audit.model import AuditResult
 
@@ -279,3 +279,66 @@ def test_blockers_in_a_sentence_front_matter_checklist_counts_points_and_links(
         )
     ]
     assert _at(result, 34) == [(BROKEN, "no file matches NOTES.md")]
+
+
+RST = """Status page
+===========
+
+:Status: Ready for release
+
+- [x] Tokens (``src/vault.py``)
+- [ ] PCI scan re-run (P0, blocking)
+
+.. note:: Known blockers: none.
+
+By type:
+
+- **Functional**: 46 tests (77%)
+- **Security**: 5 tests (8%)
+- **Performance**: 4 tests (6%)
+- **Usability**: 5 tests (8%)
+
+Deliverables:
+
+- 23 tests found with markers
+- Phase 1 tests (long-running)
+
+| Phase | Status | Progress |
+|-------|--------|----------|
+| One | ✅ Complete | 100% |
+| Two | ✅ Complete | 99%+ |
+
+**Actual:** ~3 hours total
+- Phase 1: 20 minutes
+- Phase 2: 2 hours
+"""
+
+
+def test_rst_fields_breakdown_shares_figures_on_trust_and_done_rows_under_100(
+    tmp_path: Path,
+) -> None:
+    result = _run(tmp_path, RST, {"src/vault.py": "X = 1\n"})
+    assert _at(result, 4)[0] == (
+        BROKEN,
+        "says it is done, but 1 open item(s) say otherwise: line 7: [ ] PCI scan re-run "
+        "(P0, blocking)",
+    )
+    assert (
+        BROKEN,
+        "says there are none, but 1 open item(s) say otherwise: line 7: [ ] PCI scan re-run "
+        "(P0, blocking)",
+    ) in _at(result, 9)
+    assert _at(result, 13) == [(HOLDS, "46 of the 60 listed together = 76.67%, 77% rounded")]
+    assert _at(result, 15) == [
+        (BROKEN, "6% claimed but 4 of the 60 listed together = 6.67% (7% at its precision)")
+    ]
+    trust = "states a figure or a done mark but cites nothing it could be checked against"
+    assert _at(result, 20) == [(UNVERIFIABLE, trust)]
+    assert _at(result, 21) == []  # "Phase 1" numbers a phase; it counts nothing
+    assert _at(result, 26) == [(BROKEN, "marked done (✅) but says it is 99% complete")]
+    assert _at(result, 28) == [
+        (
+            BROKEN,
+            "~3 hours claimed but its 2 parts add up to 2.33 hours (20 minutes + 2 hours)",
+        )
+    ]

@@ -17,7 +17,12 @@ from gonogo.audit.regex import rx
 
 STATUS_HEADERS = ("status", "state", "result", "done", "complete", "passed", "✓", "✅")
 EVIDENCE_HEADERS = ("evidence", "file", "location", "path", "artifact", "deliverable", "proof")
-LABELS = frozenset(("file", "files", "evidence", "location", "path", "artifact", "script"))
+LABELS = frozenset(
+    (
+        "file", "files", "evidence", "location", "path", "artifact", "script", "document",
+        "runbook", "guide", "report", "config", "changelog", "release notes", "playbook",
+    )
+)  # fmt: skip
 TEXT_LIMIT = 160
 
 

@@ -15,6 +15,7 @@ from gonogo.audit import (
     metrics,
     outline,
     rollup,
+    shares,
     status,
     summaries,
     totals,
@@ -59,6 +60,7 @@ def audit(
     results += status.results(tree, items) + rollup.results(tree)
     results += totals.results(tree) + summaries.results(tree) + conflicts.results(tree)
     results += counts.results(tree) + metrics.results(tree) + velocity.results(tree)
+    results += shares.results(tree)
     rows = list(arith.row_lines(blocks))
     results += measured.count_results(junit.count_claims([*lines, *rows]), root, found)
     results += measured.file_number_results([*lines, *rows], root)

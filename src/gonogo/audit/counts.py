@@ -24,7 +24,7 @@ from gonogo.audit.regex import rx
 _NOUNS = (
     r"files?|tools?|items?|components?|tasks?|stories|steps?|checks?|modules?|services?|"
     r"endpoints?|scripts?|gaps?|deliverables?|tests?|issues?|errors?|packages?|dependencies|"
-    r"criteria|workflows?"
+    r"criteria|workflows?|phases?"
 )
 COUNT = r"(?i)\((?:all\s+)?(\d{1,5})\s+(" + _NOUNS + r"|total)\b"
 # "All 43 components listed:", "Total Errors: 85 errors", "COMPLETED: 39 Components"
@@ -39,7 +39,7 @@ REPEAT = (
 _ITEM_NOUNS: tuple[str, ...] = (
     "file", "tool", "item", "component", "task", "stor", "step", "check", "module",
     "service", "endpoint", "script", "gap", "deliverable", "total", "package", "dependenc",
-    "criteri", "workflow",
+    "criteri", "workflow", "phase",
 )  # fmt: skip
 _DONE_WORDS = r"(?i)\b(completed?|implemented|done|delivered|finished|shipped)\b"
 

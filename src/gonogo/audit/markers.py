@@ -107,6 +107,8 @@ def status_cell(text: str) -> Mark:
         return Mark.DONE
     if first in PARTIAL_WORDS or (first == "in" and "progress" in words[:3]):
         return Mark.PARTIAL
+    if first == "to" and words[1:2] == ["do"]:
+        return Mark.OPEN
     if first in OPEN_WORDS:
         return Mark.OPEN
     if first in DONE_WORDS:

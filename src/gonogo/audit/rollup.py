@@ -26,6 +26,7 @@ def results(root: Node) -> list[ClaimResult]:
     out: list[ClaimResult] = []
     for node in root.walk():
         if node.kind == "row":
+            out += _row_done_but_partial(node)
             continue
         pct = stated_percent(node.text)
         if pct is not None and node.children:
@@ -197,6 +198,22 @@ def _bar_agrees(text: str, claimed: Decimal) -> bool:
     return bar is None or abs(bar - claimed) <= Decimal(100) / Decimal(
         text.count("█") + text.count("░")
     )
+
+
+def _row_done_but_partial(node: Node) -> list[ClaimResult]:
+    """'| Phase 2 | ✅ Complete | 99%+ |': a done row that gives itself less than 100%."""
+    table = node.table
+    if node.mark is not mk.Mark.DONE or "%" not in node.text or table is None:
+        return []
+    row = next((r for r in table.rows if r.line == node.line), None)
+    heads = [mk.plain(h).lower() for h in table.header]
+    cells = [
+        c
+        for j, c in enumerate(row.cells if row is not None else ())
+        if j < len(heads) and heads[j].startswith(("progress", "complete", "completion", "done"))
+    ]
+    pct = stated_percent(" ".join(cells)) if cells else None
+    return [_done_but_partial(node, pct)] if pct is not None and pct < _HUNDRED else []
 
 
 def _done_but_partial(node: Node, pct: Decimal) -> ClaimResult:

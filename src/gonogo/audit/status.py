@@ -21,15 +21,15 @@ from gonogo.audit.regex import rx
 
 STATUS_LABEL = (
     r"(?i)(status|readiness|review|result|gate|decision|verdict|sign-?off|approval|go/no-go|"
-    r"ready|state)\s*$"
+    r"ready|state|progress|completion)\s*$"
 )
 NONE_LABEL = (
     r"(?i)^(critical\s+|open\s+|known\s+|p0\s+|high\s+)?"
-    r"(blockers?|risks?|risk items|issues|p0s?)\s*$"
+    r"(blockers?|blocked|risks?|risk items|issues|p0s?)\s*$"
 )
 READY = (
     r"(?i)^(✅\s*)?(ready|complete|completed|go|done|pass|passed|approved|green|finished|"
-    r"production[- ]ready|signed)\b"
+    r"production[- ]ready|signed|100\s?%)(\b|\s|$)"
 )
 ADMITS = (
     r"(?i)\b(not|no-go|nogo|pending|partial|partially|in progress|awaiting|waiting|blocked|"

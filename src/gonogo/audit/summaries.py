@@ -27,6 +27,8 @@ PROSE_FRACTION = (
     r"(?i)\b(\d{1,6})\s*(?:/|\s(?:of|out of)\s)\s*(\d{1,6})\s+(?:\w+\s+)??(tasks?|items?|"
     r"checks?|rows?|steps?|criteria|passed|passing|complete|completed|done|finished|green|met)\b"
 )
+# "13 of 26 points done" counts points, not rows
+_UNIT_WORD = r"(?i)\d\s+(points?|pts|sp|hours?|h|days?|minutes?|min|lines?|kb|mb)\s"
 _PHASE_WORDS = (
     "phase",
     "sprint",
@@ -102,7 +104,7 @@ def _stated_fraction(text: str) -> tuple[int, int, str, bool] | None:
     """(done, all, noun, whether the noun must name the table) stated in `text`."""
     if "/" in text or " of " in text:
         m = rx(PROSE_FRACTION).search(text)
-        if m is not None:
+        if m is not None and not rx(_UNIT_WORD).search(m.group(0)):
             return int(m.group(1)), int(m.group(2)), m.group(3), False
         m = rx(ANY_FRACTION).search(text)
         if m is not None:
@@ -133,7 +135,9 @@ def _list_before(node: Node) -> list[tuple[Node, Tally]]:
     return [(where, Tally(len(items), done, pending, "list", "items"))]
 
 
-_CHECKLIST_NOUNS = ("criteri", "item", "task", "check", "step", "met", "done", "complete")
+_CHECKLIST_NOUNS = (
+    "criteri", "item", "task", "check", "step", "met", "done", "complete", "finish",
+)  # fmt: skip
 
 
 def _checklist_tally(node: Node, noun: str) -> list[tuple[Node, Tally]]:

@@ -157,10 +157,22 @@ def _candidate_sets(node: Node) -> list[list[str]]:
         items = [s for s in siblings[:idx] if s.kind == "item" and s.parent is parent]
         if node.kind == "field" and items:
             sets.append([s.text for s in items])
+        if node.kind == "field":  # "**Actual:** ~3 hours total" over the list right after it
+            sets.append(_items_after(siblings[idx + 1 :]))
     heading = node.heading
     if heading is not None and heading is not node and heading.parent is not None:
         sets.append([h.text for h in heading.parent.children if h.kind == "heading"])
     return sets
+
+
+def _items_after(siblings: Sequence[Node]) -> list[str]:
+    out = []
+    for s in siblings:
+        if s.kind != "item":
+            break
+        if not rx(TOTAL_WORD).search(s.text):
+            out.append(s.text)
+    return out
 
 
 def _table_columns(table: Table) -> list[list[str]]:

@@ -12,11 +12,13 @@ from gonogo.audit.model import Claim, ClaimResult, Source, Verdict
 from gonogo.audit.outline import Node, cell_mark, status_column
 from gonogo.audit.regex import rx
 
+_DONE = r"(?:done|completed|delivered|closed|burned)"
 POINTS = (
-    r"(?i)\b(\d{1,5})\s+(?:story\s+)?(?:points|pts|sp)\s+(?:done|completed|delivered|closed|"
-    r"burned)\s+(?:of|out of)\s+(\d{1,5})\b"
+    r"(?i)\b(\d{1,5})\s+(?:story\s+)?(?:points|pts|sp)\s+" + _DONE + r"\s+(?:of|out of)\s+"
+    r"(\d{1,5})\b|\b(\d{1,5})\s+(?:of|out of)\s+(\d{1,5})\s+(?:story\s+)?(?:points|pts|sp)\s+"
+    + _DONE
 )
-_POINT_HEADS = ("pts", "points", "sp", "story points", "estimate (pts)")
+_POINT_HEADS = ("pts", "points", "sp", "story points", "estimate (pts)", "story pts")
 
 
 def results(root: Node) -> list[ClaimResult]:
@@ -49,7 +51,7 @@ def _points(cells: Sequence[str], col: int) -> int | None:
 def _judge(node: Node, table: Table, col: int) -> ClaimResult:
     m = rx(POINTS).search(node.text)
     assert m is not None
-    done_claim, all_claim = int(m.group(1)), int(m.group(2))
+    done_claim, all_claim = int(m.group(1) or m.group(3)), int(m.group(2) or m.group(4))
     status = status_column(table)
     assert status is not None
     rows = [
