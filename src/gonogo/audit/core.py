@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -66,8 +67,19 @@ def audit(
     results += measured.file_number_results([*lines, *rows], root)
     if found is not None:
         notes.append(f"JUnit: {len(found.files)} file(s) read")
+    results = _in_phases(results, outline.phases(tree))
     ordered = sorted(_dedupe(results)[: MAX_CLAIMS * 2], key=lambda r: r.claim.line)
     return AuditResult(str(report), str(root), tuple(ordered), tuple(notes), tuple(warnings))
+
+
+def _in_phases(results: list[ClaimResult], phase_of: dict[int, str]) -> list[ClaimResult]:
+    """Each claim with the phase it belongs to (its `gate` in --to-plan), or none."""
+    return [
+        dataclasses.replace(
+            r, claim=dataclasses.replace(r.claim, gate=phase_of.get(r.claim.line, ""))
+        )
+        for r in results
+    ]
 
 
 def _bounded(text: str, notes: list[str]) -> str:

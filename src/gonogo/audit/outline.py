@@ -204,3 +204,25 @@ def _add_bars(heading: Node, fence: Fence, section: str) -> None:
                 )
         elif current is not None:
             current.add(Node(fence.line + i, text, "item", mk.leading_mark(text), section=section))
+
+
+PHASE_WORDS = (
+    "phase", "sprint", "stage", "milestone", "week", "step", "gate", "track", "epic", "wave",
+)  # fmt: skip
+
+
+def phases(root: Node) -> dict[int, str]:
+    """Line → the phase it belongs to: the nearest heading that names a phase, sprint,
+    stage or milestone ("### Phase 2: Database"), for every line under one."""
+    out: dict[int, str] = {}
+    stack: list[tuple[Node, str]] = [(root, "")]
+    while stack:
+        node, phase = stack.pop()
+        if node.kind == "heading" and node.text.lower().lstrip("✅❌🔲⏳🟡 ").startswith(
+            PHASE_WORDS
+        ):
+            phase = node.text
+        if phase:
+            out[node.line] = phase
+        stack.extend((c, phase) for c in node.children)
+    return out
