@@ -2,13 +2,14 @@
 
 One gate per phase (the headings naming a phase, sprint, stage or milestone at any level,
 else the report's level-2 sections; in report order, each requiring the one before); in
-it, a check per claim: `file.exists` / `file.valid` for cited evidence, `junit` for test counts citing a JUnit file, `coverage` for coverage figures citing a
-report; open items become checks that fail until done (the file they name, else a
-marker file `.gonogo/done/ID` to create when the item is done); unsigned sign-offs
-become the gate's approvals; a phase's hand-computed percent or "N/M passed" becomes
-the gate's `pass_rate`, computed by gonogo from now on. Check ids come from the claim's
-text, so they stay the same when lines move. Priorities come from the report (P0,
-"Priority: CRITICAL")."""
+it, a check per claim: `file.exists` / `file.valid` for cited evidence, `junit` for test
+counts citing a JUnit file, `coverage` for coverage figures citing a report; open items
+become checks that fail until done (the file they name, else a marker file
+`.gonogo/done/ID` to create when the item is done); unsigned sign-offs become the gate's
+approvals; a phase's hand-computed percent or "N/M passed" becomes the gate's
+`pass_rate`, computed by gonogo from now on. Check ids come from the claim's text, so
+they stay the same when lines move. Priorities come from the report (P0, "Priority:
+CRITICAL")."""
 
 from __future__ import annotations
 
