@@ -15,6 +15,9 @@ Sets, reported apart:
   earlier sets lacked) was labelled before its first run: 221/416 (53.1%); rules were then
   added for the classes it missed (listed files and links, figures on trust, grid tables,
   done headings, 'all green', changes that are not completion), so it too counts as tuned now.
+- held-out-7 (four public reports from four more repositories, two local reports: an RST
+  status page and a Jira export with YAML front matter) was labelled after the held-out-6
+  classes were fixed and before the auditor was first run on it.
 
 A labelled line scores when the auditor's verdict there (the worst of its findings:
 broken, then open, holds, unverifiable; "none" when it found no claim) equals the label.
@@ -130,6 +133,23 @@ LOCAL_REPOS: dict[str, dict[str, str]] = {
         + "</testsuite>",
         "reports/coverage.json": '{"totals": {"percent_covered": 90.4}}',
     },
+    "status_page": {
+        "src/tokens/vault.py": "def tokenise(card: str) -> str:\n    return card[-4:]\n",
+        "deploy/retry.yaml": "retries: 5\nbackoff_s: 2\n",
+        "rules/fraud.json": '{"rules": [{"max_amount": 5000},]}',
+        "reports/unit.xml": "<testsuite>"
+        + "".join(f'<testcase classname="u" name="p{i}"/>' for i in range(118))
+        + "".join(
+            f'<testcase classname="u" name="f{i}"><failure message="x"/></testcase>'
+            for i in range(2)
+        )
+        + "</testsuite>",
+        "reports/contract.xml": "<testsuite>"
+        + "".join(f'<testcase classname="c" name="c{i}"/>' for i in range(18))
+        + "</testsuite>",
+        "reports/coverage.xml": '<coverage line-rate="0.876" lines-covered="876"/>',
+    },
+    "jira_export": {"CHANGELOG.md": "".join(f"- entry {i}\n" for i in range(12))},
 }
 EXECUTABLE = ("ops/backup.sh", "scripts/smoke.sh")
 

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gonogo.audit.model import AuditResult, ClaimResult
+from gonogo.audit import audit
+from gonogo.audit.model import AuditResult, ClaimResult, Verdict
 
+HOLDS, BROKEN, OPEN, UNVERIFIABLE = (
+    Verdict.HOLDS,
+    Verdict.BROKEN,
+    Verdict.OPEN,
+    Verdict.UNVERIFIABLE,
+)
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SEEDS = Path(__file__).resolve().parents[1] / "data" / "seeds"  # the five reports of the mission
 
@@ -53,3 +60,17 @@ def write_tree(root: Path, files: dict[str, str]) -> None:
         path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
+
+
+def run_report(tmp_path: Path, report: str, files: dict[str, str] | None = None) -> AuditResult:
+    """Audit `report` (written as report.md) against a repository holding `files`."""
+    root = tmp_path / "repo"
+    root.mkdir(exist_ok=True)
+    write_tree(root, files or {})
+    path = tmp_path / "report.md"
+    path.write_text(report, encoding="utf-8")
+    return audit(path, root)
+
+
+def verdicts_at(result: AuditResult, line: int) -> list[tuple[Verdict, str]]:
+    return [(r.verdict, r.reason) for r in result.results if r.claim.line == line]

@@ -135,3 +135,32 @@ def test_plan_is_not_overwritten_without_force(tmp_path: Path, cli: Callable[...
     assert forced.code == 1  # type: ignore[attr-defined]
     assert "file.valid" in existing.read_text()
     assert not list(tmp_path.glob(".gonogo.yaml.*.tmp"))
+
+
+def test_one_gate_per_phase_heading_in_report_order(
+    tmp_path: Path, cli: Callable[..., object]
+) -> None:
+    """Phases written as level-3 headings under one section are gates of their own."""
+    report = tmp_path / "plan.md"
+    report.write_text(
+        "# Rollout\n\n## Plan\n\n### Phase 1: Build\n\n- [x] Compose file `compose.yml`\n"
+        "- [ ] Rotate keys (P0)\n\n### Phase 2: Ship\n\n- [ ] Canary watched\n"
+    )
+    (tmp_path / "compose.yml").write_text("services: {}\n")
+    out = cli("audit", str(report), "--root", str(tmp_path), "--to-plan")
+    assert out.code == 0, out.stderr  # type: ignore[attr-defined]
+    plan = yaml.safe_load((tmp_path / "gonogo.yaml").read_text())
+    assert [(g["id"], g["title"], g.get("requires")) for g in plan["gates"]] == [
+        ("phase-1-build", "Phase 1: Build", None),
+        ("phase-2-ship", "Phase 2: Ship", ["phase-1-build"]),
+    ]
+    build, ship = plan["gates"]
+    assert [c["id"] for c in build["checks"]] == [
+        "compose-file-compose-yml-compose-yml",
+        "compose-file-compose-yml-valid-compose-yml",
+        "rotate-keys-p0-done",
+    ]
+    assert build["checks"][2]["priority"] == "P0"
+    assert [(c["id"], c["path"]) for c in ship["checks"]] == [
+        ("canary-watched-done", ".gonogo/done/canary-watched")
+    ]

@@ -76,7 +76,7 @@ def parse_blocks(text: str, *, plain_tables: bool = True) -> list[Block]:
     md = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable("table")
     md.disable("inline")
     lines = text.split("\n")
-    blocks: list[Block] = []
+    blocks: list[Block] = front_matter(lines)
     for origin in chunks(lines):
         chunk = [lines[i] for i in origin]
         tables = grid_tables_of(chunk, origin)
@@ -87,6 +87,22 @@ def parse_blocks(text: str, *, plain_tables: bool = True) -> list[Block]:
             walker.feed(token)
         _append(blocks, _merged(walker.blocks, tables))
     return blocks
+
+
+FRONT_MATTER_MAX = 100
+
+
+def front_matter(lines: list[str]) -> list[Block]:
+    """A YAML front-matter block (`---` … `---` on the first lines) as one paragraph of
+    `key: value` lines, blanked out for markdown-it (which would read it as a heading)."""
+    if not lines or lines[0].strip() != "---":
+        return []
+    for end in range(1, min(len(lines), FRONT_MATTER_MAX)):
+        if lines[end].strip() in ("---", "..."):
+            body = tuple(lines[1:end])
+            lines[: end + 1] = [""] * (end + 1)
+            return [Para(2, body)] if any(b.strip() for b in body) else []
+    return []
 
 
 def _merged(parsed: list[Block], tables: list[Table]) -> list[Block]:

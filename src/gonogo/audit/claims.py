@@ -17,7 +17,12 @@ from gonogo.audit.regex import rx
 
 STATUS_HEADERS = ("status", "state", "result", "done", "complete", "passed", "✓", "✅")
 EVIDENCE_HEADERS = ("evidence", "file", "location", "path", "artifact", "deliverable", "proof")
-LABELS = frozenset(("file", "files", "evidence", "location", "path", "artifact", "script"))
+LABELS = frozenset(
+    (
+        "file", "files", "evidence", "location", "path", "artifact", "script", "document",
+        "runbook", "guide", "report", "config", "changelog", "release notes", "playbook",
+    )
+)  # fmt: skip
 TEXT_LIMIT = 160
 
 
@@ -43,7 +48,8 @@ def evidence_claims(blocks: Sequence[Block], limit: int | None = None) -> list[C
                 out += _item_claims(item, section)
         elif isinstance(block, Para):
             for i, line in enumerate(block.lines):
-                claim = _label_claim(line, block.line + i, section)
+                number = block.line + i
+                claim = _label_claim(line, number, section) or _link_claim(line, number, section)
                 if claim is not None:
                     out.append(claim)
     return out
@@ -111,7 +117,22 @@ def _item_claims(item: Item, section: str) -> list[Claim]:
     if lead is not None:  # "- `vitest.config.ts` (30 lines) - runner": the file is the claim
         claim = make_claim(item.line, Source.LIST, first, section, [lead])
         return [dataclasses.replace(claim, named=(lead,), listed=True)]
+    if not found and not first.startswith("[ ]"):
+        link = _link_claim(first, item.line, section)
+        return [link] if link is not None else []
     return found
+
+
+def _link_claim(line: str, number: int, section: str) -> Claim | None:
+    """A line that links a file of the repository ("see [CHECKLIST.md](./CHECKLIST.md)")
+    claims the file is there."""
+    if "](" not in line:
+        return None
+    paths = [p for p in (mk.as_path(t, strict=False) for t in mk.link_targets(line)) if p]
+    if not paths:
+        return None
+    claim = make_claim(number, Source.LIST, line.strip(), section, paths)
+    return dataclasses.replace(claim, named=tuple(paths), listed=True)
 
 
 def _named(claim: Claim, text: str) -> Claim:

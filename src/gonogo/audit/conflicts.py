@@ -59,6 +59,30 @@ def _without_state(name: str) -> str:
     return head if last in STATE_WORDS and len(head.split()) >= 2 else ""
 
 
+_STOP = frozenset(("the", "and", "of", "for", "all", "with", "to", "a", "in", "on"))
+
+
+def _content(words: list[str]) -> set[str]:
+    parts = [p for w in words for p in w.split("-") if p and not p.isdigit()]
+    return {p.removesuffix("s") for p in parts if p not in _STOP and p not in STATE_WORDS}
+
+
+def _all_of(name: str, pending: dict[str, Node]) -> Node | None:
+    """'✅ All 6 production-ready agents integrated' is refuted by one open item naming most
+    of the same things ('⏳ Production agent wiring')."""
+    words = name.split()
+    if len(words) < 3 or words[0] != "all":
+        return None
+    want = _content(words[1:])
+    if len(want) < 2:
+        return None
+    for other, node in pending.items():
+        shared = want & _content(other.split())
+        if len(shared) >= 2 and 3 * len(shared) >= 2 * len(want):
+            return node
+    return None
+
+
 def results(root: Node) -> list[ClaimResult]:
     return _marks(root) + _totals(root)
 
@@ -80,7 +104,7 @@ def _marks(root: Node) -> list[ClaimResult]:
             done.append((name, node))
     out = []
     for name, node in done:
-        other = pending.get(name) or pending.get(_without_state(name))
+        other = pending.get(name) or pending.get(_without_state(name)) or _all_of(name, pending)
         if other is None:
             continue
         claim = Claim(node.line, Source.STATUS, node.text[:160], node.section)

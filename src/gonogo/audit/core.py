@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -15,9 +16,11 @@ from gonogo.audit import (
     metrics,
     outline,
     rollup,
+    shares,
     status,
     summaries,
     totals,
+    velocity,
 )
 from gonogo.audit.blocks import Table, parse_blocks
 from gonogo.audit.evidence import verify_evidence
@@ -57,14 +60,26 @@ def audit(
     items = status.open_items(tree)
     results += status.results(tree, items) + rollup.results(tree)
     results += totals.results(tree) + summaries.results(tree) + conflicts.results(tree)
-    results += counts.results(tree) + metrics.results(tree)
+    results += counts.results(tree) + metrics.results(tree) + velocity.results(tree)
+    results += shares.results(tree)
     rows = list(arith.row_lines(blocks))
     results += measured.count_results(junit.count_claims([*lines, *rows]), root, found)
     results += measured.file_number_results([*lines, *rows], root)
     if found is not None:
         notes.append(f"JUnit: {len(found.files)} file(s) read")
+    results = _in_phases(results, outline.phases(tree))
     ordered = sorted(_dedupe(results)[: MAX_CLAIMS * 2], key=lambda r: r.claim.line)
     return AuditResult(str(report), str(root), tuple(ordered), tuple(notes), tuple(warnings))
+
+
+def _in_phases(results: list[ClaimResult], phase_of: dict[int, str]) -> list[ClaimResult]:
+    """Each claim with the phase it belongs to (its `gate` in --to-plan), or none."""
+    return [
+        dataclasses.replace(
+            r, claim=dataclasses.replace(r.claim, gate=phase_of.get(r.claim.line, ""))
+        )
+        for r in results
+    ]
 
 
 def _bounded(text: str, notes: list[str]) -> str:
@@ -119,11 +134,14 @@ def _dedupe(results: Sequence[ClaimResult]) -> list[ClaimResult]:
         or not r.evidence
         or not all((r.claim.line, c) in measured for c in r.evidence)
     ]
+    judged = {r.claim.line for r in results if r.reason != metrics.REASON}
     seen: set[tuple[int, str, str]] = set()
     out = []
     for r in results:
         if r.verdict is Verdict.UNVERIFIABLE and r.claim.line in checked:
             continue
+        if r.reason == metrics.REASON and r.claim.line in judged:
+            continue  # a figure on trust, where another rule reads the same line
         key = (r.claim.line, str(r.verdict), "" if r.verdict is Verdict.OPEN else r.reason)
         if key in seen:
             continue

@@ -44,8 +44,13 @@ class Mark(enum.Enum):
 
 @lru_cache(maxsize=8192)
 def plain(text: str) -> str:
-    """Inline Markdown reduced to its words: emphasis marks and backticks removed."""
-    return " ".join(text.replace("**", "").replace("__", "").replace("`", "").split())
+    """Inline Markdown reduced to its words: emphasis marks and backticks removed (code
+    spans keep their text as written: `src/__tests__/x.ts` is a path, not emphasis)."""
+    parts = text.split("`")
+    if len(parts) % 2 == 0:  # an unpaired backtick: no code span
+        parts = ["".join(parts)]
+    words = [p if i % 2 else p.replace("**", "").replace("__", "") for i, p in enumerate(parts)]
+    return " ".join("".join(words).split())
 
 
 def leading_mark(text: str) -> Mark:
@@ -102,6 +107,8 @@ def status_cell(text: str) -> Mark:
         return Mark.DONE
     if first in PARTIAL_WORDS or (first == "in" and "progress" in words[:3]):
         return Mark.PARTIAL
+    if first == "to" and words[1:2] == ["do"]:
+        return Mark.OPEN
     if first in OPEN_WORDS:
         return Mark.OPEN
     if first in DONE_WORDS:

@@ -14,9 +14,15 @@ from gonogo.audit.status import ADMITS
 FIGURE = r"(\d+(\.\d+)?\s*%|\b\d+\s*/\s*\d+\b|\b\d[\d,.]*\+?(\s|$))"
 METRIC_LABEL = (
     r"(?i)(error|warning|test|bug|coverage|vulnerab|score|readiness|pass|fail|skip|files?\b|"
-    r"packages?\b|grade|completion|complete|progress|uptime|latency|build|audit|lint|issues?\s*$)"
+    r"packages?\b|grade|completion|complete|progress|uptime|latency|build|audit|lint|issues?\s*$|"
+    r"status)"
 )
 NOT_METRIC = r"(?i)(date|version|issue\b|updated|release\b|author|owner|duration|time|estimat|eta)"
+# "**Documentation:** 60+ files": a count of things, whatever the label
+COUNTED = (
+    r"(?i)^~?\d[\d,]*\+?\s+(files|tests|pages|documents|docs|lines|components|endpoints|"
+    r"modules|packages|workflows|scripts|guides)\b"
+)
 REASON = "states a figure or a done mark but cites nothing it could be checked against"
 
 
@@ -29,11 +35,22 @@ def results(root: Node) -> list[ClaimResult]:
     return out
 
 
+# "- 23 tests found with markers", "(90 minutes)", "99%+ coverage achieved": a count,
+# amount or percent of something, stated in a list item with nothing cited
+STATED_FIGURE = (
+    r"(?i)(\d+(\.\d+)?\s?%|\b\d[\d,.]*\+?\s(tests?|files?|functions?|markers?|bugs?|"
+    r"issues?|errors?|warnings?|sections?|cases?|criteria|slas?|mitigations?|minutes?|hours?|"
+    r"days?|weeks?|kb|mb|bytes|lines?|ids?|scripts?|documents?|docs|packages?|components?)\b)"
+)
+
+
 def _is_metric(node: Node) -> bool:
     if node.kind == "line" and mk.leading_mark(node.text) is mk.Mark.DONE:
         return True
     if node.kind not in ("item", "field", "heading", "label"):
         return False
+    if node.kind == "item" and ":" not in node.text and not mk.leading_mark(node.text).pending:
+        return _stated_figure(node.text) and not rx(ADMITS).search(node.text)
     head, sep, value = node.text.partition(":")
     head = head.strip().lstrip("-*+ #").strip()
     if not sep or not value.strip() or not head or len(head) > 60 or rx(NOT_METRIC).search(head):
@@ -42,4 +59,22 @@ def _is_metric(node: Node) -> bool:
         return False  # open (another rule lists it), or admits what is open: claims nothing
     done = mk.leading_mark(value) is mk.Mark.DONE or mk.any_mark(value) is mk.Mark.DONE
     figure = rx(FIGURE).search(value) is not None
+    if figure and rx(COUNTED).search(value.strip()) is not None:
+        return True
+    if node.kind == "item" and _stated_figure(value):
+        return True
     return done or (figure and rx(METRIC_LABEL).search(head) is not None)
+
+
+_ORDINAL_WORDS = frozenset(
+    ("phase", "sprint", "step", "task", "week", "stage", "part", "milestone", "track", "version")
+)
+
+
+def _stated_figure(text: str) -> bool:
+    """A figure about something, not the number of a phase ("Phase 1 tests")."""
+    for m in rx(STATED_FIGURE).finditer(text):
+        before = text[: m.start()].split()[-1:]
+        if not before or before[0].lower().strip("*_(") not in _ORDINAL_WORDS:
+            return True
+    return False

@@ -171,10 +171,22 @@ def _add_rows(heading: Node, table: Table, section: str) -> None:
 
 def _add_fields(heading: Node, para: Para, section: str) -> None:
     for i, line in enumerate(para.lines):
-        text = mk.plain(line)
+        text = field_text(mk.plain(line))
         head, sep, _ = text.partition(":")
         kind = "field" if sep and 0 < len(head) <= 60 else "line"
         heading.add(Node(para.line + i, text, kind, mk.Mark.NONE, section=section))
+
+
+def field_text(text: str) -> str:
+    """A line as a field: an RST field list entry (':Status: Ready') and the text of an
+    admonition ('.. note:: Known blockers: none.') read like 'Status: Ready'."""
+    if text.startswith(".. ") and ":: " in text:
+        return text.partition(":: ")[2].strip()
+    if text.startswith(":") and ":" in text[1:40]:
+        name, _, rest = text[1:].partition(":")
+        if name.strip() and rest[:1] in (" ", ""):
+            return f"{name.strip()}: {rest.strip()}"
+    return text
 
 
 def _add_bars(heading: Node, fence: Fence, section: str) -> None:
@@ -192,3 +204,25 @@ def _add_bars(heading: Node, fence: Fence, section: str) -> None:
                 )
         elif current is not None:
             current.add(Node(fence.line + i, text, "item", mk.leading_mark(text), section=section))
+
+
+PHASE_WORDS = (
+    "phase", "sprint", "stage", "milestone", "week", "step", "gate", "track", "epic", "wave",
+)  # fmt: skip
+
+
+def phases(root: Node) -> dict[int, str]:
+    """Line → the phase it belongs to: the nearest heading that names a phase, sprint,
+    stage or milestone ("### Phase 2: Database"), for every line under one."""
+    out: dict[int, str] = {}
+    stack: list[tuple[Node, str]] = [(root, "")]
+    while stack:
+        node, phase = stack.pop()
+        if node.kind == "heading" and node.text.lower().lstrip("✅❌🔲⏳🟡 ").startswith(
+            PHASE_WORDS
+        ):
+            phase = node.text
+        if phase:
+            out[node.line] = phase
+        stack.extend((c, phase) for c in node.children)
+    return out

@@ -14,10 +14,10 @@ from gonogo.audit.regex import rx
 _NUM = r"(\d{1,3}(?:,\d{3})+|\d{1,7})(?:\.(\d{1,3}))?"
 PERCENT = r"(\d{1,3}(?:\.\d{1,2})?)\s?%"
 # A progress percent ends its phrase: "(80%)", "80% complete", "[███░] 40%", "…: 50%".
-PROGRESS = PERCENT + r"(?i:\s*(?:\)|$|,|;|complete|completed|done|finished|ready|progress))"
+PROGRESS = PERCENT + r"\+?(?i:\s*(?:\)|$|,|;|\||complete|completed|done|finished|ready|progress))"
 QUANTITY = (
     r"(?i)(~|≈|about\s+|approx\.?\s+)?" + _NUM + r"(?:\s*(?:-|–|to)\s*" + _NUM + r")?(\+)?"
-    r"\s*(minutes|minute|mins|min|hours|hour|hrs|hr|h|days|day|weeks|week|wks|points|point|"
+    r"\s*(minutes|minute|mins|min|hours|hour|hrs|hr|h|days|day|d|weeks|week|wks|points|point|"
     r"pts|pt|sp|lines|line|loc|tests|test|tools|tool|files|file|items|item|tasks|task|stories|"
     r"story|checks|check|issues|issue|modules|module|services|service|endpoints|endpoint)\b"
 )
@@ -33,6 +33,7 @@ _UNITS = {
     "hours": ("time", Decimal(60)),
     "day": ("days", Decimal(1)),
     "days": ("days", Decimal(1)),
+    "d": ("days", Decimal(1)),
     "week": ("days", Decimal(7)),
     "weeks": ("days", Decimal(7)),
     "wks": ("days", Decimal(7)),
@@ -97,7 +98,7 @@ def quantities(text: str) -> list[Quantity]:
 
 def show(low: Decimal, high: Decimal, scale: Decimal, unit: str) -> str:
     def one(v: Decimal) -> str:
-        value = (v / scale).normalize()
+        value = (v / scale).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP).normalize()
         return f"{value:f}"
 
     body = one(low) if low == high else f"{one(low)}–{one(high)}"

@@ -16,6 +16,7 @@ from gonogo.audit import markers as mk
 from gonogo.audit.model import Claim, ClaimResult, Source, Verdict
 from gonogo.audit.outline import Node
 from gonogo.audit.quantity import places_of, stated_percent
+from gonogo.audit.regex import rx
 
 _MARK_WORD = {mk.Mark.DONE: "done", mk.Mark.PARTIAL: "partial", mk.Mark.OPEN: "open"}
 _HUNDRED = Decimal(100)
@@ -25,6 +26,7 @@ def results(root: Node) -> list[ClaimResult]:
     out: list[ClaimResult] = []
     for node in root.walk():
         if node.kind == "row":
+            out += _row_done_but_partial(node)
             continue
         pct = stated_percent(node.text)
         if pct is not None and node.children:
@@ -33,9 +35,70 @@ def results(root: Node) -> list[ClaimResult]:
             out.append(_done_but_partial(node, pct))
         elif node.mark is mk.Mark.DONE and node.kind in ("heading", "item", "label"):
             out += _done_over_open(node)
-        if node.kind == "item" and pct is not None and _is_overall(node.text):
-            out += _overall_of_siblings(node, pct)
+        if node.kind == "item" and _is_overall(node.text):
+            out += _overall_of_siblings(node, pct) if pct is not None else []
+            out += _overall_fraction(node) if rx(_FRACTION).search(node.text) else []
+    headings = [n for n in root.walk() if n.kind == "heading"]
+    out += [r for n in root.walk() if n.kind == "item" for r in _named_section(n, headings)]
     return out
+
+
+_NAMED_PCT = r"^([^:]{2,40}):\s*(\d{1,3}(?:\.\d{1,2})?)\s?%"
+
+
+def _stems(text: str) -> set[str]:
+    words = (w.strip("()/:,.-").lower() for w in text.split())
+    return {w[:-1] if w.endswith("s") else w for w in words if w.isalpha()}
+
+
+def _named_section(node: Node, headings: Sequence[Node]) -> list[ClaimResult]:
+    """'- Overlays: 100%' under 'Coverage:' against the items of the one heading it names
+    ('### Overlay Components (6/6)'), counted by the rule stated in every verdict."""
+    m = rx(_NAMED_PCT).search(node.text)
+    if m is None or node.children:
+        return []
+    name = _stems(m.group(1))
+    hits = [h for h in headings if name and name <= _stems(h.text) and h is not node.heading]
+    if len(hits) != 1:
+        return []
+    kids = [c for c in hits[0].children if c.kind == "item"]
+    values = [_value(c) for c in kids]
+    if len(kids) < 2 or any(v is None for v in values):
+        return []
+    claimed = Decimal(m.group(2))
+    vals = [v for v in values if v is not None]
+    low = sum((v[0] for v in vals), Decimal(0)) / Decimal(len(vals))
+    high = sum((v[1] for v in vals), Decimal(0)) / Decimal(len(vals))
+    half = Decimal(5).scaleb(-places_of(claimed) - 1)
+    ok = claimed - half <= high and claimed + half > low
+    reason = _rollup_reason(hits[0], kids, claimed, low, high, any(v[2] for v in vals))
+    reason = f"“{hits[0].text[:50]}” (line {hits[0].line}): {reason}"
+    verdict = Verdict.HOLDS if ok else Verdict.BROKEN
+    return [ClaimResult(claim_of(node, Source.ROLLUP), verdict, reason)]
+
+
+_FRACTION = r"(\d{1,6})\s*/\s*(\d{1,6})"
+
+
+def _overall_fraction(node: Node) -> list[ClaimResult]:
+    """'Overall Completion: 18/20' listed beside 'Emperor: 5/5', 'Temperance: 5/5', …"""
+    if node.parent is None:
+        return []
+    others = [s for s in node.parent.children if s is not node and s.kind == "item"]
+    fracs = [rx(_FRACTION).search(s.text) for s in others]
+    if len(others) < 2 or any(f is None for f in fracs):
+        return []
+    done = sum(int(f.group(1)) for f in fracs if f is not None)
+    every = sum(int(f.group(2)) for f in fracs if f is not None)
+    m = rx(_FRACTION).search(node.text)
+    assert m is not None
+    num, den = int(m.group(1)), int(m.group(2))
+    shown = " + ".join(f.group(0).replace(" ", "") for f in fracs if f is not None)
+    reason = (
+        f"{num}/{den} claimed; the {len(others)} items beside it add up to {shown} = {done}/{every}"
+    )
+    verdict = Verdict.HOLDS if (num, den) == (done, every) else Verdict.BROKEN
+    return [ClaimResult(claim_of(node, Source.ROLLUP), verdict, reason)]
 
 
 def claim_of(node: Node, source: Source) -> Claim:
@@ -61,8 +124,22 @@ def _value(child: Node) -> tuple[Decimal, Decimal, bool] | None:
     return None
 
 
+def _kids(node: Node) -> list[Node]:
+    """The children a percent is made of; a label with no status of its own
+    ("**Remaining:**") stands for the items it holds."""
+    out = []
+    for c in node.children:
+        if c.kind in ("field", "line"):
+            continue
+        if c.kind == "label" and c.children and _value(c) is None:
+            out += [k for k in c.children if k.kind == "item"]
+        else:
+            out.append(c)
+    return out
+
+
 def _percent_rollup(node: Node, claimed: Decimal) -> list[ClaimResult]:
-    kids = [c for c in node.children if c.kind not in ("field", "line")]
+    kids = _kids(node)
     values = [_value(c) for c in kids]
     if len(kids) < 2 or any(v is None for v in values):
         return []  # not a list of statuses
@@ -121,6 +198,22 @@ def _bar_agrees(text: str, claimed: Decimal) -> bool:
     return bar is None or abs(bar - claimed) <= Decimal(100) / Decimal(
         text.count("█") + text.count("░")
     )
+
+
+def _row_done_but_partial(node: Node) -> list[ClaimResult]:
+    """'| Phase 2 | ✅ Complete | 99%+ |': a done row that gives itself less than 100%."""
+    table = node.table
+    if node.mark is not mk.Mark.DONE or "%" not in node.text or table is None:
+        return []
+    row = next((r for r in table.rows if r.line == node.line), None)
+    heads = [mk.plain(h).lower() for h in table.header]
+    cells = [
+        c
+        for j, c in enumerate(row.cells if row is not None else ())
+        if j < len(heads) and heads[j].startswith(("progress", "complete", "completion", "done"))
+    ]
+    pct = stated_percent(" ".join(cells)) if cells else None
+    return [_done_but_partial(node, pct)] if pct is not None and pct < _HUNDRED else []
 
 
 def _done_but_partial(node: Node, pct: Decimal) -> ClaimResult:

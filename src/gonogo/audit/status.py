@@ -21,15 +21,15 @@ from gonogo.audit.regex import rx
 
 STATUS_LABEL = (
     r"(?i)(status|readiness|review|result|gate|decision|verdict|sign-?off|approval|go/no-go|"
-    r"ready|state)\s*$"
+    r"ready|state|progress|completion)\s*$"
 )
 NONE_LABEL = (
     r"(?i)^(critical\s+|open\s+|known\s+|p0\s+|high\s+)?"
-    r"(blockers?|risks?|risk items|issues|p0s?)\s*$"
+    r"(blockers?|blocked|risks?|risk items|issues|p0s?)\s*$"
 )
 READY = (
     r"(?i)^(✅\s*)?(ready|complete|completed|go|done|pass|passed|approved|green|finished|"
-    r"production[- ]ready|signed)\b"
+    r"production[- ]ready|signed|100\s?%)(\b|\s|$)"
 )
 ADMITS = (
     r"(?i)\b(not|no-go|nogo|pending|partial|partially|in progress|awaiting|waiting|blocked|"
@@ -44,7 +44,7 @@ READY_TO_SHIP = (
 )
 OPEN_VALUE = (
     r"(?i)^(pending|not started|tbd|todo|to do|in progress|awaiting|waiting|open|blocked|"
-    r"not done|❌|⏳|🔲)"
+    r"not done|not ready|❌|⏳|🔲)"
 )
 NONE_VALUE = r"(?i)^(none|no|0|nil|nothing|n/a)(\s+(identified|known|found|open|so far))?\W*$"
 SUMMARY_SECTION = (
@@ -56,7 +56,7 @@ MEANT_OPEN = (
     r"follow[- ]?up|plan\b|planned|ideas|nice to have|out of scope|week \d|sprint \d+ targets|"
     r"before (production|starting|launch)|post-|after (deploy|release|launch))"
 )
-BLOCKING = r"(?i)(block|critical|\bp0\b|must fix|showstopper|not ready)"
+BLOCKING = r"(?i)(block|critical|\bp0\b|must fix|showstopper|not ready|🔴|⛔|🛑)"
 _PRIORITY = r"(?i)\b(p[0-3])\b|priority\W{0,3}(critical|high|medium|low)|\b(critical)\b"
 _PRIORITY_WORD = {"critical": "P0", "high": "P1", "medium": "P2", "low": "P3"}
 
@@ -120,7 +120,9 @@ def priority_of(node: Node) -> str:
 
 
 def results(root: Node, items: Sequence[OpenItem]) -> list[ClaimResult]:
-    out = [
+    admitted = [r for i in items for r in _admitted(i.node, items)]
+    agreed = {r.claim.line for r in admitted}
+    out = admitted + [
         ClaimResult(
             Claim(
                 i.node.line,
@@ -134,11 +136,36 @@ def results(root: Node, items: Sequence[OpenItem]) -> list[ClaimResult]:
             f"the report marks it as not done ({_how(i.node)})",
         )
         for i in items
+        if i.node.line not in agreed
     ]
     for node in root.walk():
         out += _status_claim(node, items)
         out += _none_claim(node, items)
     return out
+
+
+def _admitted(node: Node, items: Sequence[OpenItem]) -> list[ClaimResult]:
+    """A status for the whole report that says the work is not done ("Status: Awaiting
+    Sign-Offs", "Status: NOT READY FOR PRODUCTION") is a true summary, not one more open
+    item, when the report marks other items open."""
+    label, value = split_field(node)
+    if not label or not rx(STATUS_LABEL).search(label) or not _doc_scope(node):
+        return []
+    if not (rx(OPEN_VALUE).search(value) or mk.leading_mark(value).pending):
+        return []
+    others = [i for i in _scoped(node, items) if i.node is not node and not _is_status(i.node)]
+    if not others:
+        return []
+    named = "; ".join(f"line {i.node.line}: {i.text[:50]}" for i in others[:3])
+    more = f" (and {len(others) - 3} more)" if len(others) > 3 else ""
+    reason = f"says it is not done, and {len(others)} open item(s) agree: {named}{more}"
+    claim = Claim(node.line, Source.STATUS, f"{label}: {value}"[:160], node.section)
+    return [ClaimResult(claim, Verdict.HOLDS, reason, numbers={"open": len(others)})]
+
+
+def _is_status(node: Node) -> bool:
+    label, _ = split_field(node)
+    return bool(label) and rx(STATUS_LABEL).search(label) is not None
 
 
 def _gate(node: Node) -> str:
@@ -168,9 +195,25 @@ def _status_claim(node: Node, items: Sequence[OpenItem]) -> list[ClaimResult]:
     return [_judge(node, text, label, scope, "says it is done")]
 
 
-def _none_claim(node: Node, items: Sequence[OpenItem]) -> list[ClaimResult]:
+def _none_field(node: Node) -> tuple[str, str]:
+    """'Blockers: none', also as one sentence of a longer line ('At a glance: 5 of 7
+    green. Blockers: none.')."""
     label, value = split_field(node)
     if label and rx(NONE_LABEL).search(label) and rx(NONE_VALUE).search(value):
+        return label, value
+    if node.kind == "heading" or (". " not in node.text and "; " not in node.text):
+        return "", ""
+    for sentence in node.text.replace("; ", ". ").split(". "):
+        head, sep, rest = sentence.partition(":")
+        head, rest = head.strip(), rest.strip()
+        if sep and rx(NONE_LABEL).search(head) and rx(NONE_VALUE).search(rest):
+            return head, rest
+    return "", ""
+
+
+def _none_claim(node: Node, items: Sequence[OpenItem]) -> list[ClaimResult]:
+    label, value = _none_field(node)
+    if label:
         text = f"{label}: {value}"
     elif node.kind == "heading" and rx(r"(?i)(risk|blocker)").search(node.text):
         kids = [c for c in node.children if c.kind == "item"]

@@ -24,9 +24,11 @@ ALL_DONE = (
 )
 ANY_FRACTION = r"(?i)\b(\d{1,6})\s*/\s*(\d{1,6})\s+([a-z][a-z-]{2,30})\b"
 PROSE_FRACTION = (
-    r"(?i)\b(\d{1,6})\s*/\s*(\d{1,6})\s+(?:\w+\s+)??(tasks?|items?|checks?|rows?|steps?|"
-    r"passed|passing|complete|completed|done|finished|green)\b"
+    r"(?i)\b(\d{1,6})\s*(?:/|\s(?:of|out of)\s)\s*(\d{1,6})\s+(?:\w+\s+)??(tasks?|items?|"
+    r"checks?|rows?|steps?|criteria|passed|passing|complete|completed|done|finished|green|met)\b"
 )
+# "13 of 26 points done" counts points, not rows
+_UNIT_WORD = r"(?i)\d\s+(points?|pts|sp|hours?|h|days?|minutes?|min|lines?|kb|mb)\s"
 _PHASE_WORDS = (
     "phase",
     "sprint",
@@ -46,6 +48,8 @@ class Tally:
     rows: int
     done: int
     pending: tuple[Node, ...]
+    what: str = "status table"
+    unit: str = "rows"
 
 
 def tally(heading: Node) -> Tally | None:
@@ -84,7 +88,7 @@ def _prose(node: Node) -> list[ClaimResult]:
     if found is None:
         return []
     num, den, noun, named_only = found
-    tallies = _section_tallies(node)
+    tallies = _list_before(node) or _section_tallies(node) or _checklist_tally(node, noun)
     if len(tallies) > 1 or named_only:  # the table under a heading that names the noun
         stem = noun.lower().rstrip("s")
         tallies = [t for t in tallies if stem in t[0].text.lower()]
@@ -92,14 +96,15 @@ def _prose(node: Node) -> list[ClaimResult]:
         return []
     heading, t = tallies[0]
     claim = Claim(node.line, Source.SUMMARY, node.text[:160], node.section)
-    return [_compare(claim, num, den, t, f"the status table under “{heading.text[:50]}”")]
+    where = f"the {t.what} under “{heading.text[:50]}”" if heading.kind == "heading" else ""
+    return [_compare(claim, num, den, t, where or f"the report's {t.what}")]
 
 
 def _stated_fraction(text: str) -> tuple[int, int, str, bool] | None:
     """(done, all, noun, whether the noun must name the table) stated in `text`."""
-    if "/" in text:
+    if "/" in text or " of " in text:
         m = rx(PROSE_FRACTION).search(text)
-        if m is not None:
+        if m is not None and not rx(_UNIT_WORD).search(m.group(0)):
             return int(m.group(1)), int(m.group(2)), m.group(3), False
         m = rx(ANY_FRACTION).search(text)
         if m is not None:
@@ -110,6 +115,54 @@ def _stated_fraction(text: str) -> tuple[int, int, str, bool] | None:
     return None
 
 
+def _list_before(node: Node) -> list[tuple[Node, Tally]]:
+    """The marked list right before the line ('1. ✔ Backup …', '3. ✘ Cut-over', then
+    'Progress: 2 of 3 steps'): what a reader sees it summing."""
+    parent = node.parent
+    if parent is None or node.kind == "item":
+        return []
+    before = parent.children[: parent.children.index(node)]
+    items: list[Node] = []
+    for s in reversed(before):
+        if s.kind != "item":
+            break
+        items.append(s)
+    if len(items) < 2 or any(i.mark is mk.Mark.NONE for i in items):
+        return []
+    pending = tuple(i for i in reversed(items) if i.mark.pending)
+    done = sum(1 for i in items if i.mark is mk.Mark.DONE)
+    where = parent if parent.kind == "heading" else node
+    return [(where, Tally(len(items), done, pending, "list", "items"))]
+
+
+_CHECKLIST_NOUNS = (
+    "criteri", "item", "task", "check", "step", "met", "done", "complete", "finish",
+)  # fmt: skip
+
+
+def _checklist_tally(node: Node, noun: str) -> list[tuple[Node, Tally]]:
+    """With no status table in scope, the marked items of the section the line sits in
+    (of the whole report for a line in its header): '8/8 criteria met' over a checklist.
+    Tests passed are counted in JUnit files, not in checklists."""
+    if node.kind == "item" or not noun.lower().startswith(_CHECKLIST_NOUNS):
+        return []
+    heading = node.heading
+    scope = heading if heading is not None and heading.level > 1 else _root(node)
+    items = [
+        d for d in scope.walk() if d.kind == "item" and d.mark is not mk.Mark.NONE and d is not node
+    ]
+    if len(items) < 2:
+        return []
+    pending = tuple(i for i in items if i.mark.pending)
+    done = sum(1 for i in items if i.mark is mk.Mark.DONE)
+    return [(scope, Tally(len(items), done, pending, "checklist", "items"))]
+
+
+def _root(node: Node) -> Node:
+    *_, top = (node, *node.ancestors())
+    return top
+
+
 def _section_tallies(node: Node) -> list[tuple[Node, Tally]]:
     heading = node.heading
     while heading is not None:
@@ -118,16 +171,25 @@ def _section_tallies(node: Node) -> list[tuple[Node, Tally]]:
             t = tally(h)
             if t is not None:
                 found.append((h, t))
+        own = [f for f in found if f[0] is heading]
+        if len(found) > 1 and own and not _named_elsewhere(node, found):
+            return own  # the table right under the line's own heading
         if found or heading.level <= 2:
             return found
         heading = heading.parent.heading if heading.parent is not None else None
     return []
 
 
+def _named_elsewhere(node: Node, found: list[tuple[Node, Tally]]) -> bool:
+    """Whether the line names a sub-heading's table ('Phase 2: 4/10 tasks')."""
+    text = node.text.lower()
+    return any(h is not node.heading and h.text.lower()[:20] in text for h, _ in found)
+
+
 def _compare(claim: Claim, num: int, den: int, t: Tally, where: str) -> ClaimResult:
     problems = []
     if den != t.rows:
-        problems.append(f"{where} has {t.rows} rows (off by {abs(den - t.rows)})")
+        problems.append(f"{where} has {t.rows} {t.unit} (off by {abs(den - t.rows)})")
     if num != t.done:
         problems.append(f"{t.done} of them are marked done (off by {abs(num - t.done)})")
     nums = {"claimed": f"{num}/{den}", "rows": t.rows, "done": t.done}
@@ -137,7 +199,7 @@ def _compare(claim: Claim, num: int, den: int, t: Tally, where: str) -> ClaimRes
     return ClaimResult(
         claim,
         Verdict.HOLDS,
-        f"{num}/{den} matches {where}: {t.done} of {t.rows} rows done",
+        f"{num}/{den} matches {where}: {t.done} of {t.rows} {t.unit} done",
         numbers=nums,
     )
 

@@ -1,14 +1,15 @@
 """`gonogo audit --to-plan`: the report rewritten as a plan that stays true.
 
-One gate per phase (the report's level-2 sections, in report order, each requiring the
-one before); in it, a check per claim: `file.exists` / `file.valid` for cited evidence,
-`junit` for test counts citing a JUnit file, `coverage` for coverage figures citing a
-report; open items become checks that fail until done (the file they name, else a
-marker file `.gonogo/done/ID` to create when the item is done); unsigned sign-offs
-become the gate's approvals; a phase's hand-computed percent or "N/M passed" becomes
-the gate's `pass_rate`, computed by gonogo from now on. Check ids come from the claim's
-text, so they stay the same when lines move. Priorities come from the report (P0,
-"Priority: CRITICAL")."""
+One gate per phase (the headings naming a phase, sprint, stage or milestone at any level,
+else the report's level-2 sections; in report order, each requiring the one before); in
+it, a check per claim: `file.exists` / `file.valid` for cited evidence, `junit` for test
+counts citing a JUnit file, `coverage` for coverage figures citing a report; open items
+become checks that fail until done (the file they name, else a marker file
+`.gonogo/done/ID` to create when the item is done); unsigned sign-offs become the gate's
+approvals; a phase's hand-computed percent or "N/M passed" becomes the gate's
+`pass_rate`, computed by gonogo from now on. Check ids come from the claim's text, so
+they stay the same when lines move. Priorities come from the report (P0, "Priority:
+CRITICAL")."""
 
 from __future__ import annotations
 
@@ -45,7 +46,7 @@ class _Gates:
         return found
 
     def add(self, r: ClaimResult, kind: str, params: dict[str, Any], suffix: str = "") -> str:
-        gate = self.gate(r.claim.section)
+        gate = self.gate(gate_title(r))
         cid = _unique(f"{slug(_bare(r.claim.text), 32) or 'claim'}{suffix}", self.ids)
         entry: dict[str, Any] = {"id": cid, "kind": kind, **params}
         if r.claim.priority:
@@ -54,6 +55,12 @@ class _Gates:
         entry["tags"] = ["audit", str(r.claim.source)]
         gate["checks"].append(entry)
         return cid
+
+
+def gate_title(r: ClaimResult) -> str:
+    """The gate a claim belongs to: its phase ("### Phase 2: Database"), else its level-2
+    section."""
+    return r.claim.gate or r.claim.section
 
 
 def _bare(text: str) -> str:
@@ -112,7 +119,7 @@ def _add_claim(gates: _Gates, r: ClaimResult) -> None:
             p["file"] = p.pop("files", p.get("file"))
             gates.add(r, str(spec["kind"]), p)
     elif source is Source.SIGNOFF and r.verdict is Verdict.OPEN:
-        gate = gates.gate(r.claim.section)
+        gate = gates.gate(gate_title(r))
         role = slug(r.claim.text.split("|")[0], 30) or "approver"
         gate.setdefault("approvals", []).append(role)
     elif source is Source.OPEN_ITEM:
@@ -145,7 +152,7 @@ def _add_rate(gates: _Gates, r: ClaimResult) -> None:
     """A phase's hand-computed rate becomes its gate's pass_rate."""
     if r.claim.source not in (Source.ROLLUP, Source.SUMMARY) or r.verdict is Verdict.UNVERIFIABLE:
         return
-    gate = gates.gates.get(r.claim.section)
+    gate = gates.gates.get(gate_title(r) or f"Claims of {gates.report}")
     if gate is None or not gate["checks"] or "pass_rate" in gate:
         return
     pct = rx(PERCENT).search(r.claim.text)

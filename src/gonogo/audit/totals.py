@@ -21,21 +21,89 @@ from gonogo.audit.outline import Node
 from gonogo.audit.quantity import Quantity, quantities, rounds_to, show
 from gonogo.audit.regex import rx
 
-TOTAL_WORD = r"(?i)\btotal\b"
+TOTAL_WORD = r"(?i)\b(total|estimated (time|effort))\b"
+_PAREN_QTY = r"\(\s*~?\d"
 _MIN_PARTS = 2
 
 
 def results(root: Node) -> list[ClaimResult]:
     out = []
     for node in root.walk():
-        if node.kind in ("row", "bar") or not rx(TOTAL_WORD).search(node.text):
+        if node.kind == "row":
+            out += _table_total(node)
+            continue
+        if node.kind == "bar":
+            continue
+        if node.kind == "heading" and not rx(TOTAL_WORD).search(node.text):
+            out += _heading_estimate(node)
+            continue
+        if not rx(TOTAL_WORD).search(node.text):
             continue
         claimed = _claimed(node.text)
         if claimed is None:
             continue
-        parts = _parts(node, claimed.family)
+        parts = _inline_parts(node.text, claimed) or _parts(node, claimed.family)
         if len(parts) >= _MIN_PARTS:
             out.append(_judge(node, claimed, parts))
+    return out
+
+
+def _inline_parts(text: str, claimed: Quantity) -> list[Quantity]:
+    """'14 min (unit 9 min + integration 4 min)': the parts added up on the line itself."""
+    at = text.find(claimed.text) + len(claimed.text)
+    rest = text[at:].lstrip()
+    if not rest.startswith("(") or "+" not in rest:
+        return []
+    inside = rest[1 : rest.find(")")] if ")" in rest else rest[1:]
+    found = [_first(p, claimed.family) for p in inside.split("+")]
+    return [q for q in found if q is not None] if all(found) else []
+
+
+def _heading_estimate(node: Node) -> list[ClaimResult]:
+    """'### Phase 1: Critical Fixes (4 Hours)' over '**Priority 1A: … (30 minutes)**', …:
+    a heading's estimate against the estimates of the parts written under it."""
+    if not rx(_PAREN_QTY).search(node.text):
+        return []
+    claimed = _paren_quantity(node.text)
+    if claimed is None or claimed.family not in ("time", "days", "points"):
+        return []
+    kids = [c for c in node.children if c.kind in ("field", "label", "heading", "item")]
+    found = [_paren_quantity(c.text) for c in kids]
+    parts = [q for q in found if q is not None and q.family == claimed.family]
+    if len(parts) < _MIN_PARTS:
+        return []
+    return [_judge(node, claimed, parts)]
+
+
+def _paren_quantity(text: str) -> Quantity | None:
+    """The first quantity written in parentheses: '(4 Hours - Required)', '(30 min)'."""
+    for q in quantities(text):
+        at = text.find(q.text)
+        if at > 0 and text[:at].rstrip().endswith("(") and not q.plus:
+            return q
+    return None
+
+
+def _table_total(node: Node) -> list[ClaimResult]:
+    """A totals row whose cells carry units ('| **Total** | **4 d** |'): each such cell
+    against the same column of the other rows."""
+    table = node.table
+    if table is None or not node.text.lower().startswith(("total", "sum ")):
+        return []
+    row = next((r for r in table.rows if r.line == node.line), None)
+    if row is None:
+        return []
+    out = []
+    body = [r for r in table.rows if r is not row]
+    for j, cell in enumerate(row.cells[1:], start=1):
+        found = quantities(mk.plain(cell))
+        if len(found) != 1 or mk.plain(cell).replace(",", "").isdigit():
+            continue
+        family = found[0].family
+        parts = [_first(mk.plain(r.cells[j]), family) for r in body if j < len(r.cells)]
+        kept = [q for q in parts if q is not None]
+        if len(kept) >= _MIN_PARTS:
+            out.append(_judge(node, found[0], kept))
     return out
 
 
@@ -89,10 +157,22 @@ def _candidate_sets(node: Node) -> list[list[str]]:
         items = [s for s in siblings[:idx] if s.kind == "item" and s.parent is parent]
         if node.kind == "field" and items:
             sets.append([s.text for s in items])
+        if node.kind == "field":  # "**Actual:** ~3 hours total" over the list right after it
+            sets.append(_items_after(siblings[idx + 1 :]))
     heading = node.heading
     if heading is not None and heading is not node and heading.parent is not None:
         sets.append([h.text for h in heading.parent.children if h.kind == "heading"])
     return sets
+
+
+def _items_after(siblings: Sequence[Node]) -> list[str]:
+    out = []
+    for s in siblings:
+        if s.kind != "item":
+            break
+        if not rx(TOTAL_WORD).search(s.text):
+            out.append(s.text)
+    return out
 
 
 def _table_columns(table: Table) -> list[list[str]]:
@@ -124,11 +204,14 @@ def _judge(node: Node, claimed: Quantity, parts: Sequence[Quantity]) -> ClaimRes
     )
     if not claimed.is_range and low != high:
         ok = claimed.low - scale / 2 <= high and claimed.low + scale / 2 > low
+    elif claimed.is_range and low == high:  # "(10-15 hours)" over 10 h + 1 h + 30 min
+        ok = claimed.low <= low <= claimed.high
     listed = " + ".join(p.text for p in parts[:8]) + (" + …" if len(parts) > 8 else "")
     total = show(low, high, scale, unit)
     claim = Claim(node.line, Source.TOTAL, node.text[:160], node.section)
     nums = {"claimed": claimed.text, "sum": total, "parts": len(parts)}
     if ok:
-        return ClaimResult(claim, Verdict.HOLDS, f"{listed} = {total}", numbers=nums)
+        within = f", within {claimed.text}" if claimed.is_range and low == high else ""
+        return ClaimResult(claim, Verdict.HOLDS, f"{listed} = {total}{within}", numbers=nums)
     reason = f"{claimed.text} claimed but its {len(parts)} parts add up to {total} ({listed})"
     return ClaimResult(claim, Verdict.BROKEN, reason, numbers=nums)
