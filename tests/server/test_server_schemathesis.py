@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
+from server_helpers import body, run, seed
 
 from gonogo.models import Status
 from gonogo.server.app import create_app
 from gonogo.server.config import Settings
-from server_helpers import body, run, seed
 
 _DIR = Path(tempfile.mkdtemp(prefix="gonogo-schemathesis-"))
 _URL = f"sqlite:///{_DIR}/server.db"

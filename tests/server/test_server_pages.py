@@ -12,13 +12,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from server_helpers import AT, Clock, app_client, bearer, body, login, run, seed, wait_for
 
 from gonogo.models import Status
 from gonogo.orchestrate.webhook import verify
 from gonogo.server import webhooks
 from gonogo.server.config import Settings
 from gonogo.server.db import ServerDB
-from server_helpers import AT, Clock, app_client, bearer, body, login, run, seed, wait_for
 
 PASS, FAIL = Status.PASS, Status.FAIL
 DAY = 86400

@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 import sqlalchemy
+from server_helpers import PASSWORD, Clock, app_client, bearer, body, login, run, seed
 
 from gonogo.models import Status
 from gonogo.server.config import Settings
-from server_helpers import PASSWORD, Clock, app_client, bearer, body, login, run, seed
 
 PASS, FAIL, ERROR = Status.PASS, Status.FAIL, Status.ERROR
 C1 = "c0ffee0000000000000000000000000000000001"

@@ -9,11 +9,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-
-import store_helpers
-from gonogo.models import Status
-from gonogo.server.config import Settings
-from gonogo.store import open_store
 from server_helpers import (
     app_client,
     bearer,
@@ -24,6 +19,11 @@ from server_helpers import (
     server,
     start_server,
 )
+
+import store_helpers
+from gonogo.models import Status
+from gonogo.server.config import Settings
+from gonogo.store import open_store
 
 pg_store_db = store_helpers.pg_store_db
 store_url = store_helpers.store_url

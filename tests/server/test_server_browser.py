@@ -8,10 +8,10 @@ from pathlib import Path
 
 import httpx
 import pytest
+from server_helpers import PASSWORD, bearer, body, run, seed, server
 
 import services
 from gonogo.models import Status
-from server_helpers import PASSWORD, bearer, body, run, seed, server
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
