@@ -169,3 +169,24 @@ def test_two_fleet_runs_never_overlap(tmp_path: Path, cli) -> None:
     assert out.stdout == ""
     assert f"another `gonogo fleet run` (pid {os.getpid()} on " in out.stderr
     assert "wait for it to finish or stop it" in out.stderr
+
+
+def test_the_team_server_lists_what_a_fleet_run_recorded(tmp_path: Path, cli) -> None:
+    """The fleet writes through the server's own ingest: projects and their verdicts
+    appear on the server that reads the same store, with nothing pushed."""
+    from fastapi.testclient import TestClient
+
+    from gonogo.server.app import create_app
+    from gonogo.server.config import Settings
+
+    go = publish(tmp_path, "api", {"gonogo.yaml": GO_PLAN, "README.md": "x\n"})
+    no_go = publish(tmp_path, "billing", {"gonogo.yaml": NO_GO_PLAN, "README.md": "x\n"})
+    fleet_file(tmp_path, [{"name": "api", "url": go}, {"name": "billing", "url": no_go}])
+    assert _run(cli, tmp_path).code == 1
+    settings = Settings(store_url=f"sqlite:///{tmp_path / 'fleet.db'}", public_read=True)
+    with TestClient(create_app(settings), base_url="http://testserver") as client:
+        projects = client.get("/api/v1/projects").json()["projects"]
+    assert sorted((p["project"], p["verdict"]) for p in projects) == [
+        ("api", "GO"),
+        ("billing", "NO-GO"),
+    ]

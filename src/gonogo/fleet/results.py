@@ -11,6 +11,7 @@ records nothing more.
 from __future__ import annotations
 
 import json
+import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -20,8 +21,9 @@ from sqlalchemy import Connection, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from gonogo.models import RunReport, Status
+from gonogo.server.ingest import record_run
 from gonogo.store import tables as t
-from gonogo.store.sql import SqlStore, write_run
+from gonogo.store.sql import SqlStore
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +149,9 @@ def _result(conn: Connection, key: Key, item: Item, report: RunReport, at: str) 
     nested = conn.begin_nested()
     try:
         inserted = conn.execute(insert(t.fleet_results).values(**values)).inserted_primary_key
-        write_run(conn, replace(report, project=key.repo))
+        # the server's own ingest: the run, and the project's and branch's summaries
+        # the team server's pages read (a store without a server reads the run alone)
+        record_run(conn, replace(report, project=key.repo), now=time.time(), warn_days=7)
     except IntegrityError:
         nested.rollback()  # evaluated meanwhile under another fleet run: reuse it
         found = _done(conn, key)

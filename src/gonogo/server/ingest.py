@@ -47,32 +47,36 @@ def _serialise(conn: Connection, project: str) -> None:
 
 def store_run(db: ServerDB, report: RunReport, *, now: float, warn_days: int) -> Stored:
     with db.write() as conn:
-        _serialise(conn, report.project)
-        owner = existing(conn, report.run_id)
-        if owner is not None and owner != report.project:
-            raise RunConflict(f"run {report.run_id} is already stored for project {owner!r}")
-        if owner is None:
-            write_run(conn, report)
-        seq_of = select(t.runs.c.seq).where(t.runs.c.run_id == report.run_id)
-        seq = conn.execute(seq_of).scalar_one()
-        found = _branch(conn, report)
-        if owner is not None and found is not None and found["run_seq"] >= seq:
-            return Stored(False, report.run_id)
-        # a run that `gonogo check --store` recorded in this same store is summarised when
-        # it is pushed, though not stored again
-        _project(conn, report.project, iso(now))
-        today = dt.datetime.fromtimestamp(now, dt.UTC).date()
-        events = summary.events(found, report, today, warn_days)
-        runs = (found["runs"] if found else 0) + 1
-        if found is None or report.started_at >= found["started_at"]:
-            upsert(
-                conn, st.branches, summary.branch_row(report, seq, now, runs), ("project", "branch")
-            )
-        else:  # an older run pushed late: history, not the branch's current state
-            b = st.branches.c
-            where = (b.project == report.project, b.branch == (report.git.branch or ""))
-            conn.execute(update(st.branches).where(*where).values(runs=runs))
-        webhooks.enqueue(conn, events, now=now)
+        return record_run(conn, report, now=now, warn_days=warn_days)
+
+
+def record_run(conn: Connection, report: RunReport, *, now: float, warn_days: int) -> Stored:
+    """`store_run` on a transaction the caller owns (the fleet runner writes its own
+    records in the same one)."""
+    _serialise(conn, report.project)
+    owner = existing(conn, report.run_id)
+    if owner is not None and owner != report.project:
+        raise RunConflict(f"run {report.run_id} is already stored for project {owner!r}")
+    if owner is None:
+        write_run(conn, report)
+    seq_of = select(t.runs.c.seq).where(t.runs.c.run_id == report.run_id)
+    seq = conn.execute(seq_of).scalar_one()
+    found = _branch(conn, report)
+    if owner is not None and found is not None and found["run_seq"] >= seq:
+        return Stored(False, report.run_id)
+    # a run that `gonogo check --store` recorded in this same store is summarised when
+    # it is pushed, though not stored again
+    _project(conn, report.project, iso(now))
+    today = dt.datetime.fromtimestamp(now, dt.UTC).date()
+    events = summary.events(found, report, today, warn_days)
+    runs = (found["runs"] if found else 0) + 1
+    if found is None or report.started_at >= found["started_at"]:
+        upsert(conn, st.branches, summary.branch_row(report, seq, now, runs), ("project", "branch"))
+    else:  # an older run pushed late: history, not the branch's current state
+        b = st.branches.c
+        where = (b.project == report.project, b.branch == (report.git.branch or ""))
+        conn.execute(update(st.branches).where(*where).values(runs=runs))
+    webhooks.enqueue(conn, events, now=now)
     return Stored(owner is None, report.run_id, tuple(events))
 
 
