@@ -42,6 +42,9 @@ FORBIDDEN: dict[str, set[str]] = {
     "audit": {"cli", "report", "store", "server", "fleet"},
     "packs": {"cli", "engine", "report", "store", "server", "fleet", "orchestrate"},
     "server": {"cli", "fleet", "probes", "plan", "audit"},
+    # the fleet runs `gonogo check` in child processes and records through the store
+    # and the server's ingest: it never runs checks or renders reports itself
+    "fleet": {"cli", "engine", "probes", "report", "audit", "orchestrate"},
 }
 
 

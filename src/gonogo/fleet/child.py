@@ -38,9 +38,14 @@ def main(argv: list[str]) -> int:
         print("usage: python -m gonogo.fleet.child MEMORY DISK -- ARGS…", file=sys.stderr)
         return 2
     bound(int(argv[0]), int(argv[1]))
-    from gonogo.cli.main import main as gonogo
+    import runpy
 
-    return gonogo(argv[3:])
+    sys.argv = ["gonogo", *argv[3:]]
+    try:
+        runpy.run_module("gonogo", run_name="__main__")  # `python -m gonogo ARGS…`
+    except SystemExit as done:
+        return done.code if isinstance(done.code, int) else 1
+    return 0
 
 
 if __name__ == "__main__":
