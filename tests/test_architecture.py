@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from gonogo.pyparse import parse
+
 SRC = Path(__file__).resolve().parents[1] / "src" / "gonogo"
 
 # parts at the bottom: the only parts each may import
@@ -59,7 +61,7 @@ def _imports() -> dict[str, set[tuple[str, str]]]:
     for path in SRC.rglob("*.py"):
         module = ".".join(path.relative_to(SRC.parent).with_suffix("").parts)
         module = module.removesuffix(".__init__")
-        for node in ast.walk(ast.parse(path.read_text())):
+        for node in ast.walk(parse(path.read_text())):
             if isinstance(node, ast.Import):
                 names = [a.name for a in node.names]
             elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:

@@ -9,6 +9,7 @@ from typing import Any
 
 from gonogo.cli.explain import rules_markdown
 from gonogo.probes.registry import BUILTIN
+from gonogo.pyparse import parse
 from gonogo.rules import catalogue
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "gonogo"
@@ -21,7 +22,7 @@ def _code_literals(path: Path) -> list[tuple[int, str]]:
     rules = catalogue(BUILTIN)
     families = {c.split(".")[0] for c in rules} | {k.split(".")[0] for k in BUILTIN}
     out = []
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in ast.walk(parse(path.read_text(encoding="utf-8"))):
         if not (isinstance(node, ast.Constant) and isinstance(node.value, str)):
             continue
         m = CODE.fullmatch(node.value)

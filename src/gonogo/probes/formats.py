@@ -7,6 +7,8 @@ import tomllib
 from collections.abc import Callable
 from typing import Any
 
+from gonogo.pyparse import parse
+
 Problem = tuple[int | None, str] | None
 
 
@@ -99,7 +101,7 @@ def parse_xml(data: bytes) -> Problem:
 
 def parse_python(data: bytes) -> Problem:
     try:
-        compile(data, "<file>", "exec", dont_inherit=True, flags=0x400)  # PyCF_ONLY_AST
+        parse(data, "<file>")
     except SyntaxError as exc:
         return exc.lineno, exc.msg
     except (ValueError, RecursionError, MemoryError) as exc:

@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from gonogo.pyparse import parse
+
 MANIFESTS = ("__manifest__.py", "__openerp__.py", "__terp__.py")
 DATA_KEYS = ("data", "demo", "demo_xml", "init_xml", "test", "update_xml", "qweb")
 _BASES = {"Model": "model", "TransientModel": "transient", "AbstractModel": "abstract"}
@@ -38,7 +40,7 @@ class Manifest:
 def read_manifest(text: str) -> Manifest:
     """The manifest dict, with positions; never executed (`ast.literal_eval`)."""
     try:
-        tree = ast.parse(text, mode="eval")
+        tree = parse(text, mode="eval")
     except SyntaxError as exc:
         raise ManifestError(f"invalid manifest: {exc.msg}", exc.lineno) from None
     node = tree.body
@@ -71,7 +73,7 @@ def new_models(source: str, path: str) -> list[Model]:
     """Models a Python file creates: classes on models.Model, TransientModel or
     AbstractModel with a `_name` that is not one they `_inherit` (an extension)."""
     try:
-        tree = ast.parse(source)
+        tree = parse(source)
     except (SyntaxError, ValueError, RecursionError):
         return []  # python.syntax reports it
     out = []

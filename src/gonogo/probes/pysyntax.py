@@ -10,7 +10,6 @@ interpreter the answer is `error`, naming the version needed, never `fail`.
 
 from __future__ import annotations
 
-import ast
 import asyncio
 import json
 import os
@@ -27,6 +26,7 @@ from gonogo.probes.base import Context, Params
 from gonogo.probes.outcomes import judged
 from gonogo.probes.pytarget import CONFIGS, Target, Version, declared
 from gonogo.proc import run_process
+from gonogo.pyparse import parse
 
 _RUNNING: Version = (sys.version_info[0], sys.version_info[1])
 _CHECKER = r"""
@@ -88,7 +88,7 @@ def _parse_here(files: FileIndex, rels: list[str], target: Target | None) -> lis
     out = []
     for rel in rels:
         try:
-            ast.parse(files.read_bytes(rel), rel, feature_version=feature)
+            parse(files.read_bytes(rel), rel, feature_version=feature)
         except SyntaxError as exc:
             out.append(_finding(rel, exc.lineno, exc.msg, target))
         except (ValueError, RecursionError, MemoryError) as exc:
