@@ -8,14 +8,14 @@ what the worker processes run. Neither ever returns, logs or raises the secret v
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
-from typing import Any
+from typing import Any, Protocol
 
 from gonogo.fs.reader import TreeReader
 from gonogo.secrets.detectors import DETECTORS, context_of, is_lock_file
+from gonogo.secrets.fingerprint import fingerprint
 from gonogo.secrets.rule import Candidate, Detector
 from gonogo.secrets.values import entropy
 
@@ -30,6 +30,7 @@ ALLOW_MARKS = (
 NEXT_LINE_MARK = b"pragma: allowlist nextline secret"
 _LOCK_SKIPS = frozenset(("generic-secret", "jwt", "url-password", "connection-string-password"))
 READ_CAP = 16 * 1024 * 1024
+MAX_HITS = 1000  # findings kept per scan (`max_findings`); the count of the rest is kept
 BINARY_SNIFF = 8192
 
 
@@ -45,6 +46,17 @@ class Hit:
     fingerprint: str
     severity: str = "error"
     context: str = ""  # test | example | docs | "" (what the path says)
+    reviewed: str = ""  # the baseline's slow hash of the value, when the scan was asked
+
+
+class Review(Protocol):
+    """What a baseline asks of the scanner: which findings to hash, and how."""
+
+    def wants(self, kind: str, path: str) -> bool: ...
+
+    def digest(self, kind: str, path: str, value: bytes) -> str: ...
+
+    def accepts(self, hit: Hit) -> bool: ...
 
 
 @dataclass
@@ -54,10 +66,12 @@ class Totals:
     skipped_binary: int = 0
     truncated: list[str] = field(default_factory=list)
     unreadable: list[str] = field(default_factory=list)
-    dropped_hits: int = 0
+    dropped_hits: int = 0  # found, not kept: past the limit of findings
+    baselined: int = 0  # found, accepted by the baseline
 
     def add(self, other: Totals) -> None:
         self.dropped_hits += other.dropped_hits
+        self.baselined += other.baselined
         self.files += other.files
         self.bytes += other.bytes
         self.skipped_binary += other.skipped_binary
@@ -136,14 +150,7 @@ def hint_patterns() -> list[bytes]:
     return list(dict.fromkeys(d.hint for d in DETECTORS if d.hint))
 
 
-def fingerprint(kind: str, path: str, value: bytes) -> str:
-    """Stable across edits that move the line; salted with kind and path."""
-    h = hashlib.sha256(b"gonogo-secret\0" + kind.encode() + b"\0" + path.encode() + b"\0")
-    h.update(value)
-    return h.hexdigest()[:40]
-
-
-def scan_data(data: bytes, path: str) -> list[Hit]:
+def scan_data(data: bytes, path: str, review: Review | None = None) -> list[Hit]:
     """Secrets in one file's content (already known not to be binary): one hit per value,
     the first detector to claim a stretch of the file names it."""
     matchers = compiled().candidates(data, path)
@@ -161,6 +168,8 @@ def scan_data(data: bytes, path: str) -> list[Hit]:
             if any(a < span[1] and span[0] < b for a, b in claimed):
                 continue
             hit = _judge(matcher, m, data, path, context)
+            if hit is not None and review is not None and review.wants(hit.kind, path):
+                hit = replace(hit, reviewed=review.digest(hit.kind, path, m.group(matcher.v)))
             if hit is not None:
                 hits.append(hit)
                 claimed.append(span)
@@ -220,7 +229,10 @@ def tree_read(root: str) -> Callable[[str], bytes | None]:
 
 
 def scan_files(
-    root: str, rels: list[str], read: Callable[[str], bytes | None] | None = None
+    root: str,
+    rels: list[str],
+    read: Callable[[str], bytes | None] | None = None,
+    review: Review | None = None,
 ) -> tuple[list[Hit], Totals]:
     """Read and scan `rels`; unreadable files are named in the totals, never raised.
 
@@ -247,7 +259,12 @@ def scan_files(
         if is_binary(data):
             totals.skipped_binary += 1
             continue
-        hits.extend(scan_data(data, rel))
+        found = scan_data(data, rel, review)
+        if review is not None:
+            fresh = [h for h in found if not review.accepts(h)]
+            totals.baselined += len(found) - len(fresh)
+            found = fresh
+        hits.extend(found)
     return hits, totals
 
 
