@@ -181,7 +181,11 @@ def jwt(r: random.Random) -> str:
     def enc(obj: object) -> str:
         return base64.urlsafe_b64encode(json.dumps(obj).encode()).decode().rstrip("=")
 
-    claims = {"sub": f"svc-{t(r, 6, LOW)}", "iat": r.randint(1.6e9, 1.75e9), "role": "admin"}
+    claims = {
+        "sub": f"svc-{t(r, 6, LOW)}",
+        "iat": r.randint(1_600_000_000, 1_750_000_000),
+        "role": "admin",
+    }
     return f"{enc({'alg': 'HS256', 'typ': 'JWT'})}.{enc(claims)}.{t(r, 43, URL)}"
 
 
@@ -209,10 +213,16 @@ def discord_bot(r: random.Random) -> str:
 
 
 def onepassword(r: random.Random) -> str:
-    payload = base64.urlsafe_b64encode(json.dumps({"signInAddress": "my.1password.com",
-                                                   "userAuth": {"method": "SRPg-4096"},
-                                                   "email": f"{t(r, 10, LOW)}@1passwordserviceaccounts.com",
-                                                   "srpX": t(r, 64, HEX)}).encode())
+    payload = base64.urlsafe_b64encode(
+        json.dumps(
+            {
+                "signInAddress": "my.1password.com",
+                "userAuth": {"method": "SRPg-4096"},
+                "email": f"{t(r, 10, LOW)}@1passwordserviceaccounts.com",
+                "srpX": t(r, 64, HEX),
+            }
+        ).encode()
+    )
     return "ops_" + payload.decode().rstrip("=")
 
 
@@ -237,7 +247,11 @@ def vault_service(r: random.Random) -> str:
 
 
 def sentry_org(r: random.Random) -> str:
-    claims = {"iat": r.randint(1.6e9, 1.75e9), "url": "https://sentry.io", "org": t(r, 8, LOW)}
+    claims = {
+        "iat": r.randint(1_600_000_000, 1_750_000_000),
+        "url": "https://sentry.io",
+        "org": t(r, 8, LOW),
+    }
     payload = base64.b64encode(json.dumps(claims).encode()).decode().rstrip("=")
     return f"sntrys_{payload}_{t(r, 43, B64)}"
 
@@ -257,7 +271,10 @@ POSITIVE: dict[str, tuple[str, Gen]] = {
     "npm_basic": ("package-config", npm_basic),
     "npm_legacy": ("package-config", uuid),
     # private keys
-    "rsa_key": ("private-key", pem("RSA PRIVATE KEY", b"\x30\x82\x04\xa4\x02\x01\x00\x02\x82\x01\x01\x00", 1150)),
+    "rsa_key": (
+        "private-key",
+        pem("RSA PRIVATE KEY", b"\x30\x82\x04\xa4\x02\x01\x00\x02\x82\x01\x01\x00", 1150),
+    ),
     "ec_key": ("private-key", pem("EC PRIVATE KEY", b"\x30\x77\x02\x01\x01\x04\x20", 90)),
     "dsa_key": ("private-key", pem("DSA PRIVATE KEY", b"\x30\x82\x01\xbb\x02\x01\x00", 430)),
     "pkcs8_key": ("private-key", pem("PRIVATE KEY", b"\x30\x82\x04\xbe\x02\x01\x00\x30\x0d", 1200)),
@@ -344,7 +361,10 @@ POSITIVE: dict[str, tuple[str, Gen]] = {
     "notion": ("provider", fmt("ntn_{d:11}{a:35}")),
     "airtable": ("provider", fmt("pat{a:14}.{h:64}")),
     "mapbox": ("provider", fmt("sk.eyJ1Ijoi{a:20}IiwiYSI6I{a:28}.{w:22}")),
-    "age": ("provider", lambda r: "AGE-SECRET-KEY-1" + t(r, 58, "QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L")),
+    "age": (
+        "provider",
+        lambda r: "AGE-SECRET-KEY-1" + t(r, 58, "QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L"),
+    ),
     "alibaba": ("provider", fmt("LTAI{a:20}")),
     "contentful": ("provider", fmt("CFPAT-{w:43}")),
     "dynatrace": ("provider", fmt("dt0c01.{u:24}.{u:64}")),
@@ -390,10 +410,12 @@ POSITIVE: dict[str, tuple[str, Gen]] = {
     "netrc_pw": ("package-config", password),
     "pkcs8_json": (
         "private-key",
-        lambda r: pem("PRIVATE KEY", b"\x30\x82\x04\xbe\x02\x01\x00\x30\x0d", 1200)(r).replace(
-            "\n", "\\n"
-        )
-        + "\\n",
+        lambda r: (
+            pem("PRIVATE KEY", b"\x30\x82\x04\xbe\x02\x01\x00\x30\x0d", 1200)(r).replace(
+                "\n", "\\n"
+            )
+            + "\\n"
+        ),
     ),
 }
 
@@ -411,12 +433,18 @@ NEGATIVE: dict[str, Gen] = {
     "sri384": lambda r: "sha384-" + _b64(r.randbytes(48)),
     "bcrypt": fmt("$2b$12${b:53}"),
     "bcrypt_y": fmt("$2y$10${b:53}"),
-    "argon2": lambda r: "$argon2id$v=19$m=65536,t=3,p=4$"
-    + _b64(r.randbytes(16)).rstrip("=")
-    + "$"
-    + _b64(r.randbytes(32)).rstrip("="),
-    "scrypt": lambda r: "$scrypt$ln=16,r=8,p=1$" + _b64(r.randbytes(16)).rstrip("=") + "$"
-    + _b64(r.randbytes(32)).rstrip("="),
+    "argon2": lambda r: (
+        "$argon2id$v=19$m=65536,t=3,p=4$"
+        + _b64(r.randbytes(16)).rstrip("=")
+        + "$"
+        + _b64(r.randbytes(32)).rstrip("=")
+    ),
+    "scrypt": lambda r: (
+        "$scrypt$ln=16,r=8,p=1$"
+        + _b64(r.randbytes(16)).rstrip("=")
+        + "$"
+        + _b64(r.randbytes(32)).rstrip("=")
+    ),
     "pbkdf2": lambda r: f"pbkdf2_sha256$870000${t(r, 22)}${_b64(r.randbytes(32))}",
     "md5crypt": fmt("$1${a:8}${a:22}"),
     "apr1": fmt("$apr1${a:8}${a:22}"),
@@ -437,8 +465,10 @@ NEGATIVE: dict[str, Gen] = {
     "stripe_pk": fmt("pk_live_51{a:96}"),
     "mapbox_pk": fmt("pk.eyJ1Ijoi{a:20}IiwiYSI6I{a:28}.{w:22}"),
     "docker_digest": lambda r: "sha256:" + t(r, 64, HEX),
-    "sops": lambda r: f"ENC[AES256_GCM,data:{_b64(r.randbytes(18))},iv:{_b64(r.randbytes(32))},"
-    f"tag:{_b64(r.randbytes(16))},type:str]",
+    "sops": lambda r: (
+        f"ENC[AES256_GCM,data:{_b64(r.randbytes(18))},iv:{_b64(r.randbytes(32))},"
+        f"tag:{_b64(r.randbytes(16))},type:str]"
+    ),
     "ansible_vault": lambda r: "$ANSIBLE_VAULT;1.1;AES256\n" + _lines(t(r, 320, HEX), 80),
     "twilio_sid": fmt("AC{h:32}"),
     "akid_example": lambda r: "AKIA" + t(r, 9, B32) + "EXAMPLE",
@@ -492,7 +522,7 @@ def _render_file(text: str, rel: str, rng: random.Random, corpus: Corpus) -> str
             raw = raw[: tag.start()]
             corpus.negatives.append(Label(rel, line_no, tag.group(1), "tag"))
 
-        def sub(m: re.Match[str]) -> str:
+        def sub(m: re.Match[str], line_no: int = line_no) -> str:
             neg, name = m.group(1), m.group(2)
             if neg:  # a generated negative, or a real format the line allows
                 corpus.negatives.append(Label(rel, line_no, name, name))

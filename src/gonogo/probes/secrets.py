@@ -65,9 +65,15 @@ def verdict(findings: tuple[Finding, ...], totals: Totals, limit: int) -> Outcom
     if totals.dropped_hits:
         tail += f"; {totals.dropped_hits} more not listed (max_findings: {limit})"
         evidence["not_listed"] = totals.dropped_hits
-    ordered = tuple(sorted(findings, key=lambda f: (f.severity != "error", f.path or "", f.line or 0)))
+    ordered = tuple(
+        sorted(findings, key=lambda f: (f.severity != "error", f.path or "", f.line or 0))
+    )
     if not errors and not totals.dropped_hits:
-        return passed(f"no unreviewed secret in {totals.files} file(s){tail}", evidence=evidence, findings=ordered)
+        return passed(
+            f"no unreviewed secret in {totals.files} file(s){tail}",
+            evidence=evidence,
+            findings=ordered,
+        )
     if not errors:
         return failed(f"{len(findings)} listed{tail}", evidence=evidence, findings=ordered)
     first = errors[0]

@@ -11,10 +11,11 @@ it cannot be a variable of code.
 
 from __future__ import annotations
 
+import itertools
 import re
 from functools import lru_cache
 
-from gonogo.secrets.rule import Candidate, Detector, FileTest, ci
+from gonogo.secrets.rule import Candidate, Detector, FileTest, ci, words
 from gonogo.secrets.values import is_uuid, looks_secret
 
 # A superset of the words below (RE2 checks it; `secret_name` decides).
@@ -53,33 +54,50 @@ HINT = b"|".join(
 )
 
 _SECRET_WORDS = frozenset(
-    "password passwd passwords pwd pass passphrase passcode secret secrets token tokens "
-    "apikey apikeys authkey authtoken accesstoken secretkey privatekey credential "
-    "credentials cred creds requirepass masterauth auth pat cookie".split()
+    words(
+        """
+        password passwd passwords pwd pass passphrase passcode secret secrets token tokens
+        apikey apikeys authkey authtoken accesstoken secretkey privatekey credential
+        credentials cred creds requirepass masterauth auth pat cookie
+        """
+    )
 )
 _KEY_PAIRS = frozenset(
-    "api access private signing encryption master license app user admin account client "
-    "service session shared hmac jwt aio storage subscription webhook deploy write "
-    "consumer secret crypt integration auth".split()
+    words(
+        """
+        api access private signing encryption master license app user admin account client
+        service session shared hmac jwt aio storage subscription webhook deploy write
+        consumer secret crypt integration auth
+        """
+    )
 )
 # A last word that makes the name about a secret rather than one.
 _ABOUT = frozenset(
-    "name names file files path paths dir url uri urls endpoint host hostname port user "
-    "username login email id ids type types kind mode len length min max size ttl timeout "
-    "expiry expires expire expiration lifetime age header headers prefix suffix field "
-    "fields format regex pattern policy policies validator validators hasher hashers hash "
-    "hashed digest checksum env var vars variable ref refs reference arn location provider "
-    "source method methods template label count enabled enable disabled required reset "
-    "rotation version algorithm alg issuer audience scope scopes store manager class "
-    "helper helpers command cmd keyid keyref secretref secretname mask masking bucket "
-    "chars charset strength generator callback handler backend engine mount role roles "
-    "level status state flag hint question prompt input placeholder title description "
-    "text message error doc docs help example sha fingerprint integrity info "
-    "selector selectors secretkeyref".split()
+    words(
+        """
+        name names file files path paths dir url uri urls endpoint host hostname port user
+        username login email id ids type types kind mode len length min max size ttl timeout
+        expiry expires expire expiration lifetime age header headers prefix suffix field
+        fields format regex pattern policy policies validator validators hasher hashers hash
+        hashed digest checksum env var vars variable ref refs reference arn location
+        provider source method methods template label count enabled enable disabled required
+        reset rotation version algorithm alg issuer audience scope scopes store manager
+        class helper helpers command cmd keyid keyref secretref secretname mask masking
+        bucket chars charset strength generator callback handler backend engine mount role
+        roles level status state flag hint question prompt input placeholder title
+        description text message error doc docs help example sha fingerprint integrity info
+        selector selectors secretkeyref
+        """
+    )
 )
 _NOT_FIRST = frozenset(
-    "is has use enable enabled disable allow skip no require required show min max forgot "
-    "reset change confirm validate check verify generate existing checksum sha hash digest".split()
+    words(
+        """
+        is has use enable enabled disable allow skip no require required show min max forgot
+        reset change confirm validate check verify generate existing checksum sha hash
+        digest
+        """
+    )
 )
 _SECRET_SUFFIXES = ("token", "password", "passwd", "secret", "apikey", "secretkey")
 _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
@@ -95,14 +113,14 @@ def key_words(key: str) -> list[str]:
 @lru_cache(maxsize=4096)
 def secret_name(key: bytes) -> bool:
     """Whether a key names a secret itself (not something about one)."""
-    words = key_words(key.decode("latin-1"))
-    if not words or words[-1] in _ABOUT or words[0] in _NOT_FIRST:
+    parts = key_words(key.decode("latin-1"))
+    if not parts or parts[-1] in _ABOUT or parts[0] in _NOT_FIRST:
         return False
-    if "public" in words or "publishable" in words:
+    if "public" in parts or "publishable" in parts:
         return False
-    if any(w in _SECRET_WORDS or w.endswith(_SECRET_SUFFIXES) for w in words):
+    if any(w in _SECRET_WORDS or w.endswith(_SECRET_SUFFIXES) for w in parts):
         return True
-    return any(a in _KEY_PAIRS and b == "key" for a, b in zip(words, words[1:], strict=False))
+    return any(a in _KEY_PAIRS and b == "key" for a, b in itertools.pairwise(parts))
 
 
 _SEALED = re.compile(rb"encryptedData:|kind: SealedSecret|\nsops:")
@@ -133,8 +151,12 @@ def is_config(rel: str) -> bool:
 
 
 _CONFIG_SUFFIXES = tuple(
-    ".env .ini .cfg .conf .properties .yml .yaml .toml .npmrc .pypirc .netrc .tfvars .hcl "
-    ".sh .bash .zsh .envrc .dockerfile .mk .service .config .gradle".split()
+    words(
+        """
+        .env .ini .cfg .conf .properties .yml .yaml .toml .npmrc .pypirc .netrc .tfvars .hcl
+        .sh .bash .zsh .envrc .dockerfile .mk .service .config .gradle
+        """
+    )
 )
 
 

@@ -39,7 +39,9 @@ class Baseline:
     _hashes: frozenset[tuple[str, str, str]] = field(default=frozenset(), repr=False)
 
     @classmethod
-    def of(cls, salt: bytes, entries: Iterable[dict[str, Any]], everything: bool = False) -> Baseline:
+    def of(
+        cls, salt: bytes, entries: Iterable[dict[str, Any]], everything: bool = False
+    ) -> Baseline:
         kept = tuple(entries)
         keys = {(_kind(e["rule"]), e["path"], e["hash"]) for e in kept}
         pairs = frozenset((k, p) for k, p, _ in keys)
@@ -55,7 +57,11 @@ class Baseline:
 
     def accepts(self, hit: Hit) -> bool:
         """A reviewed finding (never while the baseline is being rewritten)."""
-        return not self.everything and bool(hit.reviewed) and (hit.kind, hit.path, hit.reviewed) in self._hashes
+        return (
+            not self.everything
+            and bool(hit.reviewed)
+            and (hit.kind, hit.path, hit.reviewed) in self._hashes
+        )
 
     def rewriting(self) -> Baseline:
         """This baseline, asking for the hash of every finding."""
@@ -109,8 +115,12 @@ def _entries(path: Path, data: dict[str, Any]) -> list[dict[str, Any]]:
     if not isinstance(entries, list):
         raise BaselineError(f"{path}: entries: a list expected")
     for i, e in enumerate(entries):
-        if not isinstance(e, dict) or not all(isinstance(e.get(k), str) for k in ("rule", "path", "hash")):
-            raise BaselineError(f"{path}: entries[{i}]: an object with rule, path and hash expected")
+        if not isinstance(e, dict) or not all(
+            isinstance(e.get(k), str) for k in ("rule", "path", "hash")
+        ):
+            raise BaselineError(
+                f"{path}: entries[{i}]: an object with rule, path and hash expected"
+            )
     return entries
 
 

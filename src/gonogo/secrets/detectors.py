@@ -11,7 +11,7 @@ from __future__ import annotations
 from gonogo.secrets.assign import ASSIGNMENTS, is_config
 from gonogo.secrets.formats import FORMATS
 from gonogo.secrets.providers import PROVIDERS
-from gonogo.secrets.rule import Detector, plain_pattern
+from gonogo.secrets.rule import Detector, plain_pattern, words
 from gonogo.secrets.values import entropy, is_placeholder
 
 __all__ = [
@@ -33,15 +33,32 @@ for _det in DETECTORS:
     TITLES.setdefault(_det.kind, _det.title)
 
 LOCK_FILES = frozenset(
-    "package-lock.json yarn.lock pnpm-lock.yaml poetry.lock uv.lock pipfile.lock "
-    "cargo.lock go.sum composer.lock gemfile.lock npm-shrinkwrap.json".split()
+    words(
+        """
+        package-lock.json yarn.lock pnpm-lock.yaml poetry.lock uv.lock pipfile.lock
+        cargo.lock go.sum composer.lock gemfile.lock npm-shrinkwrap.json
+        """
+    )
 )
 _TEST_DIRS = frozenset(
-    "test tests testing testdata test-data fixtures fixture __fixtures__ __tests__ spec "
-    "specs mocks __mocks__ testutil testutils".split()
+    words(
+        """
+        test tests testing testdata test-data fixtures fixture __fixtures__ __tests__ spec
+        specs mocks __mocks__ testutil testutils
+        """
+    )
 )
-_DOC_DIRS = frozenset("docs doc documentation examples example samples sample".split())
-_EXAMPLE_MARKS = (".example", ".sample", ".template", ".tmpl", ".tpl", ".dist", "-example", "_example")
+_DOC_DIRS = frozenset(["docs", "doc", "documentation", "examples", "example", "samples", "sample"])
+_EXAMPLE_MARKS = (
+    ".example",
+    ".sample",
+    ".template",
+    ".tmpl",
+    ".tpl",
+    ".dist",
+    "-example",
+    "_example",
+)
 _DOC_SUFFIXES = (".md", ".rst", ".adoc", ".txt", ".markdown", ".mdx", ".ipynb", ".html")
 
 

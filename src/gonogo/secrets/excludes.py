@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 IGNORE_FILE = ".gonogoignore"
 
@@ -56,17 +57,25 @@ def plan_excludes(root: Path) -> tuple[str, list[str]]:
         except (OSError, yamlread.YamlError):
             continue
         data = doc.data if isinstance(doc.data, dict) else {}
-        gates = data.get("gates") if isinstance(data.get("gates"), list) else []
-        found = [
-            str(p)
-            for gate in gates
-            if isinstance(gate, dict) and isinstance(gate.get("checks"), list)
-            for check in gate["checks"]
-            if isinstance(check, dict) and check.get("kind") == "secrets"
-            for p in (check.get("exclude") if isinstance(check.get("exclude"), list) else [])
-        ]
+        found = [p for check in _checks(data) for p in _exclude_of(check)]
         return name, found
     return "", []
+
+
+def _checks(data: dict[str, Any]) -> list[dict[str, Any]]:
+    gates = data.get("gates")
+    return [
+        check
+        for gate in (gates if isinstance(gates, list) else [])
+        if isinstance(gate, dict) and isinstance(gate.get("checks"), list)
+        for check in gate["checks"]
+        if isinstance(check, dict) and check.get("kind") == "secrets"
+    ]
+
+
+def _exclude_of(check: dict[str, Any]) -> list[str]:
+    listed = check.get("exclude")
+    return [str(p) for p in listed] if isinstance(listed, list) else []
 
 
 def keeper(patterns: Iterable[str], skip: Iterable[str] = ()) -> Callable[[str], bool]:

@@ -41,7 +41,7 @@ _PUTTY = (
 def _encrypted(c: Candidate) -> bool:
     """PKCS#8 `ENCRYPTED`, a `Proc-Type: 4,ENCRYPTED` header, or an OpenSSH key whose
     cipher is not `none`."""
-    if c.key.startswith(b"ENCRYPTED") or b"ENCRYPTED" in c.data[c.start - 200 : c.start]:
+    if c.key.startswith(b"ENCRYPTED") or b"ENCRYPTED" in c.data[c.match_start : c.start]:
         return True
     if c.key.startswith(b"OPENSSH"):
         try:
@@ -116,7 +116,7 @@ def _npm_auth(c: Candidate) -> bool:
 
 def _netrc_password(c: Candidate) -> bool:
     v = c.value
-    return not (is_reference(v) or is_placeholder(v) or b"@" in v and b"." in v) and len(v) >= 6
+    return not (is_reference(v) or is_placeholder(v) or (b"@" in v and b"." in v)) and len(v) >= 6
 
 
 def _htpasswd(c: Candidate) -> bool:
@@ -140,40 +140,103 @@ _IS_NETRC = _name_is("netrc")
 _IS_HTPASSWD = _name_is("htpasswd", "htdigest")
 
 FORMATS: tuple[Detector, ...] = (
-    Detector("private-key", "private key block", _PEM, rb"-----BEGIN [A-Z0-9 ]*PRIVATE KEY",
-             _plain_key, line_group=b"k"),
-    Detector("encrypted-private-key", "encrypted private key block", _PEM,
-             rb"-----BEGIN [A-Z0-9 ]*PRIVATE KEY", _encrypted_key, severity="warning",
-             line_group=b"k"),
-    Detector("private-key", "PuTTY private key", _PUTTY, rb"PuTTY-User-Key-File-", _key_block,
-             line_group=b"k"),
-    Detector("jwt", "JSON Web Token",
-             rb"(?P<v>eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,})",
-             rb"eyJ[A-Za-z0-9_-]{8,}\.eyJ", _jwt),
-    Detector("aws-secret-access-key", "AWS secret access key",
-             rb"(?i:aws_?secret_?(?:access_?)?key|secret_?access_?key)[\"']?[ \t]*(?::|=>|=)"
-             rb"[ \t]*[\"']?(?P<v>[A-Za-z0-9/+]{40})" + END,
-             ci("secret") + rb"_?(?:" + ci("access") + b"|" + ci("key") + b")", _aws_secret),
-    Detector("azure-storage-key", "Azure storage account key",
-             rb"AccountKey=(?P<v>[A-Za-z0-9+/]{86}==)", rb"AccountKey=", vendor_token),
-    Detector("azure-storage-key", "Azure shared access key",
-             rb"SharedAccessKey=(?P<v>[A-Za-z0-9+/]{42,43}=)", rb"SharedAccessKey=", vendor_token),
-    Detector("url-password", "password in a URL",
-             rb"\b[a-zA-Z][a-zA-Z0-9+.-]{1,20}://(?P<k>[^\s:/@\"'<>]{0,100}):"
-             rb"(?P<v>[^\s:/@\"'<>]{3,100})@[A-Za-z0-9.-]+",
-             rb"://[^\s:/@\"'<>]*:[^\s:/@\"'<>]+@", url_password),
-    Detector("connection-string-password", "password in a connection string",
-             rb"(?i:[;?&\s\"']|^)(?i:password|pwd)=(?P<v>[^;&\"'\s<>]{3,200})",
-             rb"(?:" + ci("password") + b"|" + ci("pwd") + rb")=", url_password),
-    Detector("docker-auth", "Docker registry login",
-             rb"\"auth\"[ \t]*:[ \t]*\"(?P<v>[A-Za-z0-9+/=]{12,})\"", rb"\"auth\"[ \t]*:",
-             _docker_auth),
-    Detector("npm-auth", "npm registry login",
-             rb":(?P<k>_authToken|_auth|_password)[ \t]*=[ \t]*(?P<v>[^\s\"']{8,})",
-             rb":_(?:authToken|auth|password)", _npm_auth),
-    Detector("netrc-password", ".netrc password", rb"\bpassword[ \t]+(?P<v>\S{3,200})",
-             b"", _netrc_password, files=_IS_NETRC),
-    Detector("htpasswd-password", "plain-text password in an htpasswd file",
-             rb"(?m:^)(?P<k>[^:\s#]+):(?P<v>\S{4,200})(?m:$)", b"",
-             _htpasswd, files=_IS_HTPASSWD),
+    Detector(
+        "private-key",
+        "private key block",
+        _PEM,
+        rb"-----BEGIN [A-Z0-9 ]*PRIVATE KEY",
+        _plain_key,
+        line_group=b"k",
+    ),
+    Detector(
+        "encrypted-private-key",
+        "encrypted private key block",
+        _PEM,
+        rb"-----BEGIN [A-Z0-9 ]*PRIVATE KEY",
+        _encrypted_key,
+        severity="warning",
+        line_group=b"k",
+    ),
+    Detector(
+        "private-key",
+        "PuTTY private key",
+        _PUTTY,
+        rb"PuTTY-User-Key-File-",
+        _key_block,
+        line_group=b"k",
+    ),
+    Detector(
+        "jwt",
+        "JSON Web Token",
+        rb"(?P<v>eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,})",
+        rb"eyJ[A-Za-z0-9_-]{8,}\.eyJ",
+        _jwt,
+    ),
+    Detector(
+        "aws-secret-access-key",
+        "AWS secret access key",
+        rb"(?i:aws_?secret_?(?:access_?)?key|secret_?access_?key)[\"']?[ \t]*(?::|=>|=)"
+        rb"[ \t]*[\"']?(?P<v>[A-Za-z0-9/+]{40})" + END,
+        ci("secret") + rb"_?(?:" + ci("access") + b"|" + ci("key") + b")",
+        _aws_secret,
+    ),
+    Detector(
+        "azure-storage-key",
+        "Azure storage account key",
+        rb"AccountKey=(?P<v>[A-Za-z0-9+/]{86}==)",
+        rb"AccountKey=",
+        vendor_token,
+    ),
+    Detector(
+        "azure-storage-key",
+        "Azure shared access key",
+        rb"SharedAccessKey=(?P<v>[A-Za-z0-9+/]{42,43}=)",
+        rb"SharedAccessKey=",
+        vendor_token,
+    ),
+    Detector(
+        "url-password",
+        "password in a URL",
+        rb"\b[a-zA-Z][a-zA-Z0-9+.-]{1,20}://(?P<k>[^\s:/@\"'<>]{0,100}):"
+        rb"(?P<v>[^\s:/@\"'<>]{3,100})@[A-Za-z0-9.-]+",
+        rb"://[^\s:/@\"'<>]*:[^\s:/@\"'<>]+@",
+        url_password,
+    ),
+    Detector(
+        "connection-string-password",
+        "password in a connection string",
+        rb"(?i:[;?&\s\"']|^)(?i:password|pwd)=(?P<v>[^;&\"'\s<>]{3,200})",
+        rb"(?:" + ci("password") + b"|" + ci("pwd") + rb")=",
+        url_password,
+    ),
+    Detector(
+        "docker-auth",
+        "Docker registry login",
+        rb"\"auth\"[ \t]*:[ \t]*\"(?P<v>[A-Za-z0-9+/=]{12,})\"",
+        rb"\"auth\"[ \t]*:",
+        _docker_auth,
+    ),
+    Detector(
+        "npm-auth",
+        "npm registry login",
+        rb":(?P<k>_authToken|_auth|_password)[ \t]*=[ \t]*(?P<v>[^\s\"']{8,})",
+        rb":_(?:authToken|auth|password)",
+        _npm_auth,
+    ),
+    Detector(
+        "netrc-password",
+        ".netrc password",
+        rb"\bpassword[ \t]+(?P<v>\S{3,200})",
+        b"",
+        _netrc_password,
+        files=_IS_NETRC,
+    ),
+    Detector(
+        "htpasswd-password",
+        "plain-text password in an htpasswd file",
+        rb"(?m:^)(?P<k>[^:\s#]+):(?P<v>\S{4,200})(?m:$)",
+        b"",
+        _htpasswd,
+        files=_IS_HTPASSWD,
+    ),
 )

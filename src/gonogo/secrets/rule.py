@@ -51,6 +51,11 @@ class Detector:
     line_group: bytes = b"v"  # the group whose line is reported
 
 
+def words(text: str) -> tuple[str, ...]:
+    """The blank-separated words of `text` (tables of names kept readable)."""
+    return tuple(text.split())
+
+
 def ci(word: str) -> bytes:
     """`word` matched in any ASCII case, spelled out (`[Pp][Aa]…`): a hint stays cheap
     for RE2's DFA and for ripgrep, whose `(?i)` folds Unicode too (`k` matches `K`)."""

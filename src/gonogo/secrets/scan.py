@@ -183,7 +183,9 @@ def _judge(matcher: _Matcher, m: Any, data: bytes, path: str, context: str) -> H
     key: bytes = m.group(matcher.k) or b"" if matcher.k is not None else b""
     if det.min_entropy and entropy(value) < det.min_entropy:
         return None
-    if det.check is not None and not det.check(Candidate(value, key, data, start, m.end(), path, m.start())):
+    if det.check is not None and not det.check(
+        Candidate(value, key, data, start, m.end(), path, m.start())
+    ):
         return None
     at = m.start(matcher.line)
     if allowed(data, at, start):

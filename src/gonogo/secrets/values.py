@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import itertools
 import math
 import re
 from collections import Counter
@@ -101,14 +102,18 @@ _HASH = re.compile(
     rb"md5[0-9a-f]{32}$|sha(?:1|256|384|512)[:$-])",
     re.IGNORECASE,
 )
-_UUID = re.compile(rb"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+_UUID = re.compile(
+    rb"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+)
 _IDENT = re.compile(rb"^[a-z]+(?:[-_.][a-z]+)*$|^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")
 _CODE = re.compile(
     rb"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+$|^[A-Za-z_][\w.:]*[(\[]|"
     rb"^(?:process|os|ENV|env|settings|config|import|self|this|args|params|props|request|"
     rb"Config)\b"
 )
-_PATH = re.compile(rb"^(?:~?/|\.\.?/|[A-Za-z]:\\)[\w./\\-]*$|^[\w-]+\.(?:pem|key|crt|json|txt|p12)$")
+_PATH = re.compile(
+    rb"^(?:~?/|\.\.?/|[A-Za-z]:\\)[\w./\\-]*$|^[\w-]+\.(?:pem|key|crt|json|txt|p12)$"
+)
 _EMAIL = re.compile(rb"^[\w.+-]+@[\w-]+(?:\.[\w-]+)+$")
 _NUMBER = re.compile(rb"^[-+]?\d+(?:\.\d+)?[smhdkKMG]?[bB]?$")
 # vendors' keys that are public or test-mode by design, and their documentation examples
@@ -131,7 +136,7 @@ def is_sequence(value: bytes) -> bool:
     low = value.lower()
     if len(set(low)) <= 3:
         return True
-    steps = sum(1 for a, b in zip(low, low[1:], strict=False) if b - a in (0, 1))
+    steps = sum(1 for a, b in itertools.pairwise(low) if b - a in (0, 1))
     return steps >= 0.7 * (len(low) - 1)
 
 
