@@ -30,28 +30,27 @@ _SEP = rb"[\"'\]\)]{0,2}[ \t]*(?::=|=>|\?=|\+=|<-|:|=|,)[ \t]*"
 _QUOTED = rb"[\"'`](?P<v>[^\"'`\s\\]{6,200})[\"'`]"
 _BARE = rb"(?P<v>[^\"'`\s#,;{}()\[\]<>&|]{6,200})"
 _XML_NAMED = rb"(?:key|name)[ \t]*=[ \t]*[\"'](?P<k>[^\"'<>]*" + _WORD + rb"[^\"'<>]*)[\"']"
-_SEP_HINT = rb"[\"'\] \t]*(?:[:=,>]|\r?\n)"
+_SEP_HINT = rb"[\"'\] \t]*(?:[:=,>]|(?m:$))"
 # One cheap hint for every assignment form: a secret word near a separator.
-HINT = b"|".join(
-    (
-        ci("passw"),
-        ci("passphrase"),
-        ci("pwd") + _SEP_HINT,
-        ci("secret"),
-        ci("token"),
-        ci("credential"),
-        ci("cookie"),
-        rb"[_.-]" + ci("pass") + _SEP_HINT,
-        ci("auth") + _SEP_HINT,
-        ci("auth") + rb"_?" + ci("key"),
-        ci("api") + rb"[_.-]?" + ci("key"),
-        rb"[A-Za-z][_.-]?" + ci("key") + _SEP_HINT,
-        rb"[^A-Za-z]" + ci("pat") + _SEP_HINT,
-        ci("identified") + rb"[ \t]+" + ci("by"),
-        rb"SecureString",
-        rb"-u[ \t]+[\"']?[A-Za-z0-9_.@-]+:",
-    )
+HINT_PARTS = (
+    ci("passw"),
+    ci("passphrase"),
+    ci("pwd") + _SEP_HINT,
+    ci("secret"),
+    ci("token"),
+    ci("credential"),
+    ci("cookie"),
+    rb"[_.-]" + ci("pass") + _SEP_HINT,
+    ci("auth") + _SEP_HINT,
+    ci("auth") + rb"_?" + ci("key"),
+    ci("api") + rb"[_.-]?" + ci("key"),
+    rb"[A-Za-z][_.-]?" + ci("key") + _SEP_HINT,
+    rb"[^A-Za-z]" + ci("pat") + _SEP_HINT,
+    ci("identified") + rb"[ \t]+" + ci("by"),
+    rb"SecureString",
+    rb"-u[ \t]+[\"']?[A-Za-z0-9_.@-]+:",
 )
+HINT = b"|".join(HINT_PARTS)
 
 _SECRET_WORDS = frozenset(
     words(
