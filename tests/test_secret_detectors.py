@@ -87,6 +87,16 @@ def kinds(text: str, path: str = "app/config.yaml") -> list[tuple[str, int, int,
             [("private-key", 1, 64, "error"), ("private-key", RSA.count("\n") + 2, 64, "error")],
         ),
         ("tests/test_app.py", f"TOKEN = '{GHP}'\n", [("github-token", 1, 40, "warning")]),
+        (
+            "a.properties",
+            f"db.password=${{DB_PASSWORD:{PW}}}\n",
+            [("generic-secret", 1, 14, "error")],
+        ),
+        (
+            "docker-compose.yml",
+            f"e:\n  TOKEN: ${{TOKEN:-{PW}}}\n",
+            [("generic-secret", 2, 14, "error")],
+        ),
     ],
 )
 def test_flagged(path: str, text: str, expected: list[tuple[str, int, int, str]]) -> None:
@@ -124,6 +134,27 @@ def test_flagged(path: str, text: str, expected: list[tuple[str, int, int, str]]
         ("a.go", f'key := "{GHP}" // gitleaks:allow\n'),
         ("a.py", f'key = "{GHP}"  # pragma: allowlist secret\n'),
         ("a.py", f'# pragma: allowlist nextline secret\nkey = "{GHP}"\n'),
+        (
+            "t.yaml",
+            'password: {{ include "x.passwords.manage" (dict "secret" "app" "key" "pw") }}\n',
+        ),
+        ("crd.yaml", "description: Kind of the referent ('Secret', 'ConfigMap').\n"),
+        ("Chart.yaml", "image: docker.io/acme/default-credential-updater:1.0.8-debian-12-r0\n"),
+        ("values.yaml", "initialClusterToken: etcd-cluster-k8s\nsecret: custom-CA\n"),
+        ("values.yaml", "passwords: pass01;pass02\nadminPasswordMtime: 2006-01-02T15:04:05Z\n"),
+        (
+            "values.yaml",
+            "htpasswd: registry_user:$2y$10$9L4Tc0DJbFFMB6RdSCunrOpTHdwhid4ktBJmLD00bY\n",
+        ),
+        ("k.yaml", '- name: "Cookie"\n  value: "shop_session-id=x-readiness-probe"\n'),
+        ("k.yaml", "- name: EXTRA_AUTH_FLAGS\n  value: --insecure-skip-tls-verify\n"),
+        ("k.yaml", "node.session.auth.username_in: bXVzZXIy\n"),
+        ("charts/milvus/job.yaml", "password='Milvus',\n"),
+        (
+            "README.md",
+            "-----BEGIN RSA PRIVATE KEY-----\nMIIEogIBAAKCAQEAvLYcyu8f3skuRyUgeeNpeDvYBCDcgq+LsWap6zbX5f8oLqp4\n...\n",
+        ),
+        ("a.env", "DB_PASSWORD=${DB_PASSWORD:-}\nAPI_KEY=${API_KEY:?required}\n"),
     ],
 )
 def test_not_flagged(path: str, text: str) -> None:

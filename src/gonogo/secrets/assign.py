@@ -16,20 +16,8 @@ import re
 from functools import lru_cache
 
 from gonogo.secrets.rule import Candidate, Detector, FileTest, ci, words
-from gonogo.secrets.values import is_uuid, looks_secret
+from gonogo.secrets.values import decoded_text, is_uuid, looks_secret
 
-# A superset of the words below (RE2 checks it; `secret_name` decides).
-_WORD = (
-    rb"(?i:pass|pwd|secret|token|cred|cookie|auth|api[_.-]?key|"
-    rb"(?:access|private|signing|encryption|master|license|app|user|admin|account|client|"
-    rb"service|session|shared|hmac|jwt|aio|storage|subscription|webhook|deploy|write|"
-    rb"consumer|secret|crypt|integration)[_.-]?key|\bpat\b)"
-)
-_KEY = rb"(?P<k>[A-Za-z0-9_./-]*" + _WORD + rb"[A-Za-z0-9_.-]*)"
-_SEP = rb"[\"'\]\)]{0,2}[ \t]*(?::=|=>|\?=|\+=|<-|:|=|,)[ \t]*"
-_QUOTED = rb"[\"'`](?P<v>[^\"'`\s\\]{6,200})[\"'`]"
-_BARE = rb"(?P<v>[^\"'`\s#,;{}()\[\]<>&|]{6,200})"
-_XML_NAMED = rb"(?:key|name)[ \t]*=[ \t]*[\"'](?P<k>[^\"'<>]*" + _WORD + rb"[^\"'<>]*)[\"']"
 _SEP_HINT = rb"[\"'\] \t]*(?:[:=,>]|(?m:$))"
 # One cheap hint for every assignment form: a secret word near a separator.
 HINT_PARTS = (
@@ -57,7 +45,7 @@ _SECRET_WORDS = frozenset(
         """
         password passwd passwords pwd pass passphrase passcode secret secrets token tokens
         apikey apikeys authkey authtoken accesstoken secretkey privatekey credential
-        credentials cred creds requirepass masterauth auth pat cookie
+        credentials cred creds requirepass masterauth auth pat
         """
     )
 )
@@ -66,10 +54,21 @@ _KEY_PAIRS = frozenset(
         """
         api access private signing encryption master license app user admin account client
         service session shared hmac jwt aio storage subscription webhook deploy write
-        consumer secret crypt integration auth
+        consumer secret crypt integration auth fernet
         """
     )
 )
+# A superset of the names above (RE2 checks it; `secret_name` decides).
+_WORD = (
+    rb"(?i:pass|pwd|secret|token|cred|cookie|auth|api[_.-]?key|(?:"
+    + "|".join(sorted(_KEY_PAIRS)).encode()
+    + rb")[_.-]?key|\bpat\b)"
+)
+_KEY = rb"(?P<k>[A-Za-z0-9_./-]*" + _WORD + rb"[A-Za-z0-9_.-]*)"
+_SEP = rb"[\"'\]\)]{0,2}[ \t]*(?::=|=>|\?=|\+=|<-|:|=|,)[ \t]*"
+_QUOTED = rb"[\"'`](?P<v>[^\"'`\s\\]{6,200})[\"'`]"
+_BARE = rb"(?P<v>[^\"'`\s#,;{}()\[\]<>&|]{6,200})"
+_XML_NAMED = rb"(?:key|name)[ \t]*=[ \t]*[\"'](?P<k>[^\"'<>]*" + _WORD + rb"[^\"'<>]*)[\"']"
 # A last word that makes the name about a secret rather than one.
 _ABOUT = frozenset(
     words(
@@ -85,7 +84,7 @@ _ABOUT = frozenset(
         bucket chars charset strength generator callback handler backend engine mount role
         roles level status state flag hint question prompt input placeholder title
         description text message error doc docs help example sha fingerprint integrity info
-        selector selectors secretkeyref
+        selector selectors secretkeyref mtime time date timestamp flags options opts
         """
     )
 )
@@ -98,6 +97,9 @@ _NOT_FIRST = frozenset(
         """
     )
 )
+# Words that name a secret only with help: `auth` in `auth.username` does not.
+_WEAK_WORDS = frozenset(words("auth pat cred creds"))
+_IDENTITY_WORDS = frozenset(words("user username login email id name account"))
 _SECRET_SUFFIXES = ("token", "password", "passwd", "secret", "apikey", "secretkey")
 _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 _UUID_VENDORS = re.compile(rb"(?i)heroku|snyk|codecov|consul|nomad|launchdarkly|npm")
@@ -117,7 +119,10 @@ def secret_name(key: bytes) -> bool:
         return False
     if "public" in parts or "publishable" in parts:
         return False
-    if any(w in _SECRET_WORDS or w.endswith(_SECRET_SUFFIXES) for w in parts):
+    strong = [w for w in parts if w in _SECRET_WORDS or w.endswith(_SECRET_SUFFIXES)]
+    if strong and not (set(strong) <= _WEAK_WORDS and _IDENTITY_WORDS & set(parts)):
+        return True
+    if "erlang" in parts and "cookie" in parts:
         return True
     return any(a in _KEY_PAIRS and b == "key" for a, b in itertools.pairwise(parts))
 
@@ -126,13 +131,48 @@ _SEALED = re.compile(rb"encryptedData:|kind: SealedSecret|\nsops:")
 
 
 def _assigned(c: Candidate) -> bool:
-    if not secret_name(c.key) or c.data[c.match_start - 2 : c.match_start] in (b"${", b"$("):
+    if not secret_name(c.key) or b"/" in c.key or not _is_assignment(c):
         return False
     if _SEALED.search(c.before):  # values a controller or sops decrypts
+        return False
+    text = decoded_text(c.value) or c.value
+    if _product_default(c.value, c.path) or _product_default(text, c.path):
         return False
     if is_uuid(c.value):  # an identifier, unless a vendor that issues UUID tokens is named
         return bool(_UUID_VENDORS.search(c.key) or _UUID_VENDORS.search(c.before[-200:]))
     return looks_secret(c.value)
+
+
+def _product_default(value: bytes, path: str) -> bool:
+    """`password='Milvus'` in `charts/milvus/…`: the product's own name (digits after it
+    allowed), its documented default, not a secret."""
+    stem = value.lower().decode("latin-1").rstrip("0123456789!")
+    return len(stem) >= 4 and stem in re.split(r"[/._-]+", path.lower())
+
+
+_SPACED = (".sql", ".gradle", ".groovy", ".kts", ".conf", ".cfg", ".rb", ".ps1")
+
+
+def _is_assignment(c: Candidate) -> bool:
+    """Not a key read inside an interpolation or a template expression (`${KEY:?…}`,
+    `{{ include … "secret" … }}`); `KEY, 'value'` only as call arguments
+    (`define('KEY', 'v')`); `KEY 'value'` only where a language writes it so (SQL,
+    Gradle, server configs)."""
+    line = c.data[c.data.rfind(b"\n", 0, c.match_start) + 1 : c.match_start]
+    if line.endswith((b"${", b"$(", b"$")) or _inside_template(line):
+        return False
+    between = c.data[c.match_start + len(c.key) : c.start]
+    if b"," in between and not re.search(rb"[=:]", between):
+        return line.rstrip(b" \t\"'").endswith(b"(")
+    if not re.search(rb"[=:,<>]", between):  # separated by blanks only
+        return not re.search(rb"[\"']", between[:1]) and c.path.lower().endswith(_SPACED)
+    return True
+
+
+def _inside_template(line: bytes) -> bool:
+    return any(
+        line.rfind(a) > line.rfind(b) for a, b in ((b"{{", b"}}"), (b"{%", b"%}"), (b"<%", b"%>"))
+    )
 
 
 def _literal(c: Candidate) -> bool:
@@ -176,6 +216,11 @@ def _g(title: str, pattern: bytes, files: FileTest | None = None) -> Detector:
 
 
 ASSIGNMENTS: tuple[Detector, ...] = (
+    _g(
+        "hardcoded default of a secret",
+        _KEY + rb"[\"'\]\)]{0,2}[ \t]*(?::=|=|:)[ \t]*[\"']?\$\{[A-Za-z_][A-Za-z0-9_.]*(?::-|:|-)"
+        rb"(?P<v>[^}\s\"'?:$]{6,200})\}",
+    ),
     _g("hardcoded secret", _KEY + rb"(?:" + _SEP + rb"[bruf@]{0,2}|[\"']?[ \t]+)" + _QUOTED),
     _g("hardcoded secret", _KEY + rb"[\"']?[ \t]*(?::=|\?=|=|:)[ \t]*" + _BARE, files=is_config),
     _g(

@@ -53,8 +53,6 @@ _EXAMPLE_MARKS = (
     ".example",
     ".sample",
     ".template",
-    ".tmpl",
-    ".tpl",
     ".dist",
     "-example",
     "_example",

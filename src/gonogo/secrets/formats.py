@@ -54,8 +54,12 @@ def _encrypted(c: Candidate) -> bool:
 
 def _key_block(c: Candidate) -> bool:
     """A header followed by a random base64 body (not a string constant in code, not a
-    run of `x` in documentation)."""
-    return entropy(c.value) >= 4.0
+    run of `x` or a body cut short with `...` in documentation)."""
+    return (
+        entropy(c.value) >= 4.0
+        and b"..." not in c.after[:300]
+        and "…".encode() not in c.after[:300]
+    )
 
 
 def _plain_key(c: Candidate) -> bool:

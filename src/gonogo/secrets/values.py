@@ -54,6 +54,8 @@ _PLACEHOLDER_WORDS = (
     b"change-me",
     b"changeit",
     b"change-it",
+    b"changethis",
+    b"change_this",
     b"placeholder",
     b"dummy",
     b"sample",
@@ -116,6 +118,12 @@ _PATH = re.compile(
 )
 _EMAIL = re.compile(rb"^[\w.+-]+@[\w-]+(?:\.[\w-]+)+$")
 _NUMBER = re.compile(rb"^[-+]?\d+(?:\.\d+)?[smhdkKMG]?[bB]?$")
+# names, not secrets: `custom-CA`, `etcd-cluster-k8s`, `ConfigMap`, versions, timestamps
+_NAME_LIKE = re.compile(
+    rb"^[A-Za-z]+(?:-[A-Za-z]+)+$|^[a-z][a-z0-9]*(?:[-_][a-z][a-z0-9]*){2,}$|"
+    rb"^(?:[A-Z][a-z]+){2,}$|^v?\d+(?:\.\d+)+(?:[-+][\w.-]*)?$|^\d{4}-\d\d-\d\dT[\d:.]+Z?$"
+)
+_MY = re.compile(rb"^my[-_]?(?:pass|password|passwd|pwd|secret|token|key|pw)\d*$")
 # vendors' keys that are public or test-mode by design, and their documentation examples
 _NOT_LIVE = re.compile(
     rb"^(?:sk_test_|rk_test_|pk_test_|pk_live_|whsec_test|pk\.eyJ|shippo_test_|EZTK|sq0idp-|"
@@ -152,7 +160,7 @@ def is_placeholder(value: bytes) -> bool:
     if any(part in _TEST_PARTS for part in re.split(rb"[^a-z0-9]+", low)):
         return True
     m = _DEFAULT.match(low)
-    if m and m.group(1) in _DEFAULT_WORDS:
+    if (m and m.group(1) in _DEFAULT_WORDS) or _MY.match(low):
         return True
     return is_sequence(value)
 
@@ -205,10 +213,22 @@ def decoded_text(value: bytes) -> bytes | None:
     if len(value) % 4 or not re.fullmatch(rb"[A-Za-z0-9+/]+={0,2}", value):
         return None
     try:
-        raw = base64.b64decode(value, validate=True)
+        raw = base64.b64decode(value, validate=True).rstrip(b"\r\n")
     except (binascii.Error, ValueError):
         return None
     return raw if raw and all(32 <= c < 127 for c in raw) else None
+
+
+def _hash_after_user(value: bytes) -> bool:
+    """`user:$2y$10$…`: an htpasswd line, a hash after the name."""
+    _, sep, rest = value.partition(b":")
+    return bool(sep) and is_hash(rest)
+
+
+def _all_placeholders(value: bytes) -> bool:
+    """`pass01;pass02`: a list whose every item is a placeholder."""
+    parts = [p for p in re.split(rb"[;,]", value) if p]
+    return len(parts) > 1 and all(is_placeholder(p) for p in parts)
 
 
 def is_code(value: bytes) -> bool:
@@ -223,7 +243,9 @@ def looks_secret(value: bytes) -> bool:
         return False
     if b"://" in value or _NUMBER.match(value) or _EMAIL.match(value) or _PATH.match(value):
         return False
-    if _IDENT.match(value) or is_code(value):
+    if _IDENT.match(value) or _NAME_LIKE.match(value) or is_code(value) or value.startswith(b"--"):
+        return False
+    if _hash_after_user(value) or _all_placeholders(value):
         return False
     text = decoded_text(value)
     if text is not None and len(text) >= 4 and (is_placeholder(text) or text.isalpha()):
