@@ -152,7 +152,8 @@ def test_flagged(path: str, text: str, expected: list[tuple[str, int, int, str]]
         ("charts/milvus/job.yaml", "password='Milvus',\n"),
         (
             "README.md",
-            "-----BEGIN RSA PRIVATE KEY-----\nMIIEogIBAAKCAQEAvLYcyu8f3skuRyUgeeNpeDvYBCDcgq+LsWap6zbX5f8oLqp4\n...\n",
+            "-----BEGIN RSA PRIVATE KEY-----\n"
+            "MIIEogIBAAKCAQEAvLYcyu8f3skuRyUgeeNpeDvYBCDcgq+LsWap6zbX5f8oLqp4\n...\n",
         ),
         ("a.env", "DB_PASSWORD=${DB_PASSWORD:-}\nAPI_KEY=${API_KEY:?required}\n"),
     ],
