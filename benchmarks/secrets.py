@@ -164,6 +164,8 @@ def rg_argv(tree: Path, hints: bool) -> list[str]:
     """ripgrep over the same files: the detectors' full patterns, or gonogo's prefilter."""
     rg = shutil.which("rg", path=str(REPO / ".venv/bin")) or "rg"
     argv = [rg, "--hidden", "--glob", "!.git", "--no-require-git", "--count", "--no-messages"]
+    if not hints:  # some detectors span lines (a name and its value, a key's header)
+        argv.append("--multiline")
     patterns = hint_patterns() if hints else [plain_pattern(det) for det in DETECTORS]
     for pattern in patterns:
         argv += ["-e", pattern.decode()]

@@ -72,8 +72,14 @@ def run(args: argparse.Namespace) -> int:
     excludes = gather(root, {"--exclude": args.exclude, f"{plan_file} secrets checks": from_plan})
     if getattr(args, "verbose", 0):
         _print_excludes(excludes.describe())
-    jobs = max(1, args.jobs)
-    scan = Scan("**", excludes.patterns, rel_baseline, previous, args.update_baseline, limit, jobs)
+    scan = Scan(
+        exclude=excludes.patterns,
+        baseline=rel_baseline,
+        review=previous,
+        rewrite=args.update_baseline,
+        max_hits=limit,
+        jobs=max(1, args.jobs),
+    )
     hits, totals = asyncio.run(find_secrets(FileIndex(root), scan))
     if args.update_baseline:
         atomic.write_text(root / rel_baseline, bl.render(hits, previous))

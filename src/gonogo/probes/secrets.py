@@ -8,8 +8,6 @@ Findings in tests, examples and documentation are warnings: reported, not failin
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from pydantic import Field
 
 from gonogo.models import Finding, Outcome, errored, failed, passed
@@ -42,7 +40,14 @@ async def _run(p: SecretsParams, ctx: Context) -> Outcome:
     except BaselineError as exc:
         return errored(str(exc))
     excludes = gather(ctx.root, {"exclude": p.exclude})
-    scan = Scan(p.path, excludes.patterns, p.baseline, review, False, p.max_findings, p.jobs)
+    scan = Scan(
+        path=p.path,
+        exclude=excludes.patterns,
+        baseline=p.baseline,
+        review=review,
+        max_hits=p.max_findings,
+        jobs=p.jobs,
+    )
     hits, totals = await find_secrets(ctx.files, scan)
     return verdict(tuple(finding(h) for h in hits), totals, p.max_findings)
 
@@ -82,10 +87,6 @@ def verdict(findings: tuple[Finding, ...], totals: Totals, limit: int) -> Outcom
         evidence=evidence,
         findings=ordered,
     )
-
-
-def baseline_path(root: Path, baseline: str) -> Path:
-    return root / (baseline or DEFAULT_PATH)
 
 
 def _rules() -> tuple[Rule, ...]:
