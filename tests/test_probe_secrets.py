@@ -274,6 +274,7 @@ def test_symlinks_leading_out_of_the_tree_are_not_read(make_repo, tmp_path: Path
     ):
         assert sorted(h.path for h in hits) == ["inner.py", "inner_link.py"]
         assert sorted(totals.unreadable) == ["link.py", "linkdir/keys.py"]
+        assert totals.n_unreadable == 2
 
 
 def test_a_path_deeper_than_the_stack_allows_is_read(tmp_path: Path) -> None:

@@ -61,10 +61,10 @@ def verdict(findings: tuple[Finding, ...], totals: Totals, limit: int) -> Outcom
         "baselined": totals.baselined,
         "found": len(findings) + totals.dropped_hits,
     }
-    if totals.unreadable:
-        evidence["unreadable"] = totals.unreadable[:20]
-    if totals.truncated:
-        evidence["truncated"] = totals.truncated[:20]
+    if totals.n_unreadable:
+        evidence |= {"unreadable": totals.unreadable[:20], "unreadable_count": totals.n_unreadable}
+    if totals.n_truncated:  # read up to READ_CAP bytes only
+        evidence |= {"truncated": totals.truncated[:20], "truncated_count": totals.n_truncated}
     errors = [f for f in findings if f.severity == "error"]
     tail = f"; {len(findings) - len(errors)} warning(s)" if len(errors) < len(findings) else ""
     if totals.dropped_hits:

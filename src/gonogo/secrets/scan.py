@@ -64,8 +64,10 @@ class Totals:
     files: int = 0
     bytes: int = 0
     skipped_binary: int = 0
-    truncated: list[str] = field(default_factory=list)
+    truncated: list[str] = field(default_factory=list)  # the first few named
     unreadable: list[str] = field(default_factory=list)
+    n_truncated: int = 0  # and counted, every one
+    n_unreadable: int = 0
     dropped_hits: int = 0  # found, not kept: past the limit of findings
     baselined: int = 0  # found, accepted by the baseline
 
@@ -77,6 +79,8 @@ class Totals:
         self.skipped_binary += other.skipped_binary
         self.truncated += other.truncated
         self.unreadable += other.unreadable
+        self.n_truncated += other.n_truncated
+        self.n_unreadable += other.n_unreadable
 
 
 @dataclass(frozen=True)
@@ -250,12 +254,14 @@ def scan_files(
             continue  # deleted since it was listed (or a tracked file deleted): nothing to scan
         except OSError:
             totals.unreadable.append(rel)
+            totals.n_unreadable += 1
             continue
         if data is None:
             continue
         if len(data) > READ_CAP:
             data = data[:READ_CAP]
             totals.truncated.append(rel)
+            totals.n_truncated += 1
         totals.files += 1
         totals.bytes += len(data)
         if is_binary(data):
