@@ -34,9 +34,6 @@ HINT_PARTS = (
     ci("api") + rb"[_.-]?" + ci("key"),
     rb"[A-Za-z][_.-]?" + ci("key") + _SEP_HINT,
     rb"[^A-Za-z]" + ci("pat") + _SEP_HINT,
-    ci("identified") + rb"[ \t]+" + ci("by"),
-    rb"SecureString",
-    rb"-u[ \t]+[\"']?[A-Za-z0-9_.@-]+:",
 )
 HINT = b"|".join(HINT_PARTS)
 
@@ -211,8 +208,8 @@ _YAML = _suffixes(".yml", ".yaml", ".tpl")
 _JSON = _suffixes(".json")
 
 
-def _g(title: str, pattern: bytes, files: FileTest | None = None) -> Detector:
-    return Detector("generic-secret", title, pattern, HINT, _assigned, files=files)
+def _g(title: str, pattern: bytes, files: FileTest | None = None, hint: bytes = HINT) -> Detector:
+    return Detector("generic-secret", title, pattern, hint, _assigned, files=files)
 
 
 ASSIGNMENTS: tuple[Detector, ...] = (
@@ -220,6 +217,7 @@ ASSIGNMENTS: tuple[Detector, ...] = (
         "hardcoded default of a secret",
         _KEY + rb"[\"'\]\)]{0,2}[ \t]*(?::=|=|:)[ \t]*[\"']?\$\{[A-Za-z_][A-Za-z0-9_.]*(?::-|:|-)"
         rb"(?P<v>[^}\s\"'?:$]{6,200})\}",
+        hint=rb"\$\{[A-Za-z_][A-Za-z0-9_.]*(?::-|:|-)[^}?:$\s]",
     ),
     _g("hardcoded secret", _KEY + rb"(?:" + _SEP + rb"[bruf@]{0,2}|[\"']?[ \t]+)" + _QUOTED),
     _g("hardcoded secret", _KEY + rb"[\"']?[ \t]*(?::=|\?=|=|:)[ \t]*" + _BARE, files=is_config),
@@ -251,21 +249,21 @@ ASSIGNMENTS: tuple[Detector, ...] = (
         "generic-secret",
         "password in SQL",
         rb"(?i:identified[ \t]+by)[ \t]+[\"'](?P<v>[^\"'\s]{4,200})[\"']",
-        HINT,
+        ci("identified") + rb"[ \t]+" + ci("by"),
         _literal,
     ),
     Detector(
         "generic-secret",
         "password in a script",
         rb"ConvertTo-SecureString[ \t]+(?:-String[ \t]+)?[\"'](?P<v>[^\"'\s]{6,200})[\"']",
-        HINT,
+        rb"SecureString",
         _literal,
     ),
     Detector(
         "generic-secret",
         "password on a command line",
         rb"(?:^|[ \t])(?:-u|--user)[ \t]+[\"']?(?P<k>[A-Za-z0-9_.@-]+):(?P<v>[^\s\"'$]{6,200})",
-        HINT,
+        rb"(?:-u|--user)[ \t]+[\"']?[A-Za-z0-9_.@-]+:",
         _literal,
         files=is_config,
     ),
