@@ -213,12 +213,6 @@ def _g(title: str, pattern: bytes, files: FileTest | None = None, hint: bytes = 
 
 
 ASSIGNMENTS: tuple[Detector, ...] = (
-    _g(
-        "hardcoded default of a secret",
-        _KEY + rb"[\"'\]\)]{0,2}[ \t]*(?::=|=|:)[ \t]*[\"']?\$\{[A-Za-z_][A-Za-z0-9_.]*(?::-|:|-)"
-        rb"(?P<v>[^}\s\"'?:$]{6,200})\}",
-        hint=rb"\$\{[A-Za-z_][A-Za-z0-9_.]*(?::-|:|-)[^}?:$\s]",
-    ),
     _g("hardcoded secret", _KEY + rb"(?:" + _SEP + rb"[bruf@]{0,2}|[\"']?[ \t]+)" + _QUOTED),
     _g("hardcoded secret", _KEY + rb"[\"']?[ \t]*(?::=|\?=|=|:)[ \t]*" + _BARE, files=is_config),
     _g(
@@ -244,6 +238,12 @@ ASSIGNMENTS: tuple[Detector, ...] = (
         rb"\"name\"[ \t]*:[ \t]*\"(?P<k>[A-Za-z0-9_.-]*" + _WORD + rb"[A-Za-z0-9_.-]*)\"[ \t]*,"
         rb"[ \t\r\n]*\"value\"[ \t]*:[ \t]*\"(?P<v>[^\"\s]{6,200})\"",
         _JSON,
+    ),
+    _g(
+        "hardcoded default of a secret",
+        _KEY + rb"[\"'\]\)]{0,2}[ \t]*(?::=|=|:)[ \t]*[\"']?\$\{[A-Za-z_][A-Za-z0-9_.]*(?::-|:|-)"
+        rb"(?P<v>[^}\s\"'?:$]{6,200})\}",
+        hint=rb"\$\{[A-Za-z_][A-Za-z0-9_.]*(?::-|:|-)[^}?:$\s]",
     ),
     Detector(
         "generic-secret",

@@ -107,7 +107,7 @@ _HASH = re.compile(
 _UUID = re.compile(
     rb"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 )
-_IDENT = re.compile(rb"^[a-z]+(?:[-_.][a-z]+)*$|^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")
+_IDENT = re.compile(rb"^[A-Z]?[a-z]+(?:[-_.][a-z]+)*$|^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")
 _CODE = re.compile(
     rb"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+$|^[A-Za-z_][\w.:]*[(\[]|"
     rb"^(?:process|os|ENV|env|settings|config|import|self|this|args|params|props|request|"
