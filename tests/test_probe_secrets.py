@@ -19,6 +19,7 @@ from gonogo.fs.index import FileIndex
 from gonogo.models import Status
 from gonogo.probes.base import Context
 from gonogo.probes.secrets import PROBE, SecretsParams
+from gonogo.secrets.baseline import load
 from gonogo.secrets.parallel import chunks, paths_bytes, scan_parallel
 from gonogo.secrets.scan import compiled, scan_data, scan_files
 from gonogo.secrets.tree import Scan, find_secrets
@@ -348,3 +349,19 @@ def test_a_hint_set_that_gives_up_runs_every_detector() -> None:
     assert failed.candidates(b"print('hello')\n", "app.env") == tuple(
         m for m in patterns.matchers if m.det.files is None or m.det.files("app.env")
     )
+
+
+def test_worker_processes_hash_and_accept_baselined_findings(make_repo, cli) -> None:
+    files = {f"m{i}.py": f"x = {i}\n" for i in range(12)}
+    root = make_repo({**files, "app.py": 'API_TOKEN = "Zr8vQ2mX7pL4kT9wKq7"\n'})
+    assert cli("secrets", str(root), "--update-baseline").code == 0
+    reviewed = load(root / ".gonogo-secrets.json")
+    [entry] = reviewed.entries
+    rehashed, _ = asyncio.run(
+        find_secrets(FileIndex(root), Scan(review=reviewed, rewrite=True), parallel_min_files=5)
+    )
+    assert [(h.path, h.reviewed) for h in rehashed] == [("app.py", entry["hash"])]
+    hits, totals = asyncio.run(
+        find_secrets(FileIndex(root), Scan(review=reviewed), parallel_min_files=5)
+    )
+    assert (hits, totals.baselined, totals.files) == ([], 1, 13)
