@@ -8,6 +8,8 @@ import json
 import random
 import string
 
+from secret_corpus import B32, crc_token
+
 _ALNUM = string.ascii_letters + string.digits
 
 
@@ -32,14 +34,14 @@ def true_secrets(seed: int = 7) -> list[tuple[str, str, str]]:
         (_b64url({"alg": "HS256", "typ": "JWT"}), _b64url({"sub": "u-81", "exp": 1}), _tok(r, 43))
     )
     return [
-        ("aws.py", f'AWS_ACCESS_KEY_ID = "AKIA{_tok(r, 16, up)}"\n', "aws-access-key-id"),
+        ("aws.py", f'AWS_ACCESS_KEY_ID = "AKIA{_tok(r, 16, B32)}"\n', "aws-access-key-id"),
         (
             "aws.ini",
             f"[default]\naws_secret_access_key = {_tok(r, 40, _ALNUM + '/+')}\n",
             "aws-secret-access-key",
         ),
-        ("gh.sh", f"export GH_TOKEN=ghp_{_tok(r, 36)}\n", "github-token"),
-        ("gh2.yml", f"token: github_pat_{_tok(r, 82, _ALNUM + '_')}\n", "github-token"),
+        ("gh.sh", f"export GH_TOKEN={crc_token('ghp_')(r)}\n", "github-token"),
+        ("gh2.yml", f"token: github_pat_11{_tok(r, 20, up)}_{_tok(r, 59)}\n", "github-token"),
         ("gl.toml", f'token = "glpat-{_tok(r, 20)}"\n', "gitlab-token"),
         (
             "slack.js",
@@ -63,7 +65,7 @@ def true_secrets(seed: int = 7) -> list[tuple[str, str, str]]:
             f'client = OpenAI(api_key="sk-proj-{_tok(r, 40)}T3BlbkFJ{_tok(r, 40)}")\n',
             "openai-key",
         ),
-        ("npmrc.txt", f"//registry.npmjs.org/:_authToken=npm_{_tok(r, 36)}\n", "npm-token"),
+        ("npmrc.txt", f"//registry.npmjs.org/:_authToken={crc_token('npm_')(r)}\n", "npm-token"),
         (
             "pypirc.cfg",
             f"[pypi]\npassword = pypi-AgEIcHlwaS5vcmc{_tok(r, 60, _ALNUM + '_-')}\n",

@@ -18,9 +18,11 @@ from gonogo.fs.index import FileIndex
 from gonogo.models import Status
 from gonogo.probes.base import Context
 from gonogo.probes.secrets import PROBE, SecretsParams
+from gonogo.secrets.baseline import load
 from gonogo.secrets.parallel import chunks, paths_bytes, scan_parallel
 from gonogo.secrets.scan import compiled, scan_data, scan_files
-from gonogo.secrets.tree import find_secrets
+from gonogo.secrets.tree import Scan, find_secrets
+from secret_corpus import render, score
 from secret_samples import decoys, true_secrets
 
 
@@ -29,26 +31,18 @@ def run(root: Path, **params: object):
     return asyncio.run(PROBE.run(SecretsParams.model_validate(params), ctx))
 
 
-def test_labelled_set_precision_and_recall_are_at_least_95_percent() -> None:
-    found_right = hits_total = 0
-    missed = []
-    for name, text, kind in true_secrets():
-        hits = scan_data(text.encode(), name)
-        hits_total += len(hits)
-        if any(h.kind == kind for h in hits):
-            found_right += 1
-        else:
-            missed.append((name, [h.kind for h in hits]))
-    false_alarms = []
-    for name, text in decoys():
-        hits = scan_data(text.encode(), name)
-        hits_total += len(hits)
-        false_alarms += [(name, h.kind, h.line) for h in hits]
-    recall = found_right / len(true_secrets())
-    precision = found_right / hits_total if hits_total else 0.0
-    print(f"secrets labelled set: precision {precision:.3f}, recall {recall:.3f}")
-    assert recall >= 0.95, missed
-    assert precision >= 0.95, false_alarms
+def test_corpus_precision_and_recall_are_at_least_97_percent(tmp_path: Path) -> None:
+    """The tuned part of the labelled corpus (tests/data/secrets/tuned): every secret
+    class, 25+ file types; misses are printed by class."""
+    corpus = render(["tuned"])
+    corpus.write(tmp_path)
+    assert len(corpus.positives) >= 150 and len(corpus.negatives) >= 200
+    hits, _ = scan_files(str(tmp_path), sorted(corpus.files))
+    result = score(corpus, [(h.path, h.line, h.kind) for h in hits])
+    print(result.summary("tuned corpus"))
+    print(result.misses(corpus))
+    assert result.precision >= 0.97, result.misses(corpus)
+    assert result.recall >= 0.97, result.misses(corpus)
 
 
 @pytest.mark.parametrize(("name", "text", "kind"), true_secrets(), ids=lambda v: str(v)[:20])
@@ -95,9 +89,14 @@ def test_baseline_accepts_reviewed_findings_and_survives_line_moves(make_repo, c
     assert run(root).status is Status.FAIL
     result = cli("secrets", str(root), "--update-baseline")
     assert result.code == 0, result.stderr
-    baseline = json.loads((root / ".gonogo-secrets.json").read_text())
-    assert secret not in (root / ".gonogo-secrets.json").read_text()
-    assert baseline["entries"][0]["path"] == "app.py"
+    text = (root / ".gonogo-secrets.json").read_text()
+    baseline = json.loads(text)
+    assert baseline["schema"] == "gonogo.secrets-baseline/v2"
+    assert baseline["kdf"] == {"name": "scrypt", "n": 16384, "r": 8, "p": 1, "dklen": 16}
+    [entry] = baseline["entries"]
+    assert sorted(entry) == ["hash", "path", "rule"]  # no preview, no length, no line
+    assert (entry["rule"], entry["path"]) == ("secrets.generic-secret", "app.py")
+    assert secret[:4] not in text and str(len(secret)) not in text.replace(entry["hash"], "")
     assert run(root).status is Status.PASS
     (root / "app.py").write_text(f'# moved\n\nAPI_KEY = "{secret}"\n')
     outcome = run(root)
@@ -107,6 +106,35 @@ def test_baseline_accepts_reviewed_findings_and_survives_line_moves(make_repo, c
     outcome = run(root)
     assert outcome.status is Status.FAIL
     assert [(f.path, f.line) for f in outcome.findings] == [("app.py", 2)]
+
+
+def test_update_baseline_keeps_the_salt_and_review_notes(make_repo, cli) -> None:
+    root = make_repo({"a.py": 'TOKEN = "Zr8vQ2mX7pL4kT9wKq7"\n'})
+    assert cli("secrets", str(root), "--update-baseline").code == 0
+    data = json.loads((root / ".gonogo-secrets.json").read_text())
+    data["entries"][0]["note"] = "rotated 2026-12-01, a dead key"
+    (root / ".gonogo-secrets.json").write_text(json.dumps(data))
+    (root / "b.py").write_text('SECRET = "Qw3rTy9UiOp2AsDfGh"\n')
+    assert cli("secrets", str(root), "--update-baseline").code == 0
+    again = json.loads((root / ".gonogo-secrets.json").read_text())
+    assert again["salt"] == data["salt"]
+    assert [(e["path"], e.get("note")) for e in again["entries"]] == [
+        ("a.py", "rotated 2026-12-01, a dead key"),
+        ("b.py", None),
+    ]
+    assert again["entries"][0]["hash"] == data["entries"][0]["hash"]
+
+
+def test_an_old_baseline_asks_to_be_rewritten(make_repo, cli) -> None:
+    old = {"schema": "gonogo.secrets-baseline/v1", "entries": [{"fingerprint": "ab"}]}
+    root = make_repo({".gonogo-secrets.json": json.dumps(old), "a.py": "x = 1\n"})
+    outcome = run(root)
+    assert outcome.status is Status.ERROR
+    assert "run `gonogo secrets --update-baseline` to rewrite it" in outcome.message
+    assert cli("secrets", str(root)).code == 2
+    assert cli("secrets", str(root), "--update-baseline").code == 0
+    data = json.loads((root / ".gonogo-secrets.json").read_text())
+    assert data["schema"] == "gonogo.secrets-baseline/v2"
 
 
 def test_cli_secrets_lists_findings_and_exits_1(make_repo, cli) -> None:
@@ -125,13 +153,27 @@ def test_malformed_baseline_is_an_error_naming_the_file(make_repo) -> None:
     assert ".gonogo-secrets.json:1" in outcome.message
 
 
-def test_exclude_and_path_select_files(make_repo) -> None:
-    pem = next(t for n, t, _ in true_secrets() if n == "id_rsa")
-    root = make_repo({"tests/fixtures/id_rsa": pem, "src/ok.py": "x = 1\n"})
-    assert run(root).status is Status.FAIL
-    assert run(root, exclude=["tests/fixtures/**"]).status is Status.PASS
-    assert run(root, exclude=["tests/"]).status is Status.PASS
-    assert run(root, path="src/**").status is Status.PASS
+def test_excludes_follow_gitignore_rules(make_repo, cli) -> None:
+    aws = next(t for n, t, _ in true_secrets() if n == "aws.py")
+    files = {"deploy/keys/id.py": aws, "pkg/sub/x_test.go": aws, "src/ok.py": aws}
+    root = make_repo(files)
+    assert {f.path for f in run(root).findings} == set(files)
+    assert {f.path for f in run(root, exclude=["*_test.go", "keys/"]).findings} == {"src/ok.py"}
+    assert run(root, exclude=["*.py", "!src/ok.py", "*.go"]).findings[0].path == "src/ok.py"
+    assert run(root, path="pkg/**").findings[0].path == "pkg/sub/x_test.go"
+    (root / ".gonogoignore").write_text("# reviewed fixtures\ndeploy/\n")
+    (root / "gonogo.yaml").write_text(
+        "version: 1\ngates:\n  - id: g\n    checks:\n"
+        "      - {id: s, kind: secrets, exclude: ['pkg/**/*.go']}\n"
+    )
+    assert {f.path for f in run(root).findings} == {"src/ok.py", "pkg/sub/x_test.go"}
+    result = cli("secrets", str(root), "-v", "--format", "json")
+    assert [f["path"] for f in json.loads(result.stdout)["findings"]] == ["src/ok.py"]
+    assert result.stderr.splitlines() == [
+        "excludes in effect:",
+        "  pkg/**/*.go  (from gonogo.yaml secrets checks)",
+        "  deploy/  (from .gonogoignore)",
+    ]
 
 
 def test_binary_files_and_fifos_are_skipped(tmp_path: Path) -> None:
@@ -179,7 +221,7 @@ def test_big_tree_scan_starts_on_tracked_files_and_adds_the_rest(make_repo) -> N
     (root / "vendor/lib.py").write_text(aws)  # untracked, excluded by the check
 
     index = FileIndex(root)
-    scan = find_secrets(index, exclude=["vendor/"], parallel_min_files=10)
+    scan = find_secrets(index, Scan(exclude=("vendor/",)), parallel_min_files=10)
     hits, totals = asyncio.run(scan)
     assert sorted({h.path for h in hits}) == ["new.yml", "pkg/tracked.py"]
     assert totals.files == 63  # 60 modules, tracked.py, .gitignore, new.yml
@@ -187,7 +229,7 @@ def test_big_tree_scan_starts_on_tracked_files_and_adds_the_rest(make_repo) -> N
     assert not index.listed  # tracked + untracked sufficed: nobody looked for deleted files
     assert "pkg/gone.py" in index.tracked() and "pkg/gone.py" not in index.files
     # the same answer as the in-process scan of the finished listing
-    serial, _ = asyncio.run(find_secrets(FileIndex(root), exclude=["vendor/"], jobs=1))
+    serial, _ = asyncio.run(find_secrets(FileIndex(root), Scan(exclude=("vendor/",), jobs=1)))
     assert hits == serial
 
 
@@ -232,6 +274,7 @@ def test_symlinks_leading_out_of_the_tree_are_not_read(make_repo, tmp_path: Path
     ):
         assert sorted(h.path for h in hits) == ["inner.py", "inner_link.py"]
         assert sorted(totals.unreadable) == ["link.py", "linkdir/keys.py"]
+        assert totals.n_unreadable == 2
 
 
 def test_a_path_deeper_than_the_stack_allows_is_read(tmp_path: Path) -> None:
@@ -305,6 +348,24 @@ def test_a_hint_set_that_gives_up_runs_every_detector() -> None:
     patterns = compiled()
     assert patterns.candidates(b"print('hello')\n", "a.py") == ()
     failed = dataclasses.replace(patterns, hints=GaveUp())
-    code = tuple(m for m in patterns.matchers if not m.det.config_only)
+    code = tuple(m for m in patterns.matchers if m.det.files is None or m.det.files("a.py"))
     assert failed.candidates(b"print('hello')\n", "a.py") == code
-    assert failed.candidates(b"print('hello')\n", "app.env") == patterns.matchers
+    assert failed.candidates(b"print('hello')\n", "app.env") == tuple(
+        m for m in patterns.matchers if m.det.files is None or m.det.files("app.env")
+    )
+
+
+def test_worker_processes_hash_and_accept_baselined_findings(make_repo, cli) -> None:
+    files = {f"m{i}.py": f"x = {i}\n" for i in range(12)}
+    root = make_repo({**files, "app.py": 'API_TOKEN = "Zr8vQ2mX7pL4kT9wKq7"\n'})
+    assert cli("secrets", str(root), "--update-baseline").code == 0
+    reviewed = load(root / ".gonogo-secrets.json")
+    [entry] = reviewed.entries
+    rehashed, _ = asyncio.run(
+        find_secrets(FileIndex(root), Scan(review=reviewed, rewrite=True), parallel_min_files=5)
+    )
+    assert [(h.path, h.reviewed) for h in rehashed] == [("app.py", entry["hash"])]
+    hits, totals = asyncio.run(
+        find_secrets(FileIndex(root), Scan(review=reviewed), parallel_min_files=5)
+    )
+    assert (hits, totals.baselined, totals.files) == ([], 1, 13)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from gonogo.secrets.detectors import is_placeholder
+from gonogo.secrets.values import is_placeholder
 
 _SECRET = re.compile(
     r"(?i)(passw(or)?d|passwd|(^|_)pass$|(^|_)pwd?$|secret|token|api_?key|access_?key|"

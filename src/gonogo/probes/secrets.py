@@ -3,60 +3,107 @@
 The scan (`gonogo.secrets.tree`) uses the run's shared file listing (`ctx.files`) and, for
 small trees, its shared read cache; big trees go to two worker processes. Findings carry
 a redacted preview only: kind, file, line, the first four characters and the length.
+Findings in tests, examples and documentation are warnings: reported, not failing.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from pydantic import Field
 
-from gonogo.models import Outcome, errored, verdict_of
+from gonogo.models import Finding, Outcome, errored, failed, passed
 from gonogo.probes.base import Context, Params, Probe, ProbeDoc
-from gonogo.secrets.baseline import DEFAULT_PATH, Baseline, BaselineError, load
-from gonogo.secrets.tree import find_secrets, finding
-
-MAX_FINDINGS = 200
+from gonogo.rules import Rule
+from gonogo.secrets.baseline import DEFAULT_PATH, BaselineError, empty, load
+from gonogo.secrets.detectors import DETECTORS
+from gonogo.secrets.excludes import gather
+from gonogo.secrets.scan import MAX_HITS, Totals
+from gonogo.secrets.tree import Scan, find_secrets, finding
 
 
 class SecretsParams(Params):
     path: str = Field("**", description="glob of files to scan (default: the whole tree)")
-    exclude: list[str] = Field(default_factory=list, description="globs of files to skip")
+    exclude: list[str] = Field(
+        default_factory=list,
+        description="files to skip, in gitignore syntax (`*_test.go`, `tests/fixtures/`); "
+        "the lines of `.gonogoignore` are added",
+    )
     baseline: str = Field(DEFAULT_PATH, description="reviewed findings to accept (JSON)")
     jobs: int = Field(2, ge=1, le=16, description="worker processes for big trees")
+    max_findings: int = Field(
+        MAX_HITS, ge=1, description="findings listed at most; the message says when more were found"
+    )
 
 
 async def _run(p: SecretsParams, ctx: Context) -> Outcome:
     try:
-        accepted = load(ctx.root / p.baseline) if p.baseline else Baseline(frozenset())
+        review = load(ctx.root / p.baseline) if p.baseline else empty()
     except BaselineError as exc:
         return errored(str(exc))
-    hits, totals = await find_secrets(ctx.files, p.path, p.exclude, p.baseline, p.jobs)
-    fresh = [h for h in hits if not accepted.accepts(h)]
+    excludes = gather(ctx.root, {"exclude": p.exclude})
+    scan = Scan(
+        path=p.path,
+        exclude=excludes.patterns,
+        baseline=p.baseline,
+        review=review,
+        max_hits=p.max_findings,
+        jobs=p.jobs,
+    )
+    hits, totals = await find_secrets(ctx.files, scan)
+    return verdict(tuple(finding(h) for h in hits), totals, p.max_findings)
+
+
+def verdict(findings: tuple[Finding, ...], totals: Totals, limit: int) -> Outcome:
+    """`fail` when a finding is an error; warnings alone pass. Counts are exact even past
+    the limit of findings listed."""
     evidence: dict[str, object] = {
         "files": totals.files,
         "megabytes": round(totals.bytes / 1e6, 2),
-        "baselined": len(hits) - len(fresh),
+        "baselined": totals.baselined,
+        "found": len(findings) + totals.dropped_hits,
     }
-    if totals.unreadable:
-        evidence["unreadable"] = totals.unreadable[:20]
-    if totals.truncated:
-        evidence["truncated"] = totals.truncated[:20]
-    findings = tuple(finding(h) for h in fresh[:MAX_FINDINGS])
-    total = len(fresh) + totals.dropped_hits
-    first = findings[0] if findings else None
-    return verdict_of(
-        findings,
-        f"no unreviewed secret in {totals.files} file(s)",
-        f"{total} secret(s) found; first {first.path}:{first.line} {first.message}"
-        if first
-        else "",
-        evidence,
+    if totals.n_unreadable:
+        evidence |= {"unreadable": totals.unreadable[:20], "unreadable_count": totals.n_unreadable}
+    if totals.n_truncated:  # read up to READ_CAP bytes only
+        evidence |= {"truncated": totals.truncated[:20], "truncated_count": totals.n_truncated}
+    errors = [f for f in findings if f.severity == "error"]
+    tail = f"; {len(findings) - len(errors)} warning(s)" if len(errors) < len(findings) else ""
+    if totals.dropped_hits:
+        tail += f"; {totals.dropped_hits} more not listed (max_findings: {limit})"
+        evidence["not_listed"] = totals.dropped_hits
+    ordered = tuple(
+        sorted(findings, key=lambda f: (f.severity != "error", f.path or "", f.line or 0))
+    )
+    if not errors and not totals.dropped_hits:
+        return passed(
+            f"no unreviewed secret in {totals.files} file(s){tail}",
+            evidence=evidence,
+            findings=ordered,
+        )
+    if not errors:
+        return failed(f"{len(findings)} listed{tail}", evidence=evidence, findings=ordered)
+    first = errors[0]
+    return failed(
+        f"{len(errors)} secret(s) found{tail}; first {first.path}:{first.line} {first.message}",
+        evidence=evidence,
+        findings=ordered,
     )
 
 
-def baseline_path(root: Path, baseline: str) -> Path:
-    return root / (baseline or DEFAULT_PATH)
+def _rules() -> tuple[Rule, ...]:
+    seen: dict[str, Rule] = {}
+    for det in DETECTORS:
+        if f"secrets.{det.kind}" not in seen:
+            seen[f"secrets.{det.kind}"] = Rule(
+                f"secrets.{det.kind}",
+                f"{det.title[0].upper()}{det.title[1:]} written in a file",
+                severity=det.severity,
+                remediation="Revoke and rotate it, then read it from the environment or a "
+                "secret store; a reviewed false positive goes in the baseline "
+                "(`gonogo secrets --update-baseline`) or gets `# gonogo: allow` on its line.",
+                docs="A credential committed once stays in the history and in every clone. "
+                "Found in a test, example or documentation file, it is a warning.",
+            )
+    return tuple(seen.values())
 
 
 PROBE = Probe(
@@ -65,12 +112,13 @@ PROBE = Probe(
     _run,
     ProbeDoc(
         summary="No hardcoded credential (cloud keys, tokens, private keys, passwords) in "
-        "the files, except reviewed ones in the baseline or marked `gonogo: allow-secret`.",
+        "the files, except reviewed ones in the baseline or marked `gonogo: allow`.",
         why="A key committed once stays in the history; the seeds found passwords inline in "
         "docker-compose.yml weeks after 'security review complete'.",
-        example="{id: no-secrets, kind: secrets, exclude: ['tests/fixtures/**']}",
+        example="{id: no-secrets, kind: secrets, exclude: ['tests/fixtures/']}",
         remediation="Revoke and rotate the credential, move it to the environment or a secret "
         "store, then remove it from the file. A reviewed false positive: run "
-        "`gonogo secrets --update-baseline`, or add `# gonogo: allow-secret` on the line.",
+        "`gonogo secrets --update-baseline`, or add `# gonogo: allow` on the line.",
     ),
+    rules=_rules(),
 )

@@ -14,7 +14,8 @@ import sys
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 
 from gonogo.proc import run_process
-from gonogo.secrets.scan import Hit, Totals, from_json
+from gonogo.secrets.fingerprint import fingerprint_key
+from gonogo.secrets.scan import MAX_HITS, Hit, Totals, from_json
 
 Listing = bytes | Callable[[], Awaitable[bytes]]
 """NUL-terminated paths, or how to get them: awaited once the listings before it are dealt."""
@@ -29,13 +30,19 @@ async def scan_parallel(
     *,
     exclude: Iterable[str] = (),
     skip: Iterable[str] = (),
+    review: Iterable[str] = (),
+    max_hits: int = MAX_HITS,
 ) -> tuple[list[Hit], Totals]:
-    """Scan the listed files in `jobs` workers, which drop what `exclude` globs and `skip`
-    paths name. Cancelling kills them."""
+    """Scan the listed files in `jobs` workers, which drop what `exclude` patterns and
+    `skip` paths name; `review` is the worker's `--baseline FILE` or `--rewrite SALT`.
+    Each worker keeps `max_hits` hits; the scan keeps `max_hits` in all and counts the
+    rest. Cancelling kills them."""
+    fingerprint_key()  # made once here, not raced by the workers
     queues: list[asyncio.Queue[memoryview | None]] = [asyncio.Queue() for _ in range(jobs)]
     dealer = asyncio.ensure_future(_deal(listings, queues))
     flags = [arg for g in exclude for arg in ("--exclude", g)]
     flags += [arg for p in skip for arg in ("--skip", p)]
+    flags += [*review, "--max-hits", str(max_hits)]
     argv = [sys.executable, "-m", "gonogo.secrets.worker", root, *flags]
     env = dict(os.environ)
     try:
@@ -57,7 +64,8 @@ async def scan_parallel(
         hits.extend(part_hits)
         totals.add(part_totals)
     hits.sort(key=lambda h: (h.path, h.line, h.kind))
-    return hits, totals
+    totals.dropped_hits += max(0, len(hits) - max_hits)
+    return hits[:max_hits], totals
 
 
 async def _deal(

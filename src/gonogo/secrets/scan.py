@@ -8,23 +8,29 @@ what the worker processes run. Neither ever returns, logs or raises the secret v
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
-from typing import Any
+from typing import Any, Protocol
 
 from gonogo.fs.reader import TreeReader
-from gonogo.secrets.detectors import (
-    DETECTORS,
-    Detector,
-    entropy,
-    is_config,
-    is_lock_file,
-)
+from gonogo.secrets.detectors import DETECTORS, context_of, is_lock_file
+from gonogo.secrets.fingerprint import fingerprint
+from gonogo.secrets.rule import Candidate, Detector
+from gonogo.secrets.values import entropy
 
-ALLOW_MARK = b"gonogo: allow-secret"
+# Comments that mark a reviewed line, ours and those other scanners' users already have.
+ALLOW_MARKS = (
+    b"gonogo: allow",
+    b"gitleaks:allow",
+    b"pragma: allowlist secret",
+    b"trufflehog:ignore",
+    b"nosec",
+)
+NEXT_LINE_MARK = b"pragma: allowlist nextline secret"
+_LOCK_SKIPS = frozenset(("generic-secret", "jwt", "url-password", "connection-string-password"))
 READ_CAP = 16 * 1024 * 1024
+MAX_HITS = 1000  # findings kept per scan (`max_findings`); the count of the rest is kept
 BINARY_SNIFF = 8192
 
 
@@ -38,6 +44,19 @@ class Hit:
     preview: str  # first four characters
     length: int
     fingerprint: str
+    severity: str = "error"
+    context: str = ""  # test | example | docs | "" (what the path says)
+    reviewed: str = ""  # the baseline's slow hash of the value, when the scan was asked
+
+
+class Review(Protocol):
+    """What a baseline asks of the scanner: which findings to hash, and how."""
+
+    def wants(self, kind: str, path: str) -> bool: ...
+
+    def digest(self, kind: str, path: str, value: bytes) -> str: ...
+
+    def accepts(self, hit: Hit) -> bool: ...
 
 
 @dataclass
@@ -45,46 +64,53 @@ class Totals:
     files: int = 0
     bytes: int = 0
     skipped_binary: int = 0
-    truncated: list[str] = field(default_factory=list)
+    truncated: list[str] = field(default_factory=list)  # the first few named
     unreadable: list[str] = field(default_factory=list)
-    dropped_hits: int = 0
+    n_truncated: int = 0  # and counted, every one
+    n_unreadable: int = 0
+    dropped_hits: int = 0  # found, not kept: past the limit of findings
+    baselined: int = 0  # found, accepted by the baseline
 
     def add(self, other: Totals) -> None:
         self.dropped_hits += other.dropped_hits
+        self.baselined += other.baselined
         self.files += other.files
         self.bytes += other.bytes
         self.skipped_binary += other.skipped_binary
         self.truncated += other.truncated
         self.unreadable += other.unreadable
+        self.n_truncated += other.n_truncated
+        self.n_unreadable += other.n_unreadable
 
 
 @dataclass(frozen=True)
 class _Patterns:
-    """Every detector's cheap hint in one RE2 set: a single pass over a file names the
-    detectors worth running on it (for almost every file: none).
+    """Every distinct hint in one RE2 set: a single pass over a file names the detectors
+    worth running on it (for almost every file: none). Detectors without a hint run on
+    every file their `files` test accepts (`.netrc`, `.htpasswd`).
 
     The set's last pattern matches any text, so an answer without it means the set gave
     up (its DFA ran out of memory) and every detector runs instead.
     """
 
     hints: Any
+    groups: tuple[tuple[int, ...], ...]  # per hint: the matchers it stands for
+    unhinted: tuple[int, ...]
     matchers: tuple[_Matcher, ...]
 
     @property
     def always(self) -> int:
-        return len(self.matchers)
+        return len(self.groups)
 
     def candidates(self, data: bytes, path: str) -> tuple[_Matcher, ...]:
         found: list[int] = self.hints.Match(data) or []
-        if len(found) == 1 and found[0] == self.always:
-            return ()
-        if self.always in found:  # in detector order: the specific one names a value first
-            chosen = tuple(self.matchers[i] for i in sorted(found) if i != self.always)
+        if self.always in found:
+            chosen = {i for h in found if h != self.always for i in self.groups[h]}
         else:
-            chosen = self.matchers
-        if is_config(path):
-            return chosen
-        return tuple(m for m in chosen if not m.det.config_only)
+            chosen = set(range(len(self.matchers)))
+        chosen.update(self.unhinted)
+        picked = (self.matchers[i] for i in sorted(chosen))  # detector order
+        return tuple(m for m in picked if m.det.files is None or m.det.files(path))
 
 
 @dataclass(frozen=True)
@@ -93,6 +119,7 @@ class _Matcher:
     regex: Any
     v: int  # group index of the value
     k: int | None  # group index of the key, if the pattern names one
+    line: int  # group index whose line is reported
 
 
 @cache
@@ -103,64 +130,93 @@ def compiled() -> _Patterns:
     options = re2.Options()
     options.encoding = re2.Options.Encoding.LATIN1
     options.max_mem = 64 << 20
+    by_hint: dict[bytes, list[int]] = {}
+    for i, det in enumerate(DETECTORS):
+        by_hint.setdefault(det.hint, []).append(i)
+    unhinted = tuple(by_hint.pop(b"", ()))
     hints = re2.Set.SearchSet(options)
-    for det in DETECTORS:
-        hints.Add(det.hint)
+    for hint in by_hint:
+        hints.Add(hint)
     hints.Add(rb"\z")  # matches every text: its absence means the set failed
     hints.Compile()
 
     def matcher(det: Detector) -> _Matcher:
         regex = re2.compile(det.pattern, options)
-        return _Matcher(det, regex, regex.groupindex[b"v"], regex.groupindex.get(b"k"))
+        groups = regex.groupindex
+        return _Matcher(det, regex, groups[b"v"], groups.get(b"k"), groups[det.line_group])
 
-    return _Patterns(hints, tuple(matcher(d) for d in DETECTORS))
-
-
-def fingerprint(kind: str, path: str, value: bytes) -> str:
-    """Stable across edits that move the line; salted with kind and path."""
-    h = hashlib.sha256(b"gonogo-secret\0" + kind.encode() + b"\0" + path.encode() + b"\0")
-    h.update(value)
-    return h.hexdigest()[:40]
+    groups = tuple(tuple(ix) for ix in by_hint.values())
+    return _Patterns(hints, groups, unhinted, tuple(matcher(d) for d in DETECTORS))
 
 
-def scan_data(data: bytes, path: str) -> list[Hit]:
-    """Secrets in one file's content (already known not to be binary)."""
+def hint_patterns() -> list[bytes]:
+    """The distinct hints the prefilter runs (what the benchmark gives ripgrep)."""
+    return list(dict.fromkeys(d.hint for d in DETECTORS if d.hint))
+
+
+def scan_data(data: bytes, path: str, review: Review | None = None) -> list[Hit]:
+    """Secrets in one file's content (already known not to be binary): one hit per value,
+    the first detector to claim a stretch of the file names it."""
     matchers = compiled().candidates(data, path)
     if not matchers:
         return []
-    hits: dict[tuple[int, int], Hit] = {}
+    hits: list[Hit] = []
+    claimed: list[tuple[int, int]] = []
     lock = is_lock_file(path)
+    context = context_of(path)
     for matcher in matchers:
-        if lock and matcher.det.kind in ("generic-secret", "jwt"):
+        if lock and matcher.det.kind in _LOCK_SKIPS:
             continue
         for m in matcher.regex.finditer(data):
-            hit = _judge(matcher, m, data, path)
+            span = (m.start(matcher.v), m.end(matcher.v))
+            if any(a < span[1] and span[0] < b for a, b in claimed):
+                continue
+            hit = _judge(matcher, m, data, path, context)
+            if hit is not None and review is not None and review.wants(hit.kind, path):
+                hit = replace(hit, reviewed=review.digest(hit.kind, path, m.group(matcher.v)))
             if hit is not None:
-                hits.setdefault((hit.line, m.start(matcher.v)), hit)
-    return sorted(hits.values(), key=lambda h: (h.line, h.kind))
+                hits.append(hit)
+                claimed.append(span)
+    return sorted(hits, key=lambda h: (h.line, h.kind))
 
 
-def _judge(matcher: _Matcher, m: Any, data: bytes, path: str) -> Hit | None:
+def _judge(matcher: _Matcher, m: Any, data: bytes, path: str, context: str) -> Hit | None:
     det = matcher.det
-    value: bytes = m.group(matcher.v)
-    key: bytes = m.group(matcher.k) if matcher.k is not None else b""
-    if entropy(value) < det.min_entropy:
-        return None
-    if det.check is not None and not det.check(value, key, data[m.end() : m.end() + 600]):
-        return None
     start = m.start(matcher.v)
-    line_start = data.rfind(b"\n", 0, start) + 1
-    line_end = data.find(b"\n", start)
-    if ALLOW_MARK in data[line_start : line_end if line_end != -1 else len(data)]:
+    value: bytes = m.group(matcher.v)
+    key: bytes = m.group(matcher.k) or b"" if matcher.k is not None else b""
+    if det.min_entropy and entropy(value) < det.min_entropy:
         return None
+    if det.check is not None and not det.check(
+        Candidate(value, key, data, start, m.end(), path, m.start())
+    ):
+        return None
+    at = m.start(matcher.line)
+    if allowed(data, at, start):
+        return None
+    severity = det.severity if not context else "warning"
     return Hit(
         kind=det.kind,
         path=path,
-        line=data.count(b"\n", 0, start) + 1,
+        line=data.count(b"\n", 0, at) + 1,
         preview=value[:4].decode("utf-8", "replace"),
         length=len(value),
         fingerprint=fingerprint(det.kind, path, value),
+        severity=severity,
+        context=context,
     )
+
+
+def allowed(data: bytes, first: int, last: int) -> bool:
+    """Whether an allow marker is on the lines from offset `first` to `last`, or a
+    next-line marker on the line before."""
+    line_start = data.rfind(b"\n", 0, first) + 1
+    line_end = data.find(b"\n", last)
+    text = data[line_start : line_end if line_end != -1 else len(data)]
+    if any(mark in text for mark in ALLOW_MARKS):
+        return True
+    previous = data[data.rfind(b"\n", 0, max(0, line_start - 1)) + 1 : line_start]
+    return NEXT_LINE_MARK in previous
 
 
 def is_binary(data: bytes) -> bool:
@@ -179,7 +235,10 @@ def tree_read(root: str) -> Callable[[str], bytes | None]:
 
 
 def scan_files(
-    root: str, rels: list[str], read: Callable[[str], bytes | None] | None = None
+    root: str,
+    rels: list[str],
+    read: Callable[[str], bytes | None] | None = None,
+    review: Review | None = None,
 ) -> tuple[list[Hit], Totals]:
     """Read and scan `rels`; unreadable files are named in the totals, never raised.
 
@@ -195,18 +254,25 @@ def scan_files(
             continue  # deleted since it was listed (or a tracked file deleted): nothing to scan
         except OSError:
             totals.unreadable.append(rel)
+            totals.n_unreadable += 1
             continue
         if data is None:
             continue
         if len(data) > READ_CAP:
             data = data[:READ_CAP]
             totals.truncated.append(rel)
+            totals.n_truncated += 1
         totals.files += 1
         totals.bytes += len(data)
         if is_binary(data):
             totals.skipped_binary += 1
             continue
-        hits.extend(scan_data(data, rel))
+        found = scan_data(data, rel, review)
+        if review is not None:
+            fresh = [h for h in found if not review.accepts(h)]
+            totals.baselined += len(found) - len(fresh)
+            found = fresh
+        hits.extend(found)
     return hits, totals
 
 

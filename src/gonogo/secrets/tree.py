@@ -12,39 +12,53 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterable
+from dataclasses import dataclass
 
-from gonogo.fs.globs import keeper
 from gonogo.fs.index import FileIndex
 from gonogo.models import Finding
-from gonogo.secrets.baseline import DEFAULT_PATH
+from gonogo.secrets.baseline import DEFAULT_PATH, Baseline
 from gonogo.secrets.detectors import TITLES
+from gonogo.secrets.excludes import keeper
 from gonogo.secrets.parallel import Listing, paths_bytes, scan_parallel
-from gonogo.secrets.scan import READ_CAP, Hit, Totals, scan_files
+from gonogo.secrets.scan import MAX_HITS, READ_CAP, Hit, Totals, scan_files
 
 PARALLEL_MIN_FILES = 4000
 _ALL = ("", "**", "**/*", ".")
+_CONTEXT_NOTES = {
+    "test": "in a test file (a warning: real credentials in tests leak too)",
+    "example": "in an example file (a warning: make sure it is not a real credential)",
+    "docs": "in documentation (a warning: make sure it is not a real credential)",
+}
 
 
-def select(files: FileIndex, path: str, exclude: Iterable[str], baseline: str) -> list[str]:
-    """The files to scan: `path` minus `exclude` and the baseline file itself."""
-    rels = files.files if path.strip() in _ALL else files.glob(path)
-    return list(filter(keeper(exclude, [baseline]), rels))
+@dataclass(frozen=True, slots=True)
+class Scan:
+    """What to scan and how: the selection, the excludes in effect, the baseline the
+    scanner hashes findings for (`rewrite`: hash every finding), the limit of findings."""
+
+    path: str = "**"
+    exclude: tuple[str, ...] = ()
+    baseline: str = DEFAULT_PATH
+    review: Baseline | None = None
+    rewrite: bool = False
+    max_hits: int = MAX_HITS
+    jobs: int = 2
+
+
+def select(files: FileIndex, scan: Scan) -> list[str]:
+    """The files to scan: `path` minus the excludes and the baseline file itself."""
+    rels = files.files if scan.path.strip() in _ALL else files.glob(scan.path)
+    return list(filter(keeper(scan.exclude, [scan.baseline]), rels))
 
 
 async def find_secrets(
-    files: FileIndex,
-    path: str = "**",
-    exclude: Iterable[str] = (),
-    baseline: str = DEFAULT_PATH,
-    jobs: int = 2,
-    *,
-    parallel_min_files: int = PARALLEL_MIN_FILES,
+    files: FileIndex, scan: Scan = Scan(), *, parallel_min_files: int = PARALLEL_MIN_FILES
 ) -> tuple[list[Hit], Totals]:
-    """Scan the selected files: here for a small tree, in `jobs` workers for a big one
-    (`parallel_min_files` files or more)."""
-    exclude = list(exclude)
+    """Scan the selected files: here for a small tree, in `scan.jobs` workers for a big
+    one (`parallel_min_files` files or more)."""
     root = str(files.root)
-    if jobs > 1 and path.strip() in _ALL and not files.listed:
+    review = scan.review.rewriting() if scan.review and scan.rewrite else scan.review
+    if scan.jobs > 1 and scan.path.strip() in _ALL and not files.listed:
         tracked = await asyncio.to_thread(files.git_listing, "-c")
         if tracked is not None and tracked.count(b"\0") >= parallel_min_files:
 
@@ -57,22 +71,46 @@ async def find_secrets(
                 return found
 
             listings: list[Listing] = [tracked, untracked]
-            return await scan_parallel(root, listings, jobs, exclude=exclude, skip=[baseline])
-    rels = select(files, path, exclude, baseline)
-    if jobs > 1 and len(rels) >= parallel_min_files:
-        return await scan_parallel(root, [paths_bytes(rels)], jobs)
+            return await _workers(root, listings, scan, skip=[scan.baseline])
+    rels = select(files, scan)
+    if scan.jobs > 1 and len(rels) >= parallel_min_files:
+        return await _workers(root, [paths_bytes(rels)], scan)
 
     def read(rel: str) -> bytes | None:
         return files.read_regular(rel, READ_CAP + 1)
 
-    return await asyncio.to_thread(scan_files, root, rels, read)
+    hits, totals = await asyncio.to_thread(scan_files, root, rels, read, review)
+    totals.dropped_hits += max(0, len(hits) - scan.max_hits)
+    return hits[: scan.max_hits], totals
+
+
+async def _workers(
+    root: str, listings: list[Listing], scan: Scan, skip: Iterable[str] = ()
+) -> tuple[list[Hit], Totals]:
+    review: list[str] = []
+    if scan.review is not None and scan.rewrite:
+        review = ["--rewrite", scan.review.salt.hex()]
+    elif scan.review is not None and scan.review.entries:
+        review = ["--baseline", f"{root}/{scan.baseline}"]
+    return await scan_parallel(
+        root,
+        listings,
+        scan.jobs,
+        exclude=scan.exclude,
+        skip=skip,
+        review=review,
+        max_hits=scan.max_hits,
+    )
 
 
 def finding(hit: Hit) -> Finding:
     title = TITLES.get(hit.kind, hit.kind)
+    note = _CONTEXT_NOTES.get(hit.context)
     return Finding(
         f"secrets.{hit.kind}",
-        f"{title} {hit.preview}… ({hit.length} chars)",
+        f"{title} {hit.preview}… ({hit.length} chars)" + (f" {note}" if note else ""),
         path=hit.path,
         line=hit.line,
+        severity=hit.severity,
+        key=hit.fingerprint,
     )

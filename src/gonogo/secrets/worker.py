@@ -1,4 +1,8 @@
-"""A scanning worker: `python -m gonogo.secrets.worker ROOT [--exclude GLOB]... [--skip PATH]...`
+"""A scanning worker: `python -m gonogo.secrets.worker ROOT [OPTION VALUE]...`
+
+Options: `--exclude PATTERN` (gitignore syntax; repeatable), `--skip PATH` (repeatable),
+`--baseline FILE` (hash the findings it lists), `--rewrite SALT` (hash every finding
+with that salt, for `--update-baseline`), `--max-hits N`.
 
 Paths relative to ROOT arrive on standard input, NUL-terminated, exactly as `git ls-files
 -z` prints them, and the worker scans them as they come, so it can start while its
@@ -13,16 +17,25 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
-from typing import BinaryIO
+from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO
 
-MAX_HITS = 2000
+if TYPE_CHECKING:
+    from gonogo.secrets.baseline import Baseline
+
 MAX_NAMED = 100
-USAGE = "usage: python -m gonogo.secrets.worker ROOT [--exclude GLOB]... [--skip PATH]..."
+USAGE = (
+    "usage: python -m gonogo.secrets.worker ROOT [--exclude PATTERN]... [--skip PATH]... "
+    "[--baseline FILE] [--rewrite SALT] [--max-hits N]"
+)
+_REPEATED = ("--exclude", "--skip")
+_SINGLE = ("--baseline", "--rewrite", "--max-hits")
 
 
 def main(argv: list[str]) -> int:
-    from gonogo.fs.globs import keeper, unignored
-    from gonogo.secrets.scan import Hit, Totals, compiled, scan_files, to_json, tree_read
+    from gonogo.fs.globs import unignored
+    from gonogo.secrets.excludes import keeper
+    from gonogo.secrets.scan import MAX_HITS, Hit, Totals, compiled, scan_files, to_json, tree_read
 
     options = _options(argv[1:])
     if not argv or options is None:
@@ -30,13 +43,15 @@ def main(argv: list[str]) -> int:
         return 2
     root = argv[0]
     keep = keeper(options["--exclude"], options["--skip"])
+    review = _review(options)
+    limit = int(options["--max-hits"][0]) if options["--max-hits"] else MAX_HITS
     compiled()  # before the paths arrive: the compile overlaps the caller's listing
     read = tree_read(root)
     hits: list[Hit] = []
     totals = Totals()
     for batch in batches(sys.stdin.buffer):
-        found, counted = scan_files(root, [r for r in unignored(batch) if keep(r)], read)
-        room = MAX_HITS - len(hits)
+        found, counted = scan_files(root, [r for r in unignored(batch) if keep(r)], read, review)
+        room = max(0, limit - len(hits))
         hits += found[:room]
         totals.add(counted)
         totals.dropped_hits += max(0, len(found) - room)
@@ -46,14 +61,26 @@ def main(argv: list[str]) -> int:
     return 0
 
 
+def _review(options: dict[str, list[str]]) -> Baseline | None:
+    from gonogo.secrets import baseline
+
+    if options["--rewrite"]:
+        return baseline.Baseline.of(bytes.fromhex(options["--rewrite"][0]), (), everything=True)
+    if options["--baseline"]:
+        return baseline.load(Path(options["--baseline"][0]))
+    return None
+
+
 def _options(args: list[str]) -> dict[str, list[str]] | None:
-    found: dict[str, list[str]] = {"--exclude": [], "--skip": []}
+    found: dict[str, list[str]] = {flag: [] for flag in _REPEATED + _SINGLE}
     if len(args) % 2:
         return None
     for flag, value in zip(args[::2], args[1::2], strict=True):
-        if flag not in found:
+        if flag not in found or (flag in _SINGLE and found[flag]):
             return None
         found[flag].append(value)
+    if found["--max-hits"] and not found["--max-hits"][0].isdigit():
+        return None
     return found
 
 
