@@ -7,7 +7,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from gonogo.secrets.scan import Hit, fingerprint, scan_data
+from gonogo.secrets.fingerprint import fingerprint
+from gonogo.secrets.scan import Hit, scan_data
 
 MASK = "***"
 _PATH = "report.txt"
