@@ -30,6 +30,7 @@ from gonogo.models import (
 )
 from gonogo.plan.model import Check, Plan
 from gonogo.probes.base import Context, Probe
+from gonogo.redact import for_names
 
 CIRCUIT_OPEN = "circuit open"
 
@@ -83,6 +84,7 @@ class _Run:
         self.probes = probes
         self.opts = opts
         self.files = FileIndex(root)
+        self.redactor = for_names(plan.env_names(), opts.environ)
         self.sem = asyncio.Semaphore(max(1, opts.jobs))
         self.done: dict[str, asyncio.Future[CheckResult]] = {}
         self.results: dict[str, CheckResult] = {}
@@ -193,7 +195,7 @@ class _Run:
         """Index lookups that never block run inline: no task hop, no timer."""
         assert probe.fast is not None
         t0 = self.opts.clock()
-        ctx = Context(self.root, self.files, self.opts.environ, check.timeout_s, check.id)
+        ctx = self._context(check)
         try:
             outcome = probe.fast(check.params, ctx)
         except Exception as exc:  # a broken probe must not sink the run
@@ -203,8 +205,12 @@ class _Run:
         outcome = self._judged(probe, check, _redact(outcome, ctx))
         return self._result(check, outcome, self.opts.clock() - t0, 1)
 
+    def _context(self, check: Check) -> Context:
+        environ, timeout_s = self.opts.environ, check.timeout_s
+        return Context(self.root, self.files, environ, timeout_s, check.id, redactor=self.redactor)
+
     async def _redacted_attempt(self, probe: Probe[Any], check: Check) -> Outcome:
-        ctx = Context(self.root, self.files, self.opts.environ, check.timeout_s, check.id)
+        ctx = self._context(check)
         outcome = _redact(await self._attempt(probe, check, ctx), ctx)
         if outcome.status is Status.ERROR and "circuit" not in outcome.evidence:
             self.errors[check.id] = outcome
@@ -283,24 +289,14 @@ def _target(probe: Probe[Any], check: Check, ctx: Context) -> str | None:
 
 
 def _redact(outcome: Outcome, ctx: Context) -> Outcome:
-    if not ctx.secrets:
-        return outcome
+    """The choke point: every text a probe returns, masked before anything else sees it."""
+    mask = ctx.masking()
     return replace(
         outcome,
-        message=ctx.redact(outcome.message),
-        evidence=_redact_value(dict(outcome.evidence), ctx),
-        findings=tuple(replace(f, message=ctx.redact(f.message)) for f in outcome.findings),
+        message=mask.text(outcome.message),
+        evidence=mask.data(dict(outcome.evidence)),
+        findings=tuple(replace(f, message=mask.text(f.message)) for f in outcome.findings),
     )
-
-
-def _redact_value(value: Any, ctx: Context) -> Any:
-    if isinstance(value, str):
-        return ctx.redact(value)
-    if isinstance(value, dict):
-        return {k: _redact_value(v, ctx) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_redact_value(v, ctx) for v in value]
-    return value
 
 
 def _report(

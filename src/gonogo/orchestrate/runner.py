@@ -14,7 +14,7 @@ import contextlib
 import random
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -31,6 +31,7 @@ from gonogo.plan.schema import TaskSpec
 from gonogo.probes.base import Context, Probe
 from gonogo.probes.command import clean_env
 from gonogo.proc import run_process
+from gonogo.redact import Redactor
 
 LOG_DIR = "tasks"
 LOG_ROTATE_BYTES = 4 * 1024 * 1024
@@ -61,6 +62,7 @@ class Settings:
     jitter: Callable[[], float] = random.random
     sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep
     log_dir: Path | None = None
+    redactor: Redactor = field(default_factory=Redactor)  # the plan's variables, detectors
 
 
 class Orchestrator:
@@ -220,7 +222,8 @@ class Orchestrator:
     async def _run_command(self, task: TaskSpec, attempt: int) -> str:
         """Run the task's command once; "" on exit 0, else what went wrong."""
         root = self.settings.root
-        ctx = Context(root, FileIndex(root), self.settings.environ, task.timeout, task.id)
+        s = self.settings
+        ctx = Context(root, FileIndex(root), s.environ, task.timeout, task.id, redactor=s.redactor)
         argv = ["/bin/sh", "-c", task.run] if isinstance(task.run, str) else list(task.run or [])
         shown = shown_command(task)
         cwd = (root / (task.cwd or ".")).resolve()

@@ -37,6 +37,7 @@ from gonogo.orchestrate.state import (
 from gonogo.plan.model import Plan
 from gonogo.plan.schema import TaskSpec
 from gonogo.probes.base import Probe
+from gonogo.redact import for_names
 
 STATE_DIR = ".gonogo"
 PROGRESS_FILE = "progress.md"
@@ -162,6 +163,7 @@ class Session:
             backoff_s=base,
             backoff_max_s=max(base, d.backoff_max),
             log_dir=self.dir / LOG_DIR,
+            redactor=for_names(self.req.plan.env_names(), self.environ),
         )
 
     def _escalator(self, store: StateStore) -> Escalator:

@@ -21,6 +21,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict
 
 from gonogo.fs.index import FileIndex
 from gonogo.models import Outcome
+from gonogo.redact import Redactor
 from gonogo.rules import Rule
 
 
@@ -89,6 +90,7 @@ class Context:
     timeout_s: float = 30.0
     check_id: str = ""
     secrets: set[str] = field(default_factory=set)
+    redactor: Redactor = field(default_factory=Redactor)  # the run's: the plan's variables
 
     def expand(self, text: str) -> str:
         """Replace `${VAR}` and `${VAR:-default}` from the environment; remember the values
@@ -107,10 +109,12 @@ class Context:
 
         return _VAR.sub(sub, text)
 
+    def masking(self) -> Redactor:
+        """The run's redactor and the values this check expanded."""
+        return self.redactor.plus(self.secrets)
+
     def redact(self, text: str) -> str:
-        for secret in sorted(self.secrets, key=len, reverse=True):
-            text = text.replace(secret, "***")
-        return text
+        return self.masking().text(text)
 
     def path(self, rel: str) -> Path:
         return self.root / rel

@@ -11,6 +11,7 @@ from pydantic import Field, ValidationError, model_validator
 from gonogo.models import Outcome, errored, failed, passed
 from gonogo.probes.base import Context, Params, Probe, ProbeDoc, Regex
 from gonogo.proc import OUTPUT_CAP, Completed, run_process
+from gonogo.redact import for_names
 
 BASE_ENV = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "USER", "LOGNAME", "TERM", "SYSTEMROOT")
 
@@ -57,6 +58,7 @@ def _run_error(message: str, value: object) -> ValidationError:
 def clean_env(ctx: Context, extra: dict[str, str], passed_names: list[str]) -> dict[str, str]:
     """A small explicit environment: locale, PATH, HOME, then the plan's `env` (expanded)."""
     env = {k: ctx.environ[k] for k in (*BASE_ENV, *passed_names) if k in ctx.environ}
+    ctx.secrets.update(for_names(passed_names, ctx.environ).values)
     env.setdefault("PATH", os.defpath)
     env.update({k: ctx.expand(v) for k, v in extra.items()})
     return env
