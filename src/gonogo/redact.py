@@ -28,7 +28,20 @@ MASK = "***"
 MIN_CHARS = 6
 # always passed to commands, and no secret: masking them would mask every path
 NOT_SECRET = frozenset(
-    "PATH HOME LANG LC_ALL TMPDIR USER LOGNAME TERM SYSTEMROOT PWD SHELL TZ".split()
+    [
+        "PATH",
+        "HOME",
+        "LANG",
+        "LC_ALL",
+        "TMPDIR",
+        "USER",
+        "LOGNAME",
+        "TERM",
+        "SYSTEMROOT",
+        "PWD",
+        "SHELL",
+        "TZ",
+    ]
 )
 _REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)")
 _NAME_KEYS = ("pass_env", "secret_env")
@@ -39,7 +52,7 @@ _MIN_CORE = 8  # shorter base64 fragments would mask innocent text
 class Redactor:
     """Masks a set of values and (unless `detect` is False) what the detectors find."""
 
-    __slots__ = ("values", "detect")
+    __slots__ = ("detect", "values")
 
     def __init__(self, values: Iterable[str] = (), *, detect: bool = True) -> None:
         self.values = frozenset(values)

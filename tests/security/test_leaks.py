@@ -37,9 +37,7 @@ def _vendor_token() -> str:
 
 @dataclass(frozen=True)
 class Tokens:
-    env: str = field(
-        default_factory=lambda: f"lk{secrets.token_hex(8)}/{secrets.token_hex(6)}+x="
-    )
+    env: str = field(default_factory=lambda: f"lk{secrets.token_hex(8)}/{secrets.token_hex(6)}+x=")
     vendor: str = field(default_factory=_vendor_token)
     hook: str = field(default_factory=lambda: "hk" + secrets.token_hex(12))
 
