@@ -176,7 +176,7 @@ def test_environment_is_clean_unless_passed(tmp_path: Path) -> None:
 
     passed = run_one(tmp_path, environ, run=DUMP_ENV, pass_env=["GONOGO_TEST_LEAK", "UNSET_X"])
     seen = json.loads(passed.evidence["stdout_tail"])
-    assert seen["GONOGO_TEST_LEAK"] == "from-gonogo"
+    assert seen["GONOGO_TEST_LEAK"] == "***"  # passed, and its value masked in the report
     assert "UNSET_X" not in seen
 
 
