@@ -19,9 +19,11 @@ from gonogo.engine.conditions import unmet
 from gonogo.engine.gates import judge_gates, overall, score_notes
 from gonogo.engine.waivers import apply_waivers
 from gonogo.fs.index import FileIndex
+from gonogo.fs.reader import OutsideRoot
 from gonogo.git import git_info
 from gonogo.models import (
     CheckResult,
+    Finding,
     GitInfo,
     Outcome,
     RunReport,
@@ -31,6 +33,7 @@ from gonogo.models import (
 from gonogo.plan.model import Check, Plan
 from gonogo.probes.base import Context, Probe
 from gonogo.redact import for_names
+from gonogo.rules import OUTSIDE_ROOT
 
 CIRCUIT_OPEN = "circuit open"
 
@@ -198,6 +201,8 @@ class _Run:
         ctx = self._context(check)
         try:
             outcome = probe.fast(check.params, ctx)
+        except OutsideRoot as exc:
+            outcome = outside_root(exc)
         except Exception as exc:  # a broken probe must not sink the run
             outcome = errored(f"{check.kind} probe raised {type(exc).__name__}: {exc}")
         if outcome is None:
@@ -233,6 +238,8 @@ class _Run:
             if target is not None:
                 self.breakers.release(target)
             raise
+        except OutsideRoot as exc:
+            outcome = outside_root(exc)
         except Exception as exc:  # a broken probe must not sink the run
             outcome = errored(f"{check.kind} probe raised {type(exc).__name__}: {exc}")
         if target is not None:  # an error the target answered (a bad query) says it is up
@@ -259,6 +266,13 @@ class _Run:
             description=check.description,
             measures=outcome.measures,
         )
+
+
+def outside_root(exc: OutsideRoot) -> Outcome:
+    """A probe met a symlink leading out of the root: a finding, and the link unread."""
+    message = f"{exc.rel} leads outside the project root through a symlink; not followed"
+    finding = Finding(OUTSIDE_ROOT.code, message, path=exc.rel)
+    return Outcome(Status.FAIL, message, {"path": exc.rel}, (finding,), transient=False)
 
 
 def _retryable(outcome: Outcome) -> bool:

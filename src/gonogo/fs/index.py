@@ -161,7 +161,14 @@ class FileIndex:
 
     def dir_exists(self, rel: str) -> bool:
         rel = rel.strip().rstrip("/")
-        return any(True for _ in self._under(rel + "/")) or (self.root / rel).is_dir()
+        if any(True for _ in self._under(rel + "/")):
+            return True
+        return (self.root / rel).is_dir() and not self.outside(rel)
+
+    def outside(self, rel: str) -> bool:
+        """True when `rel` is, or lies under, a symlink leading out of the root: it is
+        never followed (`gonogo.fs.contain`)."""
+        return not self.reader.contains(rel)
 
     def _under(self, prefix: str) -> Iterable[str]:
         import bisect

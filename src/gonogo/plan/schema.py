@@ -17,6 +17,7 @@ from pydantic import (
 )
 
 from gonogo.durations import DURATION_JSON, RATIO_JSON, parse_duration, parse_ratio
+from gonogo.fs.contain import plan_path
 
 Duration = Annotated[
     float, BeforeValidator(parse_duration), Field(ge=0), WithJsonSchema(DURATION_JSON)
@@ -36,6 +37,7 @@ def _check_id(value: str) -> str:
 
 Ident = Annotated[str, AfterValidator(_check_id)]
 Argv = Annotated[list[str], Field(min_length=1)]
+RelPath = Annotated[str, AfterValidator(plan_path)]  # under the root (gonogo.fs.contain)
 
 
 Ratio = Annotated[float, BeforeValidator(parse_ratio), Field(ge=0), WithJsonSchema(RATIO_JSON)]
@@ -69,7 +71,7 @@ class When(Strict):
 
     env: str | None = Field(None, description="environment variable that must be set, non-empty")
     equals: str | None = Field(None, description="with `env`: the value it must have")
-    file: str | None = Field(None, description="glob that must match at least one file")
+    file: RelPath | None = Field(None, description="glob that must match at least one file")
     platform: str | None = Field(None, description="sys.platform prefix, e.g. linux, darwin")
 
     @model_validator(mode="after")
@@ -214,7 +216,7 @@ class TaskSpec(Strict):
     depends_on: tuple[Ident, ...] = ()
     run: Argv | str | None = None
     shell: bool = False
-    cwd: str | None = None
+    cwd: RelPath | None = None
     env: dict[str, str] = Field(default_factory=dict)
     acceptance: tuple[Ident, ...] = ()
     timeout: Duration = 600.0

@@ -19,6 +19,7 @@ from typing import Annotated, Any, Generic, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict
 
+from gonogo.fs.contain import plan_path
 from gonogo.fs.index import FileIndex
 from gonogo.models import Outcome
 from gonogo.redact import Redactor
@@ -44,6 +45,10 @@ def _valid_regex(value: str) -> str:
 
 Regex = Annotated[str, AfterValidator(_valid_regex)]
 """A param holding a Python regular expression, checked when the plan loads."""
+
+RelPath = Annotated[str, AfterValidator(plan_path)]
+"""A param holding a path or glob under the project root: an absolute path or a `..`
+that climbs out is a plan error (`gonogo.fs.contain`)."""
 
 
 def in_thread(fn: Callable[[P, Context], Outcome]) -> Callable[[P, Context], Awaitable[Outcome]]:

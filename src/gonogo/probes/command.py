@@ -9,7 +9,7 @@ import sys
 from pydantic import Field, ValidationError, model_validator
 
 from gonogo.models import Outcome, errored, failed, passed
-from gonogo.probes.base import Context, Params, Probe, ProbeDoc, Regex
+from gonogo.probes.base import Context, Params, Probe, ProbeDoc, Regex, RelPath
 from gonogo.proc import OUTPUT_CAP, Completed, run_process
 from gonogo.redact import for_names
 
@@ -25,7 +25,7 @@ class Expect(Params):
 class CommandParams(Params):
     run: list[str] | str = Field(description="argv list; a string only with `shell: true`")
     shell: bool = Field(False, description="run `run` through /bin/sh (explicit opt-in)")
-    cwd: str | None = Field(None, description="working directory, relative to the root")
+    cwd: RelPath | None = Field(None, description="working directory, relative to the root")
     env: dict[str, str] = Field(
         default_factory=dict, description="variables added to a clean environment"
     )

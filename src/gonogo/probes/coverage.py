@@ -8,7 +8,7 @@ import json
 from pydantic import Field
 
 from gonogo.models import Finding, Outcome, errored, failed, passed
-from gonogo.probes.base import Context, MeasureSpec, Params, Probe, ProbeDoc, in_thread
+from gonogo.probes.base import Context, MeasureSpec, Params, Probe, ProbeDoc, RelPath, in_thread
 from gonogo.probes.formats import XmlError, xml_root
 from gonogo.probes.freshness import MaxAge, stale
 from gonogo.rules import Rule
@@ -17,7 +17,7 @@ MAX_BYTES = 64 * 1024 * 1024
 
 
 class CoverageParams(Params):
-    file: str = Field(
+    file: RelPath = Field(
         description="coverage.xml (Cobertura) or coverage.json (coverage.py); a glob judges "
         "every report it matches"
     )

@@ -12,7 +12,7 @@ from pathlib import Path
 from pydantic import Field
 
 from gonogo.models import Outcome, errored, verdict_of
-from gonogo.probes.base import Context, Params, Probe, ProbeDoc
+from gonogo.probes.base import Context, Params, Probe, ProbeDoc, RelPath
 from gonogo.secrets.baseline import DEFAULT_PATH, Baseline, BaselineError, load
 from gonogo.secrets.tree import find_secrets, finding
 
@@ -20,9 +20,9 @@ MAX_FINDINGS = 200
 
 
 class SecretsParams(Params):
-    path: str = Field("**", description="glob of files to scan (default: the whole tree)")
+    path: RelPath = Field("**", description="glob of files to scan (default: the whole tree)")
     exclude: list[str] = Field(default_factory=list, description="globs of files to skip")
-    baseline: str = Field(DEFAULT_PATH, description="reviewed findings to accept (JSON)")
+    baseline: RelPath = Field(DEFAULT_PATH, description="reviewed findings to accept (JSON)")
     jobs: int = Field(2, ge=1, le=16, description="worker processes for big trees")
 
 
