@@ -30,9 +30,8 @@ USER_AGENT = "gonogo-orchestrate"
 
 def append_line(path: Path, record: Mapping[str, Any]) -> None:
     """Append one JSON line and fsync it: once this returns, the line survives a crash."""
-    atomic.ensure_dir(path.parent)
     line = json.dumps(dict(record), sort_keys=True, separators=(",", ":")) + "\n"
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    fd = atomic.open_state(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
     try:
         os.write(fd, line.encode())
         os.fsync(fd)
@@ -42,10 +41,8 @@ def append_line(path: Path, record: Mapping[str, Any]) -> None:
 
 def logged_ids(path: Path) -> set[str]:
     """Ids of the escalations already in the JSONL file (a torn last line is ignored)."""
-    try:
-        with path.open("rb") as fh:
-            data = fh.read(MAX_JSONL_SCAN)
-    except FileNotFoundError:
+    data = atomic.read_state(path, MAX_JSONL_SCAN)
+    if data is None:
         return set()
     ids = set()
     for raw in data.splitlines():

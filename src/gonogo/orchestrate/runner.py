@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import random
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -251,14 +252,16 @@ class Orchestrator:
         return f"`{ctx.redact(shown)}` exited {done.exit_code}{detail}"
 
     def _log(self, task: TaskSpec, attempt: int, shown: str, code: int, out: str, err: str) -> None:
-        """Append the attempt's output to `.gonogo/tasks/<id>.log` (best effort)."""
+        """Append the attempt's output to `.gonogo/tasks/<id>.log` (0600, never through a
+        symlink)."""
         if self.settings.log_dir is None:
             return
         path = self.settings.log_dir / f"{task.id}.log"
         head = f"=== {self.settings.now()} attempt {attempt}: {shown} -> exit {code}\n"
-        with contextlib.suppress(OSError):
-            atomic.ensure_dir(path.parent)
-            if path.exists() and path.stat().st_size > LOG_ROTATE_BYTES:
+        text = head + out + ("\n--- stderr\n" + err if err else "") + "\n"
+        with contextlib.suppress(FileNotFoundError):
+            if path.lstat().st_size > LOG_ROTATE_BYTES:
                 path.replace(path.with_suffix(".log.1"))  # keep one older log
-            with path.open("a", encoding="utf-8") as fh:
-                fh.write(head + out + ("\n--- stderr\n" + err if err else "") + "\n")
+        fd = atomic.open_state(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
+        with os.fdopen(fd, "a", encoding="utf-8") as fh:  # a refused link stops the run
+            fh.write(text)

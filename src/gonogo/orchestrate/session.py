@@ -253,7 +253,7 @@ class Session:
         self, state: RunState, tasks: list[TaskSpec], gates: list[GateReport]
     ) -> None:
         view = progress.ProgressView(self.req.plan, tasks, state, gates, state.selection.max_cycles)
-        atomic.write_text(self.dir / PROGRESS_FILE, progress.render(view))
+        atomic.write_text(self.dir / PROGRESS_FILE, progress.render(view), mode=atomic.REPORT_MODE)
 
 
 def _stale_state(holder: Holder) -> str:
