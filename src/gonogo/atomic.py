@@ -50,8 +50,9 @@ def guard(path: Path, error: type[Exception] = OutputError) -> None:
         except OSError as exc:
             raise error(f"cannot use {step}: {exc.strerror or exc}") from None
         if stat.S_ISLNK(info.st_mode):
+            which = "it" if step == path else str(step)
             raise error(
-                f"refusing to use {path}: {step} is a symbolic link (to "
+                f"refusing to use {path}: {which} is a symbolic link (to "
                 f"{os.readlink(step)}); gonogo keeps its state in real files inside the "
                 "project and never follows links there; remove the link"
             )
