@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from gonogo.probes.formats import XmlError, xml_root
+from gonogo.strictnum import ascii_int
 
 OUTCOMES = ("passed", "failed", "error", "skipped")
 _FLAKY = ("flakyFailure", "flakyError")
@@ -119,10 +120,46 @@ def _records(root: Any, path: str) -> Iterator[Case]:
         tag = _local(elem.tag)
         if tag == "testcase":
             yield _case(elem, path)
-        elif tag == "testsuite" and not any(_local(e.tag) == "testcase" for e in elem.iter()):
-            broken = _suite_error(elem, path)
+        elif tag in ("testsuite", "testsuites"):
+            empty = not any(_local(e.tag) == "testcase" for e in elem.iter())
+            _check_counts(elem, tag, path, empty)
+            broken = _suite_error(elem, path) if empty and tag == "testsuite" else None
             if broken is not None:
                 yield broken
+
+
+_COUNTS = ("tests", "failures", "errors", "skipped")
+
+
+def _check_counts(elem: Any, tag: str, path: str, empty: bool) -> None:
+    """A suite's own counts, where it writes them, are counts no runner could contradict:
+    whole non-negative numbers, no more failures or skips than tests, and no
+    tests claimed by a suite that holds none and reports no error. (The cases are counted
+    from the records all the same; these only unmask a forged or broken report.)"""
+    name = f"<{tag}{_named(elem)}>"
+    got: dict[str, int] = {}
+    for attr in _COUNTS:
+        text = elem.get(attr)
+        if text is None or not text.strip():
+            continue
+        value = ascii_int(text.strip())
+        if value is None:
+            raise JunitError(f"{path}: {name} {attr}={text!r} is not a count of tests")
+        got[attr] = value
+    tests = got.get("tests")
+    if tests is None:
+        return
+    over = [a for a in ("failures", "skipped") if got.get(a, 0) > tests]  # a suite that
+    # failed to run has errors and no tests (jest), a test can fail and error (pytest)
+    if over:
+        raise JunitError(f"{path}: {name} has {over[0]}={got[over[0]]} out of tests={tests}")
+    if empty and tests and not got.get("failures") and not got.get("errors"):
+        raise JunitError(f"{path}: {name} claims tests={tests} but holds no <testcase> record")
+
+
+def _named(elem: Any) -> str:
+    name = elem.get("name")
+    return f" name={name[:60]!r}" if name else ""
 
 
 def _case(elem: Any, path: str) -> Case:
