@@ -16,7 +16,7 @@ from gonogo.durations import format_duration
 from gonogo.engine.breaker import Breakers
 from gonogo.engine.compare import BaselineReader, Found, judged, read_baselines
 from gonogo.engine.conditions import unmet
-from gonogo.engine.gates import judge_gates, overall, score_notes
+from gonogo.engine.gates import DIRTY_TREE, judge_gates, overall, score_notes
 from gonogo.engine.waivers import apply_waivers
 from gonogo.fs.index import FileIndex
 from gonogo.fs.reader import OutsideRoot
@@ -328,7 +328,9 @@ def _report(
             results[c.id] = run._result(c, errored("interrupted before it started"), 0.0, 0)
     today = opts.today or dt.datetime.now().date()
     results, notes = apply_waivers(plan, results, today)
-    gates = judge_gates(plan.gates, results, opts.approvals)
+    git = opts.git or git_info(root)
+    void = DIRTY_TREE if git.tracked_changes else ""
+    gates = judge_gates(plan.gates, results, opts.approvals, void)
     notes += score_notes(gates)
     ordered = tuple(results[c.id] for c in plan.checks)
     verdict, rate = overall(gates, ordered)
@@ -339,7 +341,7 @@ def _report(
         run_id=uuid.uuid4().hex,
         started_at=started_at.isoformat(timespec="seconds").replace("+00:00", "Z"),
         duration_s=duration_s,
-        git=opts.git or git_info(root),
+        git=git,
         verdict=verdict,
         pass_rate=rate,
         gates=tuple(gates),
