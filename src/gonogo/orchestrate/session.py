@@ -168,6 +168,8 @@ class Session:
 
     def _escalator(self, store: StateStore) -> Escalator:
         hook = webhook_from(self.req.plan.escalation, self.environ)
+        if hook is not None and hook.warning:
+            self.events.write(f"· warning: {hook.warning}")
         s = self._settings()
         b = self.req.plan.defaults.breaker
         return Escalator(

@@ -235,7 +235,12 @@ class TaskSpec(Strict):
 
 class EscalationSpec(Strict):
     webhook: str | None = None
-    secret_env: str | None = None
+    secret_env: str | None = Field(
+        None, description="variable holding the webhook's HMAC secret (deliveries are signed)"
+    )
+    allow_unsigned: bool = Field(
+        False, description="send the webhook without `secret_env`, unsigned (with a warning)"
+    )
     timeout: Duration = 10.0
 
 
