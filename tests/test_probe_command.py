@@ -228,3 +228,16 @@ def test_secret_redacted_in_the_written_report(
     assert secret not in report
     assert secret not in (root / ".gonogo" / "last.md").read_text()
     assert secret not in res.stdout + res.stderr
+
+
+def test_variables_in_arguments_are_expanded_and_masked(tmp_path: Path) -> None:
+    environ = {"DEPLOY_URL": "https://deploy.internal/x9Kq2", "STAGE": "blue"}
+    run = [PY, "-c", "import sys; print(sys.argv[1:])", "${DEPLOY_URL}/health", "${STAGE:-x}"]
+    result = run_one(tmp_path, environ, run=run)
+    assert result.status is PASS
+    assert result.evidence["stdout_tail"] == "['***/health', 'blue']"  # ≥ 6 characters: masked
+    missing = run_one(tmp_path, {}, run=[PY, "-c", "pass", "${DEPLOY_URL}"])
+    assert missing.status is ERROR
+    assert missing.message.endswith(": environment variable DEPLOY_URL is not set")
+    shell = run_one(tmp_path, environ, run="echo '${STAGE}'", shell=True)
+    assert shell.evidence["stdout_tail"] == "${STAGE}"  # a shell line is never pasted into

@@ -30,7 +30,7 @@ from gonogo.orchestrate.state import StateStore, TaskStatus
 from gonogo.plan.model import Plan
 from gonogo.plan.schema import TaskSpec
 from gonogo.probes.base import Context, Probe
-from gonogo.probes.command import clean_env
+from gonogo.probes.command import argv_of, clean_env
 from gonogo.proc import run_process
 from gonogo.redact import Redactor
 
@@ -225,12 +225,13 @@ class Orchestrator:
         root = self.settings.root
         s = self.settings
         ctx = Context(root, FileIndex(root), s.environ, task.timeout, task.id, redactor=s.redactor)
-        argv = ["/bin/sh", "-c", task.run] if isinstance(task.run, str) else list(task.run or [])
         shown = shown_command(task)
+        argv = [shown]
         cwd = (root / (task.cwd or ".")).resolve()
         if not cwd.is_relative_to(root.resolve()):
             return f"cwd {task.cwd} is outside the project root"
         try:
+            argv = argv_of(ctx, task.run if task.run is not None else [])
             env = clean_env(ctx, dict(task.env), [])
             env.update(GONOGO_TASK=task.id, GONOGO_ATTEMPT=str(attempt))
             async with asyncio.timeout(task.timeout):
@@ -240,7 +241,7 @@ class Orchestrator:
         except LookupError as exc:
             return f"`{shown}`: {exc}"
         except FileNotFoundError:
-            return f"`{shown}`: program {argv[0]!r} not found"
+            return ctx.redact(f"`{shown}`: program {argv[0]!r} not found")
         except OSError as exc:
             return f"`{shown}` could not start: {exc.strerror or exc}"
         out, err = ctx.redact(done.stdout), ctx.redact(done.stderr)

@@ -22,7 +22,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict
 from gonogo.fs.contain import plan_path
 from gonogo.fs.index import FileIndex
 from gonogo.models import Outcome
-from gonogo.redact import Redactor
+from gonogo.redact import MIN_CHARS, Redactor
 from gonogo.rules import Rule
 
 
@@ -108,7 +108,7 @@ class Context:
                 if default is None:
                     raise LookupError(f"environment variable {name} is not set")
                 return default  # written in the plan itself: not a secret
-            if len(value) >= 4:
+            if len(value) >= MIN_CHARS:  # shorter values would mask ordinary words
                 self.secrets.add(value)
             return value
 
