@@ -40,6 +40,15 @@ Argv = Annotated[list[str], Field(min_length=1)]
 RelPath = Annotated[str, AfterValidator(plan_path)]  # under the root (gonogo.fs.contain)
 
 
+def _text(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must say something: it is blank")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_text)]  # not empty, not only whitespace
+
+
 Ratio = Annotated[float, BeforeValidator(parse_ratio), Field(ge=0), WithJsonSchema(RATIO_JSON)]
 _BASELINE = re.compile(r"^(last_passing|last|run:[0-9a-fA-F]{4,64})$")
 
@@ -60,6 +69,9 @@ class Defaults(Strict):
     backoff_max: Duration = Field(8.0, description="longest retry delay")
     priority: Priority = "P2"
     breaker: Breaker = Breaker()
+    waiver_max_days: int = Field(
+        365, ge=1, description="longest a waiver may run, from the day the plan is read"
+    )
 
 
 class Targets(Strict):
@@ -246,8 +258,8 @@ class EscalationSpec(Strict):
 
 class WaiverSpec(Strict):
     check: Ident
-    reason: Annotated[str, Field(min_length=1)]
-    owner: Annotated[str, Field(min_length=1)]
+    reason: Text
+    owner: Text
     expires: dt.date
 
 
