@@ -70,6 +70,14 @@ class Redactor:
             text = _pattern(self.values).sub(MASK, text)
         return detected(text) if self.detect else text
 
+    def touches(self, texts: Iterable[str]) -> bool:
+        """Whether masking could change any of `texts` (one pass over them all: the common
+        answer, no, costs one regex search and one detector prefilter)."""
+        blob = "\n".join(texts)
+        if self.values and _pattern(self.values).search(blob):
+            return True
+        return self.detect and bool(_candidates(blob.encode("utf-8", "surrogateescape")))
+
     def data(self, value: Any) -> Any:
         """Strings inside dicts, lists and tuples masked; other values as they are."""
         if isinstance(value, str):
@@ -88,23 +96,28 @@ def for_names(names: Iterable[str], environ: Mapping[str, str]) -> Redactor:
 
 
 def env_names(data: Any) -> set[str]:
-    """Variables a plan's plain data hands over: `pass_env` and `secret_env` entries,
-    and every `${VAR}` written in a string."""
+    """Variables a plan's plain data (or params models) hands over: `pass_env` and
+    `secret_env` entries, and every `${VAR}` written in a string."""
     found: set[str] = set()
-    if isinstance(data, str):
-        if "${" in data:
-            found.update(_REF.findall(data))
-    elif hasattr(data, "__pydantic_fields__"):  # a params model: its fields, undumped
-        found |= env_names(dict(data.__dict__))
-    elif isinstance(data, dict):
-        for key, value in data.items():
-            if key in _NAME_KEYS:
-                found.update(v for v in _strings(value))
-            found |= env_names(value)
-    elif isinstance(data, list | tuple):
-        for item in data:
-            found |= env_names(item)
+    todo = [data]
+    while todo:
+        item = todo.pop()
+        if type(item) is str:
+            if "${" in item:
+                found.update(_REF.findall(item))
+            continue
+        if hasattr(item, "__pydantic_fields_set__"):  # a model: the fields the plan wrote
+            item = {k: item.__dict__[k] for k in item.__pydantic_fields_set__}
+        if isinstance(item, dict):
+            for key in _NAME_KEYS:
+                found.update(_strings(item.get(key)))
+            todo.extend(v for v in item.values() if v is not None and type(v) not in _SCALARS)
+        elif isinstance(item, list | tuple):
+            todo.extend(v for v in item if v is not None and type(v) not in _SCALARS)
     return found
+
+
+_SCALARS = (int, float, bool)
 
 
 def _strings(value: Any) -> list[str]:
@@ -140,13 +153,33 @@ def _pattern(values: frozenset[str]) -> re.Pattern[str]:
     return re.compile("|".join(sources))
 
 
-def detected(text: str) -> str:
-    """`text` with every value the secrets detectors recognise masked."""
+def _candidates(data: bytes) -> tuple[Any, ...]:
+    """The detectors whose cheap hint matches `data` (usually none)."""
     from gonogo.secrets.scan import compiled
 
+    return tuple(compiled().candidates(data, _AS_CONFIG))
+
+
+def strings(value: Any) -> list[str]:
+    """Every string inside `value` (dicts, lists and tuples walked), in no set order."""
+    out: list[str] = []
+    todo = [value]
+    while todo:
+        item = todo.pop()
+        if isinstance(item, str):
+            out.append(item)
+        elif isinstance(item, dict):
+            todo.extend(item.values())
+        elif isinstance(item, list | tuple):
+            todo.extend(item)
+    return out
+
+
+def detected(text: str) -> str:
+    """`text` with every value the secrets detectors recognise masked."""
     data = text.encode("utf-8", "surrogateescape")
     spans = []
-    for matcher in compiled().candidates(data, _AS_CONFIG):
+    for matcher in _candidates(data):
         for m in matcher.regex.finditer(data):
             if _is_secret(matcher, m, data):
                 spans.append(m.span(matcher.v))

@@ -32,7 +32,7 @@ from gonogo.models import (
 )
 from gonogo.plan.model import Check, Plan
 from gonogo.probes.base import Context, Probe
-from gonogo.redact import for_names
+from gonogo.redact import for_names, strings
 from gonogo.rules import OUTSIDE_ROOT
 
 CIRCUIT_OPEN = "circuit open"
@@ -305,6 +305,9 @@ def _target(probe: Probe[Any], check: Check, ctx: Context) -> str | None:
 def _redact(outcome: Outcome, ctx: Context) -> Outcome:
     """The choke point: every text a probe returns, masked before anything else sees it."""
     mask = ctx.masking()
+    texts = [outcome.message, *strings(outcome.evidence), *(f.message for f in outcome.findings)]
+    if not mask.touches(texts):
+        return outcome
     return replace(
         outcome,
         message=mask.text(outcome.message),
