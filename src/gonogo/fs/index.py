@@ -49,6 +49,7 @@ class FileIndex:
         self._cache: dict[str, bytes] = {}
         self._globs: dict[str, list[str]] = {}
         self._stats: dict[str, os.stat_result | None] = {}
+        self._outside: dict[str, bool] = {}
         self._cached_bytes = 0
         self.reader = TreeReader(self._root_str)
         self.source = ""
@@ -167,8 +168,11 @@ class FileIndex:
 
     def outside(self, rel: str) -> bool:
         """True when `rel` is, or lies under, a symlink leading out of the root: it is
-        never followed (`gonogo.fs.contain`)."""
-        return not self.reader.contains(rel)
+        never followed (`gonogo.fs.contain`). Asked once per path per run, as `stat` is."""
+        known = self._outside.get(rel)
+        if known is None:
+            known = self._outside[rel] = not self.reader.contains(rel)
+        return known
 
     def _under(self, prefix: str) -> Iterable[str]:
         import bisect
