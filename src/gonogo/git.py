@@ -30,9 +30,10 @@ def git_info(root: Path) -> GitInfo:
     branch = git_output(root, "rev-parse", "--abbrev-ref", "HEAD")
     # untracked files count: a check that flips because a file came and went is an edit
     status = git_output(root, "status", "--porcelain")
-    return GitInfo(
-        commit, None if branch == "HEAD" else branch, None if status is None else bool(status)
-    )
+    if status is None:
+        return GitInfo(commit, None if branch == "HEAD" else branch)
+    tracked = any(not line.startswith("??") for line in status.splitlines())
+    return GitInfo(commit, None if branch == "HEAD" else branch, bool(status), tracked)
 
 
 def git_root(root: Path) -> Path | None:

@@ -361,7 +361,8 @@ class GateReport:
 class GitInfo:
     commit: str | None = None
     branch: str | None = None
-    dirty: bool | None = None
+    dirty: bool | None = None  # any change, untracked files included
+    tracked_changes: bool | None = None  # changes to tracked files: approvals do not count
 
     def to_dict(self) -> dict[str, Any]:
         return {"commit": self.commit, "branch": self.branch, "dirty": self.dirty}

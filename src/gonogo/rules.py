@@ -20,6 +20,7 @@ from gonogo.models import finding_fingerprint as fingerprint
 
 __all__ = [
     "ENGINE_RULES",
+    "OUTSIDE_ROOT",
     "REGRESSION",
     "SEVERITIES",
     "Rule",
@@ -64,8 +65,18 @@ REGRESSION = Rule(
     docs="`compare:` judges any numeric check against the history store, so a slow drift "
     "fails the gate long before an absolute threshold would.",
 )
-# Codes the engine itself emits, whatever the probe (relative thresholds).
-ENGINE_RULES = (REGRESSION,)
+OUTSIDE_ROOT = Rule(
+    "fs.outside-root",
+    "A path in the repository is a symlink leading outside it",
+    remediation="Replace the link with the file itself, or point it at a file inside the "
+    "repository.",
+    docs="gonogo reads only inside the project: a link out (to /etc, a home directory, "
+    "another checkout) is never followed, so the check cannot be judged on it and fails. "
+    "A repository nobody vetted must not make gonogo report on, or read, the machine it "
+    "runs on.",
+)
+# Codes the engine itself emits, whatever the probe (relative thresholds, containment).
+ENGINE_RULES = (REGRESSION, OUTSIDE_ROOT)
 
 
 def outcome_rule(kind: str, status: str) -> str:

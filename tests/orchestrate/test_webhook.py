@@ -37,32 +37,34 @@ SECRET = "whsec-test-9f2c41d7"
         ),
         (lambda b, h: (b, {"X-Gonogo-Timestamp": h["X-Gonogo-Timestamp"]}), "missing"),
         (lambda b, h: (b, {**h, "X-Gonogo-Timestamp": "soon"}), "not an integer"),
+        (lambda b, h: (b, {**h, "X-Gonogo-Event": "another"}), "signature does not match"),
+        (lambda b, h: (b, {k: v for k, v in h.items() if k != "X-Gonogo-Event"}), "missing"),
     ],
-    ids=["body", "timestamp", "signature", "no-signature", "bad-timestamp"],
+    ids=["body", "timestamp", "signature", "no-signature", "bad-timestamp", "event", "no-event"],
 )
 def test_verify_rejects_tampering(
     mutate: Callable[[bytes, dict[str, str]], tuple[bytes, dict[str, str]]], reason: str
 ) -> None:
     body = b'{"task_id":"harden"}'
-    headers = sign(body, SECRET, 1_700_000_000)
+    headers = sign(body, SECRET, 1_700_000_000, "ev-1")
     assert verify(body, headers, SECRET, now=1_700_000_010) == 1_700_000_000
     bad_body, bad_headers = mutate(body, headers)
     with pytest.raises(VerificationError, match=reason):
         verify(bad_body, bad_headers, SECRET, now=1_700_000_010)
 
 
-def test_signature_is_hmac_sha256_over_timestamp_dot_body() -> None:
+def test_signature_is_hmac_sha256_over_timestamp_event_and_body() -> None:
     import hashlib
     import hmac
 
     body = b'{"a":1}'
-    want = hmac.new(SECRET.encode(), b"1700000000." + body, hashlib.sha256).hexdigest()
-    assert signature(body, SECRET, 1_700_000_000) == f"sha256={want}"
+    want = hmac.new(SECRET.encode(), b"1700000000.ev-1." + body, hashlib.sha256).hexdigest()
+    assert signature(body, SECRET, 1_700_000_000, "ev-1") == f"sha256={want}"
 
 
 def test_verify_replay_window_and_seen_set() -> None:
     body = b"{}"
-    headers = {k.lower(): v for k, v in sign(body, SECRET, 1000).items()}  # any header case
+    headers = {k.lower(): v for k, v in sign(body, SECRET, 1000, "ev-1").items()}  # any case
     with pytest.raises(VerificationError, match="outside the 300s replay window"):
         verify(body, headers, SECRET, now=1000 + 301)
     with pytest.raises(VerificationError, match="outside"):
@@ -71,6 +73,10 @@ def test_verify_replay_window_and_seen_set() -> None:
     verify(body, headers, SECRET, now=1100, seen=seen)
     with pytest.raises(VerificationError, match="replay"):
         verify(body, headers, SECRET, now=1101, seen=seen)
+    # the same event signed again a second later (a retried delivery): still a replay
+    again = sign(body, SECRET, 1101, "ev-1")
+    with pytest.raises(VerificationError, match=r"^event ev-1 was already accepted \(replay\)$"):
+        verify(body, again, SECRET, now=1102, seen=seen)
     with pytest.raises(VerificationError, match="signature"):
         verify(body, headers, "another-secret", now=1000)
 
@@ -152,19 +158,20 @@ def test_escalation_webhook_is_signed_and_verified(
     assert sent["task_id"] == "rotate"
     assert sent["attempts"] == 2
     assert headers["X-Gonogo-Signature"].startswith("sha256=")
+    assert headers["X-Gonogo-Event"] == sent["id"]  # the escalation id: one per event
     state = json.loads((tmp_path / ".gonogo" / "orchestrate.json").read_text())
     assert state["escalations"][0]["webhook"] == "sent"
     assert SECRET not in json.dumps(state)
 
     # the same delivery again: a replay, refused
     assert _post(receiver.url, body, headers) == 401
-    assert receiver.rejected[-1] == "this delivery was already accepted (replay)"
+    assert receiver.rejected[-1] == f"event {sent['id']} was already accepted (replay)"
     # a tampered body with the genuine headers: refused
     forged = body.replace(b'"P0"', b'"P3"')
     assert _post(receiver.url, forged, headers) == 401
-    assert receiver.rejected[-1] == "signature does not match the body and timestamp"
+    assert receiver.rejected[-1] == "signature does not match the body, timestamp and event"
     # a correctly signed but old request (captured, replayed later): refused
-    old = sign(body, SECRET, int(time.time()) - 3600)
+    old = sign(body, SECRET, int(time.time()) - 3600, sent["id"])
     assert _post(receiver.url, body, {**old, "Content-Type": "application/json"}) == 401
     assert "outside the 60s replay window" in receiver.rejected[-1]
     assert len(receiver.accepted) == 1

@@ -71,11 +71,12 @@ def run_one(root: Path, environ: dict[str, str] | None = None, **check: Any) -> 
         ({"run": ["./data.txt"]}, ERROR, "'./data.txt' is not executable"),
         ({"run": [PY, "-c", "import os; print(os.getcwd())"], "cwd": "sub",
           "expect": {"stdout": "/sub$"}}, PASS, "exited 0"),
-        ({"run": [PY, "-c", "pass"], "cwd": "../"}, ERROR, "cwd ../ is outside the project root"),
+        ({"run": [PY, "-c", "pass"], "cwd": "out"}, ERROR, "cwd out is outside the project root"),
     ],
 )  # fmt: skip
 def test_command(tmp_path: Path, check: dict[str, Any], status: Status, message: str) -> None:
     (tmp_path / "sub").mkdir()
+    (tmp_path / "out").symlink_to(tmp_path.parent)  # `..` itself is a plan error
     (tmp_path / "data.txt").write_text("not a program\n")
     result = run_one(tmp_path, **check)
     assert result.status is status, result.message
@@ -176,7 +177,7 @@ def test_environment_is_clean_unless_passed(tmp_path: Path) -> None:
 
     passed = run_one(tmp_path, environ, run=DUMP_ENV, pass_env=["GONOGO_TEST_LEAK", "UNSET_X"])
     seen = json.loads(passed.evidence["stdout_tail"])
-    assert seen["GONOGO_TEST_LEAK"] == "from-gonogo"
+    assert seen["GONOGO_TEST_LEAK"] == "***"  # passed, and its value masked in the report
     assert "UNSET_X" not in seen
 
 
@@ -227,3 +228,16 @@ def test_secret_redacted_in_the_written_report(
     assert secret not in report
     assert secret not in (root / ".gonogo" / "last.md").read_text()
     assert secret not in res.stdout + res.stderr
+
+
+def test_variables_in_arguments_are_expanded_and_masked(tmp_path: Path) -> None:
+    environ = {"DEPLOY_URL": "https://deploy.internal/x9Kq2", "STAGE": "blue"}
+    run = [PY, "-c", "import sys; print(sys.argv[1:])", "${DEPLOY_URL}/health", "${STAGE:-x}"]
+    result = run_one(tmp_path, environ, run=run)
+    assert result.status is PASS
+    assert result.evidence["stdout_tail"] == "['***/health', 'blue']"  # ≥ 6 characters: masked
+    missing = run_one(tmp_path, {}, run=[PY, "-c", "pass", "${DEPLOY_URL}"])
+    assert missing.status is ERROR
+    assert missing.message.endswith(": environment variable DEPLOY_URL is not set")
+    shell = run_one(tmp_path, environ, run="echo '${STAGE}'", shell=True)
+    assert shell.evidence["stdout_tail"] == "${STAGE}"  # a shell line is never pasted into

@@ -34,7 +34,7 @@ def test_formats_and_threshold(tmp_path: Path, name: str, minimum: float, status
         ("<html/>", "not a Cobertura report"),
         ('{"totals": ', "cov.xml:1: invalid JSON"),
         ('{"files": {}}', "no `totals`"),
-        ("hello", "neither Cobertura XML nor coverage.py JSON"),
+        ("hello", "neither Cobertura XML, coverage.py JSON nor lcov"),
     ],
 )
 def test_malformed_reports_are_errors_naming_the_file(tmp_path: Path, content, text) -> None:

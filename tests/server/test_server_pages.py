@@ -272,8 +272,8 @@ def test_webhooks_are_signed_retried_and_logged(url: str, receiver: Any) -> None
         "commit": flip.git.commit,
     }
     assert (
-        headers["X-Gonogo-Event-Id"] == payload["id"]
-        and headers["X-Gonogo-Event"] == "verdict.flip"
+        headers["X-Gonogo-Event"] == payload["id"]
+        and headers["X-Gonogo-Event-Type"] == "verdict.flip"
     )
     assert receiver.calls == 2  # the first answer was a 500: retried
     rows = _cells(admin, "deliveries")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -47,6 +46,12 @@ def run(args: argparse.Namespace, now: dt.datetime | None = None) -> int:
             f"it asks for: {asks} (list roles under the gate's `approvals:`)"
         )
     assert git.commit is not None
+    if git.tracked_changes and not args.revoke:
+        raise UsageError(
+            f"refusing to approve gate {gate.id}: tracked files have uncommitted changes "
+            f"(see `git status`), and an approval covers commit {git.commit[:12]} with a "
+            "clean tree only; commit or stash the changes, then approve"
+        )
     by = args.by or _user(root)
     at = (now or dt.datetime.now(dt.UTC)).isoformat(timespec="seconds").replace("+00:00", "Z")
     store = open_store(store_url(args.store, os.environ, root))
@@ -63,12 +68,6 @@ def run(args: argparse.Namespace, now: dt.datetime | None = None) -> int:
         store.approve(Approval(gate.id, args.role, by, git.commit, plan.hash, at, note=args.note))
     finally:
         store.close()
-    if git.dirty:
-        print(
-            "gonogo: warning: the work tree has uncommitted changes; the approval covers "
-            f"commit {git.commit[:12]} only",
-            file=sys.stderr,
-        )
     print(
         f"approved gate {gate.id} as {args.role} by {by} for commit {git.commit[:12]} "
         f"(plan {plan.hash or 'default'}); a new commit or plan change voids it"

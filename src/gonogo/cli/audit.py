@@ -61,7 +61,9 @@ def run(args: argparse.Namespace) -> int:
     from gonogo.audit.core import audit
     from gonogo.audit.render import FORMATS
     from gonogo.errors import UsageError
+    from gonogo.redact import Redactor
 
+    mask = Redactor().text  # a report may quote a credential: none is printed again
     report = Path(args.report)
     if not report.exists():
         raise UsageError(f"{args.report}: no such report")
@@ -71,14 +73,14 @@ def run(args: argparse.Namespace) -> int:
     plan_path = _plan_target(args, root) if args.to_plan else None
     result = audit(report, root, junit_globs=args.junit)
     if plan_path is not None:
-        atomic.write_text(plan_path, plan_text(result, report, root))
+        atomic.write_text(plan_path, mask(plan_text(result, report, root)))
         print(f"gonogo: wrote {plan_path}", file=sys.stderr)
     to_file = args.output not in (None, "-") and not args.to_plan
     color = sys.stdout.isatty() and "NO_COLOR" not in os.environ and not to_file
     if args.format != "term" or to_file:  # the terminal report shows its warnings itself
         for warning in result.warnings:
-            print(f"gonogo: warning: {warning}", file=sys.stderr)
-    text = FORMATS[args.format](result, color=color, width=_width(), only=args.only)
+            print(f"gonogo: warning: {mask(warning)}", file=sys.stderr)
+    text = mask(FORMATS[args.format](result, color=color, width=_width(), only=args.only))
     if to_file:
         atomic.write_text(Path(args.output), text)
     else:

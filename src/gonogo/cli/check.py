@@ -233,16 +233,19 @@ def write_outputs(
 
     from gonogo import atomic
     from gonogo.cli.common import emit, use_color, warn
+    from gonogo.errors import OutputError
     from gonogo.report import Provenance, RenderOptions, render
 
     out_dir = root / OUTPUT_DIR
     base = RenderOptions(root=root)
     kept = {fmt: render(report, fmt, base) for fmt in ("json", "md")}  # read no options
     try:
-        atomic.write_text(out_dir / "last.json", kept["json"])
-        atomic.write_text(out_dir / "last.md", kept["md"])
+        atomic.write_text(out_dir / "last.json", kept["json"], mode=atomic.REPORT_MODE)
+        atomic.write_text(out_dir / "last.md", kept["md"], mode=atomic.REPORT_MODE)
     except OSError as exc:
         warn(f"cannot write {out_dir}: {exc.strerror or exc}")
+    except OutputError as exc:  # a symlinked .gonogo: the verdict still stands
+        warn(str(exc))
     to_stdout = args.output in (None, "-")
     color = to_stdout and use_color(args, sys.stdout, os.environ)
     wanted = {args.format, *(fmt for fmt, _ in getattr(args, "also", []))}

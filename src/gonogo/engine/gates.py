@@ -21,15 +21,17 @@ def judge_gate(
     results: Sequence[CheckResult],
     verdicts: Mapping[str, Verdict],
     approvals_given: Iterable[str] = (),
+    void: str = "",
 ) -> GateReport:
     """A gate is GO when no P0 check is non-passing, its pass rate meets the threshold,
     its weighted score (if it sets `score:`) is at least the warn level, every required
-    gate is GO, and every approval it lists was given."""
+    gate is GO, and every approval it lists was given. `void` says why no approval
+    counts at all (tracked files changed since the commit they were given for)."""
     rate = pass_rate(results)
     score = gate_score(gate, results)
     bad = blockers(results)
-    given = sorted(set(approvals_given) & set(gate.approvals))
-    reasons = _reasons(gate, rate, score, bad, verdicts, given)
+    given = [] if void else sorted(set(approvals_given) & set(gate.approvals))
+    reasons = _reasons(gate, rate, score, bad, verdicts, given, void)
     counts = _counts(results)
     return GateReport(
         gate_id=gate.id,
@@ -56,6 +58,7 @@ def _reasons(
     bad: list[CheckResult],
     verdicts: Mapping[str, Verdict],
     given: list[str],
+    void: str = "",
 ) -> list[str]:
     reasons: list[str] = []
     p0 = [r.check_id for r in bad if r.priority == "P0"]
@@ -71,9 +74,17 @@ def _reasons(
         if verdicts.get(req) is not Verdict.GO:
             reasons.append(f"required gate {req} is not GO")
     missing = [a for a in gate.approvals if a not in given]
-    if missing:
+    if missing and void:
+        reasons.append(f"approval(s) not counted: {', '.join(missing)}: {void}")
+    elif missing:
         reasons.append(f"missing approval(s) for this commit: {', '.join(missing)}")
     return reasons
+
+
+DIRTY_TREE = (
+    "tracked files have uncommitted changes, and an approval covers its commit with a "
+    "clean tree only (commit or stash the changes)"
+)
 
 
 def score_notes(gates: Sequence[GateReport]) -> list[str]:
@@ -125,6 +136,7 @@ def judge_gates(
     gates: Sequence[Gate],
     results: Mapping[str, CheckResult],
     approvals: Mapping[str, Iterable[str]] | None = None,
+    void: str = "",
 ) -> list[GateReport]:
     """Judge gates in dependency order (`requires` first), returned in plan order."""
     approvals = approvals or {}
@@ -140,7 +152,7 @@ def judge_gates(
             if req in by_id:
                 judge(req)
         gate_results = [results[c.id] for c in gate.checks if c.id in results]
-        report = judge_gate(gate, gate_results, verdicts, approvals.get(gid, ()))
+        report = judge_gate(gate, gate_results, verdicts, approvals.get(gid, ()), void)
         reports[gid] = report
         verdicts[gid] = report.verdict
 

@@ -16,12 +16,14 @@ from gonogo.durations import format_duration
 from gonogo.engine.breaker import Breakers
 from gonogo.engine.compare import BaselineReader, Found, judged, read_baselines
 from gonogo.engine.conditions import unmet
-from gonogo.engine.gates import judge_gates, overall, score_notes
+from gonogo.engine.gates import DIRTY_TREE, judge_gates, overall, score_notes
 from gonogo.engine.waivers import apply_waivers
 from gonogo.fs.index import FileIndex
+from gonogo.fs.reader import OutsideRoot
 from gonogo.git import git_info
 from gonogo.models import (
     CheckResult,
+    Finding,
     GitInfo,
     Outcome,
     RunReport,
@@ -30,6 +32,8 @@ from gonogo.models import (
 )
 from gonogo.plan.model import Check, Plan
 from gonogo.probes.base import Context, Probe
+from gonogo.redact import for_names, strings
+from gonogo.rules import OUTSIDE_ROOT
 
 CIRCUIT_OPEN = "circuit open"
 
@@ -83,6 +87,7 @@ class _Run:
         self.probes = probes
         self.opts = opts
         self.files = FileIndex(root)
+        self.redactor = for_names(plan.env_names(), opts.environ)
         self.sem = asyncio.Semaphore(max(1, opts.jobs))
         self.done: dict[str, asyncio.Future[CheckResult]] = {}
         self.results: dict[str, CheckResult] = {}
@@ -193,9 +198,11 @@ class _Run:
         """Index lookups that never block run inline: no task hop, no timer."""
         assert probe.fast is not None
         t0 = self.opts.clock()
-        ctx = Context(self.root, self.files, self.opts.environ, check.timeout_s, check.id)
+        ctx = self._context(check)
         try:
             outcome = probe.fast(check.params, ctx)
+        except OutsideRoot as exc:
+            outcome = outside_root(exc)
         except Exception as exc:  # a broken probe must not sink the run
             outcome = errored(f"{check.kind} probe raised {type(exc).__name__}: {exc}")
         if outcome is None:
@@ -203,8 +210,12 @@ class _Run:
         outcome = self._judged(probe, check, _redact(outcome, ctx))
         return self._result(check, outcome, self.opts.clock() - t0, 1)
 
+    def _context(self, check: Check) -> Context:
+        environ, timeout_s = self.opts.environ, check.timeout_s
+        return Context(self.root, self.files, environ, timeout_s, check.id, redactor=self.redactor)
+
     async def _redacted_attempt(self, probe: Probe[Any], check: Check) -> Outcome:
-        ctx = Context(self.root, self.files, self.opts.environ, check.timeout_s, check.id)
+        ctx = self._context(check)
         outcome = _redact(await self._attempt(probe, check, ctx), ctx)
         if outcome.status is Status.ERROR and "circuit" not in outcome.evidence:
             self.errors[check.id] = outcome
@@ -227,6 +238,8 @@ class _Run:
             if target is not None:
                 self.breakers.release(target)
             raise
+        except OutsideRoot as exc:
+            outcome = outside_root(exc)
         except Exception as exc:  # a broken probe must not sink the run
             outcome = errored(f"{check.kind} probe raised {type(exc).__name__}: {exc}")
         if target is not None:  # an error the target answered (a bad query) says it is up
@@ -253,6 +266,13 @@ class _Run:
             description=check.description,
             measures=outcome.measures,
         )
+
+
+def outside_root(exc: OutsideRoot) -> Outcome:
+    """A probe met a symlink leading out of the root: a finding, and the link unread."""
+    message = f"{exc.rel} leads outside the project root through a symlink; not followed"
+    finding = Finding(OUTSIDE_ROOT.code, message, path=exc.rel)
+    return Outcome(Status.FAIL, message, {"path": exc.rel}, (finding,), transient=False)
 
 
 def _retryable(outcome: Outcome) -> bool:
@@ -283,24 +303,17 @@ def _target(probe: Probe[Any], check: Check, ctx: Context) -> str | None:
 
 
 def _redact(outcome: Outcome, ctx: Context) -> Outcome:
-    if not ctx.secrets:
+    """The choke point: every text a probe returns, masked before anything else sees it."""
+    mask = ctx.masking()
+    texts = [outcome.message, *strings(outcome.evidence), *(f.message for f in outcome.findings)]
+    if not mask.touches(texts):
         return outcome
     return replace(
         outcome,
-        message=ctx.redact(outcome.message),
-        evidence=_redact_value(dict(outcome.evidence), ctx),
-        findings=tuple(replace(f, message=ctx.redact(f.message)) for f in outcome.findings),
+        message=mask.text(outcome.message),
+        evidence=mask.data(dict(outcome.evidence)),
+        findings=tuple(replace(f, message=mask.text(f.message)) for f in outcome.findings),
     )
-
-
-def _redact_value(value: Any, ctx: Context) -> Any:
-    if isinstance(value, str):
-        return ctx.redact(value)
-    if isinstance(value, dict):
-        return {k: _redact_value(v, ctx) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_redact_value(v, ctx) for v in value]
-    return value
 
 
 def _report(
@@ -318,7 +331,9 @@ def _report(
             results[c.id] = run._result(c, errored("interrupted before it started"), 0.0, 0)
     today = opts.today or dt.datetime.now().date()
     results, notes = apply_waivers(plan, results, today)
-    gates = judge_gates(plan.gates, results, opts.approvals)
+    git = opts.git or git_info(root)
+    void = DIRTY_TREE if git.tracked_changes else ""
+    gates = judge_gates(plan.gates, results, opts.approvals, void)
     notes += score_notes(gates)
     ordered = tuple(results[c.id] for c in plan.checks)
     verdict, rate = overall(gates, ordered)
@@ -329,7 +344,7 @@ def _report(
         run_id=uuid.uuid4().hex,
         started_at=started_at.isoformat(timespec="seconds").replace("+00:00", "Z"),
         duration_s=duration_s,
-        git=opts.git or git_info(root),
+        git=git,
         verdict=verdict,
         pass_rate=rate,
         gates=tuple(gates),

@@ -49,6 +49,7 @@ class FileIndex:
         self._cache: dict[str, bytes] = {}
         self._globs: dict[str, list[str]] = {}
         self._stats: dict[str, os.stat_result | None] = {}
+        self._outside: dict[str, bool] = {}
         self._cached_bytes = 0
         self.reader = TreeReader(self._root_str)
         self.source = ""
@@ -161,7 +162,17 @@ class FileIndex:
 
     def dir_exists(self, rel: str) -> bool:
         rel = rel.strip().rstrip("/")
-        return any(True for _ in self._under(rel + "/")) or (self.root / rel).is_dir()
+        if any(True for _ in self._under(rel + "/")):
+            return True
+        return (self.root / rel).is_dir() and not self.outside(rel)
+
+    def outside(self, rel: str) -> bool:
+        """True when `rel` is, or lies under, a symlink leading out of the root: it is
+        never followed (`gonogo.fs.contain`). Asked once per path per run, as `stat` is."""
+        known = self._outside.get(rel)
+        if known is None:
+            known = self._outside[rel] = not self.reader.contains(rel)
+        return known
 
     def _under(self, prefix: str) -> Iterable[str]:
         import bisect

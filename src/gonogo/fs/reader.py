@@ -10,12 +10,22 @@ import errno
 import os
 import stat
 
+from gonogo.fs import contain
+
 READ_LIMIT = 16 * 1024 * 1024
 
 _MAX_DIRS = 8192
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _OPEN_FLAGS = os.O_RDONLY | _NOFOLLOW | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
 _SYMLINK_ERRNOS = (errno.ELOOP, errno.EMLINK)  # what O_NOFOLLOW meets: Linux/macOS, FreeBSD
+
+
+class OutsideRoot(PermissionError):
+    """A path that resolves (through a symlink) outside the project root: not followed."""
+
+    def __init__(self, rel: str) -> None:
+        super().__init__(f"{rel} resolves outside the project root")
+        self.rel = rel
 
 
 class TreeReader:
@@ -78,7 +88,21 @@ class TreeReader:
 
     def inside(self, rel: str) -> bool:
         """True when `rel` resolves (through symlinks) to a path inside the root."""
-        return self._within(os.path.realpath(f"{self.root}/{rel}"))
+        return contain.inside(self.root, f"{self.root}/{rel}")
+
+    def contains(self, rel: str) -> bool:
+        """As `inside`, at one lstat for a file that is no link (its directories are
+        checked once per reader); True for a path that does not exist."""
+        try:
+            parent = rel.rpartition("/")[0]
+            if parent not in self._safe_dirs:
+                self._check_dir(parent, rel)
+            st = os.lstat(f"{self.root}/{rel}")
+        except PermissionError:
+            return False
+        except OSError:
+            return True  # nothing there: nothing to follow
+        return not stat.S_ISLNK(st.st_mode) or self.inside(rel)
 
     def _within(self, real: str) -> bool:
         return real == self.root or real.startswith(self._prefix)
@@ -86,7 +110,7 @@ class TreeReader:
     def _check(self, path: str, rel: str) -> str:
         real = os.path.realpath(path)
         if not self._within(real):
-            raise PermissionError(f"{rel} resolves outside the project root")
+            raise OutsideRoot(rel)
         return real
 
 

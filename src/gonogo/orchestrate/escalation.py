@@ -30,9 +30,8 @@ USER_AGENT = "gonogo-orchestrate"
 
 def append_line(path: Path, record: Mapping[str, Any]) -> None:
     """Append one JSON line and fsync it: once this returns, the line survives a crash."""
-    atomic.ensure_dir(path.parent)
     line = json.dumps(dict(record), sort_keys=True, separators=(",", ":")) + "\n"
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    fd = atomic.open_state(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
     try:
         os.write(fd, line.encode())
         os.fsync(fd)
@@ -42,10 +41,8 @@ def append_line(path: Path, record: Mapping[str, Any]) -> None:
 
 def logged_ids(path: Path) -> set[str]:
     """Ids of the escalations already in the JSONL file (a torn last line is ignored)."""
-    try:
-        with path.open("rb") as fh:
-            data = fh.read(MAX_JSONL_SCAN)
-    except FileNotFoundError:
+    data = atomic.read_state(path, MAX_JSONL_SCAN)
+    if data is None:
         return set()
     ids = set()
     for raw in data.splitlines():
@@ -65,6 +62,7 @@ class Webhook:
     timeout_s: float
     problem: str = ""  # why it cannot be sent (e.g. the secret variable is unset)
     redact: Callable[[str], str] = field(default=lambda s: s)
+    warning: str = ""  # said once per run (an unsigned webhook)
 
 
 def webhook_from(spec: EscalationSpec | None, environ: Mapping[str, str]) -> Webhook | None:
@@ -88,13 +86,17 @@ def webhook_from(spec: EscalationSpec | None, environ: Mapping[str, str]) -> Web
         return value
 
     url = re.sub(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}", sub, spec.webhook)
-    secret = None
+    secret, warning = None, ""
     if spec.secret_env:
         secret = environ.get(spec.secret_env) or None
         if secret is None:
             problem = problem or f"environment variable {spec.secret_env} (secret_env) is not set"
         else:
             secrets.append(secret)
+    elif spec.allow_unsigned:
+        warning = UNSIGNED_WARNING
+    else:
+        problem = problem or UNSIGNED_REFUSED
 
     def redact(text: str) -> str:
         for s in sorted(secrets, key=len, reverse=True):
@@ -102,8 +104,18 @@ def webhook_from(spec: EscalationSpec | None, environ: Mapping[str, str]) -> Web
                 text = text.replace(s, "***")
         return text
 
-    return Webhook(url, secret, spec.timeout, problem, redact)
+    return Webhook(url, secret, spec.timeout, problem, redact, warning)
 
+
+UNSIGNED_REFUSED = (
+    "the escalation webhook has no `secret_env`, so its deliveries would be unsigned and a "
+    "receiver could not tell them from forged ones; set `secret_env` (or "
+    "`allow_unsigned: true` to send them unsigned)"
+)
+UNSIGNED_WARNING = (
+    "escalation webhooks are sent unsigned (`allow_unsigned: true`): a receiver cannot tell "
+    "them from forged ones; set `secret_env` to sign them"
+)
 
 PostFn = Callable[[str, bytes, dict[str, str], float], Awaitable[int]]
 
@@ -183,7 +195,7 @@ class Escalator:
             if not self.breakers.allow(hook.url):
                 error = error or "circuit open: the webhook failed repeatedly; retried on --resume"
                 break
-            error = await self._post_once(hook, body)
+            error = await self._post_once(hook, body, entry.id)
             self.breakers.record(hook.url, not error)
             if not error:
                 self.store.set_escalation(entry.id, webhook="sent", webhook_error="")
@@ -193,15 +205,15 @@ class Escalator:
         self.store.set_escalation(entry.id, webhook="failed", webhook_error=error)
         return False
 
-    async def _post_once(self, hook: Webhook, body: bytes) -> str:
-        from gonogo.orchestrate.webhook import sign
+    async def _post_once(self, hook: Webhook, body: bytes, event: str) -> str:
+        from gonogo.orchestrate.webhook import EVENT_HEADER, TIMESTAMP_HEADER, sign
 
         headers = {"Content-Type": "application/json", "User-Agent": USER_AGENT}
         timestamp = int(self.wall())
         if hook.secret is not None:
-            headers.update(sign(body, hook.secret, timestamp))
-        else:
-            headers["X-Gonogo-Timestamp"] = str(timestamp)
+            headers.update(sign(body, hook.secret, timestamp, event))
+        else:  # allow_unsigned: the plan asked for it, and was warned
+            headers.update({TIMESTAMP_HEADER: str(timestamp), EVENT_HEADER: event})
         try:
             status = await self.post(hook.url, body, headers, hook.timeout_s)
         except Exception as exc:  # any transport failure is retried, then recorded

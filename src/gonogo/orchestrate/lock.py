@@ -61,8 +61,7 @@ class OrchestratorLock:
         """Take the lock or raise `LockHeld`. Returns the stale holder it replaced, if any."""
         import fcntl
 
-        atomic.ensure_dir(self.path.parent)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        fd = atomic.open_state(self.path, os.O_RDWR | os.O_CREAT)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import random
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -29,8 +30,9 @@ from gonogo.orchestrate.state import StateStore, TaskStatus
 from gonogo.plan.model import Plan
 from gonogo.plan.schema import TaskSpec
 from gonogo.probes.base import Context, Probe
-from gonogo.probes.command import clean_env
+from gonogo.probes.command import argv_of, clean_env
 from gonogo.proc import run_process, start_time
+from gonogo.redact import Redactor
 
 LOG_DIR = "tasks"
 LOG_ROTATE_BYTES = 4 * 1024 * 1024
@@ -61,6 +63,7 @@ class Settings:
     jitter: Callable[[], float] = random.random
     sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep
     log_dir: Path | None = None
+    redactor: Redactor = field(default_factory=Redactor)  # the plan's variables, detectors
 
 
 class Orchestrator:
@@ -220,13 +223,15 @@ class Orchestrator:
     async def _run_command(self, task: TaskSpec, attempt: int) -> str:
         """Run the task's command once; "" on exit 0, else what went wrong."""
         root = self.settings.root
-        ctx = Context(root, FileIndex(root), self.settings.environ, task.timeout, task.id)
-        argv = ["/bin/sh", "-c", task.run] if isinstance(task.run, str) else list(task.run or [])
+        s = self.settings
+        ctx = Context(root, FileIndex(root), s.environ, task.timeout, task.id, redactor=s.redactor)
         shown = shown_command(task)
+        argv = [shown]
         cwd = (root / (task.cwd or ".")).resolve()
         if not cwd.is_relative_to(root.resolve()):
             return f"cwd {task.cwd} is outside the project root"
         try:
+            argv = argv_of(ctx, task.run if task.run is not None else [])
             env = clean_env(ctx, dict(task.env), [])
             env.update(GONOGO_TASK=task.id, GONOGO_ATTEMPT=str(attempt))
             async with asyncio.timeout(task.timeout):
@@ -238,7 +243,7 @@ class Orchestrator:
         except LookupError as exc:
             return f"`{shown}`: {exc}"
         except FileNotFoundError:
-            return f"`{shown}`: program {argv[0]!r} not found"
+            return ctx.redact(f"`{shown}`: program {argv[0]!r} not found")
         except OSError as exc:
             return f"`{shown}` could not start: {exc.strerror or exc}"
         out, err = ctx.redact(done.stdout), ctx.redact(done.stderr)
@@ -259,14 +264,16 @@ class Orchestrator:
         return record
 
     def _log(self, task: TaskSpec, attempt: int, shown: str, code: int, out: str, err: str) -> None:
-        """Append the attempt's output to `.gonogo/tasks/<id>.log` (best effort)."""
+        """Append the attempt's output to `.gonogo/tasks/<id>.log` (0600, never through a
+        symlink)."""
         if self.settings.log_dir is None:
             return
         path = self.settings.log_dir / f"{task.id}.log"
         head = f"=== {self.settings.now()} attempt {attempt}: {shown} -> exit {code}\n"
-        with contextlib.suppress(OSError):
-            atomic.ensure_dir(path.parent)
-            if path.exists() and path.stat().st_size > LOG_ROTATE_BYTES:
+        text = head + out + ("\n--- stderr\n" + err if err else "") + "\n"
+        with contextlib.suppress(FileNotFoundError):
+            if path.lstat().st_size > LOG_ROTATE_BYTES:
                 path.replace(path.with_suffix(".log.1"))  # keep one older log
-            with path.open("a", encoding="utf-8") as fh:
-                fh.write(head + out + ("\n--- stderr\n" + err if err else "") + "\n")
+        fd = atomic.open_state(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
+        with os.fdopen(fd, "a", encoding="utf-8") as fh:  # a refused link stops the run
+            fh.write(text)

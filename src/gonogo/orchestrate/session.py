@@ -38,6 +38,7 @@ from gonogo.plan.model import Plan
 from gonogo.plan.schema import TaskSpec
 from gonogo.probes.base import Probe
 from gonogo.proc import end_process
+from gonogo.redact import for_names
 
 STATE_DIR = ".gonogo"
 PROGRESS_FILE = "progress.md"
@@ -165,10 +166,13 @@ class Session:
             backoff_s=base,
             backoff_max_s=max(base, d.backoff_max),
             log_dir=self.dir / LOG_DIR,
+            redactor=for_names(self.req.plan.env_names(), self.environ),
         )
 
     def _escalator(self, store: StateStore) -> Escalator:
         hook = webhook_from(self.req.plan.escalation, self.environ)
+        if hook is not None and hook.warning:
+            self.events.write(f"· warning: {hook.warning}")
         s = self._settings()
         b = self.req.plan.defaults.breaker
         return Escalator(
@@ -254,7 +258,7 @@ class Session:
         self, state: RunState, tasks: list[TaskSpec], gates: list[GateReport]
     ) -> None:
         view = progress.ProgressView(self.req.plan, tasks, state, gates, state.selection.max_cycles)
-        atomic.write_text(self.dir / PROGRESS_FILE, progress.render(view))
+        atomic.write_text(self.dir / PROGRESS_FILE, progress.render(view), mode=atomic.REPORT_MODE)
 
 
 async def _ended(tasks: Mapping[str, TaskState]) -> list[str]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import enum
 import json
-import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -199,12 +198,13 @@ class StateStore:
     @staticmethod
     def load(path: Path) -> RunState | None:
         """The saved state, None when there is none; a damaged file is a clear error."""
-        try:
-            if path.stat().st_size > MAX_STATE_BYTES:
-                raise InputError(f"{path} is larger than {MAX_STATE_BYTES:,} bytes")
-            return RunState.from_dict(json.loads(path.read_bytes()))
-        except FileNotFoundError:
+        data = atomic.read_state(path, MAX_STATE_BYTES + 1)
+        if data is None:
             return None
+        if len(data) > MAX_STATE_BYTES:
+            raise InputError(f"{path} is larger than {MAX_STATE_BYTES:,} bytes")
+        try:
+            return RunState.from_dict(json.loads(data))
         except (ValueError, KeyError, TypeError) as exc:
             raise InputError(
                 f"{path} is not a readable orchestrator state ({exc}); move it away to start over"
@@ -217,10 +217,7 @@ class StateStore:
         self.state = replace(state, updated_at=self._now())
         # compact: json's C encoder is used only without `indent` (10x faster on big states)
         data = (json.dumps(self.state.to_dict(), separators=(",", ":")) + "\n").encode()
-        if durable:
-            atomic.write_bytes(self.path, data)
-        else:
-            _replace_quickly(self.path, data)
+        atomic.write_bytes(self.path, data, mode=atomic.STATE_MODE, durable=durable)
         return self.state
 
     def set_task(self, task_id: str, *, durable: bool = True, **changes: Any) -> TaskState:
@@ -248,11 +245,3 @@ class StateStore:
     def set_escalation(self, esc_id: str, **changes: Any) -> None:
         out = tuple(replace(e, **changes) if e.id == esc_id else e for e in self.state.escalations)
         self.save(replace(self.state, escalations=out))
-
-
-def _replace_quickly(path: Path, data: bytes) -> None:
-    """Atomic replace without fsync (see `StateStore.save`)."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    atomic.ensure_dir(path.parent)
-    tmp.write_bytes(data)
-    os.replace(tmp, path)

@@ -6,6 +6,7 @@ the nearest valid name suggested for a misspelt kind or key.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import hashlib
 import os
@@ -72,6 +73,7 @@ def parse_plan(
     *,
     source: str = "<plan>",
     default_project: str = "project",
+    today: dt.date | None = None,
 ) -> Plan:
     raw = text.encode() if isinstance(text, str) else text
     try:
@@ -97,7 +99,7 @@ def parse_plan(
         spec = PlanSpec.model_validate(data)
     except ValidationError as exc:
         raise ctx.errors(exc, (), PlanSpec, data) from None
-    plan = _resolve(spec, probes, ctx, data, default_project)
+    plan = _resolve(spec, probes, ctx, data, default_project, today)
     errors = list(_cross_check(plan, spec, ctx))
     if errors:
         raise PlanErrors(errors) if len(errors) > 1 else errors[0]
@@ -142,6 +144,7 @@ def _resolve(
     ctx: _Locator,
     data: dict[str, Any],
     default_project: str,
+    today: dt.date | None = None,
 ) -> Plan:
     errors: list[PlanError] = []
     gates = []
@@ -170,6 +173,9 @@ def _resolve(
     if errors:
         raise PlanErrors(errors) if len(errors) > 1 else errors[0]
     waivers = tuple(Waiver(w.check, w.reason, w.owner, w.expires) for w in spec.waivers)
+    too_long = list(_long_waivers(spec, ctx, today or dt.date.today()))
+    if too_long:
+        raise PlanErrors(too_long) if len(too_long) > 1 else too_long[0]
     return Plan(
         spec.project or default_project,
         tuple(gates),
@@ -179,6 +185,20 @@ def _resolve(
         spec.escalation,
         waivers,
     )
+
+
+def _long_waivers(spec: PlanSpec, ctx: _Locator, today: dt.date) -> Iterable[PlanError]:
+    """A waiver is a decision to look again: one set to expire years away (9999-12-31) is
+    a silent permanent exception, refused beyond `defaults.waiver_max_days`."""
+    limit = spec.defaults.waiver_max_days
+    for wi, w in enumerate(spec.waivers):
+        days = (w.expires - today).days
+        if days > limit:
+            yield ctx.error(
+                ("waivers", wi, "expires"),
+                f"{w.expires.isoformat()} is {days} days away; a waiver lasts at most {limit} "
+                "days (`defaults.waiver_max_days`), so that it is reviewed again",
+            )
 
 
 def _check(
@@ -339,7 +359,7 @@ class _Locator:
         extra_names: Iterable[str] = (),
     ) -> PlanError | PlanErrors:
         out = []
-        for err in exc.errors():
+        for err in _deepest_branches(exc.errors()):
             loc = tuple(p for p in err["loc"] if not _is_union_tag(p))
             if loc and loc[0] == "params" and prefix == ():
                 loc = loc[1:]
@@ -355,6 +375,19 @@ class _Locator:
         return out[0] if len(out) == 1 else PlanErrors(out)
 
 
+def _deepest_branches(errors: list[Any]) -> list[Any]:
+    """Of a union's branches that failed (`run: [yes]` is neither a list of text nor
+    text), keep the one that got furthest: the error inside the list, not the list."""
+    paths = [tuple(p for p in e["loc"] if not _is_union_tag(p)) for e in errors]
+
+    def shadowed(i: int) -> bool:
+        union = any(_is_union_tag(p) for p in errors[i]["loc"])
+        deeper = (p for j, p in enumerate(paths) if j != i and len(p) > len(paths[i]))
+        return union and any(p[: len(paths[i])] == paths[i] for p in deeper)
+
+    return [e for i, e in enumerate(errors) if not shadowed(i)]
+
+
 def _is_union_tag(part: Any) -> bool:
     return isinstance(part, str) and ("[" in part or part in {"str", "int", "list", "float"})
 
@@ -363,6 +396,8 @@ def _message(err: Any) -> str:
     """Pydantic's message, shorter, after the offending value: `-1: must be ≥ 0`."""
     if err["type"] == "missing":
         return "required key is missing"
+    if err["type"] == "string_type" and isinstance(err.get("input"), bool):
+        return _yaml_boolean(err["input"])
     kind, ctx = err["type"], err.get("ctx") or {}
     bounds = {"greater_than_equal": "≥", "greater_than": ">", "less_than_equal": "≤"}
     bounds["less_than"] = "<"
@@ -380,6 +415,15 @@ def _message(err: Any) -> str:
         return msg
     value = _shown(err["input"])
     return msg if value in msg or repr(err["input"]) in msg else f"{value}: {msg}"
+
+
+def _yaml_boolean(value: bool) -> str:
+    words = "yes, on or true" if value else "no, off or false"
+    example = "yes" if value else "no"
+    return (
+        f"{_shown(value)}: text is needed here, and YAML reads an unquoted {words} as a "
+        f'boolean; quote it ("{example}") to mean the word'
+    )
 
 
 def _shown(value: Any) -> str:

@@ -67,6 +67,14 @@ class Plan:
     source: str = ""
     hash: str = ""
 
+    def env_names(self) -> set[str]:
+        """Environment variables the plan hands to checks, tasks and webhooks (`pass_env`,
+        `${VAR}`, `secret_env`): their values are masked in every output."""
+        from gonogo.redact import env_names
+
+        parts: list[Any] = [c.params for c in self.checks]
+        return env_names([*parts, *self.tasks, self.escalation])
+
     @property
     def checks(self) -> tuple[Check, ...]:
         return tuple(c for g in self.gates for c in g.checks)

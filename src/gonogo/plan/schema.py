@@ -17,6 +17,7 @@ from pydantic import (
 )
 
 from gonogo.durations import DURATION_JSON, RATIO_JSON, parse_duration, parse_ratio
+from gonogo.fs.contain import plan_path
 
 Duration = Annotated[
     float, BeforeValidator(parse_duration), Field(ge=0), WithJsonSchema(DURATION_JSON)
@@ -36,6 +37,16 @@ def _check_id(value: str) -> str:
 
 Ident = Annotated[str, AfterValidator(_check_id)]
 Argv = Annotated[list[str], Field(min_length=1)]
+RelPath = Annotated[str, AfterValidator(plan_path)]  # under the root (gonogo.fs.contain)
+
+
+def _text(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must say something: it is blank")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_text)]  # not empty, not only whitespace
 
 
 Ratio = Annotated[float, BeforeValidator(parse_ratio), Field(ge=0), WithJsonSchema(RATIO_JSON)]
@@ -58,6 +69,9 @@ class Defaults(Strict):
     backoff_max: Duration = Field(8.0, description="longest retry delay")
     priority: Priority = "P2"
     breaker: Breaker = Breaker()
+    waiver_max_days: int = Field(
+        365, ge=1, description="longest a waiver may run, from the day the plan is read"
+    )
 
 
 class Targets(Strict):
@@ -69,7 +83,7 @@ class When(Strict):
 
     env: str | None = Field(None, description="environment variable that must be set, non-empty")
     equals: str | None = Field(None, description="with `env`: the value it must have")
-    file: str | None = Field(None, description="glob that must match at least one file")
+    file: RelPath | None = Field(None, description="glob that must match at least one file")
     platform: str | None = Field(None, description="sys.platform prefix, e.g. linux, darwin")
 
     @model_validator(mode="after")
@@ -218,7 +232,7 @@ class TaskSpec(Strict):
     depends_on: tuple[Ident, ...] = ()
     run: Argv | str | None = None
     shell: bool = False
-    cwd: str | None = None
+    cwd: RelPath | None = None
     env: dict[str, str] = Field(default_factory=dict)
     acceptance: tuple[Ident, ...] = ()
     timeout: Duration = 600.0
@@ -237,14 +251,19 @@ class TaskSpec(Strict):
 
 class EscalationSpec(Strict):
     webhook: str | None = None
-    secret_env: str | None = None
+    secret_env: str | None = Field(
+        None, description="variable holding the webhook's HMAC secret (deliveries are signed)"
+    )
+    allow_unsigned: bool = Field(
+        False, description="send the webhook without `secret_env`, unsigned (with a warning)"
+    )
     timeout: Duration = 10.0
 
 
 class WaiverSpec(Strict):
     check: Ident
-    reason: Annotated[str, Field(min_length=1)]
-    owner: Annotated[str, Field(min_length=1)]
+    reason: Text
+    owner: Text
     expires: dt.date
 
 

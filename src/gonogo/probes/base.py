@@ -20,8 +20,10 @@ from typing import Annotated, Any, Generic, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict
 
+from gonogo.fs.contain import plan_path
 from gonogo.fs.index import FileIndex
 from gonogo.models import Outcome
+from gonogo.redact import MIN_CHARS, Redactor
 from gonogo.rules import Rule
 
 
@@ -46,6 +48,10 @@ def _valid_regex(value: str) -> str:
 Regex = Annotated[str, AfterValidator(_valid_regex)]
 """A param holding a regular expression (RE2 syntax, linear-time matching: see
 `gonogo.patterns`), checked when the plan loads."""
+
+RelPath = Annotated[str, AfterValidator(plan_path)]
+"""A param holding a path or glob under the project root: an absolute path or a `..`
+that climbs out is a plan error (`gonogo.fs.contain`)."""
 
 
 def in_thread(fn: Callable[[P, Context], Outcome]) -> Callable[[P, Context], Awaitable[Outcome]]:
@@ -98,6 +104,7 @@ class Context:
     check_id: str = ""
     secrets: set[str] = field(default_factory=set)
     started: float = field(default_factory=time.monotonic)
+    redactor: Redactor = field(default_factory=Redactor)  # the run's: the plan's variables
 
     def expired(self) -> bool:
         """True once the check's timeout has passed since this attempt started."""
@@ -114,16 +121,18 @@ class Context:
                 if default is None:
                     raise LookupError(f"environment variable {name} is not set")
                 return default  # written in the plan itself: not a secret
-            if len(value) >= 4:
+            if len(value) >= MIN_CHARS:  # shorter values would mask ordinary words
                 self.secrets.add(value)
             return value
 
         return _VAR.sub(sub, text)
 
+    def masking(self) -> Redactor:
+        """The run's redactor and the values this check expanded."""
+        return self.redactor.plus(self.secrets)
+
     def redact(self, text: str) -> str:
-        for secret in sorted(self.secrets, key=len, reverse=True):
-            text = text.replace(secret, "***")
-        return text
+        return self.masking().text(text)
 
     def path(self, rel: str) -> Path:
         return self.root / rel

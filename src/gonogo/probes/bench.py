@@ -12,8 +12,8 @@ from pydantic import Field, field_validator, model_validator
 from gonogo.models import Finding, Outcome, errored, failed, passed
 from gonogo.probes import http
 from gonogo.probes import netcommon as net
-from gonogo.probes.base import Context, MeasureSpec, Params, Probe, ProbeDoc
-from gonogo.probes.command import clean_env
+from gonogo.probes.base import Context, MeasureSpec, Params, Probe, ProbeDoc, RelPath
+from gonogo.probes.command import argv_of, clean_env
 from gonogo.proc import run_process
 from gonogo.rules import Rule
 
@@ -28,7 +28,7 @@ class Targets(Params):
 
 class BenchParams(Params):
     run: list[str] | None = Field(None, min_length=1, description="argv to time")
-    cwd: str | None = Field(None, description="with `run`: working directory under the root")
+    cwd: RelPath | None = Field(None, description="with `run`: working directory under the root")
     env: dict[str, str] = Field(default_factory=dict, description="with `run`: variables")
     url: str | None = Field(None, description="http(s) URL to time (keep-alive connection)")
     method: http.Method = "GET"
@@ -61,9 +61,9 @@ async def _run(p: BenchParams, ctx: Context) -> Outcome:
     if not cwd.is_relative_to(ctx.root.resolve()):
         return errored(f"cwd {p.cwd} is outside the project root")
     assert p.run is not None
-    argv = list(p.run)
-    shown = " ".join(argv)
+    shown = " ".join(p.run)  # as written: no values
     try:
+        argv = argv_of(ctx, p.run)
         env = clean_env(ctx, p.env, [])
     except LookupError as exc:
         return errored(str(exc))

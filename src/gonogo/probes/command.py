@@ -10,8 +10,9 @@ from pydantic import Field, ValidationError, model_validator
 
 from gonogo import patterns
 from gonogo.models import Outcome, errored, failed, passed
-from gonogo.probes.base import Context, Params, Probe, ProbeDoc, Regex
+from gonogo.probes.base import Context, Params, Probe, ProbeDoc, Regex, RelPath
 from gonogo.proc import OUTPUT_CAP, Completed, run_process
+from gonogo.redact import for_names
 
 BASE_ENV = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "USER", "LOGNAME", "TERM", "SYSTEMROOT")
 
@@ -23,9 +24,12 @@ class Expect(Params):
 
 
 class CommandParams(Params):
-    run: list[str] | str = Field(description="argv list; a string only with `shell: true`")
+    run: list[str] | str = Field(
+        description="argv list (`${VAR}` expanded in each argument); a string only with "
+        "`shell: true`"
+    )
     shell: bool = Field(False, description="run `run` through /bin/sh (explicit opt-in)")
-    cwd: str | None = Field(None, description="working directory, relative to the root")
+    cwd: RelPath | None = Field(None, description="working directory, relative to the root")
     env: dict[str, str] = Field(
         default_factory=dict, description="variables added to a clean environment"
     )
@@ -58,15 +62,20 @@ def _run_error(message: str, value: object) -> ValidationError:
 def clean_env(ctx: Context, extra: dict[str, str], passed_names: list[str]) -> dict[str, str]:
     """A small explicit environment: locale, PATH, HOME, then the plan's `env` (expanded)."""
     env = {k: ctx.environ[k] for k in (*BASE_ENV, *passed_names) if k in ctx.environ}
+    ctx.secrets.update(for_names(passed_names, ctx.environ).values)
     env.setdefault("PATH", os.defpath)
     env.update({k: ctx.expand(v) for k, v in extra.items()})
     return env
 
 
-def _argv(p: CommandParams) -> list[str]:
-    if isinstance(p.run, str):
-        return ["/bin/sh", "-c", p.run] if sys.platform != "win32" else ["cmd", "/c", p.run]
-    return list(p.run)
+def argv_of(ctx: Context, run: list[str] | str) -> list[str]:
+    """The argv to start: a list with `${VAR}` and `${VAR:-default}` expanded in each
+    argument (values remembered for redaction; an unset variable is a LookupError), or a
+    shell string left to the shell, which sees only the variables the check passes (a
+    value pasted into a shell line could inject commands)."""
+    if isinstance(run, str):
+        return ["/bin/sh", "-c", run] if sys.platform != "win32" else ["cmd", "/c", run]
+    return [ctx.expand(arg) for arg in run]
 
 
 def _tail(text: str, lines: int = 20, chars: int = 4096) -> str:
@@ -78,9 +87,10 @@ async def _run(p: CommandParams, ctx: Context) -> Outcome:
     cwd = (ctx.root / (p.cwd or ".")).resolve()
     if not cwd.is_relative_to(ctx.root.resolve()):
         return errored(f"cwd {p.cwd} is outside the project root")
-    argv = _argv(p)
-    shown = p.run if isinstance(p.run, str) else " ".join(p.run)
+    shown = p.run if isinstance(p.run, str) else " ".join(p.run)  # as written: no values
+    argv = [shown]
     try:
+        argv = argv_of(ctx, p.run)
         env = clean_env(ctx, p.env, p.pass_env)
         done = await run_process(argv, cwd=str(cwd), env=env, contain=True, settled=_settled(p))
     except LookupError as exc:

@@ -18,7 +18,7 @@ from pydantic import Field
 from gonogo.models import Finding, Outcome, errored, failed
 from gonogo.probes import composerules as cr
 from gonogo.probes import composevars as cv
-from gonogo.probes.base import Context, Params, Probe, ProbeDoc, in_thread
+from gonogo.probes.base import Context, Params, Probe, ProbeDoc, RelPath, in_thread
 from gonogo.probes.outcomes import files_label, judged
 from gonogo.probes.secretnames import is_real_value, is_secret_name
 from gonogo.rules import Rule
@@ -30,7 +30,9 @@ _COMPOSE_TAGS = re.compile(r"!(reset|override)\b")  # compose's own merge tags
 
 
 class ComposeParams(Params):
-    file: str | None = Field(None, description=f"glob of compose files (default {DEFAULT_GLOB})")
+    file: RelPath | None = Field(
+        None, description=f"glob of compose files (default {DEFAULT_GLOB})"
+    )
     exclude: list[str] = Field(default_factory=list, description="globs of files to leave out")
     secrets: bool = Field(True, description="look for committed and optional secrets")
     images: bool = Field(True, description="look for unpinned images")

@@ -1,96 +1,30 @@
-"""`coverage`: line coverage from a Cobertura XML or coverage.py JSON report is at least
-`min_percent`; `max_age` rejects a stale report."""
+"""`coverage`: line coverage from a Cobertura XML, coverage.py JSON or lcov report is at
+least `min_percent`; `max_age` rejects a stale report. Reports are read and their numbers
+checked by `gonogo.probes.covread`: a report no real tool could have written is an
+`error` naming what is wrong with it."""
 
 from __future__ import annotations
-
-import json
-from collections.abc import Callable
 
 from pydantic import Field
 
 from gonogo.models import Finding, Outcome, errored, failed, passed
-from gonogo.probes import xmlstream
-from gonogo.probes.base import Context, MeasureSpec, Params, Probe, ProbeDoc, in_thread
-from gonogo.probes.formats import XmlError
+from gonogo.probes.base import Context, MeasureSpec, Params, Probe, ProbeDoc, RelPath, in_thread
+from gonogo.probes.covread import ReportError, percent_of
 from gonogo.probes.freshness import MaxAge, stale
 from gonogo.rules import Rule
+
+__all__ = ["PROBE", "ReportError", "percent_of"]
 
 MAX_BYTES = 64 * 1024 * 1024
 
 
 class CoverageParams(Params):
-    file: str = Field(
-        description="coverage.xml (Cobertura) or coverage.json (coverage.py); a glob judges "
-        "every report it matches"
+    file: RelPath = Field(
+        description="coverage.xml (Cobertura), coverage.json (coverage.py) or lcov.info; a "
+        "glob judges every report it matches"
     )
     min_percent: float = Field(ge=0, le=100, description="minimum line coverage, percent")
     max_age: MaxAge | None = Field(None, description="duration, or `commit`")
-
-
-class ReportError(Exception):
-    pass
-
-
-def percent_of(data: bytes, rel: str, expired: Callable[[], bool] | None = None) -> float:
-    """Line coverage in percent, from either format (sniffed from the content)."""
-    head = data.lstrip()[:1]
-    if head == b"{":
-        return _from_json(data, rel)
-    if head == b"<":
-        return _from_cobertura(data, rel, expired)
-    raise ReportError(f"{rel}: neither Cobertura XML nor coverage.py JSON")
-
-
-def _from_json(data: bytes, rel: str) -> float:
-    try:
-        doc = json.loads(data)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        line = getattr(exc, "lineno", None)
-        raise ReportError(f"{rel}{f':{line}' if line else ''}: invalid JSON: {exc}") from None
-    except RecursionError:  # json's C scanner counts its depth: no crash, this error
-        raise ReportError(f"{rel}: invalid JSON: nesting is too deep") from None
-    totals = doc.get("totals") if isinstance(doc, dict) else None
-    if not isinstance(totals, dict):
-        raise ReportError(f"{rel}: no `totals` object (not a coverage.py JSON report)")
-    statements, covered = totals.get("num_statements"), totals.get("covered_lines")
-    if isinstance(statements, int) and isinstance(covered, int):
-        return 100.0 * covered / statements if statements else 100.0
-    pct = totals.get("percent_covered")
-    if isinstance(pct, int | float):
-        return float(pct)
-    raise ReportError(f"{rel}: totals lack num_statements/covered_lines")
-
-
-def _from_cobertura(data: bytes, rel: str, expired: Callable[[], bool] | None) -> float:
-    root = _cobertura_root(data, rel, expired)
-    valid, covered = root.get("lines-valid"), root.get("lines-covered")
-    try:
-        if valid is not None and covered is not None:
-            return 100.0 * int(covered) / int(valid) if int(valid) else 100.0
-        rate = root.get("line-rate")
-        if rate is not None:
-            return 100.0 * float(rate)
-    except ValueError:
-        raise ReportError(f"{rel}: <coverage> line counts are not numbers") from None
-    raise ReportError(f"{rel}: <coverage> has neither lines-valid/lines-covered nor line-rate")
-
-
-def _cobertura_root(data: bytes, rel: str, expired: Callable[[], bool] | None) -> dict[str, str]:
-    """The root element's attributes; the rest of the document is read (it must be
-    well-formed) and dropped as it goes."""
-    root: dict[str, str] | None = None
-    try:
-        for event, elem, parents in xmlstream.events(data, expired):
-            if root is None:
-                if elem.tag != "coverage":
-                    raise ReportError(f"{rel}: not a Cobertura report (root element <{elem.tag}>)")
-                root = dict(elem.attrib)
-            elif event == "end" and parents:
-                xmlstream.drop(elem, parents)
-    except XmlError as exc:
-        raise ReportError(exc.located(rel)) from None
-    assert root is not None  # a document without a root element is malformed XML
-    return root
 
 
 def _check(p: CoverageParams, ctx: Context) -> Outcome:
@@ -131,8 +65,9 @@ PROBE = Probe(
     CoverageParams,
     in_thread(_check),
     ProbeDoc(
-        summary="Line coverage in a Cobertura XML or coverage.py JSON report is at least "
-        "`min_percent`; `max_age` rejects a stale report.",
+        summary="Line coverage in a Cobertura XML, coverage.py JSON or lcov report is at "
+        "least `min_percent`; `max_age` rejects a stale report; a report whose numbers "
+        "cannot be true (NaN, negative, inconsistent, zero lines) is an error.",
         why="'Test coverage ≥ 60%' is a common gate that nobody re-measures.",
         example="{id: coverage, kind: coverage, file: coverage.xml, min_percent: 60, max_age: 7d}",
         remediation="Add tests for the uncovered modules, re-run coverage, commit nothing "

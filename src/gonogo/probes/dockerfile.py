@@ -12,7 +12,7 @@ from pydantic import Field
 
 from gonogo.fs.index import FileIndex
 from gonogo.models import Finding, Outcome, failed
-from gonogo.probes.base import Context, Params, Probe, ProbeDoc, in_thread
+from gonogo.probes.base import Context, Params, Probe, ProbeDoc, RelPath, in_thread
 from gonogo.probes.baseimages import drops_privileges, has_no_shell, runs_unprivileged
 from gonogo.probes.composebuilds import Built, built
 from gonogo.probes.dockerparse import Stage, assignments, expand, instructions, stages
@@ -26,7 +26,7 @@ _URL = re.compile(r"^(https?|ftp)://|^git@", re.I)
 
 
 class DockerfileParams(Params):
-    file: str = Field("Dockerfile", description="path or glob of Dockerfiles")
+    file: RelPath = Field("Dockerfile", description="path or glob of Dockerfiles")
     exclude: list[str] = Field(default_factory=list, description="globs of files to leave out")
     dockerignore: bool = Field(True, description="look for a .dockerignore for each build")
     root_user: Literal["error", "warning", "off"] = Field(

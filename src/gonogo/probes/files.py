@@ -8,9 +8,10 @@ from typing import Literal
 from pydantic import Field
 
 from gonogo import patterns
+from gonogo.fs.reader import OutsideRoot
 from gonogo.models import Finding, Outcome, errored, failed, passed, verdict_of
 from gonogo.probes import pysyntax
-from gonogo.probes.base import Context, Params, Probe, ProbeDoc, Regex, in_thread
+from gonogo.probes.base import Context, Params, Probe, ProbeDoc, Regex, RelPath, in_thread
 from gonogo.probes.filerules import (
     FORBIDDEN_PATTERN,
     INVALID,
@@ -31,7 +32,7 @@ _EXCLUDE = "globs of files to leave out"
 
 
 class ExistsParams(Params):
-    path: str = Field(description="path or glob, relative to the project root")
+    path: RelPath = Field(description="path or glob, relative to the project root")
     why: str | None = Field(None, description=_WHY)
     exclude: list[str] = Field(default_factory=list, description=_EXCLUDE)
     non_empty: bool = Field(True, description="the file must have content")
@@ -40,13 +41,13 @@ class ExistsParams(Params):
 
 
 class PathParams(Params):
-    path: str = Field(description="path or glob, relative to the project root")
+    path: RelPath = Field(description="path or glob, relative to the project root")
     why: str | None = Field(None, description=_WHY)
     exclude: list[str] = Field(default_factory=list, description=_EXCLUDE)
 
 
 class ContainsParams(Params):
-    path: str = Field(description="path or glob")
+    path: RelPath = Field(description="path or glob")
     pattern: Regex = Field(description="regular expression (RE2 syntax), searched per file")
     every: bool = Field(False, description="every matching file must contain it")
     why: str | None = Field(None, description=_WHY)
@@ -54,7 +55,7 @@ class ContainsParams(Params):
 
 
 class NotContainsParams(Params):
-    path: str = Field(description="path or glob")
+    path: RelPath = Field(description="path or glob")
     pattern: Regex = Field(description="regular expression; each hit is a finding")
     allow: Regex | None = Field(
         None,
@@ -66,7 +67,7 @@ class NotContainsParams(Params):
 
 
 class ValidParams(Params):
-    path: str = Field(description="path or glob")
+    path: RelPath = Field(description="path or glob")
     format: Literal["yaml", "json", "toml", "xml", "python"]
     why: str | None = Field(None, description=_WHY)
     exclude: list[str] = Field(default_factory=list, description=_EXCLUDE)
@@ -75,6 +76,8 @@ class ValidParams(Params):
 def _exists(p: ExistsParams, ctx: Context) -> Outcome:
     matches = ctx.files.select(p.path, p.exclude)
     if not matches:
+        if ctx.files.outside(p.path):
+            raise OutsideRoot(p.path)
         if ctx.files.dir_exists(p.path) and not _has_magic(p.path):
             return passed(f"directory {p.path} exists", evidence={"path": p.path})
         return failed(f"no file matches {p.path}{_because(p.why)}", evidence={"path": p.path})
@@ -108,6 +111,8 @@ def _because(why: str | None) -> str:
 
 
 def _exists_problem(ctx: Context, rel: str, p: ExistsParams) -> str:
+    if ctx.files.outside(rel):
+        raise OutsideRoot(rel)  # its target's existence, size and mode are not ours to tell
     st = ctx.files.stat(rel)
     if st is None:
         return f"{rel} is a broken link"

@@ -11,7 +11,16 @@ from pydantic import Field
 
 from gonogo import patterns
 from gonogo.models import Finding, Outcome, errored, failed, verdict_of
-from gonogo.probes.base import Context, MeasureSpec, Params, Probe, ProbeDoc, Regex, in_thread
+from gonogo.probes.base import (
+    Context,
+    MeasureSpec,
+    Params,
+    Probe,
+    ProbeDoc,
+    Regex,
+    RelPath,
+    in_thread,
+)
 from gonogo.probes.freshness import MaxAge, stale
 from gonogo.probes.junitread import Case, JunitError, count, read_junit
 from gonogo.rules import Rule
@@ -20,7 +29,7 @@ MAX_XML_BYTES = 64 * 1024 * 1024
 
 
 class JunitParams(Params):
-    files: str = Field(description="glob of JUnit XML files")
+    files: RelPath = Field(description="glob of JUnit XML files")
     min_pass_rate: float = Field(100.0, ge=0, le=100, description="percent of run tests")
     max_failures: int | None = Field(None, ge=0, description="failures + errors allowed")
     critical: Regex | None = Field(None, description="regex searched in classname.name")

@@ -34,6 +34,7 @@ from typing import Any
 
 from gonogo.probes import xmlstream
 from gonogo.probes.formats import XmlError
+from gonogo.strictnum import ascii_int
 
 OUTCOMES = ("passed", "failed", "error", "skipped")
 _FLAKY = ("flakyFailure", "flakyError")
@@ -120,12 +121,12 @@ def read_junit(
 def _records(data: bytes, path: str, expired: Callable[[], bool] | None) -> Iterable[Case]:
     """Every test record, and an error record for each suite that holds none but
     reports errors or failures."""
-    holds: list[bool] = []  # per open <testsuite>: a <testcase> somewhere inside
+    holds: list[bool] = []  # per open suite: a <testcase> somewhere inside
     for event, elem, parents in xmlstream.events(data, expired):
         tag = _local(elem.tag)
         if not parents and event == "start" and tag not in ("testsuites", "testsuite"):
             raise JunitError(f"{path}: not a JUnit report (root element <{tag}>)")
-        if tag == "testsuite" and event == "start":
+        if tag in ("testsuite", "testsuites") and event == "start":
             holds.append(False)
         if event != "end":
             continue
@@ -133,17 +134,52 @@ def _records(data: bytes, path: str, expired: Callable[[], bool] | None) -> Iter
             if holds:
                 holds[-1] = True
             yield _case(elem, path)
-        elif tag == "testsuite":
+        elif tag in ("testsuite", "testsuites"):
             held = holds.pop()
             if holds and held:
                 holds[-1] = True
-            broken = None if held else _suite_error(elem, path)
+            _check_counts(elem, tag, path, not held)
+            broken = _suite_error(elem, path) if not held and tag == "testsuite" else None
             if broken is not None:
                 yield broken
         else:
             continue
         if parents:
             xmlstream.drop(elem, parents)
+
+
+_COUNTS = ("tests", "failures", "errors", "skipped")
+
+
+def _check_counts(elem: Any, tag: str, path: str, empty: bool) -> None:
+    """A suite's own counts, where it writes them, are counts no runner could contradict:
+    whole non-negative numbers, no more failures or skips than tests, and no
+    tests claimed by a suite that holds none and reports no error. (The cases are counted
+    from the records all the same; these only unmask a forged or broken report.)"""
+    name = f"<{tag}{_named(elem)}>"
+    got: dict[str, int] = {}
+    for attr in _COUNTS:
+        text = elem.get(attr)
+        if text is None or not text.strip():
+            continue
+        value = ascii_int(text.strip())
+        if value is None:
+            raise JunitError(f"{path}: {name} {attr}={text!r} is not a count of tests")
+        got[attr] = value
+    tests = got.get("tests")
+    if tests is None:
+        return
+    over = [a for a in ("failures", "skipped") if got.get(a, 0) > tests]  # a suite that
+    # failed to run has errors and no tests (jest), a test can fail and error (pytest)
+    if over:
+        raise JunitError(f"{path}: {name} has {over[0]}={got[over[0]]} out of tests={tests}")
+    if empty and tests and not got.get("failures") and not got.get("errors"):
+        raise JunitError(f"{path}: {name} claims tests={tests} but holds no <testcase> record")
+
+
+def _named(elem: Any) -> str:
+    name = elem.get("name")
+    return f" name={name[:60]!r}" if name else ""
 
 
 def _case(elem: Any, path: str) -> Case:

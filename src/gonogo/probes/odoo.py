@@ -24,7 +24,7 @@ from pydantic import Field
 
 from gonogo.models import Finding, Outcome, failed
 from gonogo.probes import odoomodels as om
-from gonogo.probes.base import Context, Params, Probe, ProbeDoc, in_thread
+from gonogo.probes.base import Context, Params, Probe, ProbeDoc, RelPath, in_thread
 from gonogo.probes.odoorules import RULES
 from gonogo.probes.outcomes import judged
 
@@ -44,7 +44,7 @@ _SKIP_DIRS = ("tests/", "migrations/", "upgrades/", "static/")
 
 
 class OdooParams(Params):
-    path: str = Field(description="module directory, or a glob of them (addons/*, **)")
+    path: RelPath = Field(description="module directory, or a glob of them (addons/*, **)")
     exclude: list[str] = Field(default_factory=list, description="globs of modules to skip")
 
 

@@ -22,7 +22,7 @@ from pydantic import Field
 
 from gonogo.fs.index import FileIndex
 from gonogo.models import Finding, Outcome, errored, failed
-from gonogo.probes.base import Context, Params
+from gonogo.probes.base import Context, Params, RelPath
 from gonogo.probes.outcomes import judged
 from gonogo.probes.pytarget import CONFIGS, Target, Version, declared
 from gonogo.proc import run_process
@@ -49,7 +49,7 @@ while True:
 
 
 class SyntaxParams(Params):
-    path: str = Field("**/*.py", description="glob of Python files")
+    path: RelPath = Field("**/*.py", description="glob of Python files")
     exclude: list[str] = Field(default_factory=list, description="globs of files to leave out")
     python: str | None = Field(
         None,

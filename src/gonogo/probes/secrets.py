@@ -11,7 +11,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from gonogo.models import Finding, Outcome, errored, failed, passed
-from gonogo.probes.base import Context, Params, Probe, ProbeDoc
+from gonogo.probes.base import Context, Params, Probe, ProbeDoc, RelPath
 from gonogo.rules import Rule
 from gonogo.secrets.baseline import DEFAULT_PATH, BaselineError, empty, load
 from gonogo.secrets.detectors import DETECTORS
@@ -21,13 +21,13 @@ from gonogo.secrets.tree import Scan, find_secrets, finding
 
 
 class SecretsParams(Params):
-    path: str = Field("**", description="glob of files to scan (default: the whole tree)")
+    path: RelPath = Field("**", description="glob of files to scan (default: the whole tree)")
     exclude: list[str] = Field(
         default_factory=list,
         description="files to skip, in gitignore syntax (`*_test.go`, `tests/fixtures/`); "
         "the lines of `.gonogoignore` are added",
     )
-    baseline: str = Field(DEFAULT_PATH, description="reviewed findings to accept (JSON)")
+    baseline: RelPath = Field(DEFAULT_PATH, description="reviewed findings to accept (JSON)")
     jobs: int = Field(2, ge=1, le=16, description="worker processes for big trees")
     max_findings: int = Field(
         MAX_HITS, ge=1, description="findings listed at most; the message says when more were found"

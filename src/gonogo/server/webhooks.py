@@ -27,8 +27,7 @@ from gonogo.server.db import Row, ServerDB, rows
 from gonogo.server.summary import Event
 from gonogo.store import server_tables as st
 
-EVENT_HEADER = "X-Gonogo-Event"
-EVENT_ID_HEADER = "X-Gonogo-Event-Id"
+EVENT_TYPE_HEADER = "X-Gonogo-Event-Type"  # the signed X-Gonogo-Event carries the event id
 BATCH = 20
 
 
@@ -157,14 +156,10 @@ class Sender:
         if not secret:
             return None, f"environment variable {d['secret_env']} is not set on the server"
         body = d["body"].encode()
-        headers = sign(body, secret, int(self.settings.clock()))
-        headers.update(
-            {
-                "Content-Type": "application/json",
-                EVENT_HEADER: d["event"],
-                EVENT_ID_HEADER: d["event_id"],
-            }
-        )
+        # the orchestrator's scheme: the event id is signed with the body (a replay of
+        # one event is known by its id, whenever it was signed)
+        headers = sign(body, secret, int(self.settings.clock()), d["event_id"])
+        headers.update({"Content-Type": "application/json", EVENT_TYPE_HEADER: d["event"]})
         try:
             resp = await self.client.post(d["url"], content=body, headers=headers)
         except Exception as exc:  # any transport failure is a failed attempt, retried

@@ -28,6 +28,10 @@ class SqliteReader(HistoryReads):
     @classmethod
     def open(cls, url: str, path: Path) -> SqliteReader | None:
         """None unless `path` is a gonogo history at the current revision."""
+        from gonogo import atomic
+        from gonogo.errors import InputError
+
+        atomic.guard(path, InputError)  # never read a history through a planted link
         if not path.is_file():
             return None
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Self
@@ -10,7 +11,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from gonogo import atomic
-from gonogo.errors import StoreError
+from gonogo.errors import OutputError, StoreError
 from gonogo.models import RunReport
 from gonogo.store import Approval, redact_url, sqlite_path
 from gonogo.store import tables as t
@@ -119,8 +120,14 @@ def _engine(url: str) -> Engine:
 def _sqlite_engine(path: Path) -> Engine:
     try:
         atomic.ensure_dir(path.parent)
+        if atomic.STATE_DIR in path.parts:  # gonogo's own history: 0600, no link followed
+            for suffix in ("-wal", "-shm", "-journal"):
+                atomic.guard(path.with_name(path.name + suffix))
+            os.close(atomic.open_state(path, os.O_RDWR | os.O_CREAT))
     except OSError as exc:
         raise StoreError(f"cannot create {path.parent}: {exc.strerror or exc}") from None
+    except OutputError as exc:
+        raise StoreError(str(exc)) from None
     engine = create_engine(
         f"sqlite:///{path}",
         connect_args={"timeout": BUSY_TIMEOUT_S, "isolation_level": None},
