@@ -156,8 +156,9 @@ def _pattern(values: frozenset[str]) -> re.Pattern[str]:
 def _candidates(data: bytes) -> tuple[Any, ...]:
     """The detectors whose cheap hint matches `data` (usually none)."""
     from gonogo.secrets.scan import compiled
+    from gonogo.secrets.spans import AS_CONFIG
 
-    return tuple(compiled().candidates(data, _AS_CONFIG))
+    return tuple(compiled().candidates(data, AS_CONFIG))
 
 
 def strings(value: Any) -> list[str]:
@@ -177,12 +178,10 @@ def strings(value: Any) -> list[str]:
 
 def detected(text: str) -> str:
     """`text` with every value the secrets detectors recognise masked."""
+    from gonogo.secrets.spans import secret_spans
+
     data = text.encode("utf-8", "surrogateescape")
-    spans = []
-    for matcher in _candidates(data):
-        for m in matcher.regex.finditer(data):
-            if _is_secret(matcher, m, data):
-                spans.append(m.span(matcher.v))
+    spans = secret_spans(data)
     if not spans:
         return text
     out, at = [], 0
@@ -194,21 +193,6 @@ def detected(text: str) -> str:
             at = max(at, end)
     out.append(data[at:])
     return b"".join(out).decode("utf-8", "replace")
-
-
-_AS_CONFIG = ".env"  # judge text as a config file: unquoted `key=value` assignments count
-
-
-def _is_secret(matcher: Any, m: Any, data: bytes) -> bool:
-    """The detector's own judgement of a match (entropy, then its check)."""
-    from gonogo.secrets.detectors import entropy
-
-    det = matcher.det
-    value: bytes = m.group(matcher.v)
-    key: bytes = m.group(matcher.k) if matcher.k is not None else b""
-    if entropy(value) < det.min_entropy:
-        return False
-    return det.check is None or bool(det.check(value, key, data[m.end() : m.end() + 600]))
 
 
 NONE = Redactor(detect=False)

@@ -7,8 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from gonogo.secrets.fingerprint import fingerprint
-from gonogo.secrets.scan import Hit, scan_data
+from gonogo.secrets.spans import secret_spans
 
 MASK = "***"
 _PATH = "report.txt"
@@ -30,23 +29,7 @@ def secret_values(data: Any) -> set[str]:
     """The secret values found in any string of `data`. UnicodeEncodeError for a string
     that is not valid Unicode text (a lone surrogate from a JSON escape)."""
     blob = "\n".join(_strings(data)).encode("utf-8")
-    hits = scan_data(blob, _PATH)
-    if not hits:
-        return set()
-    lines = blob.split(b"\n")
-    return {v for h in hits if (v := _value(lines[h.line - 1], h)) is not None}
-
-
-def _value(line: bytes, hit: Hit) -> str | None:
-    """The value behind a hit: the span of its length whose fingerprint matches, tried
-    first where the hit's preview (its first characters) appears."""
-    preview = hit.preview.encode()
-    likely = [i for i in range(len(line)) if line.startswith(preview, i)]
-    for start in [*likely, *range(max(0, len(line) - hit.length + 1))]:
-        candidate = line[start : start + hit.length]
-        if fingerprint(hit.kind, _PATH, candidate) == hit.fingerprint:
-            return candidate.decode("utf-8", "replace")
-    return None
+    return {blob[a:b].decode("utf-8", "replace") for a, b in secret_spans(blob, _PATH)}
 
 
 def redact(data: Any, values: set[str]) -> Any:
