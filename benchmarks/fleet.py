@@ -26,14 +26,9 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "tests"))
 
 import services  # noqa: E402  (starts the Redis server of the Celery mode)
+from repo_helpers import GIT_ENV as REPO_GIT_ENV  # noqa: E402
 
-GIT_ENV = {
-    **os.environ,
-    "GIT_AUTHOR_NAME": "bench",
-    "GIT_AUTHOR_EMAIL": "bench@gonogo.invalid",
-    "GIT_COMMITTER_NAME": "bench",
-    "GIT_COMMITTER_EMAIL": "bench@gonogo.invalid",
-}
+GIT_ENV = {**os.environ, **REPO_GIT_ENV}
 PLAN = """\
 version: 1
 gates:

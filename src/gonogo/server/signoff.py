@@ -15,6 +15,7 @@ from gonogo.server.db import ServerDB, rows
 from gonogo.server.users import User
 from gonogo.store import Approval
 from gonogo.store import tables as t
+from gonogo.store.sql import write_approval
 
 _GATE = (
     "SELECT g.detail FROM gonogo_gate_results g WHERE g.gate_id = :gate AND g.run_seq = "
@@ -79,11 +80,7 @@ def approve(
         _check(conn, user, project, a)
         if _active(conn, a):
             return a, False
-        values = {
-            k: getattr(a, k)
-            for k in ("gate_id", "role", "approver", "note", "commit", "plan_hash", "created_at")
-        }
-        conn.execute(t.approvals.insert().values(**values))
+        write_approval(conn, a)
         detail = {"role": role, "commit": commit, "plan_hash": plan_hash, "note": note}
         audit.record(
             conn,

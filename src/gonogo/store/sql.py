@@ -65,17 +65,8 @@ class SqlStore(HistoryReads):
 
     # approvals ------------------------------------------------------------
     def approve(self, approval: Approval) -> None:
-        values = {
-            "gate_id": approval.gate_id,
-            "role": approval.role,
-            "approver": approval.approver,
-            "note": approval.note,
-            "commit": approval.commit,
-            "plan_hash": approval.plan_hash,
-            "created_at": approval.created_at,
-        }
         with self._writer.begin() as conn:
-            conn.execute(t.approvals.insert().values(**values))
+            write_approval(conn, approval)
 
     def revoke(self, gate_id: str, role: str, commit: str, plan_hash: str, by: str, at: str) -> int:
         a = t.approvals.c
@@ -87,6 +78,20 @@ class SqlStore(HistoryReads):
         )
         with self._writer.begin() as conn:
             return int(conn.execute(stmt).rowcount)
+
+
+def write_approval(conn: Connection, approval: Approval) -> None:
+    """Insert one approval on `conn` (the caller owns the transaction)."""
+    values = {
+        "gate_id": approval.gate_id,
+        "role": approval.role,
+        "approver": approval.approver,
+        "note": approval.note,
+        "commit": approval.commit,
+        "plan_hash": approval.plan_hash,
+        "created_at": approval.created_at,
+    }
+    conn.execute(t.approvals.insert().values(**values))
 
 
 def write_run(conn: Connection, report: RunReport) -> None:
