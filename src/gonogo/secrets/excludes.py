@@ -62,6 +62,21 @@ def plan_excludes(root: Path) -> tuple[str, list[str]]:
     return "", []
 
 
+def plan_setting(root: Path, key: str) -> object:
+    """The value the plan's first `secrets` check that sets `key` gives it, or None (read
+    as `plan_excludes` reads, without loading the plan)."""
+    from gonogo import yamlread
+
+    for name in PLAN_FILES:
+        try:
+            doc = yamlread.load((root / name).read_bytes())
+        except (OSError, yamlread.YamlError):
+            continue
+        data = doc.data if isinstance(doc.data, dict) else {}
+        return next((c[key] for c in _checks(data) if key in c), None)
+    return None
+
+
 def _checks(data: dict[str, Any]) -> list[dict[str, Any]]:
     gates = data.get("gates")
     return [

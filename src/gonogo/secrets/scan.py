@@ -14,6 +14,7 @@ from functools import cache
 from typing import Any, Protocol
 
 from gonogo.fs.reader import TreeReader
+from gonogo.secrets.allow import Allowlists, Seen
 from gonogo.secrets.detectors import DETECTORS, context_of, is_lock_file
 from gonogo.secrets.fingerprint import fingerprint
 from gonogo.secrets.rule import Candidate, Detector
@@ -47,6 +48,8 @@ class Hit:
     severity: str = "error"
     context: str = ""  # test | example | docs | "" (what the path says)
     reviewed: str = ""  # the baseline's slow hash of the value, when the scan was asked
+    allowed: str = ""  # the tool allowlist that allows it (`.gitleaks.toml [allowlist] paths`)
+    note: str = ""  # what an allowlist says of a finding it leaves reported
 
 
 class Review(Protocol):
@@ -70,10 +73,13 @@ class Totals:
     n_unreadable: int = 0
     dropped_hits: int = 0  # found, not kept: past the limit of findings
     baselined: int = 0  # found, accepted by the baseline
+    allowed: dict[str, int] = field(default_factory=dict)  # found, allowed: by which list
 
     def add(self, other: Totals) -> None:
         self.dropped_hits += other.dropped_hits
         self.baselined += other.baselined
+        for label, n in other.allowed.items():
+            self.allowed[label] = self.allowed.get(label, 0) + n
         self.files += other.files
         self.bytes += other.bytes
         self.skipped_binary += other.skipped_binary
@@ -154,9 +160,12 @@ def hint_patterns() -> list[bytes]:
     return list(dict.fromkeys(d.hint for d in DETECTORS if d.hint))
 
 
-def scan_data(data: bytes, path: str, review: Review | None = None) -> list[Hit]:
+def scan_data(
+    data: bytes, path: str, review: Review | None = None, allow: Allowlists | None = None
+) -> list[Hit]:
     """Secrets in one file's content (already known not to be binary): one hit per value,
-    the first detector to claim a stretch of the file names it."""
+    the first detector to claim a stretch of the file names it. A hit the tool allowlists
+    `allow` is marked with what allows it (and left unhashed)."""
     matchers = compiled().candidates(data, path)
     if not matchers:
         return []
@@ -172,7 +181,14 @@ def scan_data(data: bytes, path: str, review: Review | None = None) -> list[Hit]
             if any(a < span[1] and span[0] < b for a, b in claimed):
                 continue
             hit = _judge(matcher, m, data, path, context)
-            if hit is not None and review is not None and review.wants(hit.kind, path):
+            if hit is not None and allow is not None:
+                hit = _allowed(hit, allow, matcher, m, data)
+            if (
+                hit is not None
+                and review is not None
+                and not hit.allowed
+                and review.wants(hit.kind, path)
+            ):
                 hit = replace(hit, reviewed=review.digest(hit.kind, path, m.group(matcher.v)))
             if hit is not None:
                 hits.append(hit)
@@ -207,6 +223,28 @@ def _judge(matcher: _Matcher, m: Any, data: bytes, path: str, context: str) -> H
     )
 
 
+def _allowed(hit: Hit, allow: Allowlists, matcher: _Matcher, m: Any, data: bytes) -> Hit:
+    """The hit marked with the tool allowlist that allows it, or with what one says."""
+    start, end = m.start(), max(m.start(), m.end() - 1)
+    first = data.rfind(b"\n", 0, start) + 1
+    last = data.find(b"\n", end)
+    key = m.group(matcher.k) or b"" if matcher.k is not None else b""
+    seen = Seen(
+        hit.kind,
+        hit.path,
+        m.group(matcher.v),
+        key,
+        m.group(0),
+        tuple(data[first : last if last != -1 else len(data)].split(b"\n")),
+        data.count(b"\n", 0, start) + 1,
+        hit.line,
+    )
+    label, note = allow.judge(seen)
+    if label:
+        return replace(hit, allowed=label)
+    return replace(hit, severity="warning", note=note) if note else hit
+
+
 def allowed(data: bytes, first: int, last: int) -> bool:
     """Whether an allow marker is on the lines from offset `first` to `last`, or a
     next-line marker on the line before."""
@@ -239,6 +277,7 @@ def scan_files(
     rels: list[str],
     read: Callable[[str], bytes | None] | None = None,
     review: Review | None = None,
+    allow: Allowlists | None = None,
 ) -> tuple[list[Hit], Totals]:
     """Read and scan `rels`; unreadable files are named in the totals, never raised.
 
@@ -267,7 +306,12 @@ def scan_files(
         if is_binary(data):
             totals.skipped_binary += 1
             continue
-        found = scan_data(data, rel, review)
+        found = scan_data(data, rel, review, allow)
+        if allow is not None:
+            for hit in found:
+                if hit.allowed:
+                    totals.allowed[hit.allowed] = totals.allowed.get(hit.allowed, 0) + 1
+            found = [h for h in found if not h.allowed]
         if review is not None:
             fresh = [h for h in found if not review.accepts(h)]
             totals.baselined += len(found) - len(fresh)
