@@ -73,6 +73,7 @@ class Loaded:
     confirms: tuple[Callable[[Seen], bool], ...] = ()
     notes: tuple[str, ...] = ()
     problems: tuple[Problem, ...] = ()
+    files: tuple[str, ...] = ()  # the tool's own files that were read: not scanned
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,7 @@ class Allowlists:
     notes: tuple[str, ...] = ()
     problems: tuple[Problem, ...] = ()
     worker_args: tuple[str, ...] = field(default=(), compare=False)  # how a worker loads it
+    files: tuple[str, ...] = ()  # the tools' own files: not scanned, as the tools skip them
 
     @classmethod
     def of(cls, parts: Iterable[Loaded], worker_args: Sequence[str] = ()) -> Allowlists:
@@ -94,6 +96,7 @@ class Allowlists:
             tuple(n for p in done for n in p.notes),
             tuple(x for p in done for x in p.problems),
             tuple(worker_args),
+            tuple(dict.fromkeys(f for p in done for f in p.files)),
         )
 
     @property

@@ -106,15 +106,15 @@ def _headers(seen: Seen) -> list[str]:
 def load(root: Path) -> Loaded:
     text, problem = read_text(root, NAME, MAX_BYTES)
     if problem is not None or text is None:
-        return Loaded(problems=(problem,) if problem else ())
+        return Loaded(problems=(problem,) if problem else ())  # unread: scanned as any file
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         why = f"invalid JSON ({exc.msg}, column {exc.colno}); gonogo goes on without it"
-        return Loaded(problems=(Problem(NAME, exc.lineno, why),))
+        return Loaded(problems=(Problem(NAME, exc.lineno, why),), files=(NAME,))
     if not isinstance(data, dict) or not isinstance(data.get("results", {}), dict):
         why = "not a detect-secrets baseline (an object with `results` by file expected); not used"
-        return Loaded(problems=(Problem(NAME, 1, why),))
+        return Loaded(problems=(Problem(NAME, 1, why),), files=(NAME,))
     problems: list[Problem] = []
     reviewed = _results(data.get("results", {}), problems)
     excluded = _exclusions(data, locator(text), problems)
@@ -128,7 +128,7 @@ def load(root: Path) -> Loaded:
     if excluded is not None:
         sources.append(excluded)
         notes.append(f"{NAME} exclusions: {', '.join(sorted(set(excluded.names.values())))}")
-    return Loaded(tuple(sources), (reviewed.confirms,), tuple(notes), tuple(problems))
+    return Loaded(tuple(sources), (reviewed.confirms,), tuple(notes), tuple(problems), (NAME,))
 
 
 def _results(results: dict[str, Any], problems: list[Problem]) -> Reviewed:

@@ -112,7 +112,8 @@ def load(root: Path, environ: Mapping[str, str]) -> Loaded:
         return Loaded(problems=tuple(problems))
     loaded = _file(root, rel, 0)
     notes = (f"{ENV}={environ.get(ENV, '')} names {rel}",) if rel != CONFIG else ()
-    return Loaded(loaded.sources, (), notes + loaded.notes, tuple(problems) + loaded.problems)
+    problems += loaded.problems
+    return Loaded(loaded.sources, (), notes + loaded.notes, tuple(problems), loaded.files)
 
 
 def which(root: Path, environ: Mapping[str, str]) -> tuple[str | None, list[Problem]]:
@@ -146,12 +147,13 @@ def _file(root: Path, rel: str, depth: int) -> Loaded:
     except tomllib.TOMLDecodeError as exc:
         at = re.search(r"at line (\d+)", str(exc))
         why = f"invalid TOML ({exc}); gonogo goes on without its allowlists"
-        return Loaded(problems=(Problem(rel, int(at.group(1)) if at else None, why),))
+        return Loaded(problems=(Problem(rel, int(at.group(1)) if at else None, why),), files=(rel,))
     try:
-        return _config(root, rel, text, _keys(data), depth)
+        done = _config(root, rel, text, _keys(data), depth)
     except _Refused as exc:
         why = f"{exc}: gitleaks refuses this configuration too; gonogo goes on without it"
-        return Loaded(problems=(Problem(rel, exc.line, why),))
+        return Loaded(problems=(Problem(rel, exc.line, why),), files=(rel,))
+    return Loaded(done.sources, (), done.notes, done.problems, (rel, *done.files))
 
 
 @dataclass(frozen=True)
@@ -177,6 +179,7 @@ def _config(root: Path, rel: str, text: str, doc: dict[str, Any], depth: int) ->
         (),
         tuple(n for p in parts for n in p.notes),
         tuple(x for p in parts for x in p.problems),
+        tuple(f for p in parts for f in p.files),
     )
 
 
@@ -273,7 +276,9 @@ def _extend(root: Path, rel: str, doc: dict[str, Any], depth: int, locate: Locat
         return Loaded(notes=tuple(notes))
     extended = _file(root, target, depth + 1)
     notes.append(f"{rel} [extend] path: {target} followed")
-    return Loaded(extended.sources, (), (*notes, *extended.notes), extended.problems)
+    return Loaded(
+        extended.sources, (), (*notes, *extended.notes), extended.problems, extended.files
+    )
 
 
 def _keys(table: Any) -> dict[str, Any]:

@@ -46,7 +46,7 @@ class Ignored:
 def load(root: Path) -> Loaded:
     text, problem = read_text(root, NAME, MAX_BYTES)
     if problem is not None or text is None:
-        return Loaded(problems=(problem,) if problem else ())
+        return Loaded(problems=(problem,) if problem else ())  # unread: scanned as any file
     at: set[tuple[str, int]] = set()
     wanted: dict[tuple[str, str], set[int]] = defaultdict(set)
     problems = []
@@ -74,7 +74,7 @@ def load(root: Path) -> Loaded:
             f"that commit){gone}"
         )
     ignored = Ignored(frozenset(at), texts)
-    return Loaded((ignored,), (), tuple(notes), tuple(problems))
+    return Loaded((ignored,), (), tuple(notes), tuple(problems), (NAME,))
 
 
 def reviewed_lines(

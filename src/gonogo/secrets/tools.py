@@ -11,6 +11,7 @@ goes on without it: gonogo then reports more, never less.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 
 from gonogo.secrets import detectsecrets, gitleaks, gitleaksignore
@@ -20,12 +21,16 @@ from gonogo.secrets.allow import Allowlists, Loaded
 def load(root: Path, environ: Mapping[str, str]) -> Allowlists:
     """The allowlists in effect under `root`; `environ` gives `GITLEAKS_CONFIG`."""
     ds = detectsecrets.load(root)
-    value_lists = Loaded(ds.sources[:1], ds.confirms, ds.notes, ds.problems)
+    value_lists = Loaded(ds.sources[:1], ds.confirms, ds.notes, ds.problems, ds.files)
     path_lists = Loaded(ds.sources[1:])
     named = environ.get(gitleaks.ENV, "")
     parts = [gitleaksignore.load(root), value_lists, gitleaks.load(root, environ), path_lists]
     args = ["--tool-allowlists", "on"] + (["--gitleaks-config", named] if named else [])
-    return Allowlists.of(parts, args)
+    found = Allowlists.of(parts, args)
+    if not found.files:
+        return found
+    skipped = f"not scanned: {', '.join(found.files)} (the tools' own files, which they skip too)"
+    return replace(found, notes=(*found.notes, skipped))
 
 
 def files_of(allow: Allowlists) -> list[str]:

@@ -49,9 +49,14 @@ class Scan:
 
 
 def select(files: FileIndex, scan: Scan) -> list[str]:
-    """The files to scan: `path` minus the excludes and the baseline file itself."""
+    """The files to scan: `path` minus the excludes, the baseline file itself and the
+    files of the other scanners whose allowlists are read."""
     rels = files.files if scan.path.strip() in _ALL else files.glob(scan.path)
-    return list(filter(keeper(scan.exclude, [scan.baseline]), rels))
+    return list(filter(keeper(scan.exclude, _skipped(scan)), rels))
+
+
+def _skipped(scan: Scan) -> list[str]:
+    return [scan.baseline, *(scan.allow.files if scan.allow is not None else ())]
 
 
 async def find_secrets(
@@ -74,7 +79,7 @@ async def find_secrets(
                 return found
 
             listings: list[Listing] = [tracked, untracked]
-            return await _workers(root, listings, scan, skip=[scan.baseline])
+            return await _workers(root, listings, scan, skip=_skipped(scan))
     rels = select(files, scan)
     if scan.jobs > 1 and len(rels) >= parallel_min_files:
         return await _workers(root, [paths_bytes(rels)], scan)
