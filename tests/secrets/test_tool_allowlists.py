@@ -352,9 +352,13 @@ def test_a_malformed_detect_secrets_baseline_is_a_warning_naming_its_line(make_r
 
 def test_a_private_key_needs_its_line_or_value_allowed_not_only_its_path(make_repo, cli) -> None:
     header_hash = _sha1("BEGIN RSA PRIVATE KEY")
+    other = PEM.replace(PEM_BODY[:8], "Pp3Oo4Ii")
+    block = "\n  ".join(other.strip().splitlines())  # as a YAML block holds it, indented
+    config = f"[allowlist]\npaths = ['''^keys/''']\nstopwords = [{json.dumps(block)}]\n"
     root = make_repo(
         {
-            ".gitleaks.toml": "[allowlist]\npaths = ['''^keys/''']\n",
+            ".gitleaks.toml": config,
+            "keys/d.yml": "saml_key: |\n  " + block + "\n",
             "keys/a.pem": PEM,
             "keys/b.pem": PEM.replace(PEM_BODY[:8], "Zz9Yy8Xx"),
             "keys/c.pem": PEM.replace(PEM_BODY[:8], "Qq1Ww2Ee"),
@@ -376,6 +380,7 @@ def test_a_private_key_needs_its_line_or_value_allowed_not_only_its_path(make_re
         "only by its line or its value: a warning)"
     )
     assert out["allowed"] == {
+        ".gitleaks.toml [allowlist] stopwords": 1,  # the whole block: gitleaks' secret
         ".gitleaksignore file:rule-id:line": 1,
         ".secrets.baseline results": 1,
     }

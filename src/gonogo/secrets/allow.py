@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 PRIVATE_KEYS = frozenset(["private-key"])  # kinds a path pattern alone never allows
+KEY_BLOCKS = PRIVATE_KEYS | {"encrypted-private-key"}
 PATTERN_SHOWN = 80  # characters of a refused pattern quoted in a warning
 
 
@@ -35,10 +36,17 @@ class Seen:
     lines: tuple[bytes, ...]  # each line the match spans
     first: int  # number of the match's first line
     line: int  # the line the finding reports
+    block: bytes = b""  # a private key's whole block, `-----BEGIN` to `-----END …-----`
 
     @property
     def numbers(self) -> range:
         return range(self.first, self.first + len(self.lines))
+
+    @property
+    def secret(self) -> bytes:
+        """What gitleaks calls the secret: the value, or a key's whole block (its rule
+        matches the block)."""
+        return self.block or self.value
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from gonogo.secrets.allow import (
-    PRIVATE_KEYS,
+    KEY_BLOCKS,
     Loaded,
     Patterns,
     Problem,
@@ -44,7 +44,6 @@ _FILTERS = {
     "detect_secrets.filters.regex.should_exclude_line": "lines",
     "detect_secrets.filters.regex.should_exclude_secret": "secrets",
 }
-_KEY_KINDS = PRIVATE_KEYS | {"encrypted-private-key"}
 
 
 @dataclass(frozen=True)
@@ -68,7 +67,7 @@ def _listed(by_file: dict[str, dict[str, frozenset[int]]], seen: Seen) -> bool:
         return False
     if _sha1(seen.value) in entries:
         return True
-    return seen.kind in _KEY_KINDS and any(
+    return seen.kind in KEY_BLOCKS and any(
         seen.line in entries.get(header, ()) for header in _headers(seen)
     )
 
@@ -80,7 +79,7 @@ class Excluded:
     files: Patterns | None
     lines: Patterns | None
     secrets: Patterns | None
-    names: dict[str, str]  # files/lines/secrets: the key they were read from
+    names: dict[str, str]  # files/lines/secrets: the key each was read from (when given)
 
     def judge(self, seen: Seen) -> Verdict | None:
         if self.lines is not None and any(self.lines.search(text_of(x)) for x in seen.lines):
@@ -127,7 +126,7 @@ def load(root: Path) -> Loaded:
     sources: list[Any] = [reviewed]
     if excluded is not None:
         sources.append(excluded)
-        notes.append(f"{NAME} exclusions: {', '.join(sorted(set(excluded.names.values())))}")
+        notes.append(f"{NAME} exclusions: {', '.join(excluded.names.values())}")
     return Loaded(tuple(sources), (reviewed.confirms,), tuple(notes), tuple(problems), (NAME,))
 
 
@@ -187,8 +186,7 @@ def _exclusions(
         if values:
             compiled[part], refused = patterns(values, NAME, names[part], locate)
             problems += refused
-    labels = {part: names.get(part, part) for part in found}
-    return Excluded(compiled["files"], compiled["lines"], compiled["secrets"], labels)
+    return Excluded(compiled["files"], compiled["lines"], compiled["secrets"], names)
 
 
 def _name_of(part: str) -> str:

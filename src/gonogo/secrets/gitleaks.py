@@ -96,13 +96,13 @@ class GitleaksList:
 
     def _target(self, seen: Seen) -> str:
         if self.target == "match":
-            return _text(seen.match)
+            return _text(seen.block or seen.match)
         if self.target == "line":
             return _text(b"\n".join(seen.lines))
-        return _text(seen.value)
+        return _text(seen.secret)
 
     def _stopword(self, seen: Seen) -> bool:
-        low = _text(seen.value).lower()
+        low = _text(seen.secret).lower()
         return any(word in low for word in self.stopwords)
 
 
@@ -248,7 +248,9 @@ def _about(
     if values["commits"]:
         counts.append(f"{len(values['commits'])} commits")
     described = table.get("description")
-    label = f" ({described!r:.60})" if isinstance(described, str) and described else ""
+    label = ""
+    if isinstance(described, str) and described:
+        label = f" ({described if len(described) <= 60 else described[:59] + '…'!r})"
     return f"{where}{label}: {', '.join(counts)}, condition {'AND' if all_of else 'OR'}"
 
 

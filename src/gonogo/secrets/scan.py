@@ -14,7 +14,7 @@ from functools import cache
 from typing import Any, Protocol
 
 from gonogo.fs.reader import TreeReader
-from gonogo.secrets.allow import Allowlists, Seen
+from gonogo.secrets.allow import KEY_BLOCKS, Allowlists, Seen
 from gonogo.secrets.detectors import DETECTORS, context_of, is_lock_file
 from gonogo.secrets.fingerprint import fingerprint
 from gonogo.secrets.rule import Candidate, Detector
@@ -238,11 +238,20 @@ def _allowed(hit: Hit, allow: Allowlists, matcher: _Matcher, m: Any, data: bytes
         tuple(data[first : last if last != -1 else len(data)].split(b"\n")),
         data.count(b"\n", 0, start) + 1,
         hit.line,
+        _block(data, start, m.end()) if hit.kind in KEY_BLOCKS else b"",
     )
     label, note = allow.judge(seen)
     if label:
         return replace(hit, allowed=label)
     return replace(hit, severity="warning", note=note) if note else hit
+
+
+def _block(data: bytes, start: int, end: int) -> bytes:
+    """A PEM block from its header to the end of its `-----END …-----` line (b"" when it
+    has none, as PuTTY's format)."""
+    close = data.find(b"-----END ", end)
+    stop = data.find(b"-----", close + 9) if close != -1 else -1
+    return data[start : stop + 5] if stop != -1 else b""
 
 
 def allowed(data: bytes, first: int, last: int) -> bool:
