@@ -523,3 +523,21 @@ def test_worker_processes_apply_the_same_allowlists(make_repo) -> None:
             ".gitleaks.toml [allowlist] paths": 1,
             ".gitleaksignore file:rule-id:line": 1,
         }
+
+
+def test_what_is_read_from_another_tool_is_bounded(make_repo, cli) -> None:
+    many = ",".join(f"'''^AKIA{i:05d}'''" for i in range(10_001))
+    root = make_repo(
+        {
+            ".gitleaks.toml": f"[allowlist]\nregexes = [{many}]\n",
+            ".gitleaksignore": "# padding\n" * 300_000,  # 3 MB
+            "src/c.py": f'AWS_ACCESS_KEY_ID = "{AWS}"\n',
+        }
+    )
+    out = scan(cli, root)
+    assert out["where"] == [("src/c.py", 1, "secrets.aws-access-key-id", "error")]
+    assert out["stderr"] == [
+        "gonogo: warning: .gitleaksignore: larger than 2 MiB; not used",
+        "gonogo: warning: .gitleaks.toml: [allowlist].regexes: 10001 patterns, more than the "
+        "10000 read; the rest skipped",
+    ]

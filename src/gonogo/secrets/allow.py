@@ -22,6 +22,8 @@ from typing import Any, Protocol
 PRIVATE_KEYS = frozenset(["private-key"])  # kinds a path pattern alone never allows
 KEY_BLOCKS = PRIVATE_KEYS | {"encrypted-private-key"}
 PATTERN_SHOWN = 80  # characters of a refused pattern quoted in a warning
+MAX_PATTERNS = 10_000  # patterns read from one list (a hostile file cannot stall the scan)
+JOINED = 256  # patterns searched in one RE2 alternation
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,42 +135,44 @@ class Allowlists:
 
 
 class Patterns:
-    """The usable patterns of one list, searched as one; an empty list matches nothing."""
+    """The usable patterns of one list, searched as a few alternations (each one a
+    single RE2 pass); an empty list matches nothing."""
 
-    __slots__ = ("_each", "_joined")
+    __slots__ = ("_groups",)
 
     def __init__(self, compiled: Sequence[tuple[str, Any]]) -> None:
         from gonogo.patterns import untrusted
 
-        self._each = [rx for _, rx in compiled]
-        joined = "|".join(f"(?:{text})" for text, _ in compiled)
-        self._joined = untrusted(joined)[0] if len(compiled) > 1 else None
-
-    def __len__(self) -> int:
-        return len(self._each)
+        self._groups: list[Any] = []
+        for at in range(0, len(compiled), JOINED):
+            part = compiled[at : at + JOINED]
+            joined = untrusted("|".join(f"(?:{text})" for text, _ in part))[0]
+            self._groups += [joined] if joined is not None else [rx for _, rx in part]
 
     def search(self, text: str) -> bool:
-        if self._joined is not None:
-            return self._joined.search(text) is not None
-        return any(rx.search(text) is not None for rx in self._each)
+        return any(rx.search(text) is not None for rx in self._groups)
 
 
 def patterns(
     values: Sequence[str], where: str, key: str, locate: Callable[[str], int | None]
 ) -> tuple[Patterns, list[Problem]]:
     """`values` compiled by RE2; each one it refuses is a problem naming `where`, `key`
-    and the pattern (at its line, when `locate` finds it), and is left out."""
+    and the pattern (at its line, when `locate` finds it), and is left out, as are those
+    past the first MAX_PATTERNS."""
     from gonogo.patterns import untrusted
 
     kept: list[tuple[str, Any]] = []
     problems = []
-    for i, text in enumerate(values):
+    for i, text in enumerate(values[:MAX_PATTERNS]):
         rx, why = untrusted(text)
         if rx is None:
             shown = text if len(text) <= PATTERN_SHOWN else text[:PATTERN_SHOWN] + "…"
             problems.append(Problem(where, locate(text), f"{key}[{i}] {shown!r}: {why}; skipped"))
         else:
             kept.append((text, rx))
+    if len(values) > MAX_PATTERNS:
+        why = f"{key}: {len(values)} patterns, more than the {MAX_PATTERNS} read; the rest skipped"
+        problems.append(Problem(where, None, why))
     return Patterns(kept), problems
 
 

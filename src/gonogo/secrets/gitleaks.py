@@ -46,6 +46,7 @@ CONFIG = ".gitleaks.toml"
 ENV = "GITLEAKS_CONFIG"
 MAX_BYTES = 2 << 20
 MAX_DEPTH = 2  # extended files followed, as gitleaks
+MAX_STOPWORDS = 5_000  # per list; gitleaks' own generic rule has about 1,500
 _CONDITIONS = {"": False, "or": False, "||": False, "and": True, "&&": True}
 _TARGETS = {"": "secret", "secret": "secret", "match": "match", "line": "line"}  # as written
 _LISTED = ("paths", "regexes", "stopwords", "commits", "targetrules")
@@ -228,7 +229,10 @@ def _one(rel: str, at: _Table, locate: Locate) -> Loaded:
         notes.append(f"{where}: gitleaks rule {', '.join(unknown)}: no gonogo kind")
     if values["commits"]:
         notes.append(f"{where}: commits not applied (a working-tree scan has no commit)")
-    stopwords = tuple(dict.fromkeys(w.lower() for w in values["stopwords"] if w))
+    stopwords = tuple(dict.fromkeys(w.lower() for w in values["stopwords"][:MAX_STOPWORDS] if w))
+    if len(values["stopwords"]) > MAX_STOPWORDS:
+        why = f"{at.name}.stopwords: more than the {MAX_STOPWORDS} read; the rest skipped"
+        problems.append(Problem(rel, None, why))
     source = GitleaksList(
         where, kinds, all_of, target, compiled["paths"], compiled["regexes"], stopwords
     )

@@ -25,7 +25,7 @@ from gonogo.secrets.allow import Loaded, Problem, Seen, Verdict, read_text
 NAME = ".gitleaksignore"
 MAX_BYTES = 2 << 20
 MAX_BLOB = 16 << 20  # lines are read from blobs up to this size
-MAX_TOTAL = 256 << 20  # and from this much in all
+MAX_TOTAL = 64 << 20  # and from this much in all
 GIT_TIMEOUT_S = 20.0
 
 
