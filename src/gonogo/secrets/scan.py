@@ -127,9 +127,19 @@ class _Matcher:
     line: int  # group index whose line is reported
 
 
+_ADOPTED: list[bytes] = []  # the caller's compiled prefilter, in a worker process
+
+
+def adopt(prefilter_blob: bytes) -> None:
+    """Load the prefilter the calling process compiled (`Prefilter.dumps`) instead of
+    compiling it again: for a worker, before its first `compiled()`."""
+    if prefilter_blob:
+        _ADOPTED[:] = [prefilter_blob]
+
+
 @cache
 def compiled() -> _Patterns:
-    """Patterns compiled once per process (workers compile their own copy)."""
+    """Patterns compiled once per process (a worker adopts its caller's prefilter)."""
     import re2
 
     options = re2.Options()
@@ -139,7 +149,7 @@ def compiled() -> _Patterns:
     for i, det in enumerate(DETECTORS):
         by_hint.setdefault(det.hint, []).append(i)
     unhinted = tuple(by_hint.pop(b"", ()))
-    hints = prefilter.build(list(by_hint), options)
+    hints = prefilter.build(list(by_hint), options, _ADOPTED[0] if _ADOPTED else None)
 
     def matcher(det: Detector) -> _Matcher:
         regex = re2.compile(det.pattern, options)
