@@ -132,3 +132,16 @@ def test_the_cli_finds_the_same_secrets_with_either_engine(tmp_path: Path) -> No
         outputs[engine] = json.loads(done.stdout)["findings"]
     assert len(outputs["re2"]) == 184
     assert outputs["auto"] == outputs["re2"]
+
+
+def test_every_detector_compiles_and_names_its_value() -> None:
+    """Detectors compile when a file first needs them: all of them must, with a `v` group
+    and the group whose line is reported."""
+    from gonogo.secrets.scan import compiled
+
+    broken = []
+    for matcher in compiled().matchers:
+        regex = matcher.regex
+        if regex is None or b"v" not in regex.groupindex or matcher.line <= 0:
+            broken.append(matcher.det.title)
+    assert broken == []

@@ -97,16 +97,24 @@ class _Patterns:
     groups: tuple[tuple[int, ...], ...]  # per hint: the matchers it stands for
     unhinted: tuple[int, ...]
     matchers: tuple[_Matcher, ...]
-    always: int = field(init=False)  # the index of the pattern that matches any text
+    always: int = field(init=False)  # the index that marks a complete answer
+    # (test, matcher) of the detectors without a hint: what most files are asked
+    path_only: tuple[tuple[Callable[[str], bool], _Matcher], ...] = field(init=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "always", len(self.groups))
+        path_only = []
+        for i in self.unhinted:
+            m = self.matchers[i]
+            path_only.append((m.det.files or (lambda rel: True), m))
+        object.__setattr__(self, "path_only", tuple(path_only))
 
     def candidates(self, data: bytes, path: str) -> tuple[_Matcher, ...]:
         found = self.hints.found(data)
-        if found == [self.always]:  # no hint: what most files get
-            chosen: Iterable[int] = self.unhinted
-        elif self.always in found:
+        if len(found) == 1 and found[0] == self.always:  # no hint: what most files get
+            return tuple(m for test, m in self.path_only if test(path))
+        chosen: Iterable[int]
+        if self.always in found:
             chosen = sorted(
                 {i for h in found if h != self.always for i in self.groups[h]}.union(self.unhinted)
             )  # in detector order
@@ -118,13 +126,31 @@ class _Patterns:
         )
 
 
-@dataclass(frozen=True)
 class _Matcher:
-    det: Detector
-    regex: Any
-    v: int  # group index of the value
-    k: int | None  # group index of the key, if the pattern names one
-    line: int  # group index whose line is reported
+    """A detector's pattern, compiled when a file first needs it: most detectors never
+    run in a scan (their hint is in no file), and a worker starts without compiling them.
+    """
+
+    __slots__ = ("_options", "_regex", "det", "k", "line", "v")
+
+    def __init__(self, det: Detector, options: Any) -> None:
+        self.det = det
+        self._options = options
+        self._regex: Any = None
+        self.v = self.line = 0  # group indexes of the value and of the line reported
+        self.k: int | None = None  # of the key, if the pattern names one
+
+    @property
+    def regex(self) -> Any:
+        if self._regex is None:
+            import re2
+
+            regex = re2.compile(self.det.pattern, self._options)
+            groups = regex.groupindex
+            self.v, self.k = groups[b"v"], groups.get(b"k")
+            self.line = groups[self.det.line_group]
+            self._regex = regex  # last: another thread sees it only with its groups
+        return self._regex
 
 
 _ADOPTED: list[bytes] = []  # the caller's compiled prefilter, in a worker process
@@ -151,13 +177,8 @@ def compiled() -> _Patterns:
     unhinted = tuple(by_hint.pop(b"", ()))
     hints = prefilter.build(list(by_hint), options, _ADOPTED[0] if _ADOPTED else None)
 
-    def matcher(det: Detector) -> _Matcher:
-        regex = re2.compile(det.pattern, options)
-        groups = regex.groupindex
-        return _Matcher(det, regex, groups[b"v"], groups.get(b"k"), groups[det.line_group])
-
     groups = tuple(tuple(ix) for ix in by_hint.values())
-    return _Patterns(hints, groups, unhinted, tuple(matcher(d) for d in DETECTORS))
+    return _Patterns(hints, groups, unhinted, tuple(_Matcher(d, options) for d in DETECTORS))
 
 
 def hint_patterns() -> list[bytes]:
