@@ -49,12 +49,16 @@ def plan_excludes(root: Path) -> tuple[str, list[str]]:
     """The plan file at `root` and the `exclude` lists of its `secrets` checks, read
     without loading the plan (`gonogo secrets` starts fast); ("", []) when there is none
     or it cannot be read (`gonogo check` reports a broken plan)."""
-    from gonogo import yamlread
-
     for name in PLAN_FILES:
         try:
-            doc = yamlread.load((root / name).read_bytes())
-        except (OSError, yamlread.YamlError):
+            raw = (root / name).read_bytes()
+        except OSError:
+            continue
+        from gonogo import yamlread  # only for a plan that is there
+
+        try:
+            doc = yamlread.load(raw)
+        except yamlread.YamlError:
             continue
         data = doc.data if isinstance(doc.data, dict) else {}
         found = [p for check in _checks(data) for p in _exclude_of(check)]
