@@ -8,6 +8,7 @@ import json
 import os
 import stat
 import subprocess
+import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -165,6 +166,50 @@ def test_an_unknown_flag_shows_the_command_usage_and_the_nearest_flag(cli: Any) 
     assert out.stderr.startswith("usage: gonogo check [-h]")
     assert out.stderr.endswith(
         "gonogo check: error: unrecognized argument: --formt; did you mean --format?\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("argv", "named"),
+    [
+        (["secrets", "."], "secrets"),
+        (["-q", "--debug", "-vv", "--no-color", "--color=never", "check"], "check"),
+        (["--color", "never", "check"], None),  # a flag's value: the whole parser decides
+        (["-C", "x", "check"], None),
+        (["--help"], None),
+        ([], None),
+        (["chek"], None),
+    ],
+)
+def test_the_command_is_named_without_the_whole_parser(argv: list[str], named: Any) -> None:
+    from gonogo.cli.main import named_command
+
+    assert named_command(argv) == named
+
+
+def test_a_command_starts_without_the_other_commands_imports(tmp_path: Path) -> None:
+    """`gonogo secrets` imports neither the server, the plan reader nor YAML (no plan
+    here), so it starts as fast as the scan allows."""
+    probe = (
+        "import sys\n"
+        "from gonogo.cli.main import main\n"
+        f"code = main(['-q', 'secrets', {str(tmp_path)!r}, '--format', 'json'])\n"
+        "heavy = ('gonogo.cli.serve', 'gonogo.server.client', 'gonogo.cli.checkrun', 'yaml',"
+        " 'pydantic', 'gonogo.plan')\n"
+        "print(code, sorted(m for m in heavy if m in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=tmp_path
+    )
+    assert done.stdout.splitlines()[-1] == "0 []"
+
+
+def test_an_unknown_flag_after_global_flags_still_names_the_nearest_flag(cli: Any) -> None:
+    out = cli("-q", "secrets", ".", "--max-findigns", "3")
+    assert out.code == 2
+    assert out.stderr.endswith(
+        "gonogo secrets: error: unrecognized arguments: --max-findigns 3; "
+        "did you mean --max-findings?\n"
     )
 
 

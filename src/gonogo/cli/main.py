@@ -72,14 +72,32 @@ def _add_global(p: argparse.ArgumentParser, *, top: bool) -> None:
         )
 
 
-def build_parser() -> argparse.ArgumentParser:
+# Global flags that take no value: what may come before a command's name.
+_BARE_GLOBALS = frozenset(("--debug", "--quiet", "--verbose", "--no-color"))
+
+
+def named_command(args: Sequence[str]) -> str | None:
+    """The command `args` name when only value-less global flags come before it (`gonogo
+    -q secrets .`); None when it cannot be told without the whole parser."""
+    for arg in args:
+        if arg in COMMANDS:
+            return arg
+        bare = arg in _BARE_GLOBALS or arg.startswith("--color=")
+        if not bare and not (len(arg) > 1 and arg[0] == "-" and set(arg[1:]) <= {"q", "v"}):
+            return None
+    return None
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The whole parser, or with `only` one command's (its module alone is imported: a
+    command starts without the others' imports)."""
     parser = argparse.ArgumentParser(
         prog="gonogo", description="Production-readiness gates as code. Evidence, not claims."
     )
     parser.add_argument("--version", action="version", version=f"gonogo {__version__}")
     _add_global(parser, top=True)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMANDS:
+    for name in [only] if only else COMMANDS:
         importlib.import_module(COMMANDS[name]).add_parser(sub)
     for command in sub.choices.values():
         _add_global_tree(command)
@@ -100,7 +118,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args_list in (["--version"], ["-V"]):
         print(f"gonogo {__version__}")
         return 0
-    parser = build_parser()
+    parser = build_parser(named_command(args_list))
     args, extra = parser.parse_known_args(args_list)
     if extra:
         return _unknown(parser, args, extra)

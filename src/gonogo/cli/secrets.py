@@ -63,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
     from gonogo.fs.index import FileIndex
     from gonogo.secrets import baseline as bl
     from gonogo.secrets import tools
-    from gonogo.secrets.excludes import gather, plan_excludes, plan_setting
+    from gonogo.secrets.excludes import excludes_of, gather, plan_checks, setting
     from gonogo.secrets.scan import MAX_HITS
     from gonogo.secrets.tree import Scan, find_secrets, finding
 
@@ -80,13 +80,14 @@ def run(args: argparse.Namespace) -> int:
         if not args.update_baseline or "--update-baseline" not in str(exc):
             raise UsageError(str(exc)) from None
         previous = bl.empty()  # an old schema, rewritten
-    plan_file, from_plan = plan_excludes(root)
+    plan_file, checks = plan_checks(root)
+    from_plan = excludes_of(checks)
     excludes = gather(root, {"--exclude": args.exclude, f"{plan_file} secrets checks": from_plan})
     verbose = getattr(args, "verbose", 0)
     if verbose:
         _print_excludes(excludes.describe())
     off = "--no-tool-allowlists" if args.no_tool_allowlists else ""
-    if not off and plan_setting(root, "tool_allowlists") is False:
+    if not off and setting(checks, "tool_allowlists") is False:
         off = f"{plan_file}: tool_allowlists: false"
     allow = None if off else tools.load(root, os.environ)
     _print_allowlists(allow, off, verbose)

@@ -35,8 +35,9 @@ from gonogo.secrets.allow import (
     read_text,
     text_of,
 )
+from gonogo.secrets.tools import DETECT_SECRETS
 
-NAME = ".secrets.baseline"
+NAME = DETECT_SECRETS
 MAX_BYTES = 32 << 20
 _HEX40 = re.compile(r"[0-9a-fA-F]{40}")
 _FILTERS = {

@@ -133,9 +133,12 @@ def _htpasswd(c: Candidate) -> bool:
 
 
 def _name_is(*names: str) -> FileTest:
+    """Files whose name (not directory) contains one of `names`, in any case: one regex
+    call a path, since the scanner asks it of every file."""
+    in_name = re.compile("(?i)(?:" + "|".join(map(re.escape, names)) + ")[^/]*$")
+
     def test(rel: str) -> bool:
-        base = rel.rpartition("/")[2].lower()
-        return any(n in base for n in names)
+        return in_name.search(rel) is not None
 
     return test
 

@@ -41,9 +41,10 @@ from gonogo.secrets.allow import (
 )
 from gonogo.secrets.allow import text_of as _text
 from gonogo.secrets.gitleaksrules import kinds_of
+from gonogo.secrets.tools import GITLEAKS_CONFIG, GITLEAKS_ENV
 
-CONFIG = ".gitleaks.toml"
-ENV = "GITLEAKS_CONFIG"
+CONFIG = GITLEAKS_CONFIG
+ENV = GITLEAKS_ENV
 MAX_BYTES = 2 << 20
 MAX_DEPTH = 2  # extended files followed, as gitleaks
 MAX_STOPWORDS = 5_000  # per list; gitleaks' own generic rule has about 1,500

@@ -21,8 +21,9 @@ from pathlib import Path
 from typing import IO
 
 from gonogo.secrets.allow import Loaded, Problem, Seen, Verdict, read_text
+from gonogo.secrets.tools import GITLEAKS_IGNORE
 
-NAME = ".gitleaksignore"
+NAME = GITLEAKS_IGNORE
 MAX_BYTES = 2 << 20
 MAX_BLOB = 16 << 20  # lines are read from blobs up to this size
 MAX_TOTAL = 64 << 20  # and from this much in all

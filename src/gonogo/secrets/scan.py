@@ -8,17 +8,21 @@ what the worker processes run. Neither ever returns, logs or raises the secret v
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from functools import cache
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from gonogo.fs.reader import TreeReader
-from gonogo.secrets.allow import KEY_BLOCKS, Allowlists, Seen
+from gonogo.secrets import prefilter
 from gonogo.secrets.detectors import DETECTORS, context_of, is_lock_file
 from gonogo.secrets.fingerprint import fingerprint
+from gonogo.secrets.prefilter import Prefilter
 from gonogo.secrets.rule import Candidate, Detector
 from gonogo.secrets.values import entropy
+
+if TYPE_CHECKING:
+    from gonogo.secrets.allow import Allowlists
 
 # Comments that mark a reviewed line, ours and those other scanners' users already have.
 ALLOW_MARKS = (
@@ -91,46 +95,85 @@ class Totals:
 
 @dataclass(frozen=True)
 class _Patterns:
-    """Every distinct hint in one RE2 set: a single pass over a file names the detectors
-    worth running on it (for almost every file: none). Detectors without a hint run on
-    every file their `files` test accepts (`.netrc`, `.htpasswd`).
-
-    The set's last pattern matches any text, so an answer without it means the set gave
-    up (its DFA ran out of memory) and every detector runs instead.
+    """Every distinct hint in one prefilter (`gonogo.secrets.prefilter`): a single pass
+    over a file names the detectors worth running on it (for almost every file: none).
+    Detectors without a hint run on every file their `files` test accepts (`.netrc`,
+    `.htpasswd`). An answer that is not complete (the engine gave up) runs every detector.
     """
 
-    hints: Any
+    hints: Prefilter
     groups: tuple[tuple[int, ...], ...]  # per hint: the matchers it stands for
     unhinted: tuple[int, ...]
     matchers: tuple[_Matcher, ...]
+    always: int = field(init=False)  # the index that marks a complete answer
+    # (test, matcher) of the detectors without a hint: what most files are asked
+    path_only: tuple[tuple[Callable[[str], bool], _Matcher], ...] = field(init=False)
 
-    @property
-    def always(self) -> int:
-        return len(self.groups)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "always", len(self.groups))
+        path_only = []
+        for i in self.unhinted:
+            m = self.matchers[i]
+            path_only.append((m.det.files or (lambda rel: True), m))
+        object.__setattr__(self, "path_only", tuple(path_only))
 
     def candidates(self, data: bytes, path: str) -> tuple[_Matcher, ...]:
-        found: list[int] = self.hints.Match(data) or []
+        found = self.hints.found(data)
+        if len(found) == 1 and found[0] == self.always:  # no hint: what most files get
+            return tuple(m for test, m in self.path_only if test(path))
+        chosen: Iterable[int]
         if self.always in found:
-            chosen = {i for h in found if h != self.always for i in self.groups[h]}
+            chosen = sorted(
+                {i for h in found if h != self.always for i in self.groups[h]}.union(self.unhinted)
+            )  # in detector order
         else:
-            chosen = set(range(len(self.matchers)))
-        chosen.update(self.unhinted)
-        picked = (self.matchers[i] for i in sorted(chosen))  # detector order
-        return tuple(m for m in picked if m.det.files is None or m.det.files(path))
+            chosen = range(len(self.matchers))
+        matchers = self.matchers
+        return tuple(
+            m for m in map(matchers.__getitem__, chosen) if m.det.files is None or m.det.files(path)
+        )
 
 
-@dataclass(frozen=True)
 class _Matcher:
-    det: Detector
-    regex: Any
-    v: int  # group index of the value
-    k: int | None  # group index of the key, if the pattern names one
-    line: int  # group index whose line is reported
+    """A detector's pattern, compiled when a file first needs it: most detectors never
+    run in a scan (their hint is in no file), and a worker starts without compiling them.
+    """
+
+    __slots__ = ("_options", "_regex", "det", "k", "line", "v")
+
+    def __init__(self, det: Detector, options: Any) -> None:
+        self.det = det
+        self._options = options
+        self._regex: Any = None
+        self.v = self.line = 0  # group indexes of the value and of the line reported
+        self.k: int | None = None  # of the key, if the pattern names one
+
+    @property
+    def regex(self) -> Any:
+        if self._regex is None:
+            import re2
+
+            regex = re2.compile(self.det.pattern, self._options)
+            groups = regex.groupindex
+            self.v, self.k = groups[b"v"], groups.get(b"k")
+            self.line = groups[self.det.line_group]
+            self._regex = regex  # last: another thread sees it only with its groups
+        return self._regex
+
+
+_ADOPTED: list[bytes] = []  # the caller's compiled prefilter, in a worker process
+
+
+def adopt(prefilter_blob: bytes) -> None:
+    """Load the prefilter the calling process compiled (`Prefilter.dumps`) instead of
+    compiling it again: for a worker, before its first `compiled()`."""
+    if prefilter_blob:
+        _ADOPTED[:] = [prefilter_blob]
 
 
 @cache
 def compiled() -> _Patterns:
-    """Patterns compiled once per process (workers compile their own copy)."""
+    """Patterns compiled once per process (a worker adopts its caller's prefilter)."""
     import re2
 
     options = re2.Options()
@@ -140,19 +183,10 @@ def compiled() -> _Patterns:
     for i, det in enumerate(DETECTORS):
         by_hint.setdefault(det.hint, []).append(i)
     unhinted = tuple(by_hint.pop(b"", ()))
-    hints = re2.Set.SearchSet(options)
-    for hint in by_hint:
-        hints.Add(hint)
-    hints.Add(rb"\z")  # matches every text: its absence means the set failed
-    hints.Compile()
-
-    def matcher(det: Detector) -> _Matcher:
-        regex = re2.compile(det.pattern, options)
-        groups = regex.groupindex
-        return _Matcher(det, regex, groups[b"v"], groups.get(b"k"), groups[det.line_group])
+    hints = prefilter.build(list(by_hint), options, _ADOPTED[0] if _ADOPTED else None)
 
     groups = tuple(tuple(ix) for ix in by_hint.values())
-    return _Patterns(hints, groups, unhinted, tuple(matcher(d) for d in DETECTORS))
+    return _Patterns(hints, groups, unhinted, tuple(_Matcher(d, options) for d in DETECTORS))
 
 
 def hint_patterns() -> list[bytes]:
@@ -167,8 +201,16 @@ def scan_data(
     the first detector to claim a stretch of the file names it. A hit the tool allowlists
     `allow` is marked with what allows it (and left unhashed)."""
     matchers = compiled().candidates(data, path)
-    if not matchers:
-        return []
+    return _detect(matchers, data, path, review, allow) if matchers else []
+
+
+def _detect(
+    matchers: tuple[_Matcher, ...],
+    data: bytes,
+    path: str,
+    review: Review | None,
+    allow: Allowlists | None = None,
+) -> list[Hit]:
     hits: list[Hit] = []
     claimed: list[tuple[int, int]] = []
     lock = is_lock_file(path)
@@ -225,6 +267,8 @@ def _judge(matcher: _Matcher, m: Any, data: bytes, path: str, context: str) -> H
 
 def _allowed(hit: Hit, allow: Allowlists, matcher: _Matcher, m: Any, data: bytes) -> Hit:
     """The hit marked with the tool allowlist that allows it, or with what one says."""
+    from gonogo.secrets.allow import KEY_BLOCKS, Seen
+
     start, end = m.start(), max(m.start(), m.end() - 1)
     first = data.rfind(b"\n", 0, start) + 1
     last = data.find(b"\n", end)
@@ -267,7 +311,7 @@ def allowed(data: bytes, first: int, last: int) -> bool:
 
 
 def is_binary(data: bytes) -> bool:
-    return b"\0" in data[:BINARY_SNIFF]
+    return data.find(b"\0", 0, BINARY_SNIFF) != -1
 
 
 def tree_read(root: str) -> Callable[[str], bytes | None]:
@@ -291,10 +335,13 @@ def scan_files(
     """Read and scan `rels`; unreadable files are named in the totals, never raised.
 
     `read(rel)` returns at most READ_CAP + 1 bytes, or None for what is not a regular file.
+    The loop runs once per file of the tree, so it keeps its counts in locals.
     """
     read = read or tree_read(root)
+    candidates = compiled().candidates
     hits: list[Hit] = []
     totals = Totals()
+    files = size = binary = 0
     for rel in rels:
         try:
             data = read(rel)
@@ -310,12 +357,15 @@ def scan_files(
             data = data[:READ_CAP]
             totals.truncated.append(rel)
             totals.n_truncated += 1
-        totals.files += 1
-        totals.bytes += len(data)
-        if is_binary(data):
-            totals.skipped_binary += 1
+        files += 1
+        size += len(data)
+        if data.find(b"\0", 0, BINARY_SNIFF) != -1:
+            binary += 1
             continue
-        found = scan_data(data, rel, review, allow)
+        matchers = candidates(data, rel)
+        if not matchers:
+            continue
+        found = _detect(matchers, data, rel, review, allow)
         if allow is not None:
             for hit in found:
                 if hit.allowed:
@@ -326,6 +376,7 @@ def scan_files(
             totals.baselined += len(found) - len(fresh)
             found = fresh
         hits.extend(found)
+    totals.files, totals.bytes, totals.skipped_binary = files, size, binary
     return hits, totals
 
 

@@ -14,25 +14,36 @@ from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 
-from gonogo.secrets import detectsecrets, gitleaks, gitleaksignore
 from gonogo.secrets.allow import Allowlists, Loaded
+
+GITLEAKS_IGNORE = ".gitleaksignore"
+GITLEAKS_CONFIG = ".gitleaks.toml"
+GITLEAKS_ENV = "GITLEAKS_CONFIG"
+DETECT_SECRETS = ".secrets.baseline"
 
 
 def load(root: Path, environ: Mapping[str, str]) -> Allowlists:
-    """The allowlists in effect under `root`; `environ` gives `GITLEAKS_CONFIG`."""
-    ds = detectsecrets.load(root)
-    value_lists = Loaded(ds.sources[:1], ds.confirms, ds.notes, ds.problems, ds.files)
-    path_lists = Loaded(ds.sources[1:])
-    named = environ.get(gitleaks.ENV, "")
-    parts = [gitleaksignore.load(root), value_lists, gitleaks.load(root, environ), path_lists]
+    """The allowlists in effect under `root`; `environ` gives `GITLEAKS_CONFIG`. A reader
+    is imported only when its file is there, so a tree without any costs three stats."""
+    named = environ.get(GITLEAKS_ENV, "")
+    parts = [Loaded(), Loaded(), Loaded(), Loaded()]
+    if (root / GITLEAKS_IGNORE).exists():
+        from gonogo.secrets import gitleaksignore
+
+        parts[0] = gitleaksignore.load(root)
+    if (root / DETECT_SECRETS).exists():
+        from gonogo.secrets import detectsecrets
+
+        ds = detectsecrets.load(root)
+        parts[1] = Loaded(ds.sources[:1], ds.confirms, ds.notes, ds.problems, ds.files)
+        parts[3] = Loaded(ds.sources[1:])  # its exclusions: asked last, as they name paths
+    if named.strip() or (root / GITLEAKS_CONFIG).exists():
+        from gonogo.secrets import gitleaks
+
+        parts[2] = gitleaks.load(root, environ)
     args = ["--tool-allowlists", "on"] + (["--gitleaks-config", named] if named else [])
     found = Allowlists.of(parts, args)
     if not found.files:
         return found
     skipped = f"not scanned: {', '.join(found.files)} (the tools' own files, which they skip too)"
     return replace(found, notes=(*found.notes, skipped))
-
-
-def files_of(allow: Allowlists) -> list[str]:
-    """What `-v` prints: one line per list in effect or left out, then the problems."""
-    return [*allow.notes, *(f"warning: {p.text()}" for p in allow.problems)]

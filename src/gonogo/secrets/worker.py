@@ -4,7 +4,9 @@ Options: `--exclude PATTERN` (gitignore syntax; repeatable), `--skip PATH` (repe
 `--baseline FILE` (hash the findings it lists), `--rewrite SALT` (hash every finding
 with that salt, for `--update-baseline`), `--tool-allowlists on` (apply the allowlists
 of other scanners found under ROOT, `gonogo.secrets.tools`; `--gitleaks-config PATH` is
-`GITLEAKS_CONFIG`), `--max-hits N`.
+`GITLEAKS_CONFIG`), `--max-hits N`, `--prefilter stdin` (standard input starts with the
+caller's compiled prefilter: an 8-byte big-endian length, then that many bytes; a length
+of 0 means compile it here).
 
 Paths relative to ROOT arrive on standard input, NUL-terminated, exactly as `git ls-files
 -z` prints them, and the worker scans them as they come, so it can start while its
@@ -30,16 +32,25 @@ MAX_NAMED = 100
 USAGE = (
     "usage: python -m gonogo.secrets.worker ROOT [--exclude PATTERN]... [--skip PATH]... "
     "[--baseline FILE] [--rewrite SALT] [--tool-allowlists on [--gitleaks-config PATH]] "
-    "[--max-hits N]"
+    "[--max-hits N] [--prefilter stdin]"
 )
 _REPEATED = ("--exclude", "--skip")
-_SINGLE = ("--baseline", "--rewrite", "--max-hits", "--tool-allowlists", "--gitleaks-config")
+_SINGLE = (
+    "--baseline",
+    "--rewrite",
+    "--max-hits",
+    "--prefilter",
+    "--tool-allowlists",
+    "--gitleaks-config",
+)
+HEADER = 8  # bytes of the compiled prefilter's length, before the paths
 
 
 def main(argv: list[str]) -> int:
     from gonogo.fs.globs import unignored
+    from gonogo.secrets import scan
     from gonogo.secrets.excludes import keeper
-    from gonogo.secrets.scan import MAX_HITS, Hit, Totals, compiled, scan_files, to_json, tree_read
+    from gonogo.secrets.scan import MAX_HITS, Hit, Totals, scan_files, to_json, tree_read
 
     options = _options(argv[1:])
     if not argv or options is None:
@@ -50,7 +61,9 @@ def main(argv: list[str]) -> int:
     review = _review(options)
     allow = _allow(root, options)
     limit = int(options["--max-hits"][0]) if options["--max-hits"] else MAX_HITS
-    compiled()  # before the paths arrive: the compile overlaps the caller's listing
+    if options["--prefilter"]:
+        scan.adopt(_prefilter_blob(sys.stdin.buffer))
+    scan.compiled()  # before the paths arrive: the compile overlaps the caller's listing
     read = tree_read(root)
     hits: list[Hit] = []
     totals = Totals()
@@ -82,11 +95,10 @@ def _allow(root: str, options: dict[str, list[str]]) -> Allowlists | None:
     are the caller's to print)."""
     if options["--tool-allowlists"] != ["on"]:
         return None
-    from gonogo.secrets import gitleaks, tools
+    from gonogo.secrets import tools
 
-    environ = (
-        {gitleaks.ENV: options["--gitleaks-config"][0]} if options["--gitleaks-config"] else {}
-    )
+    named = options["--gitleaks-config"]
+    environ = {tools.GITLEAKS_ENV: named[0]} if named else {}
     allow = tools.load(Path(root), environ)
     return allow if allow.active else None
 
@@ -101,7 +113,17 @@ def _options(args: list[str]) -> dict[str, list[str]] | None:
         found[flag].append(value)
     if found["--max-hits"] and not found["--max-hits"][0].isdigit():
         return None
+    if found["--prefilter"] and found["--prefilter"] != ["stdin"]:
+        return None
     return found
+
+
+def _prefilter_blob(stream: BinaryIO) -> bytes:
+    """The compiled prefilter at the start of `stream` (b"" for none, or for input that
+    ends early: then the worker compiles its own)."""
+    size = int.from_bytes(stream.read(HEADER) or b"\0", "big")
+    blob = stream.read(size) if size else b""
+    return blob if len(blob) == size else b""
 
 
 def batches(stream: BinaryIO) -> Iterator[list[str]]:
