@@ -541,3 +541,24 @@ def test_what_is_read_from_another_tool_is_bounded(make_repo, cli) -> None:
         "gonogo: warning: .gitleaks.toml: [allowlist].regexes: 10001 patterns, more than the "
         "10000 read; the rest skipped",
     ]
+
+
+def test_a_value_quoted_in_a_warning_is_masked(make_repo, cli) -> None:
+    root = make_repo(
+        {".gitleaks.toml": f"[allowlist]\nregexes = ['''(?<=x){AWS}''']\n", "a.py": "x = 1\n"}
+    )
+    out = scan(cli, root)
+    shown = (
+        ".gitleaks.toml:2: [allowlist].regexes[0] '(?<=x)***': invalid regular expression "
+        "(invalid perl operator: (?<=): lookbehind (?<=…) is not supported; skipped"
+    )
+    assert out["allowlist_problems"] == [shown]
+    assert out["stderr"] == [f"gonogo: warning: {shown}"]
+    plan = "version: 1\ngates:\n  - id: g\n    checks:\n      - {id: s, kind: secrets}\n"
+    (root / "gonogo.yaml").write_text(plan)
+    report = cli("check", str(root), "--format", "json", "--no-history")
+    assert AWS[4:] not in report.stdout + report.stderr
+    [check] = json.loads(report.stdout)["checks"]
+    assert [(f["path"], f["line"], f["rule"]) for f in check["findings"]] == [
+        (".gitleaks.toml", 2, "secrets.tool-allowlist")
+    ]

@@ -112,7 +112,7 @@ def run(args: argparse.Namespace) -> int:
         out["allowed"] = dict(sorted(totals.allowed.items()))
         out |= {"total": total, "listed": len(found), "max_findings": limit}
         out["findings"] = [f.to_dict() for f in found]
-        out["allowlist_problems"] = [p.text() for p in (allow.problems if allow else ())]
+        out["allowlist_problems"] = _problems(allow)
         sys.stdout.write(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
     else:
         for f in found:
@@ -136,19 +136,29 @@ def _summary(total: int, totals: Any, baseline: str, limit: int) -> str:
 
 def _print_allowlists(allow: Any, off: str, verbose: int) -> None:
     """Problems always (the scan goes on without what they name); with -v, every list in
-    effect or left out, and why."""
-    from gonogo.redact import detected
-
-    for problem in allow.problems if allow else ():
-        print(f"gonogo: warning: {detected(problem.text())}", file=sys.stderr)
+    effect or left out, and why. Masked like every output: a pattern may quote a value."""
+    for problem in _problems(allow):
+        print(f"gonogo: warning: {problem}", file=sys.stderr)
     if not verbose:
         return
     if off:
         print(f"tool allowlists: off ({off})", file=sys.stderr)
         return
     print("tool allowlists:" if allow.notes else "tool allowlists: none", file=sys.stderr)
-    for note in allow.notes:
-        print(f"  {detected(note)}", file=sys.stderr)
+    for note in _masked(allow.notes):
+        print(f"  {note}", file=sys.stderr)
+
+
+def _problems(allow: Any) -> list[str]:
+    return _masked([p.text() for p in allow.problems] if allow else [])
+
+
+def _masked(texts: Any) -> list[str]:
+    if not texts:
+        return []
+    from gonogo.redact import detected
+
+    return [detected(t) for t in texts]
 
 
 def _print_excludes(lines: list[str]) -> None:
