@@ -136,6 +136,48 @@ def test_interpolation_urls_commands_and_images(tmp_path: Path) -> None:
         assert value not in " ".join(f.message for f in out.findings)
 
 
+WEAK_DEFAULTS = """\
+services:
+  grafana:
+    image: grafana/grafana:11.2.0
+    environment:
+      - GF_SECURITY_ADMIN_USER=admin
+      - GF_SECURITY_ADMIN_PASSWORD=grafana
+  backend:
+    image: shop/api:1.4
+    environment:
+      PG_PASSWORD: mysecretpassword
+      DATABASE_URL: postgres://postgres:postgres@db/postgres
+      APP_SECRET: replace-me-with-a-random-string
+      MAIL_PASSWORD: "!!!SET MAIL_PASSWORD!!!"
+      SMTP_PASSWORD: <your smtp password>
+      ELASTIC_PASSWORD: changeme
+  db:
+    image: postgres:16.4
+    environment:
+      POSTGRES_PASSWORD: postgres
+"""
+
+
+def test_weak_and_product_name_passwords_are_secrets_stand_ins_are_not(
+    tmp_path: Path,
+) -> None:
+    """The secrets scanner reads `postgres` or `grafana` in a README as a stand-in; set
+    for a secret-named variable of a compose file it is the password every install runs
+    with. Values that ask to be replaced are not secrets."""
+    (tmp_path / "compose.yaml").write_text(WEAK_DEFAULTS)
+    out = run_probe(PROBE, tmp_path, images=False)
+    assert _found(out) == [
+        ("compose.hardcoded-secret", "compose.yaml", 6, "error"),
+        ("compose.hardcoded-secret", "compose.yaml", 10, "error"),
+        ("compose.hardcoded-secret", "compose.yaml", 11, "error"),
+        ("compose.hardcoded-secret", "compose.yaml", 19, "error"),
+    ]
+    assert out.findings[2].message == (
+        "backend: a URL carries the password of 'postgres' inline (8 chars)"
+    )
+
+
 def test_gitignored_and_committed_files_beside_compose(make_repo) -> None:
     root = make_repo(
         {
