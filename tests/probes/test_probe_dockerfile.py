@@ -101,6 +101,17 @@ def test_good_multi_stage_dockerfile_passes(tmp_path: Path) -> None:
         # images that run unprivileged by their own build, or drop to the server's user
         ('FROM grafana/k6:0.52.0\nCOPY t.js .\nENTRYPOINT ["k6", "run", "t.js"]\n', []),
         ("FROM docker.io/library/postgres:16.4\nCOPY init.sql /docker-entrypoint-initdb.d/\n", []),
+        # the base's tag an ARG: the repository still says who it runs as
+        (
+            "ARG ELASTIC_VERSION\n"
+            "FROM docker.elastic.co/elasticsearch/elasticsearch:${ELASTIC_VERSION:-9.5.1}\n",
+            [],
+        ),
+        ("ARG V\nFROM docker.elastic.co/beats/filebeat:${V}\n", []),
+        (
+            "ARG V=3.20\nFROM alpine:${V}\nEXPOSE 80\n",
+            [("dockerfile.root-user", 2, "error"), ("dockerfile.no-healthcheck", 2, "warning")],
+        ),
         (
             'FROM postgres:16.4\nCOPY run.sh /\nENTRYPOINT ["/run.sh"]\n',
             [("dockerfile.root-user", 1, "error")],

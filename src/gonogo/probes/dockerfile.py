@@ -15,7 +15,7 @@ from gonogo.models import Finding, Outcome, failed
 from gonogo.probes.base import Context, Params, Probe, ProbeDoc, RelPath, in_thread
 from gonogo.probes.baseimages import drops_privileges, has_no_shell, runs_unprivileged
 from gonogo.probes.composebuilds import Built, built
-from gonogo.probes.dockerparse import Stage, assignments, expand, instructions, stages
+from gonogo.probes.dockerparse import Stage, assignments, expand, instructions, resolve, stages
 from gonogo.probes.dockerrules import RULES
 from gonogo.probes.images import unpinned
 from gonogo.probes.outcomes import files_label, judged
@@ -49,8 +49,8 @@ def judge(
         return [Finding("dockerfile.no-from", "no FROM instruction: not a Dockerfile", rel)]
     findings = _bases(found, global_args, rel) + _instructions(text, rel)
     final, chain = found[-1], _final_chain(found)
-    base = expand(chain[-1].image, global_args) or chain[-1].image
-    user, line = _effective_user(chain)
+    base = resolve(chain[-1].image, global_args)
+    user, line = _effective_user(chain, global_args)
     as_root = user is None or user.lower() in _ROOT_USERS
     if root_user != "off" and as_root and _runs_a_service_as_root(chain, base):
         message = (
@@ -142,14 +142,15 @@ def _variables(word: str, args: str, rel: str, line: int) -> list[Finding]:
     return out
 
 
-def _effective_user(chain: list[Stage]) -> tuple[str | None, int | None]:
+def _effective_user(chain: list[Stage], args: dict[str, str]) -> tuple[str | None, int | None]:
     """The user the final stage runs as and the line that set it: the last USER of the
-    stage, or of the stage it is built FROM; a base image known to run unprivileged."""
+    stage, or of the stage it is built FROM; a base image known to run unprivileged
+    (its tag may be an ARG: `elasticsearch:${ELASTIC_VERSION}`)."""
     for stage in chain:
         user = stage.last("USER")
         if user is not None:
             return (user.args.split() or [""])[0], user.line
-        if runs_unprivileged(stage.image):
+        if runs_unprivileged(resolve(stage.image, args)):
             return "nonroot", None
     return None, None
 
