@@ -257,3 +257,46 @@ def test_actions_of_the_repositorys_own_owner_may_follow_a_branch(
     monkeypatch.setenv("GITHUB_REPOSITORY", "acme/service")  # as GitHub Actions sets it
     _, checks = _check(cli, root)
     assert [f[2] for f in _findings(checks["actions-pinned"])] == [8]
+
+
+def test_a_project_template_is_judged_once_rendered(make_repo, cli) -> None:
+    """A cookiecutter repository: YAML, TOML and Python under `{{cookiecutter.…}}/` hold
+    Jinja and parse only once rendered, so their parse errors are not findings; a file
+    outside the template that does not parse still is, and Dockerfiles are still read."""
+    slug = "{{cookiecutter.project_slug}}"
+    root = make_repo(
+        {
+            "README.md": "# template\n",
+            "pyproject.toml": '[project]\nname = "tmpl"\nrequires-python = ">=3.10"\n',
+            "hooks/post_gen_project.py": "print('done')\n",
+            "tests/test_bake.py": "def test_bake():\n    assert True\n",
+            f"{slug}/pyproject.toml": '[project]\nname = "{{ cookiecutter.project_slug }}"\n'
+            'dependencies = [\n  {# an indent for uv #}\n  "django",\n]\n',
+            f"{slug}/docker-compose.production.yml": "services:\n  django:\n"
+            "    image: {{ cookiecutter.project_slug }}_production_django\n",
+            f"{slug}/{slug}/users/tasks.py": "{% if cookiecutter.use_celery == 'y' %}\n"
+            "from celery import shared_task\n{% endif %}\n",
+            f"{slug}/compose/production/nginx/Dockerfile": "FROM nginx:1.27\nCOPY x /x\n",
+            ".github/workflows/ci.yml": "on: push\njobs:\n  t:\n    runs-on: ${{ matrix.os }}\n"
+            "    steps: [unclosed\n",
+        }
+    )
+    _, checks = _check(cli, root)
+    assert checks["pyproject-valid"]["status"] == "pass"
+    assert checks["pyproject-valid"]["message"] == (
+        f"pyproject.toml: valid toml; 1 template(s) not parsed, judged once rendered "
+        f"({slug}/pyproject.toml)"
+    )
+    assert checks["python-syntax"]["status"] == "pass"
+    assert checks["python-syntax"]["evidence"]["templates"] == [f"{slug}/{slug}/users/tasks.py"]
+    assert checks["compose-env"]["status"] == "skip"
+    assert checks["compose-env"]["message"] == (
+        f"{slug}/docker-compose.production.yml: only templates, judged once rendered "
+        f"({slug}/docker-compose.production.yml)"
+    )
+    assert _findings(checks["dockerfile"]) == [
+        ("dockerfile.root-user", f"{slug}/compose/production/nginx/Dockerfile", 1, "error")
+    ]
+    assert _findings(checks["workflows-valid"]) == [
+        ("file.invalid-yaml", ".github/workflows/ci.yml", 6, "error")
+    ]

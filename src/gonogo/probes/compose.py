@@ -15,12 +15,13 @@ from typing import Any
 
 from pydantic import Field
 
-from gonogo.models import Finding, Outcome, errored, failed
+from gonogo.models import Finding, Outcome, Status, errored, failed
 from gonogo.probes import composerules as cr
 from gonogo.probes import composevars as cv
 from gonogo.probes.base import Context, Params, Probe, ProbeDoc, RelPath, in_thread
 from gonogo.probes.outcomes import files_label, judged
 from gonogo.probes.secretnames import is_real_value, is_secret_name
+from gonogo.probes.templates import template_reason, templates_note
 from gonogo.rules import Rule
 from gonogo.yamlread import YamlError, load
 
@@ -188,9 +189,12 @@ def _check(p: ComposeParams, ctx: Context) -> Outcome:
     findings: list[Finding] = []
     judged_files: list[str] = []
     broken: list[str] = []
+    templates: list[str] = []
     for rel in matches:
         cf, problem = _load(ctx, rel)
-        if cf is None:
+        if cf is None and _is_template(ctx, rel):
+            templates.append(rel)
+        elif cf is None:
             broken.append(problem)
             findings.append(Finding("compose.invalid-yaml", problem.split(": ", 1)[-1], rel))
         elif cf.is_compose:
@@ -199,10 +203,29 @@ def _check(p: ComposeParams, ctx: Context) -> Outcome:
     if not judged_files:
         if broken:
             return errored(broken[0], evidence={"files": matches[:50]})
+        if templates:
+            return Outcome(
+                Status.SKIP,
+                f"{files_label(templates, 'compose file')}: only templates, judged once "
+                f"rendered ({', '.join(templates[:3])})",
+                {"templates": templates[:100]},
+            )
         return failed(f"no file matching {pattern} is a compose file (none has `services:`)")
     label = files_label(judged_files, "compose file")
-    evidence = {"files": judged_files[:100], "unreadable": broken[:20]}
-    return judged(findings, label, f"{label}: no committed secret, images pinned", evidence)
+    evidence = {
+        "files": judged_files[:100],
+        "unreadable": broken[:20],
+        "templates": templates[:100],
+    }
+    ok = f"{label}: no committed secret, images pinned{templates_note(templates)}"
+    return judged(findings, label, ok, evidence)
+
+
+def _is_template(ctx: Context, rel: str) -> bool:
+    try:
+        return template_reason(rel, ctx.files.read_bytes(rel, MAX_BYTES)) is not None
+    except OSError:
+        return False
 
 
 RULES = (
