@@ -300,3 +300,33 @@ def test_a_project_template_is_judged_once_rendered(make_repo, cli) -> None:
     assert _findings(checks["workflows-valid"]) == [
         ("file.invalid-yaml", ".github/workflows/ci.yml", 6, "error")
     ]
+
+
+def test_test_and_development_folders_hold_no_release_images(make_repo, cli) -> None:
+    """Images under a test folder however it is named (`docker/test-images/`,
+    `load-tests/`) or a development one (`compose/local/`) are not shipped; a folder
+    that only contains the letters (`latest/`, `contest/`) is not one of them."""
+    service = "FROM alpine:3.20\nEXPOSE 80\n"
+    root = make_repo(
+        {
+            "docker/test-images/zipkin-mysql/Dockerfile": service,
+            "load-tests/Dockerfile": service,
+            "compose/local/django/Dockerfile": service,
+            "compose/local/docker-compose.yml": "services:\n  db:\n    image: postgres\n",
+            "compose/production/django/Dockerfile": service,
+            "latest/Dockerfile": service,
+            "contest/Dockerfile": service,
+        }
+    )
+    _, checks = _check(cli, root)
+    assert checks["dockerfile"]["evidence"]["files"] == [
+        "compose/production/django/Dockerfile",
+        "contest/Dockerfile",
+        "latest/Dockerfile",
+    ]
+    assert [f[1] for f in _findings(checks["dockerfile"]) if f[0] == "dockerfile.root-user"] == [
+        "compose/production/django/Dockerfile",
+        "contest/Dockerfile",
+        "latest/Dockerfile",
+    ]
+    assert "compose" not in _plan(root)

@@ -31,6 +31,7 @@ NOT_FOR_RELEASE = (
     *TEST_DATA,
     *TEST_DIRS,
     "**/.devcontainer/**",
+    "**/{local,dev,development}/**",  # compose/local/django/Dockerfile: the dev stack's images
     "**/{Dockerfile,Containerfile}.{dev,debug,develop,development,test,tests,testing,local,ci,"
     "e2e,playwright,cypress}",
     "**/{dev,debug,test,tests,e2e,ci}.Dockerfile",

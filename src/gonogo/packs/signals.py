@@ -38,7 +38,14 @@ TEST_DATA = (
     "**/__fixtures__/**",
     "**/__snapshots__/**",
 )
-TEST_DIRS = ("**/test/**", "**/tests/**", "**/e2e/**", "**/integration-tests/**")
+TEST_DIRS = (
+    "**/test/**",
+    "**/tests/**",
+    "**/e2e/**",
+    "**/integration-tests/**",
+    "**/{test,tests,testing}[-_]*/**",  # test-images/, tests_utils/, testing-tools/
+    "**/*[-_]{test,tests,testing}/**",  # load-tests/, e2e_test/
+)
 _NOT_THE_PRODUCT = ("docs/", "doc/", ".github/", "examples/docs/")
 _EXTENSIONS = {
     ".py": "python",
