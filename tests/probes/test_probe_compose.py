@@ -216,6 +216,43 @@ def test_every_compose_file_in_the_tree_and_only_compose_files(tmp_path: Path) -
     ]
 
 
+def test_files_that_are_never_deployed_can_be_left_out(tmp_path: Path) -> None:
+    """With `undeployed: false` (the default plan): the development stack beside a
+    standalone production file and a CI harness with a `sut` service are not judged,
+    and the evidence says why. A production file that only overrides (its services name
+    no image or build) leaves the base file deployed."""
+    write(
+        tmp_path,
+        {
+            "docker-compose.yml": "services:\n  db:\n    image: postgres:16\n"
+            "    environment:\n      - POSTGRES_PASSWORD=hello_django\n",
+            "docker-compose.prod.yml": "services:\n  db:\n    image: postgres:16\n"
+            "    env_file: [.env.prod.db]\n",
+            "build-bin/docker-compose-ui.yml": "services:\n  zipkin:\n"
+            "    image: ghcr.io/openzipkin/zipkin-slim:master\n  sut:\n    image: ui:test\n",
+            "stack/compose.yaml": "services:\n  db:\n    image: mysql:8.4\n"
+            "    environment:\n      MYSQL_ROOT_PASSWORD: r00t-Pw-2024\n",
+            "stack/compose.prod.yaml": "services:\n  db:\n    restart: always\n",
+        },
+    )
+    out = run_probe(PROBE, tmp_path, undeployed=False)
+    assert _found(out) == [("compose.hardcoded-secret", "stack/compose.yaml", 5, "error")]
+    assert out.evidence["not_deployed"] == {
+        "build-bin/docker-compose-ui.yml": "a test harness: its `sut` service runs the tests",
+        "docker-compose.yml": "the development stack: docker-compose.prod.yml is the "
+        "production one",
+    }
+    everything = run_probe(PROBE, tmp_path)
+    assert [(f.path, f.line) for f in everything.findings] == [
+        ("build-bin/docker-compose-ui.yml", 3),
+        ("docker-compose.yml", 5),
+        ("stack/compose.yaml", 5),
+    ]
+    only_dev = run_probe(PROBE, tmp_path, file="docker-compose*.yml", undeployed=False)
+    assert only_dev.status is Status.PASS
+    assert only_dev.evidence["files"] == ["docker-compose.prod.yml"]
+
+
 def test_compose_merge_tags_are_read(tmp_path: Path) -> None:
     (tmp_path / "compose.yaml").write_text(
         "services:\n  app:\n    image: app:1.0\n    ports: !reset []\n"

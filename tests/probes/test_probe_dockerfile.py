@@ -267,3 +267,28 @@ def test_an_image_only_opt_in_compose_profiles_run_is_a_tool(tmp_path: Path) -> 
         ("dockerfile.root-user", "loadgen/Dockerfile", 1),
         ("dockerfile.no-dockerignore", "loadgen/Dockerfile", 2),
     ]
+
+
+def test_images_of_stacks_that_are_never_deployed_are_not_shipped(tmp_path: Path) -> None:
+    """`docker-compose.yml` beside a standalone `docker-compose.prod.yml` is the
+    development stack, and a file with a `sut` service is a CI test harness: the images
+    only they build are not shipped. The production file's image still is."""
+    write(
+        tmp_path,
+        {
+            "app/Dockerfile": "FROM python:3.12-slim\nCOPY . .\nEXPOSE 8000\n",
+            "app/Dockerfile.prod": "FROM python:3.12-slim\nCOPY . .\nEXPOSE 8000\n",
+            "docker-compose.yml": "services:\n  web:\n    build: ./app\n",
+            "docker-compose.prod.yml": "services:\n  web:\n"
+            "    build: {context: ./app, dockerfile: Dockerfile.prod}\n"
+            "  db:\n    image: postgres:16.4\n",
+            "ui/Dockerfile": "FROM nginx:1.27\nEXPOSE 80\n",
+            "build-bin/docker-compose-ui.yml": "services:\n  sut:\n    build: ../ui\n",
+        },
+    )
+    out = run_probe(PROBE, tmp_path, file="**/Dockerfile*")
+    assert [(f.rule, f.path, f.line) for f in out.findings] == [
+        ("dockerfile.root-user", "app/Dockerfile.prod", 1),
+        ("dockerfile.no-healthcheck", "app/Dockerfile.prod", 1),
+        ("dockerfile.no-dockerignore", "app/Dockerfile.prod", 2),
+    ]

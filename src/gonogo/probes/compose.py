@@ -19,6 +19,7 @@ from gonogo.models import Finding, Outcome, Status, errored, failed
 from gonogo.probes import composerules as cr
 from gonogo.probes import composevars as cv
 from gonogo.probes.base import Context, Params, Probe, ProbeDoc, RelPath, in_thread
+from gonogo.probes.composeroles import not_deployed
 from gonogo.probes.outcomes import files_label, judged
 from gonogo.probes.secretnames import is_real_value, is_secret_name
 from gonogo.probes.templates import template_reason, templates_note
@@ -37,6 +38,11 @@ class ComposeParams(Params):
     exclude: list[str] = Field(default_factory=list, description="globs of files to leave out")
     secrets: bool = Field(True, description="look for committed and optional secrets")
     images: bool = Field(True, description="look for unpinned images")
+    undeployed: bool = Field(
+        True,
+        description="also judge compose files that are never deployed: test harnesses (a "
+        "`sut` service) and the development stack beside a standalone production file",
+    )
 
 
 class _Run:
@@ -190,6 +196,7 @@ def _check(p: ComposeParams, ctx: Context) -> Outcome:
     judged_files: list[str] = []
     broken: list[str] = []
     templates: list[str] = []
+    parsed: list[cr.ComposeFile] = []
     for rel in matches:
         cf, problem = _load(ctx, rel)
         if cf is None and _is_template(ctx, rel):
@@ -198,11 +205,23 @@ def _check(p: ComposeParams, ctx: Context) -> Outcome:
             broken.append(problem)
             findings.append(Finding("compose.invalid-yaml", problem.split(": ", 1)[-1], rel))
         elif cf.is_compose:
-            judged_files.append(rel)
+            parsed.append(cf)
+    left_out = {} if p.undeployed else not_deployed({cf.rel: cf.doc.data for cf in parsed})
+    for cf in parsed:
+        if cf.rel not in left_out:
+            judged_files.append(cf.rel)
             findings += run.findings(cf)
     if not judged_files:
         if broken:
             return errored(broken[0], evidence={"files": matches[:50]})
+        if left_out:
+            first, why = next(iter(left_out.items()))
+            return Outcome(
+                Status.SKIP,
+                f"{files_label(list(left_out), 'compose file')}: none is deployed ({first} "
+                f"is {why})",
+                {"not_deployed": left_out},
+            )
         if templates:
             return Outcome(
                 Status.SKIP,
@@ -216,6 +235,7 @@ def _check(p: ComposeParams, ctx: Context) -> Outcome:
         "files": judged_files[:100],
         "unreadable": broken[:20],
         "templates": templates[:100],
+        "not_deployed": dict(list(left_out.items())[:50]),
     }
     ok = f"{label}: no committed secret, images pinned{templates_note(templates)}"
     return judged(findings, label, ok, evidence)

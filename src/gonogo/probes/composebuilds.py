@@ -1,16 +1,20 @@
 """Which Dockerfiles the compose files of the tree build, and what compose adds to the
 containers it runs from them: a `healthcheck:` or a `user:` replaces the image's own, and
 a service behind `profiles:` is opt-in (`docker compose up` leaves it out): a seed job, a
-load generator, a debugging tool, not a part of the deployed stack."""
+load generator, a debugging tool, not a part of the deployed stack. So is a service of a
+compose file that is never deployed (`gonogo.probes.composeroles`): a test harness, or
+the development stack beside a standalone production file."""
 
 from __future__ import annotations
 
 import posixpath
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from gonogo.fs.index import FileIndex
 from gonogo.probes import composevars as cv
+from gonogo.probes.composeroles import not_deployed
 from gonogo.yamlread import YamlError, load
 
 COMPOSE_GLOB = "**/{compose,docker-compose}*.{yml,yaml}"
@@ -23,23 +27,27 @@ class Built:
     healthcheck: str = ""  # the compose file whose service checks its health
     user: str = ""  # the compose file that runs it as a non-root user
     services: int = 0  # compose services built from it
-    opt_in: int = 0  # of which behind `profiles:`
+    opt_in: int = 0  # of which behind `profiles:` or in a file that is never deployed
 
     @property
     def tool(self) -> bool:
-        """Every service built from it is opt-in: a tool run by hand, not a service."""
+        """Every service built from it is opt-in or never deployed: a tool run by hand,
+        a test or a development image, not a shipped service."""
         return self.services > 0 and self.opt_in == self.services
 
 
 def built(files: FileIndex) -> dict[str, Built]:
     """Dockerfile path -> what compose sets for the containers built from it."""
     out: dict[str, Built] = {}
+    docs: dict[str, Any] = {}
     for rel in files.glob(COMPOSE_GLOB)[:200]:
         try:
-            doc = load(files.read_bytes(rel, _MAX_BYTES), max_bytes=_MAX_BYTES)
+            docs[rel] = load(files.read_bytes(rel, _MAX_BYTES), max_bytes=_MAX_BYTES).data
         except (YamlError, OSError):
             continue
-        services = doc.data.get("services") if isinstance(doc.data, dict) else None
+    undeployed = not_deployed(docs)
+    for rel, data in docs.items():
+        services = data.get("services") if isinstance(data, dict) else None
         env = _dotenv(files, rel)
         for body in (services or {}).values() if isinstance(services, dict) else ():
             build = body.get("build") if isinstance(body, dict) else None
@@ -48,7 +56,7 @@ def built(files: FileIndex) -> dict[str, Built]:
                 continue
             entry = out.setdefault(dockerfile, Built())
             entry.services += 1
-            if isinstance(body.get("profiles"), list) and body["profiles"]:
+            if (isinstance(body.get("profiles"), list) and body["profiles"]) or rel in undeployed:
                 entry.opt_in += 1
             health = body.get("healthcheck")
             if isinstance(health, dict) and health.get("test") and not health.get("disable"):
