@@ -330,3 +330,24 @@ def test_test_and_development_folders_hold_no_release_images(make_repo, cli) -> 
         "latest/Dockerfile",
     ]
     assert "compose" not in _plan(root)
+
+
+def test_images_kubernetes_runs_are_not_asked_for_a_healthcheck(make_repo, cli) -> None:
+    """Manifests that run containers without probes: Kubernetes ignores HEALTHCHECK, so
+    only the image a compose file runs is asked for one."""
+    service = 'FROM node:22.11-slim\nUSER node\nEXPOSE 3000\nCMD ["node", "app.js"]\n'
+    root = make_repo(
+        {
+            "tutorial/node/Dockerfile": service,
+            "tutorial/deploy/node.yaml": "apiVersion: apps/v1\nkind: Deployment\nspec:\n"
+            "  template:\n    spec:\n      containers:\n        - name: node\n"
+            "          image: ghcr.io/acme/node:1.0\n",
+            "stack/api/Dockerfile": service,
+            "stack/compose.yaml": "services:\n  api:\n    build: ./api\n",
+        }
+    )
+    assert _plan(root)["docker"]["dockerfile"]["healthcheck"] == "compose"
+    _, checks = _check(cli, root)
+    assert _findings(checks["dockerfile"]) == [
+        ("dockerfile.no-healthcheck", "stack/api/Dockerfile", 1, "warning")
+    ]

@@ -152,6 +152,8 @@ def docker(files: FileIndex, repo: Repository) -> list[CheckDict]:
     }
     if repo.kubernetes_probes:  # Kubernetes runs its probes and ignores HEALTHCHECK
         check["healthcheck"] = False
+    elif repo.kubernetes_workloads:  # only what compose runs would use a HEALTHCHECK
+        check["healthcheck"] = "compose"
     if repo.kubernetes_nonroot:  # the deployment sets a non-root user itself
         check["root_user"] = "off"
     return [check]

@@ -34,8 +34,10 @@ class DockerfileParams(Params):
         description="`off` (or `warning`) when the deployment itself runs the image as a "
         "non-root user, e.g. a Kubernetes runAsNonRoot security context",
     )
-    healthcheck: bool = Field(
-        True, description="ask services (a final stage that EXPOSEs a port) for a HEALTHCHECK"
+    healthcheck: bool | Literal["compose"] = Field(
+        True,
+        description="ask services (a final stage that EXPOSEs a port) for a HEALTHCHECK; "
+        "`compose`: only images a compose file runs (Kubernetes ignores HEALTHCHECK)",
     )
 
 
@@ -221,7 +223,7 @@ def _check(p: DockerfileParams, ctx: Context) -> Outcome:
         findings += judge(
             text,
             rel,
-            healthcheck=p.healthcheck and not by_compose.healthcheck and not by_compose.tool,
+            healthcheck=_asks_health(p.healthcheck, by_compose),
             root_user="off" if by_compose.user or by_compose.tool else p.root_user,
         )
         wanted = p.dockerignore and not by_compose.tool
@@ -231,6 +233,14 @@ def _check(p: DockerfileParams, ctx: Context) -> Outcome:
     label = files_label(matches, "Dockerfile")
     ok = f"{label}: pinned bases, no secrets, non-root USER, HEALTHCHECK"
     return judged(findings, label, ok, {"files": matches[:100]})
+
+
+def _asks_health(wanted: bool | str, by_compose: Built) -> bool:
+    """Whether the image's own HEALTHCHECK matters: not when compose checks the service
+    itself, runs it only as a tool, or (`compose`) when no compose file runs it at all."""
+    if wanted is False or by_compose.healthcheck or by_compose.tool:
+        return False
+    return wanted is True or by_compose.services > 0
 
 
 PROBE = Probe(

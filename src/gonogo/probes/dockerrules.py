@@ -33,7 +33,8 @@ RULES = (
         "of images that EXPOSE a port (services, not tools) and hold a program to run it "
         "with (not `scratch`, distroless or chiseled images); Kubernetes ignores "
         "HEALTHCHECK, so the default plan leaves it out when the repository deploys with "
-        "probes.",
+        "probes, and asks it only of images compose runs when the repository deploys with "
+        "Kubernetes manifests.",
     ),
     Rule(
         "dockerfile.hardcoded-secret",
