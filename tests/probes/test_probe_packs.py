@@ -351,3 +351,20 @@ def test_images_kubernetes_runs_are_not_asked_for_a_healthcheck(make_repo, cli) 
     assert _findings(checks["dockerfile"]) == [
         ("dockerfile.no-healthcheck", "stack/api/Dockerfile", 1, "warning")
     ]
+
+
+def test_a_gitignore_is_asked_of_repositories_with_a_toolchain(make_repo, cli) -> None:
+    """Build output and caches come from a language's tools: a repository of compose
+    files, configuration and shell scripts has none to leave out."""
+    stack = {
+        "README.md": "# stack\n",
+        "docker-compose.yml": "services:\n  es:\n    image: elasticsearch:9.5.1\n",
+        "setup/entrypoint.sh": "#!/bin/sh\necho setup\n",
+        "config/kibana.yml": "server.name: kibana\n",
+    }
+    config_only = make_repo(stack, name="config-only")
+    assert "gitignore" not in _plan(config_only)["ops"]
+    service = make_repo({**stack, "app/main.go": "package main\n"}, name="service")
+    _, checks = _check(cli, service)
+    assert checks["gitignore"]["status"] == "fail"
+    assert checks["gitignore"]["priority"] == "P3"

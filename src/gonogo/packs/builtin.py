@@ -67,7 +67,7 @@ def ops(files: FileIndex, repo: Repository) -> list[CheckDict]:
                 f"(published: {', '.join(repo.public[:3])})",
             }
         )
-    if repo.git:
+    if repo.git and (repo.sources or repo.declared):  # a toolchain writes output to ignore
         checks.append(
             {
                 "id": "gitignore",
