@@ -283,7 +283,10 @@ def test_malformed_yaml_is_an_error_with_the_line(tmp_path: Path) -> None:
 def test_missing_file_fails(tmp_path: Path) -> None:
     out = run_probe(PROBE, tmp_path)
     assert out.status is Status.FAIL
-    assert out.message == "no compose file matches **/{compose,docker-compose}*.{yml,yaml}"
+    assert (
+        out.message
+        == "no compose file matches **/{{compose,docker-compose}*,*[-_.]compose}.{yml,yaml}"
+    )
 
 
 @pytest.mark.parametrize(

@@ -14,10 +14,11 @@ from typing import Any
 from gonogo.fs.index import FileIndex
 from gonogo.git import github_owner
 from gonogo.packs.signals import TEST_DATA, TEST_DIRS, VENDORED, Repository
+from gonogo.probes.composebuilds import COMPOSE_GLOB
 
 CheckDict = dict[str, Any]
 
-COMPOSE_FILES = "**/{compose,docker-compose}*.{yml,yaml}"
+COMPOSE_FILES = COMPOSE_GLOB
 DOCKERFILES = "**/{Dockerfile,Dockerfile.*,*.Dockerfile,*.dockerfile,Containerfile,Containerfile.*}"
 WORKFLOWS = ".github/workflows/*.{yml,yaml}"
 CI_FILES = (

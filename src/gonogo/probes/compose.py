@@ -19,6 +19,7 @@ from gonogo.models import Finding, Outcome, Status, errored, failed
 from gonogo.probes import composerules as cr
 from gonogo.probes import composevars as cv
 from gonogo.probes.base import Context, Params, Probe, ProbeDoc, RelPath, in_thread
+from gonogo.probes.composebuilds import COMPOSE_GLOB
 from gonogo.probes.composeroles import not_deployed
 from gonogo.probes.outcomes import files_label, judged
 from gonogo.probes.secretnames import is_real_value, is_secret_name
@@ -26,7 +27,7 @@ from gonogo.probes.templates import template_reason, templates_note
 from gonogo.rules import Rule
 from gonogo.yamlread import YamlError, load
 
-DEFAULT_GLOB = "**/{compose,docker-compose}*.{yml,yaml}"
+DEFAULT_GLOB = COMPOSE_GLOB
 MAX_BYTES = 4 * 1024 * 1024
 _COMPOSE_TAGS = re.compile(r"!(reset|override)\b")  # compose's own merge tags
 

@@ -17,7 +17,8 @@ from gonogo.probes import composevars as cv
 from gonogo.probes.composeroles import not_deployed
 from gonogo.yamlread import YamlError, load
 
-COMPOSE_GLOB = "**/{compose,docker-compose}*.{yml,yaml}"
+# compose.yaml, docker-compose.prod.yml, and the files `-f` adds: filebeat-compose.yml
+COMPOSE_GLOB = "**/{{compose,docker-compose}*,*[-_.]compose}.{yml,yaml}"
 _ROOT = {"root", "0", "0:0", "root:root"}
 _MAX_BYTES = 4 * 1024 * 1024
 
