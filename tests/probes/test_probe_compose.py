@@ -253,6 +253,38 @@ def test_files_that_are_never_deployed_can_be_left_out(tmp_path: Path) -> None:
     assert only_dev.evidence["files"] == ["docker-compose.prod.yml"]
 
 
+def test_an_overlay_is_read_from_the_folder_of_the_file_it_is_added_to(tmp_path: Path) -> None:
+    """`docker compose -f docker-compose.yml -f extensions/beat/beat-compose.yml`: the
+    overlay needs services the root file defines, so compose reads the root `.env` for
+    it. Overlays beside each other count together; a file whose services are defined
+    nowhere above is read from its own folder."""
+    write(
+        tmp_path,
+        {
+            "docker-compose.yml": "services:\n  elasticsearch:\n    image: es:9.5.1\n"
+            "    environment:\n      ELASTIC_PASSWORD: ${ELASTIC_PASSWORD:-}\n",
+            ".env": "ELASTIC_PASSWORD='changeme'\nBEAT_PASSWORD=''\n",
+            "extensions/beat/beat-compose.yml": "services:\n  beat:\n    image: beat:9.5.1\n"
+            "    environment:\n      BEAT_PASSWORD: ${BEAT_PASSWORD:-}\n"
+            "    depends_on: [elasticsearch]\n",
+            "extensions/fleet/fleet-compose.yml": "services:\n  fleet:\n    image: agent:9.5.1\n"
+            "    environment:\n      ELASTICSEARCH_PASSWORD: ${ELASTIC_PASSWORD:-}\n"
+            "    depends_on: [elasticsearch]\n",
+            "extensions/fleet/apm-compose.yml": "services:\n  apm:\n    image: agent:9.5.1\n"
+            "    environment:\n      ELASTICSEARCH_PASSWORD: ${ELASTIC_PASSWORD:-}\n"
+            "      APM_TOKEN: ${APM_TOKEN}\n    depends_on: [elasticsearch, fleet]\n",
+            "other/compose.yaml": "services:\n  app:\n    image: app:1.0\n"
+            "    environment:\n      ELASTIC_PASSWORD: ${ELASTIC_PASSWORD:-}\n"
+            "    depends_on: [queue]\n",
+        },
+    )
+    out = run_probe(PROBE, tmp_path)
+    assert _found(out) == [
+        ("compose.optional-secret", "extensions/fleet/apm-compose.yml", 6, "warning"),
+        ("compose.optional-secret", "other/compose.yaml", 5, "warning"),
+    ]
+
+
 def test_compose_merge_tags_are_read(tmp_path: Path) -> None:
     (tmp_path / "compose.yaml").write_text(
         "services:\n  app:\n    image: app:1.0\n    ports: !reset []\n"

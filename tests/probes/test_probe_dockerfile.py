@@ -292,3 +292,21 @@ def test_images_of_stacks_that_are_never_deployed_are_not_shipped(tmp_path: Path
         ("dockerfile.no-healthcheck", "app/Dockerfile.prod", 1),
         ("dockerfile.no-dockerignore", "app/Dockerfile.prod", 2),
     ]
+
+
+def test_an_overlay_builds_from_the_folder_of_the_file_it_is_added_to(tmp_path: Path) -> None:
+    """An overlay's build context is relative to the project folder (the root file's),
+    so what it sets for its service reaches the Dockerfile it really builds."""
+    write(
+        tmp_path,
+        {
+            "docker-compose.yml": "services:\n  es:\n    image: es:9.5.1\n",
+            "extensions/beat/Dockerfile": "FROM alpine:3.20\nEXPOSE 5066\n",
+            "extensions/beat/beat-compose.yml": "services:\n  beat:\n"
+            "    build: {context: extensions/beat/}\n    user: '1000'\n"
+            "    healthcheck: {test: [CMD, beat, test]}\n    depends_on: [es]\n",
+        },
+    )
+    out = run_probe(PROBE, tmp_path, file="**/Dockerfile")
+    assert out.status is Status.PASS, out.message
+    assert out.findings == ()

@@ -20,7 +20,7 @@ from gonogo.probes import composerules as cr
 from gonogo.probes import composevars as cv
 from gonogo.probes.base import Context, Params, Probe, ProbeDoc, RelPath, in_thread
 from gonogo.probes.composebuilds import COMPOSE_GLOB
-from gonogo.probes.composeroles import not_deployed
+from gonogo.probes.composeroles import not_deployed, project_folders
 from gonogo.probes.outcomes import files_label, judged
 from gonogo.probes.secretnames import is_real_value, is_secret_name
 from gonogo.probes.templates import template_reason, templates_note
@@ -178,13 +178,17 @@ def _load(ctx: Context, rel: str) -> tuple[cr.ComposeFile | None, str]:
         return None, f"{rel}:{exc.line}: {exc.message}" if exc.line else f"{rel}: {exc.message}"
     except OSError as exc:
         return None, f"{rel}: cannot be read: {exc.strerror or exc}"
-    if not isinstance(doc.data, dict) or not isinstance(doc.data.get("services"), dict):
-        return cr.ComposeFile(rel, doc), ""  # some other YAML: not a compose file
-    dotenv_rel = posixpath.join(posixpath.dirname(rel), ".env").removeprefix("./")
+    return cr.ComposeFile(rel, doc), ""
+
+
+def _with_dotenv(ctx: Context, cf: cr.ComposeFile, folder: str) -> cr.ComposeFile:
+    """`cf` read from the project folder `folder`, with the `.env` compose reads there."""
+    dotenv_rel = posixpath.join(folder, ".env").removeprefix("./")
     dotenv: dict[str, cv.EnvLine] = {}
     if ctx.files.in_listing(dotenv_rel):
         dotenv = {e.key: e for e in cv.read_env_file(ctx.files.read_text(dotenv_rel, MAX_BYTES))}
-    return cr.ComposeFile(rel, doc, dotenv_rel, dotenv), ""
+    project = None if folder == posixpath.dirname(cf.rel) else folder
+    return cr.ComposeFile(cf.rel, cf.doc, dotenv_rel, dotenv, project)
 
 
 def _check(p: ComposeParams, ctx: Context) -> Outcome:
@@ -207,7 +211,10 @@ def _check(p: ComposeParams, ctx: Context) -> Outcome:
             findings.append(Finding("compose.invalid-yaml", problem.split(": ", 1)[-1], rel))
         elif cf.is_compose:
             parsed.append(cf)
-    left_out = {} if p.undeployed else not_deployed({cf.rel: cf.doc.data for cf in parsed})
+    docs = {cf.rel: cf.doc.data for cf in parsed}
+    left_out = {} if p.undeployed else not_deployed(docs)
+    folders = project_folders(docs)
+    parsed = [_with_dotenv(ctx, cf, folders[cf.rel]) for cf in parsed]
     for cf in parsed:
         if cf.rel not in left_out:
             judged_files.append(cf.rel)

@@ -14,7 +14,7 @@ from typing import Any
 
 from gonogo.fs.index import FileIndex
 from gonogo.probes import composevars as cv
-from gonogo.probes.composeroles import not_deployed
+from gonogo.probes.composeroles import not_deployed, project_folders
 from gonogo.yamlread import YamlError, load
 
 # compose.yaml, docker-compose.prod.yml, and the files `-f` adds: filebeat-compose.yml
@@ -47,12 +47,13 @@ def built(files: FileIndex) -> dict[str, Built]:
         except (YamlError, OSError):
             continue
     undeployed = not_deployed(docs)
+    folders = project_folders(docs)
     for rel, data in docs.items():
         services = data.get("services") if isinstance(data, dict) else None
-        env = _dotenv(files, rel)
+        env = _dotenv(files, folders[rel])
         for body in (services or {}).values() if isinstance(services, dict) else ():
             build = body.get("build") if isinstance(body, dict) else None
-            dockerfile = _dockerfile(rel, build, env)
+            dockerfile = _dockerfile(folders[rel], build, env)
             if dockerfile is None:
                 continue
             entry = out.setdefault(dockerfile, Built())
@@ -68,9 +69,9 @@ def built(files: FileIndex) -> dict[str, Built]:
     return out
 
 
-def _dotenv(files: FileIndex, compose_rel: str) -> dict[str, str]:
-    """The `.env` beside a compose file: compose interpolates the file with it."""
-    rel = posixpath.join(posixpath.dirname(compose_rel), ".env").removeprefix("./")
+def _dotenv(files: FileIndex, folder: str) -> dict[str, str]:
+    """The `.env` of a compose project's folder: compose interpolates its files with it."""
+    rel = posixpath.join(folder, ".env").removeprefix("./")
     if not files.in_listing(rel):
         return {}
     try:
@@ -79,9 +80,10 @@ def _dotenv(files: FileIndex, compose_rel: str) -> dict[str, str]:
         return {}
 
 
-def _dockerfile(compose_rel: str, build: object, env: Mapping[str, str]) -> str | None:
-    """The Dockerfile a service's `build:` names, with `${VAR}` interpolated from the
-    `.env`; None when it is built from a URL or depends on a variable set elsewhere."""
+def _dockerfile(folder: str, build: object, env: Mapping[str, str]) -> str | None:
+    """The Dockerfile a service's `build:` names, from the project folder, with `${VAR}`
+    interpolated from the `.env`; None when it is built from a URL or depends on a
+    variable set elsewhere."""
     if isinstance(build, str):
         raw_context, raw_name = build, "Dockerfile"
     elif isinstance(build, dict) and isinstance(build.get("context", "."), str):
@@ -97,5 +99,4 @@ def _dockerfile(compose_rel: str, build: object, env: Mapping[str, str]) -> str 
         return None
     if "://" in context or context.startswith("git@"):
         return None
-    folder = posixpath.join(posixpath.dirname(compose_rel), context)
-    return posixpath.normpath(posixpath.join(folder, name))
+    return posixpath.normpath(posixpath.join(folder, context, name))

@@ -1,4 +1,11 @@
-"""Which compose files are never deployed, read from the files themselves:
+"""How the compose files of a tree relate, read from the files themselves.
+
+An overlay (`docker compose -f docker-compose.yml -f extensions/filebeat/filebeat-compose.yml`)
+names services it does not define (`depends_on: [elasticsearch]`): compose reads it from
+the project directory, the folder of the first file, so its `.env` and relative paths
+come from the nearest folder above whose compose file defines those services.
+
+Which compose files are never deployed:
 
 - a test harness: a service named `sut` (the system under test, whose exit code is the
   result: the convention of Docker's automated tests), run by CI against an image just
@@ -59,3 +66,52 @@ def _services(data: Any) -> dict[str, Any]:
 def _stem(rel: str) -> str:
     name = posixpath.basename(rel)
     return name.rsplit(".", 1)[0]
+
+
+def project_folders(docs: Mapping[str, Any]) -> dict[str, str]:
+    """Compose file path -> the folder compose resolves its `.env`, `env_file` and build
+    contexts from: its own, or for an overlay the folder of the file it is added to."""
+    defined = {rel: set(_services(data)) for rel, data in docs.items()}
+    out = {}
+    for rel, data in docs.items():
+        folder = posixpath.dirname(rel)
+        missing = _needed(data) - defined[rel]
+        base = _base_folder(rel, missing, defined) if missing else None
+        out[rel] = folder if base is None else base
+    return out
+
+
+def _needed(data: Any) -> set[str]:
+    """Services a file's services depend on or extend without naming another file."""
+    out: set[str] = set()
+    for body in _services(data).values():
+        if not isinstance(body, dict):
+            continue
+        depends = body.get("depends_on")
+        if isinstance(depends, dict | list):
+            out.update(str(name) for name in depends)
+        extends = body.get("extends")
+        if isinstance(extends, dict) and "file" not in extends and extends.get("service"):
+            out.add(str(extends["service"]))
+    return out
+
+
+def _base_folder(rel: str, missing: set[str], defined: Mapping[str, set[str]]) -> str | None:
+    """The nearest folder above whose files, with the overlays beside `rel`, define every
+    service `rel` needs; None when there is none."""
+    folder = posixpath.dirname(rel)
+    have = _defined_in(folder, defined, rel)
+    while folder:
+        folder = posixpath.dirname(folder)
+        have |= _defined_in(folder, defined, rel)
+        if missing <= have:
+            return folder
+    return None  # no file above defines them: read it as compose would from its own folder
+
+
+def _defined_in(folder: str, defined: Mapping[str, set[str]], rel: str) -> set[str]:
+    out: set[str] = set()
+    for other, names in defined.items():
+        if other != rel and posixpath.dirname(other) == folder:
+            out |= names
+    return out
