@@ -310,3 +310,35 @@ def test_an_overlay_builds_from_the_folder_of_the_file_it_is_added_to(tmp_path: 
     out = run_probe(PROBE, tmp_path, file="**/Dockerfile")
     assert out.status is Status.PASS, out.message
     assert out.findings == ()
+
+
+def test_images_the_scripts_export_or_run_to_completion_are_tools(tmp_path: Path) -> None:
+    """`docker build --output` exports files and runs nothing; `docker run --rm` with no
+    port, not detached and never pushed runs a tool to completion on the checkout.
+    A pushed image, or one run with a published port, is still a service."""
+    root_image = "FROM golang:1.23-alpine\nRUN apk add protobuf-dev\nCOPY . .\n"
+    write(
+        tmp_path,
+        {
+            "docker-gen-proto.sh": '#!/bin/sh\ngen() {\n  docker build -f "src/$1/genproto/'
+            'Dockerfile" -t "$1-genproto" .\n  docker run --rm -v $(pwd):/build "$1-genproto" \\\n'
+            "    protoc -I /build/pb\n}\ngen checkout\n",
+            "src/checkout/genproto/Dockerfile": root_image,
+            "src/cart/genproto/Dockerfile": root_image,
+            "Makefile": "apk:\n\t$(DOCKER_CMD) build -f src/app/android.Dockerfile "
+            "--output=. src/app\nup:\n\t$(DOCKER_COMPOSE_FILES) build web\n",
+            "src/app/android.Dockerfile": "FROM node:22.11 AS builder\nRUN npm ci\n"
+            'FROM scratch\nCOPY --from=builder /app.apk /\nENTRYPOINT ["/app.apk"]\n',
+            "release.sh": "docker build -t shop/api:1 services/api\n"
+            "docker run --rm shop/api:1 --version\ndocker push shop/api:1\n",
+            "services/api/Dockerfile": root_image,
+            "scripts/run-local.sh": "docker build -t web ../services/web && "
+            "docker run --rm -p 8080:80 web\n",
+            "services/web/Dockerfile": root_image,
+        },
+    )
+    out = run_probe(PROBE, tmp_path, file="**/*Dockerfile", dockerignore=False)
+    assert [(f.rule, f.path, f.line) for f in out.findings] == [
+        ("dockerfile.root-user", "services/api/Dockerfile", 1),
+        ("dockerfile.root-user", "services/web/Dockerfile", 1),
+    ]

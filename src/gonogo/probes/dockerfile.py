@@ -17,6 +17,7 @@ from gonogo.probes.baseimages import drops_privileges, has_no_shell, runs_unpriv
 from gonogo.probes.composebuilds import Built, built
 from gonogo.probes.dockerparse import Stage, assignments, expand, instructions, resolve, stages
 from gonogo.probes.dockerrules import RULES
+from gonogo.probes.dockerscripts import Scripted, scripted
 from gonogo.probes.images import unpinned
 from gonogo.probes.outcomes import files_label, judged
 from gonogo.probes.secretnames import is_real_value, is_secret_name
@@ -215,18 +216,22 @@ def _check(p: DockerfileParams, ctx: Context) -> Outcome:
         return failed(f"no Dockerfile matches {p.file}")
     findings: list[Finding] = []
     compose = built(ctx.files)
+    scripts = scripted(ctx.files)
     for rel in matches:
         text = ctx.files.read_text(rel)
         by_compose = compose.get(rel, Built())
-        # An image only opt-in compose profiles run is a tool started by hand: what
-        # guards a deployed service (non-root, health, a lean context) does not apply.
+        # An image only opt-in compose profiles run is a tool started by hand, and one
+        # the scripts export or run to completion is no service either: what guards a
+        # deployed service (non-root, health, a lean context) does not apply.
+        by_script = scripts.get(rel, Scripted())
+        tool = by_compose.tool or (by_script.not_shipped and not by_compose.services)
         findings += judge(
             text,
             rel,
-            healthcheck=_asks_health(p.healthcheck, by_compose),
-            root_user="off" if by_compose.user or by_compose.tool else p.root_user,
+            healthcheck=not tool and _asks_health(p.healthcheck, by_compose),
+            root_user="off" if by_compose.user or tool else p.root_user,
         )
-        wanted = p.dockerignore and not by_compose.tool
+        wanted = p.dockerignore and not tool
         missing = dockerignore(ctx.files, rel, text) if wanted else None
         if missing is not None:
             findings.append(missing)
