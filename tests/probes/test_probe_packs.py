@@ -351,6 +351,9 @@ def test_images_kubernetes_runs_are_not_asked_for_a_healthcheck(make_repo, cli) 
     assert _findings(checks["dockerfile"]) == [
         ("dockerfile.no-healthcheck", "stack/api/Dockerfile", 1, "warning")
     ]
+    assert checks["kubernetes-images"]["priority"] == "P2"
+    assert checks["kubernetes-images"]["status"] == "pass"
+    assert checks["kubernetes-images"]["evidence"]["files"] == ["tutorial/deploy/node.yaml"]
 
 
 def test_a_gitignore_is_asked_of_repositories_with_a_toolchain(make_repo, cli) -> None:

@@ -183,6 +183,18 @@ def compose(files: FileIndex, repo: Repository) -> list[CheckDict]:
     ]
 
 
+def kubernetes(files: FileIndex, repo: Repository) -> list[CheckDict]:
+    return [
+        {
+            "id": "kubernetes-images",
+            "kind": "kubernetes",
+            "file": "**/*.{yaml,yml}",
+            "exclude": list(NOT_FOR_RELEASE),
+            "priority": "P2",
+        }
+    ]
+
+
 def actions(files: FileIndex, repo: Repository) -> list[CheckDict]:
     pinned: CheckDict = {
         "id": "actions-pinned",
