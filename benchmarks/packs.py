@@ -3,13 +3,18 @@ tree in the same run: `git ls-files` (the listing alone) and `ruff check` (a lin
 reading every Python file).
 
     .venv/bin/python benchmarks/packs.py [--files 2000] [--repeat 5] [--tree PATH]
+                                         [--baseline-src DIR]
 
 The generated tree is a realistic monorepo: Python services with a pyproject each, Node
 front-ends, Dockerfiles and compose files per service, GitHub workflows, Odoo addons and
 docs, committed to git. `--tree PATH` measures an existing checkout instead (a run writes
 `.gonogo/last.json` and `last.md` into it, as every `gonogo check` does). Target: the
 whole `gonogo check` command (interpreter start-up, plan detection, every check, JSON and
-Markdown reports written) under 1.5 s.
+Markdown reports written) under 1.5 s. `--baseline-src DIR` also times another version
+of gonogo on the same tree, its runs interleaved with this one's, and prints the ratio:
+`git archive main src | tar -x -C /tmp/base`, `.venv/bin/python -m compileall -q
+/tmp/base/src` (so neither side compiles its modules on every run), then
+`--baseline-src /tmp/base/src`.
 """
 
 from __future__ import annotations
@@ -120,11 +125,34 @@ def timed(argv: list[str], cwd: Path, repeat: int) -> tuple[float, int]:
     return statistics.median(times), code
 
 
+def interleaved(argv: list[str], cwd: Path, baseline_src: Path, repeat: int) -> tuple[float, float]:
+    """Median wall times of `argv` run as `python -m gonogo` by this checkout and by the
+    gonogo sources in `baseline_src`, one run of each in turn (after a warm-up of each),
+    so both see the same load."""
+    env = {**os.environ, "NO_COLOR": "1"}
+    here_src = Path(__file__).resolve().parents[1] / "src"  # the same PYTHONPATH cost on both
+    sides = {
+        "here": {**env, "PYTHONPATH": str(here_src)},
+        "baseline": {**env, "PYTHONPATH": str(baseline_src)},
+    }
+    times: dict[str, list[float]] = {name: [] for name in sides}
+    command = [sys.executable, "-m", "gonogo", *argv]
+    for side_env in sides.values():
+        subprocess.run(command, cwd=cwd, env=side_env, capture_output=True, check=False)
+    for _ in range(repeat):
+        for name, side_env in sides.items():
+            t0 = time.perf_counter()
+            subprocess.run(command, cwd=cwd, env=side_env, capture_output=True, check=False)
+            times[name].append(time.perf_counter() - t0)
+    return statistics.median(times["here"]), statistics.median(times["baseline"])
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--files", type=int, default=2000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--tree", type=Path, help="measure this checkout instead")
+    parser.add_argument("--baseline-src", type=Path, help="another gonogo's src/ to compare")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="gonogo-packs-"))
     try:
@@ -161,6 +189,13 @@ def main() -> int:
         gonogo_s = rows[0][1]
         verdict = "met" if gonogo_s < TARGET_S else "NOT met"
         print(f"\ntarget: default plan under {TARGET_S} s wall: {verdict} ({gonogo_s:.2f} s)")
+        if args.baseline_src:
+            argv = ["check", str(root), "--no-history", "-o", str(out), "--format", "json"]
+            here, base = interleaved(argv, root, args.baseline_src.resolve(), args.repeat)
+            print(
+                f"against {args.baseline_src}, interleaved: {here * 1000:.0f} ms here, "
+                f"{base * 1000:.0f} ms there ({here / base:.2f}×)"
+            )
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return 0

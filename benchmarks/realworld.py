@@ -2,7 +2,8 @@
 findings labelled by hand (true: a problem its maintainers would agree with; false: not).
 
     .venv/bin/python benchmarks/realworld.py CORPUS [--labels benchmarks/realworld-labels.tsv]
-                                              [--unlabelled] [--repo OWNER/NAME]
+                                              [--unlabelled] [--stale] [--repo OWNER/NAME]
+                                              [--group NAME]
 
 CORPUS holds one git checkout per repository, named OWNER+NAME (as the search tool's
 `fetch` names its snapshots): the labels file lists each repository and the commit its
@@ -16,8 +17,13 @@ advice (`warning` findings, which leave their check passing) apart, then for bot
 check that could not tell (status `error`, nothing located) is no claim either way:
 it is counted in its own column. `--unlabelled` prints the findings that have no label
 yet, as label lines to fill in.
-Repositories marked `held-out` were labelled only after the checks stopped changing;
-their figures are printed apart from the `tuned` ones.
+
+Each repository belongs to a group: `tuned` (the checks were changed after reading its
+findings) or a held-out set (`held-out`, `held-out-3`, ...: labelled on the first run,
+before any change made for it). Every group's figures are printed apart, in the order
+the labels file names them. A labelled finding the plan no longer reports is counted per
+group too: a false one is a fixed false alarm, a true one a problem now missed
+(`--stale` lists them).
 """
 
 from __future__ import annotations
@@ -44,7 +50,7 @@ LABELS = ROOT / "benchmarks" / "realworld-labels.tsv"
 class Repo:
     name: str  # owner/name
     commit: str
-    group: str  # tuned | held-out
+    group: str  # tuned | held-out | held-out-N
     labels: dict[tuple[str, str, str, str], tuple[bool, str]] = field(default_factory=dict)
 
     @property
@@ -68,7 +74,7 @@ class Seen:
 
 
 def read_labels(path: Path) -> list[Repo]:
-    """`@repo OWNER/NAME COMMIT tuned|held-out` lines, then one finding a line:
+    """`@repo OWNER/NAME COMMIT GROUP` lines, then one finding a line:
     `OWNER/NAME<TAB>check<TAB>rule<TAB>path:line<TAB>true|false<TAB>note`."""
     repos: dict[str, Repo] = {}
     for number, raw in enumerate(path.read_text().splitlines(), 1):
@@ -166,11 +172,18 @@ def main() -> int:
     parser.add_argument("corpus", type=Path, help="folder of checkouts named OWNER+NAME")
     parser.add_argument("--labels", type=Path, default=LABELS)
     parser.add_argument("--unlabelled", action="store_true", help="print unlabelled findings")
+    parser.add_argument("--stale", action="store_true", help="print labels no longer seen")
     parser.add_argument("--repo", action="append", default=[], help="only this repository")
+    parser.add_argument("--group", action="append", default=[], help="only this group")
     args = parser.parse_args()
-    repos = [r for r in read_labels(args.labels) if not args.repo or r.name in args.repo]
+    repos = [
+        r
+        for r in read_labels(args.labels)
+        if (not args.repo or r.name in args.repo) and (not args.group or r.group in args.group)
+    ]
     groups: dict[str, dict[str, Tally]] = defaultdict(lambda: defaultdict(Tally))
     per_repo: dict[str, dict[str, Tally]] = defaultdict(lambda: defaultdict(Tally))
+    gone: dict[str, Counter[bool]] = defaultdict(Counter)
     missing = []
     for repo in repos:
         root = args.corpus / repo.folder
@@ -188,10 +201,19 @@ def main() -> int:
             if label is None and args.unlabelled and s.severity != "could-not-tell":
                 text = s.message.replace("\t", " ")[:150]
                 print(f"{s.repo}\t{s.check}\t{s.rule}\t{s.where}\t?\t{s.severity}: {text}")
-    for group in ("tuned", "held-out"):
-        if group in groups:
-            print("\n".join(table(f"{group} repositories, by pack", groups[group])))
-            print("\n".join(table(f"{group} repositories", per_repo[group], "repository")))
+        reported = {s.key for s in seen}
+        for key, (label, note) in repo.labels.items():
+            if key not in reported:
+                gone[repo.group][label] += 1
+                if args.stale:
+                    print("stale\t" + "\t".join(key) + f"\t{str(label).lower()}\t{note}")
+    for group in groups:
+        print("\n".join(table(f"{group} repositories, by pack", groups[group])))
+        print("\n".join(table(f"{group} repositories", per_repo[group], "repository")))
+        print(
+            f"{group}: labelled findings no longer reported: {gone[group][False]} false "
+            f"(false alarms gone), {gone[group][True]} true (problems now missed)\n"
+        )
     for repo in missing:
         print(
             f"missing: {repo.name} at {repo.commit}: fetch github:{repo.name}, then "

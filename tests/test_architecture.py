@@ -108,6 +108,6 @@ def test_importing_a_layer_loads_nothing_it_must_not(module: str, never: set[str
 
 def test_the_checker_sees_a_forbidden_import(tmp_path: Path) -> None:
     """The AST walk finds imports inside functions too (the lazy ones the layers use)."""
-    tree = ast.parse("def f():\n    from gonogo.cli.main import main\n")
+    tree = parse("def f():\n    from gonogo.cli.main import main\n")
     found = [n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
     assert found == ["gonogo.cli.main"]

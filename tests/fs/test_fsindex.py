@@ -208,6 +208,9 @@ def test_glob(tree_index: FileIndex, pattern: str, expected: list[str]) -> None:
         ("**/{compose,docker-compose}*.{yml,yaml}", "deploy/docker-compose.prod.yml", True),
         ("**/{compose,docker-compose}*.{yml,yaml}", "compose.yaml", True),
         ("**/{compose,docker-compose}*.{yml,yaml}", "composer.json", False),
+        ("**/{{compose,docker-compose}*,*[-_.]compose}.{yml,yaml}", "x/filebeat-compose.yml", True),
+        ("**/{{compose,docker-compose}*,*[-_.]compose}.{yml,yaml}", "docker-compose.yml", True),
+        ("**/{{compose,docker-compose}*,*[-_.]compose}.{yml,yaml}", "decompose.yml", False),
         ("{LICENSE,COPYING}{,.md}", "COPYING.md", True),
         ("{LICENSE,COPYING}{,.md}", "LICENSE.txt", False),
         ("{a,b{c,d}}/x", "bd/x", True),  # nested alternatives

@@ -136,6 +136,48 @@ def test_interpolation_urls_commands_and_images(tmp_path: Path) -> None:
         assert value not in " ".join(f.message for f in out.findings)
 
 
+WEAK_DEFAULTS = """\
+services:
+  grafana:
+    image: grafana/grafana:11.2.0
+    environment:
+      - GF_SECURITY_ADMIN_USER=admin
+      - GF_SECURITY_ADMIN_PASSWORD=grafana
+  backend:
+    image: shop/api:1.4
+    environment:
+      PG_PASSWORD: mysecretpassword
+      DATABASE_URL: postgres://postgres:postgres@db/postgres
+      APP_SECRET: replace-me-with-a-random-string
+      MAIL_PASSWORD: "!!!SET MAIL_PASSWORD!!!"
+      SMTP_PASSWORD: <your smtp password>
+      ELASTIC_PASSWORD: changeme
+  db:
+    image: postgres:16.4
+    environment:
+      POSTGRES_PASSWORD: postgres
+"""
+
+
+def test_weak_and_product_name_passwords_are_secrets_stand_ins_are_not(
+    tmp_path: Path,
+) -> None:
+    """The secrets scanner reads `postgres` or `grafana` in a README as a stand-in; set
+    for a secret-named variable of a compose file it is the password every install runs
+    with. Values that ask to be replaced are not secrets."""
+    (tmp_path / "compose.yaml").write_text(WEAK_DEFAULTS)
+    out = run_probe(PROBE, tmp_path, images=False)
+    assert _found(out) == [
+        ("compose.hardcoded-secret", "compose.yaml", 6, "error"),
+        ("compose.hardcoded-secret", "compose.yaml", 10, "error"),
+        ("compose.hardcoded-secret", "compose.yaml", 11, "error"),
+        ("compose.hardcoded-secret", "compose.yaml", 19, "error"),
+    ]
+    assert out.findings[2].message == (
+        "backend: a URL carries the password of 'postgres' inline (8 chars)"
+    )
+
+
 def test_gitignored_and_committed_files_beside_compose(make_repo) -> None:
     root = make_repo(
         {
@@ -174,6 +216,75 @@ def test_every_compose_file_in_the_tree_and_only_compose_files(tmp_path: Path) -
     ]
 
 
+def test_files_that_are_never_deployed_can_be_left_out(tmp_path: Path) -> None:
+    """With `undeployed: false` (the default plan): the development stack beside a
+    standalone production file and a CI harness with a `sut` service are not judged,
+    and the evidence says why. A production file that only overrides (its services name
+    no image or build) leaves the base file deployed."""
+    write(
+        tmp_path,
+        {
+            "docker-compose.yml": "services:\n  db:\n    image: postgres:16\n"
+            "    environment:\n      - POSTGRES_PASSWORD=hello_django\n",
+            "docker-compose.prod.yml": "services:\n  db:\n    image: postgres:16\n"
+            "    env_file: [.env.prod.db]\n",
+            "build-bin/docker-compose-ui.yml": "services:\n  zipkin:\n"
+            "    image: ghcr.io/openzipkin/zipkin-slim:master\n  sut:\n    image: ui:test\n",
+            "stack/compose.yaml": "services:\n  db:\n    image: mysql:8.4\n"
+            "    environment:\n      MYSQL_ROOT_PASSWORD: r00t-Pw-2024\n",
+            "stack/compose.prod.yaml": "services:\n  db:\n    restart: always\n",
+        },
+    )
+    out = run_probe(PROBE, tmp_path, undeployed=False)
+    assert _found(out) == [("compose.hardcoded-secret", "stack/compose.yaml", 5, "error")]
+    assert out.evidence["not_deployed"] == {
+        "build-bin/docker-compose-ui.yml": "a test harness: its `sut` service runs the tests",
+        "docker-compose.yml": "the development stack: docker-compose.prod.yml is the "
+        "production one",
+    }
+    everything = run_probe(PROBE, tmp_path)
+    assert [(f.path, f.line) for f in everything.findings] == [
+        ("build-bin/docker-compose-ui.yml", 3),
+        ("docker-compose.yml", 5),
+        ("stack/compose.yaml", 5),
+    ]
+    only_dev = run_probe(PROBE, tmp_path, file="docker-compose*.yml", undeployed=False)
+    assert only_dev.status is Status.PASS
+    assert only_dev.evidence["files"] == ["docker-compose.prod.yml"]
+
+
+def test_an_overlay_is_read_from_the_folder_of_the_file_it_is_added_to(tmp_path: Path) -> None:
+    """`docker compose -f docker-compose.yml -f extensions/beat/beat-compose.yml`: the
+    overlay needs services the root file defines, so compose reads the root `.env` for
+    it. Overlays beside each other count together; a file whose services are defined
+    nowhere above is read from its own folder."""
+    write(
+        tmp_path,
+        {
+            "docker-compose.yml": "services:\n  elasticsearch:\n    image: es:9.5.1\n"
+            "    environment:\n      ELASTIC_PASSWORD: ${ELASTIC_PASSWORD:-}\n",
+            ".env": "ELASTIC_PASSWORD='changeme'\nBEAT_PASSWORD=''\n",
+            "extensions/beat/beat-compose.yml": "services:\n  beat:\n    image: beat:9.5.1\n"
+            "    environment:\n      BEAT_PASSWORD: ${BEAT_PASSWORD:-}\n"
+            "    depends_on: [elasticsearch]\n",
+            "extensions/fleet/fleet-compose.yml": "services:\n  fleet:\n    image: agent:9.5.1\n"
+            "    environment:\n      ELASTICSEARCH_PASSWORD: ${ELASTIC_PASSWORD:-}\n"
+            "    depends_on: [elasticsearch]\n",
+            "extensions/fleet/apm-compose.yml": "services:\n  apm:\n    image: agent:9.5.1\n"
+            "    environment:\n      ELASTICSEARCH_PASSWORD: ${ELASTIC_PASSWORD:-}\n"
+            "      APM_TOKEN: ${APM_TOKEN}\n    depends_on: [elasticsearch, fleet]\n",
+            "other/compose.yaml": "services:\n  app:\n    image: app:1.0\n"
+            "    environment:\n      ELASTIC_PASSWORD: ${ELASTIC_PASSWORD:-}\n"
+            "    depends_on: [queue]\n",
+        },
+    )
+    out = run_probe(PROBE, tmp_path)
+    assert _found(out) == [
+        ("compose.optional-secret", "extensions/fleet/apm-compose.yml", 6, "warning"),
+        ("compose.optional-secret", "other/compose.yaml", 5, "warning"),
+    ]
+
+
 def test_compose_merge_tags_are_read(tmp_path: Path) -> None:
     (tmp_path / "compose.yaml").write_text(
         "services:\n  app:\n    image: app:1.0\n    ports: !reset []\n"
@@ -204,7 +315,10 @@ def test_malformed_yaml_is_an_error_with_the_line(tmp_path: Path) -> None:
 def test_missing_file_fails(tmp_path: Path) -> None:
     out = run_probe(PROBE, tmp_path)
     assert out.status is Status.FAIL
-    assert out.message == "no compose file matches **/{compose,docker-compose}*.{yml,yaml}"
+    assert (
+        out.message
+        == "no compose file matches **/{{compose,docker-compose}*,*[-_.]compose}.{yml,yaml}"
+    )
 
 
 @pytest.mark.parametrize(

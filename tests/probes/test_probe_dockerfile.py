@@ -101,6 +101,17 @@ def test_good_multi_stage_dockerfile_passes(tmp_path: Path) -> None:
         # images that run unprivileged by their own build, or drop to the server's user
         ('FROM grafana/k6:0.52.0\nCOPY t.js .\nENTRYPOINT ["k6", "run", "t.js"]\n', []),
         ("FROM docker.io/library/postgres:16.4\nCOPY init.sql /docker-entrypoint-initdb.d/\n", []),
+        # the base's tag an ARG: the repository still says who it runs as
+        (
+            "ARG ELASTIC_VERSION\n"
+            "FROM docker.elastic.co/elasticsearch/elasticsearch:${ELASTIC_VERSION:-9.5.1}\n",
+            [],
+        ),
+        ("ARG V\nFROM docker.elastic.co/beats/filebeat:${V}\n", []),
+        (
+            "ARG V=3.20\nFROM alpine:${V}\nEXPOSE 80\n",
+            [("dockerfile.root-user", 2, "error"), ("dockerfile.no-healthcheck", 2, "warning")],
+        ),
         (
             'FROM postgres:16.4\nCOPY run.sh /\nENTRYPOINT ["/run.sh"]\n',
             [("dockerfile.root-user", 1, "error")],
@@ -255,4 +266,79 @@ def test_an_image_only_opt_in_compose_profiles_run_is_a_tool(tmp_path: Path) -> 
     assert [(f.rule, f.path, f.line) for f in out.findings] == [
         ("dockerfile.root-user", "loadgen/Dockerfile", 1),
         ("dockerfile.no-dockerignore", "loadgen/Dockerfile", 2),
+    ]
+
+
+def test_images_of_stacks_that_are_never_deployed_are_not_shipped(tmp_path: Path) -> None:
+    """`docker-compose.yml` beside a standalone `docker-compose.prod.yml` is the
+    development stack, and a file with a `sut` service is a CI test harness: the images
+    only they build are not shipped. The production file's image still is."""
+    write(
+        tmp_path,
+        {
+            "app/Dockerfile": "FROM python:3.12-slim\nCOPY . .\nEXPOSE 8000\n",
+            "app/Dockerfile.prod": "FROM python:3.12-slim\nCOPY . .\nEXPOSE 8000\n",
+            "docker-compose.yml": "services:\n  web:\n    build: ./app\n",
+            "docker-compose.prod.yml": "services:\n  web:\n"
+            "    build: {context: ./app, dockerfile: Dockerfile.prod}\n"
+            "  db:\n    image: postgres:16.4\n",
+            "ui/Dockerfile": "FROM nginx:1.27\nEXPOSE 80\n",
+            "build-bin/docker-compose-ui.yml": "services:\n  sut:\n    build: ../ui\n",
+        },
+    )
+    out = run_probe(PROBE, tmp_path, file="**/Dockerfile*")
+    assert [(f.rule, f.path, f.line) for f in out.findings] == [
+        ("dockerfile.root-user", "app/Dockerfile.prod", 1),
+        ("dockerfile.no-healthcheck", "app/Dockerfile.prod", 1),
+        ("dockerfile.no-dockerignore", "app/Dockerfile.prod", 2),
+    ]
+
+
+def test_an_overlay_builds_from_the_folder_of_the_file_it_is_added_to(tmp_path: Path) -> None:
+    """An overlay's build context is relative to the project folder (the root file's),
+    so what it sets for its service reaches the Dockerfile it really builds."""
+    write(
+        tmp_path,
+        {
+            "docker-compose.yml": "services:\n  es:\n    image: es:9.5.1\n",
+            "extensions/beat/Dockerfile": "FROM alpine:3.20\nEXPOSE 5066\n",
+            "extensions/beat/beat-compose.yml": "services:\n  beat:\n"
+            "    build: {context: extensions/beat/}\n    user: '1000'\n"
+            "    healthcheck: {test: [CMD, beat, test]}\n    depends_on: [es]\n",
+        },
+    )
+    out = run_probe(PROBE, tmp_path, file="**/Dockerfile")
+    assert out.status is Status.PASS, out.message
+    assert out.findings == ()
+
+
+def test_images_the_scripts_export_or_run_to_completion_are_tools(tmp_path: Path) -> None:
+    """`docker build --output` exports files and runs nothing; `docker run --rm` with no
+    port, not detached and never pushed runs a tool to completion on the checkout.
+    A pushed image, or one run with a published port, is still a service."""
+    root_image = "FROM golang:1.23-alpine\nRUN apk add protobuf-dev\nCOPY . .\n"
+    write(
+        tmp_path,
+        {
+            "docker-gen-proto.sh": '#!/bin/sh\ngen() {\n  docker build -f "src/$1/genproto/'
+            'Dockerfile" -t "$1-genproto" .\n  docker run --rm -v $(pwd):/build "$1-genproto" \\\n'
+            "    protoc -I /build/pb\n}\ngen checkout\n",
+            "src/checkout/genproto/Dockerfile": root_image,
+            "src/cart/genproto/Dockerfile": root_image,
+            "Makefile": "apk:\n\t$(DOCKER_CMD) build -f src/app/android.Dockerfile "
+            "--output=. src/app\nup:\n\t$(DOCKER_COMPOSE_FILES) build web\n",
+            "src/app/android.Dockerfile": "FROM node:22.11 AS builder\nRUN npm ci\n"
+            'FROM scratch\nCOPY --from=builder /app.apk /\nENTRYPOINT ["/app.apk"]\n',
+            "release.sh": "docker build -t shop/api:1 services/api\n"
+            "docker run --rm shop/api:1 --version\ndocker push shop/api:1\n",
+            "services/api/Dockerfile": root_image,
+            "scripts/run-local.sh": "docker build -t web ../services/web && "
+            "docker run --rm -p 8080:80 web\n",
+            "services/web/Dockerfile": root_image,
+        },
+    )
+    out = run_probe(PROBE, tmp_path, file="**/*Dockerfile", dockerignore=False)
+    assert [(f.rule, f.path, f.line) for f in out.findings] == [
+        ("dockerfile.root-user", "services/api/Dockerfile", 1),
+        ("dockerfile.root-user", "services/web/Dockerfile", 1),
     ]

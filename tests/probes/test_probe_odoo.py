@@ -159,6 +159,35 @@ def test_access_rules_count_across_modules(repo: Path) -> None:
     assert run_probe(PROBE, repo, path="**").findings == ()
 
 
+def test_an_inherit_list_may_name_the_model_by_reference(repo: Path) -> None:
+    """`_inherit = [_name, mixin]` (OCA's way to add a mixin to an existing model) is an
+    extension; a reference to another constant is read too, so a new model still counts."""
+    write(
+        repo,
+        {
+            "shop_sale/models/picking.py": """from odoo import models
+
+
+class StockPicking(models.Model):
+    _name = "stock.picking"
+    _inherit = [
+        _name,
+        "shop.mixin",
+    ]
+
+
+class ShopLabel(models.Model):
+    _mixins = ["shop.mixin"]
+    _name = "shop.label"
+    _inherit = _mixins
+""",
+        },
+    )
+    out = run_probe(PROBE, repo, path="**")
+    assert _found(out) == [("odoo.no-access-rule", "shop_sale/models/picking.py", 12, "error")]
+    assert out.findings[0].message.startswith("model shop.label has no access rule")
+
+
 def test_malformed_access_csv_names_the_line(repo: Path) -> None:
     (repo / "shop_sale/security/ir.model.access.csv").write_text(
         HEADER

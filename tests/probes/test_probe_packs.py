@@ -257,3 +257,117 @@ def test_actions_of_the_repositorys_own_owner_may_follow_a_branch(
     monkeypatch.setenv("GITHUB_REPOSITORY", "acme/service")  # as GitHub Actions sets it
     _, checks = _check(cli, root)
     assert [f[2] for f in _findings(checks["actions-pinned"])] == [8]
+
+
+def test_a_project_template_is_judged_once_rendered(make_repo, cli) -> None:
+    """A cookiecutter repository: YAML, TOML and Python under `{{cookiecutter.…}}/` hold
+    Jinja and parse only once rendered, so their parse errors are not findings; a file
+    outside the template that does not parse still is, and Dockerfiles are still read."""
+    slug = "{{cookiecutter.project_slug}}"
+    root = make_repo(
+        {
+            "README.md": "# template\n",
+            "pyproject.toml": '[project]\nname = "tmpl"\nrequires-python = ">=3.10"\n',
+            "hooks/post_gen_project.py": "print('done')\n",
+            "tests/test_bake.py": "def test_bake():\n    assert True\n",
+            f"{slug}/pyproject.toml": '[project]\nname = "{{ cookiecutter.project_slug }}"\n'
+            'dependencies = [\n  {# an indent for uv #}\n  "django",\n]\n',
+            f"{slug}/docker-compose.production.yml": "services:\n  django:\n"
+            "    image: {{ cookiecutter.project_slug }}_production_django\n",
+            f"{slug}/{slug}/users/tasks.py": "{% if cookiecutter.use_celery == 'y' %}\n"
+            "from celery import shared_task\n{% endif %}\n",
+            f"{slug}/compose/production/nginx/Dockerfile": "FROM nginx:1.27\nCOPY x /x\n",
+            ".github/workflows/ci.yml": "on: push\njobs:\n  t:\n    runs-on: ${{ matrix.os }}\n"
+            "    steps: [unclosed\n",
+        }
+    )
+    _, checks = _check(cli, root)
+    assert checks["pyproject-valid"]["status"] == "pass"
+    assert checks["pyproject-valid"]["message"] == (
+        f"pyproject.toml: valid toml; 1 template(s) not parsed, judged once rendered "
+        f"({slug}/pyproject.toml)"
+    )
+    assert checks["python-syntax"]["status"] == "pass"
+    assert checks["python-syntax"]["evidence"]["templates"] == [f"{slug}/{slug}/users/tasks.py"]
+    assert checks["compose-env"]["status"] == "skip"
+    assert checks["compose-env"]["message"] == (
+        f"{slug}/docker-compose.production.yml: only templates, judged once rendered "
+        f"({slug}/docker-compose.production.yml)"
+    )
+    assert _findings(checks["dockerfile"]) == [
+        ("dockerfile.root-user", f"{slug}/compose/production/nginx/Dockerfile", 1, "error")
+    ]
+    assert _findings(checks["workflows-valid"]) == [
+        ("file.invalid-yaml", ".github/workflows/ci.yml", 6, "error")
+    ]
+
+
+def test_test_and_development_folders_hold_no_release_images(make_repo, cli) -> None:
+    """Images under a test folder however it is named (`docker/test-images/`,
+    `load-tests/`) or a development one (`compose/local/`) are not shipped; a folder
+    that only contains the letters (`latest/`, `contest/`) is not one of them."""
+    service = "FROM alpine:3.20\nEXPOSE 80\n"
+    root = make_repo(
+        {
+            "docker/test-images/zipkin-mysql/Dockerfile": service,
+            "load-tests/Dockerfile": service,
+            "compose/local/django/Dockerfile": service,
+            "compose/local/docker-compose.yml": "services:\n  db:\n    image: postgres\n",
+            "compose/production/django/Dockerfile": service,
+            "latest/Dockerfile": service,
+            "contest/Dockerfile": service,
+        }
+    )
+    _, checks = _check(cli, root)
+    assert checks["dockerfile"]["evidence"]["files"] == [
+        "compose/production/django/Dockerfile",
+        "contest/Dockerfile",
+        "latest/Dockerfile",
+    ]
+    assert [f[1] for f in _findings(checks["dockerfile"]) if f[0] == "dockerfile.root-user"] == [
+        "compose/production/django/Dockerfile",
+        "contest/Dockerfile",
+        "latest/Dockerfile",
+    ]
+    assert "compose" not in _plan(root)
+
+
+def test_images_kubernetes_runs_are_not_asked_for_a_healthcheck(make_repo, cli) -> None:
+    """Manifests that run containers without probes: Kubernetes ignores HEALTHCHECK, so
+    only the image a compose file runs is asked for one."""
+    service = 'FROM node:22.11-slim\nUSER node\nEXPOSE 3000\nCMD ["node", "app.js"]\n'
+    root = make_repo(
+        {
+            "tutorial/node/Dockerfile": service,
+            "tutorial/deploy/node.yaml": "apiVersion: apps/v1\nkind: Deployment\nspec:\n"
+            "  template:\n    spec:\n      containers:\n        - name: node\n"
+            "          image: ghcr.io/acme/node:1.0\n",
+            "stack/api/Dockerfile": service,
+            "stack/compose.yaml": "services:\n  api:\n    build: ./api\n",
+        }
+    )
+    assert _plan(root)["docker"]["dockerfile"]["healthcheck"] == "compose"
+    _, checks = _check(cli, root)
+    assert _findings(checks["dockerfile"]) == [
+        ("dockerfile.no-healthcheck", "stack/api/Dockerfile", 1, "warning")
+    ]
+    assert checks["kubernetes-images"]["priority"] == "P2"
+    assert checks["kubernetes-images"]["status"] == "pass"
+    assert checks["kubernetes-images"]["evidence"]["files"] == ["tutorial/deploy/node.yaml"]
+
+
+def test_a_gitignore_is_asked_of_repositories_with_a_toolchain(make_repo, cli) -> None:
+    """Build output and caches come from a language's tools: a repository of compose
+    files, configuration and shell scripts has none to leave out."""
+    stack = {
+        "README.md": "# stack\n",
+        "docker-compose.yml": "services:\n  es:\n    image: elasticsearch:9.5.1\n",
+        "setup/entrypoint.sh": "#!/bin/sh\necho setup\n",
+        "config/kibana.yml": "server.name: kibana\n",
+    }
+    config_only = make_repo(stack, name="config-only")
+    assert "gitignore" not in _plan(config_only)["ops"]
+    service = make_repo({**stack, "app/main.go": "package main\n"}, name="service")
+    _, checks = _check(cli, service)
+    assert checks["gitignore"]["status"] == "fail"
+    assert checks["gitignore"]["priority"] == "P3"

@@ -51,6 +51,12 @@ PACKS: dict[str, Pack] = {
             builtin.compose,
         ),
         Pack(
+            "kubernetes",
+            "Kubernetes manifests",
+            lambda f, r: bool(r.kubernetes_workloads),
+            builtin.kubernetes,
+        ),
+        Pack(
             "github-actions",
             "GitHub Actions",
             lambda f, r: bool(f.glob(WORKFLOWS)),

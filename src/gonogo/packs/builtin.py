@@ -14,10 +14,11 @@ from typing import Any
 from gonogo.fs.index import FileIndex
 from gonogo.git import github_owner
 from gonogo.packs.signals import TEST_DATA, TEST_DIRS, VENDORED, Repository
+from gonogo.probes.composebuilds import COMPOSE_GLOB
 
 CheckDict = dict[str, Any]
 
-COMPOSE_FILES = "**/{compose,docker-compose}*.{yml,yaml}"
+COMPOSE_FILES = COMPOSE_GLOB
 DOCKERFILES = "**/{Dockerfile,Dockerfile.*,*.Dockerfile,*.dockerfile,Containerfile,Containerfile.*}"
 WORKFLOWS = ".github/workflows/*.{yml,yaml}"
 CI_FILES = (
@@ -31,6 +32,7 @@ NOT_FOR_RELEASE = (
     *TEST_DATA,
     *TEST_DIRS,
     "**/.devcontainer/**",
+    "**/{local,dev,development}/**",  # compose/local/django/Dockerfile: the dev stack's images
     "**/{Dockerfile,Containerfile}.{dev,debug,develop,development,test,tests,testing,local,ci,"
     "e2e,playwright,cypress}",
     "**/{dev,debug,test,tests,e2e,ci}.Dockerfile",
@@ -66,7 +68,7 @@ def ops(files: FileIndex, repo: Repository) -> list[CheckDict]:
                 f"(published: {', '.join(repo.public[:3])})",
             }
         )
-    if repo.git:
+    if repo.git and (repo.sources or repo.declared):  # a toolchain writes output to ignore
         checks.append(
             {
                 "id": "gitignore",
@@ -151,6 +153,8 @@ def docker(files: FileIndex, repo: Repository) -> list[CheckDict]:
     }
     if repo.kubernetes_probes:  # Kubernetes runs its probes and ignores HEALTHCHECK
         check["healthcheck"] = False
+    elif repo.kubernetes_workloads:  # only what compose runs would use a HEALTHCHECK
+        check["healthcheck"] = "compose"
     if repo.kubernetes_nonroot:  # the deployment sets a non-root user itself
         check["root_user"] = "off"
     return [check]
@@ -163,6 +167,7 @@ def compose(files: FileIndex, repo: Repository) -> list[CheckDict]:
             "kind": "compose",
             "file": COMPOSE_FILES,
             "exclude": list(NOT_FOR_RELEASE),
+            "undeployed": False,
             "images": False,
             "priority": "P0",
         },
@@ -171,9 +176,22 @@ def compose(files: FileIndex, repo: Repository) -> list[CheckDict]:
             "kind": "compose",
             "file": COMPOSE_FILES,
             "exclude": list(NOT_FOR_RELEASE),
+            "undeployed": False,
             "secrets": False,
             "priority": "P2",
         },
+    ]
+
+
+def kubernetes(files: FileIndex, repo: Repository) -> list[CheckDict]:
+    return [
+        {
+            "id": "kubernetes-images",
+            "kind": "kubernetes",
+            "file": "**/*.{yaml,yml}",
+            "exclude": list(NOT_FOR_RELEASE),
+            "priority": "P2",
+        }
     ]
 
 

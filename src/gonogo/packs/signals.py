@@ -38,7 +38,14 @@ TEST_DATA = (
     "**/__fixtures__/**",
     "**/__snapshots__/**",
 )
-TEST_DIRS = ("**/test/**", "**/tests/**", "**/e2e/**", "**/integration-tests/**")
+TEST_DIRS = (
+    "**/test/**",
+    "**/tests/**",
+    "**/e2e/**",
+    "**/integration-tests/**",
+    "**/{test,tests,testing}[-_]*/**",  # test-images/, tests_utils/, testing-tools/
+    "**/*[-_]{test,tests,testing}/**",  # load-tests/, e2e_test/
+)
 _NOT_THE_PRODUCT = ("docs/", "doc/", ".github/", "examples/docs/")
 _EXTENSIONS = {
     ".py": "python",
@@ -72,6 +79,10 @@ _MANIFESTS = {
 }
 _MAX_MANIFESTS = 500
 _NONROOT = re.compile(rb"\brunAsNonRoot:\s*true\b|\brunAsUser:\s*[1-9]")
+_WORKLOAD = re.compile(
+    rb"(?m)^kind:\s*['\"]?(?:Deployment|StatefulSet|DaemonSet|ReplicaSet|Job|CronJob|Pod)"
+    rb"['\"]?\s*$"
+)
 _SHARE = 0.2
 _PRIMARY_SHARE = 0.5
 
@@ -84,6 +95,7 @@ class Repository:
     git: bool = False
     kubernetes_probes: str = ""  # a manifest with liveness/readiness probes, if any
     kubernetes_nonroot: str = ""  # a manifest that runs containers as non-root, if any
+    kubernetes_workloads: str = ""  # a manifest that runs containers (a Deployment, …)
 
     def share(self, language: str) -> float:
         total = sum(self.sources.values())
@@ -120,13 +132,16 @@ def read(files: FileIndex) -> Repository:
 
 
 def _kubernetes(files: FileIndex, own: Callable[[str], bool], repo: Repository) -> None:
-    """Kubernetes manifests (or Helm templates) that give containers health probes, which
-    Kubernetes runs instead of an image's HEALTHCHECK, or a non-root security context."""
+    """Kubernetes manifests (or Helm templates) that run containers, which Kubernetes
+    checks with its own probes and never with an image's HEALTHCHECK; those that give
+    them probes, or a non-root security context."""
     candidates = [r for r in files.glob("**/*.{yaml,yml}") if own(r)][:_MAX_MANIFESTS]
     for rel in candidates:
         head = files.read_regular(rel, 256 * 1024) or b""
         if b"kind:" not in head:
             continue
+        if not repo.kubernetes_workloads and _WORKLOAD.search(head):
+            repo.kubernetes_workloads = rel
         if not repo.kubernetes_probes and re.search(rb"\b(liveness|readiness)Probe:", head):
             repo.kubernetes_probes = rel
         if not repo.kubernetes_nonroot and _NONROOT.search(head):

@@ -2,7 +2,8 @@
 holds a program a HEALTHCHECK could run. Facts about published images, kept as data:
 
 - images whose own build ends with a non-root `USER` (the k6 load generator, Grafana,
-  Prometheus and its exporters, the OpenTelemetry collector, Keycloak, Jenkins, …), and
+  Prometheus and its exporters, the OpenTelemetry collector, Keycloak, Jenkins, Elastic's
+  Elasticsearch, Kibana, Logstash, Beats and Agent, …), and
   the name patterns of whole families built that way (`*nonroot*`, `*unprivileged*`,
   Bitnami, Chainguard, .NET chiseled);
 - official server images whose entrypoint starts as root only to drop to the server's
@@ -50,6 +51,13 @@ _UNPRIVILEGED = frozenset(
         "docker.elastic.co/elasticsearch/elasticsearch",
         "docker.elastic.co/kibana/kibana",
         "docker.elastic.co/logstash/logstash",
+        "docker.elastic.co/beats/filebeat",
+        "docker.elastic.co/beats/metricbeat",
+        "docker.elastic.co/beats/heartbeat",
+        "docker.elastic.co/beats/auditbeat",
+        "docker.elastic.co/beats/packetbeat",
+        "docker.elastic.co/elastic-agent/elastic-agent",
+        "docker.elastic.co/apm/apm-server",
     }
 )
 _DROPS_PRIVILEGES = frozenset(

@@ -15,16 +15,19 @@ from typing import Any
 
 from pydantic import Field
 
-from gonogo.models import Finding, Outcome, errored, failed
+from gonogo.models import Finding, Outcome, Status, errored, failed
 from gonogo.probes import composerules as cr
 from gonogo.probes import composevars as cv
 from gonogo.probes.base import Context, Params, Probe, ProbeDoc, RelPath, in_thread
+from gonogo.probes.composebuilds import COMPOSE_GLOB
+from gonogo.probes.composeroles import not_deployed, project_folders
 from gonogo.probes.outcomes import files_label, judged
 from gonogo.probes.secretnames import is_real_value, is_secret_name
+from gonogo.probes.templates import template_reason, templates_note
 from gonogo.rules import Rule
 from gonogo.yamlread import YamlError, load
 
-DEFAULT_GLOB = "**/{compose,docker-compose}*.{yml,yaml}"
+DEFAULT_GLOB = COMPOSE_GLOB
 MAX_BYTES = 4 * 1024 * 1024
 _COMPOSE_TAGS = re.compile(r"!(reset|override)\b")  # compose's own merge tags
 
@@ -36,6 +39,11 @@ class ComposeParams(Params):
     exclude: list[str] = Field(default_factory=list, description="globs of files to leave out")
     secrets: bool = Field(True, description="look for committed and optional secrets")
     images: bool = Field(True, description="look for unpinned images")
+    undeployed: bool = Field(
+        True,
+        description="also judge compose files that are never deployed: test harnesses (a "
+        "`sut` service) and the development stack beside a standalone production file",
+    )
 
 
 class _Run:
@@ -170,13 +178,17 @@ def _load(ctx: Context, rel: str) -> tuple[cr.ComposeFile | None, str]:
         return None, f"{rel}:{exc.line}: {exc.message}" if exc.line else f"{rel}: {exc.message}"
     except OSError as exc:
         return None, f"{rel}: cannot be read: {exc.strerror or exc}"
-    if not isinstance(doc.data, dict) or not isinstance(doc.data.get("services"), dict):
-        return cr.ComposeFile(rel, doc), ""  # some other YAML: not a compose file
-    dotenv_rel = posixpath.join(posixpath.dirname(rel), ".env").removeprefix("./")
+    return cr.ComposeFile(rel, doc), ""
+
+
+def _with_dotenv(ctx: Context, cf: cr.ComposeFile, folder: str) -> cr.ComposeFile:
+    """`cf` read from the project folder `folder`, with the `.env` compose reads there."""
+    dotenv_rel = posixpath.join(folder, ".env").removeprefix("./")
     dotenv: dict[str, cv.EnvLine] = {}
     if ctx.files.in_listing(dotenv_rel):
         dotenv = {e.key: e for e in cv.read_env_file(ctx.files.read_text(dotenv_rel, MAX_BYTES))}
-    return cr.ComposeFile(rel, doc, dotenv_rel, dotenv), ""
+    project = None if folder == posixpath.dirname(cf.rel) else folder
+    return cr.ComposeFile(cf.rel, cf.doc, dotenv_rel, dotenv, project)
 
 
 def _check(p: ComposeParams, ctx: Context) -> Outcome:
@@ -188,21 +200,60 @@ def _check(p: ComposeParams, ctx: Context) -> Outcome:
     findings: list[Finding] = []
     judged_files: list[str] = []
     broken: list[str] = []
+    templates: list[str] = []
+    parsed: list[cr.ComposeFile] = []
     for rel in matches:
         cf, problem = _load(ctx, rel)
-        if cf is None:
+        if cf is None and _is_template(ctx, rel):
+            templates.append(rel)
+        elif cf is None:
             broken.append(problem)
             findings.append(Finding("compose.invalid-yaml", problem.split(": ", 1)[-1], rel))
         elif cf.is_compose:
-            judged_files.append(rel)
+            parsed.append(cf)
+    docs = {cf.rel: cf.doc.data for cf in parsed}
+    left_out = {} if p.undeployed else not_deployed(docs)
+    folders = project_folders(docs)
+    parsed = [_with_dotenv(ctx, cf, folders[cf.rel]) for cf in parsed]
+    for cf in parsed:
+        if cf.rel not in left_out:
+            judged_files.append(cf.rel)
             findings += run.findings(cf)
     if not judged_files:
         if broken:
             return errored(broken[0], evidence={"files": matches[:50]})
+        if left_out:
+            first, why = next(iter(left_out.items()))
+            return Outcome(
+                Status.SKIP,
+                f"{files_label(list(left_out), 'compose file')}: none is deployed ({first} "
+                f"is {why})",
+                {"not_deployed": left_out},
+            )
+        if templates:
+            return Outcome(
+                Status.SKIP,
+                f"{files_label(templates, 'compose file')}: only templates, judged once "
+                f"rendered ({', '.join(templates[:3])})",
+                {"templates": templates[:100]},
+            )
         return failed(f"no file matching {pattern} is a compose file (none has `services:`)")
     label = files_label(judged_files, "compose file")
-    evidence = {"files": judged_files[:100], "unreadable": broken[:20]}
-    return judged(findings, label, f"{label}: no committed secret, images pinned", evidence)
+    evidence = {
+        "files": judged_files[:100],
+        "unreadable": broken[:20],
+        "templates": templates[:100],
+        "not_deployed": dict(list(left_out.items())[:50]),
+    }
+    ok = f"{label}: no committed secret, images pinned{templates_note(templates)}"
+    return judged(findings, label, ok, evidence)
+
+
+def _is_template(ctx: Context, rel: str) -> bool:
+    try:
+        return template_reason(rel, ctx.files.read_bytes(rel, MAX_BYTES)) is not None
+    except OSError:
+        return False
 
 
 RULES = (

@@ -65,10 +65,11 @@ class ComposeFile:
     doc: Located
     dotenv_rel: str = ""
     dotenv: Mapping[str, cv.EnvLine] = field(default_factory=dict)
+    project: str | None = None  # the folder compose resolves paths from, if not its own
 
     @property
     def folder(self) -> str:
-        return posixpath.dirname(self.rel)
+        return posixpath.dirname(self.rel) if self.project is None else self.project
 
     @property
     def is_compose(self) -> bool:

@@ -15,8 +15,9 @@ from gonogo.models import Finding, Outcome, failed
 from gonogo.probes.base import Context, Params, Probe, ProbeDoc, RelPath, in_thread
 from gonogo.probes.baseimages import drops_privileges, has_no_shell, runs_unprivileged
 from gonogo.probes.composebuilds import Built, built
-from gonogo.probes.dockerparse import Stage, assignments, expand, instructions, stages
+from gonogo.probes.dockerparse import Stage, assignments, expand, instructions, resolve, stages
 from gonogo.probes.dockerrules import RULES
+from gonogo.probes.dockerscripts import Scripted, scripted
 from gonogo.probes.images import unpinned
 from gonogo.probes.outcomes import files_label, judged
 from gonogo.probes.secretnames import is_real_value, is_secret_name
@@ -34,8 +35,10 @@ class DockerfileParams(Params):
         description="`off` (or `warning`) when the deployment itself runs the image as a "
         "non-root user, e.g. a Kubernetes runAsNonRoot security context",
     )
-    healthcheck: bool = Field(
-        True, description="ask services (a final stage that EXPOSEs a port) for a HEALTHCHECK"
+    healthcheck: bool | Literal["compose"] = Field(
+        True,
+        description="ask services (a final stage that EXPOSEs a port) for a HEALTHCHECK; "
+        "`compose`: only images a compose file runs (Kubernetes ignores HEALTHCHECK)",
     )
 
 
@@ -49,8 +52,8 @@ def judge(
         return [Finding("dockerfile.no-from", "no FROM instruction: not a Dockerfile", rel)]
     findings = _bases(found, global_args, rel) + _instructions(text, rel)
     final, chain = found[-1], _final_chain(found)
-    base = expand(chain[-1].image, global_args) or chain[-1].image
-    user, line = _effective_user(chain)
+    base = resolve(chain[-1].image, global_args)
+    user, line = _effective_user(chain, global_args)
     as_root = user is None or user.lower() in _ROOT_USERS
     if root_user != "off" and as_root and _runs_a_service_as_root(chain, base):
         message = (
@@ -142,14 +145,15 @@ def _variables(word: str, args: str, rel: str, line: int) -> list[Finding]:
     return out
 
 
-def _effective_user(chain: list[Stage]) -> tuple[str | None, int | None]:
+def _effective_user(chain: list[Stage], args: dict[str, str]) -> tuple[str | None, int | None]:
     """The user the final stage runs as and the line that set it: the last USER of the
-    stage, or of the stage it is built FROM; a base image known to run unprivileged."""
+    stage, or of the stage it is built FROM; a base image known to run unprivileged
+    (its tag may be an ARG: `elasticsearch:${ELASTIC_VERSION}`)."""
     for stage in chain:
         user = stage.last("USER")
         if user is not None:
             return (user.args.split() or [""])[0], user.line
-        if runs_unprivileged(stage.image):
+        if runs_unprivileged(resolve(stage.image, args)):
             return "nonroot", None
     return None, None
 
@@ -212,24 +216,36 @@ def _check(p: DockerfileParams, ctx: Context) -> Outcome:
         return failed(f"no Dockerfile matches {p.file}")
     findings: list[Finding] = []
     compose = built(ctx.files)
+    scripts = scripted(ctx.files)
     for rel in matches:
         text = ctx.files.read_text(rel)
         by_compose = compose.get(rel, Built())
-        # An image only opt-in compose profiles run is a tool started by hand: what
-        # guards a deployed service (non-root, health, a lean context) does not apply.
+        # An image only opt-in compose profiles run is a tool started by hand, and one
+        # the scripts export or run to completion is no service either: what guards a
+        # deployed service (non-root, health, a lean context) does not apply.
+        by_script = scripts.get(rel, Scripted())
+        tool = by_compose.tool or (by_script.not_shipped and not by_compose.services)
         findings += judge(
             text,
             rel,
-            healthcheck=p.healthcheck and not by_compose.healthcheck and not by_compose.tool,
-            root_user="off" if by_compose.user or by_compose.tool else p.root_user,
+            healthcheck=not tool and _asks_health(p.healthcheck, by_compose),
+            root_user="off" if by_compose.user or tool else p.root_user,
         )
-        wanted = p.dockerignore and not by_compose.tool
+        wanted = p.dockerignore and not tool
         missing = dockerignore(ctx.files, rel, text) if wanted else None
         if missing is not None:
             findings.append(missing)
     label = files_label(matches, "Dockerfile")
     ok = f"{label}: pinned bases, no secrets, non-root USER, HEALTHCHECK"
     return judged(findings, label, ok, {"files": matches[:100]})
+
+
+def _asks_health(wanted: bool | str, by_compose: Built) -> bool:
+    """Whether the image's own HEALTHCHECK matters: not when compose checks the service
+    itself, runs it only as a tool, or (`compose`) when no compose file runs it at all."""
+    if wanted is False or by_compose.healthcheck or by_compose.tool:
+        return False
+    return wanted is True or by_compose.services > 0
 
 
 PROBE = Probe(

@@ -134,3 +134,9 @@ def expand(image: str, args: dict[str, str]) -> str | None:
 
     out = _ARG_REF.sub(sub, image)
     return None if unknown else out
+
+
+def resolve(image: str, args: dict[str, str]) -> str:
+    """`image` with the ARG references it can expand expanded and the others left out:
+    enough to know the repository (`${TAG}` unset still names `elasticsearch`)."""
+    return expand(image, args) or _ARG_REF.sub("", image)

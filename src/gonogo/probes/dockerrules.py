@@ -21,7 +21,11 @@ RULES = (
         "build sets a non-root USER (grafana/k6, prom/prometheus, distroless `:nonroot`, "
         "Bitnami, Chainguard, .NET chiseled, …) counts as that user, and an official server "
         "image that keeps its ENTRYPOINT (postgres, mysql, redis, mongo, rabbitmq, …) drops "
-        "to the server's user itself; nginx and httpd keep a root master process.",
+        "to the server's user itself; nginx and httpd keep a root master process. Images "
+        "that are not services are not asked: those only opt-in compose profiles, a test "
+        "harness or the development stack run, and those the repository's scripts export "
+        "(`docker build --output`) or run to completion (`docker run --rm`, no port, never "
+        "pushed).",
     ),
     Rule(
         "dockerfile.no-healthcheck",
@@ -33,7 +37,8 @@ RULES = (
         "of images that EXPOSE a port (services, not tools) and hold a program to run it "
         "with (not `scratch`, distroless or chiseled images); Kubernetes ignores "
         "HEALTHCHECK, so the default plan leaves it out when the repository deploys with "
-        "probes.",
+        "probes, and asks it only of images compose runs when the repository deploys with "
+        "Kubernetes manifests.",
     ),
     Rule(
         "dockerfile.hardcoded-secret",

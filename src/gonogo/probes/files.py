@@ -9,7 +9,7 @@ from pydantic import Field
 
 from gonogo import patterns
 from gonogo.fs.reader import OutsideRoot
-from gonogo.models import Finding, Outcome, errored, failed, passed, verdict_of
+from gonogo.models import Finding, Outcome, Status, errored, failed, passed, verdict_of
 from gonogo.probes import pysyntax
 from gonogo.probes.base import Context, Params, Probe, ProbeDoc, Regex, RelPath, in_thread
 from gonogo.probes.filerules import (
@@ -21,6 +21,7 @@ from gonogo.probes.filerules import (
     SYNTAX_ERROR,
 )
 from gonogo.probes.freshness import MaxAge, stale
+from gonogo.probes.templates import template_reason, templates_note
 
 _MAX_FINDINGS = 200
 _ENOUGH = 20
@@ -204,22 +205,36 @@ def _valid(p: ValidParams, ctx: Context) -> Outcome:
         return failed(f"no file matches {p.path}{_because(p.why)}")
     parse = PARSERS[p.format]
     findings = []
+    templates: list[str] = []
     for rel in matches:
-        problem = parse(ctx.files.read_bytes(rel))
-        if problem is not None:
+        data = ctx.files.read_bytes(rel)
+        problem = parse(data)
+        if problem is not None and template_reason(rel, data) is not None:
+            templates.append(rel)  # valid once rendered: nothing to say yet
+        elif problem is not None:
             line, msg = problem
             findings.append(
                 Finding(
                     f"file.invalid-{p.format}", f"invalid {p.format}: {msg}", path=rel, line=line
                 )
             )
+    evidence = {"templates": templates[:100]} if templates else None
+    if len(templates) == len(matches):
+        return Outcome(
+            Status.SKIP,
+            f"{_files_label(matches, p.path)}: only templates, {p.format} once rendered "
+            f"({', '.join(templates[:3])})",
+            evidence or {},
+        )
+    parsed = [rel for rel in matches if rel not in templates]
     return verdict_of(
         tuple(findings),
-        f"{_files_label(matches, p.path)}: valid {p.format}",
-        f"{len(findings)} of {len(matches)} file(s) are not valid {p.format}: "
+        f"{_files_label(parsed, p.path)}: valid {p.format}{templates_note(templates)}",
+        f"{len(findings)} of {len(parsed)} file(s) are not valid {p.format}: "
         f"{findings[0].path}:{findings[0].line or 1} {findings[0].message}{_because(p.why)}"
         if findings
         else "",
+        evidence,
     )
 
 

@@ -103,6 +103,8 @@ def _base_name(node: ast.expr) -> str:
 
 
 def _class_constants(node: ast.ClassDef) -> dict[str, Any]:
+    """Literal class attributes, in order; a name of an earlier one stands for its value,
+    as in `_inherit = [_name, "mail.thread"]`."""
     out: dict[str, Any] = {}
     for stmt in node.body:
         if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
@@ -113,10 +115,20 @@ def _class_constants(node: ast.ClassDef) -> dict[str, Any]:
             continue
         if isinstance(target, ast.Name):
             try:
-                out[target.id] = ast.literal_eval(value)
+                out[target.id] = _literal(value, out)
             except (ValueError, TypeError, SyntaxError, RecursionError):
                 continue
     return out
+
+
+def _literal(node: ast.expr, known: dict[str, Any]) -> Any:
+    if isinstance(node, ast.Name):
+        if node.id in known:
+            return known[node.id]
+        raise ValueError(node.id)
+    if isinstance(node, ast.List | ast.Tuple):
+        return [_literal(e, known) for e in node.elts]
+    return ast.literal_eval(node)
 
 
 def access_model_ref(ref: str) -> str:

@@ -25,6 +25,7 @@ from gonogo.models import Finding, Outcome, errored, failed
 from gonogo.probes.base import Context, Params, RelPath
 from gonogo.probes.outcomes import judged
 from gonogo.probes.pytarget import CONFIGS, Target, Version, declared
+from gonogo.probes.templates import template_reason, templates_note
 from gonogo.proc import run_process
 from gonogo.pyparse import parse
 
@@ -149,10 +150,25 @@ async def run(p: SyntaxParams, ctx: Context) -> Outcome:
         findings += findings_there
         if problem:
             unchecked.append(problem)
+    findings, templates = await asyncio.to_thread(_templates_apart, ctx.files, findings)
     label = f"{len(rels)} Python file(s)"
     if unchecked:
         return errored("; ".join(unchecked), findings=tuple(findings[:500]))
-    return judged(findings, label, f"{label} parse", {"targets": _summary(groups)})
+    evidence = {"targets": _summary(groups), "templates": templates[:100]}
+    return judged(findings, label, f"{label} parse{templates_note(templates)}", evidence)
+
+
+def _templates_apart(files: FileIndex, found: list[Finding]) -> tuple[list[Finding], list[str]]:
+    """Syntax errors of template files (Jinja in a cookiecutter project) are not errors:
+    the file is Python once rendered."""
+    kept, templates = [], []
+    for f in found:
+        rel = f.path or ""
+        if template_reason(rel, files.read_bytes(rel)) is not None:
+            templates.append(rel)
+        else:
+            kept.append(f)
+    return kept, templates
 
 
 async def _elsewhere(ctx: Context, group: list[str], target: Target) -> tuple[list[Finding], str]:

@@ -5,14 +5,20 @@ A name holds a secret when it says so (`…PASSWORD`, `…_TOKEN`, `…API_KEY`,
 is not about one: `*_FILE` names the file a secret is read from (`/run/secrets/db`),
 `*_USER`, `*_HOST`, `*_PORT`, `*_LENGTH` and the like describe it. A value is not a
 secret when it is empty, a flag or a number (`MYSQL_ALLOW_EMPTY_PASSWORD: "yes"`), a
-path, or a placeholder that asks to be replaced (`changeme`, `<your token>`).
+path, a reference to a secret kept elsewhere, or a placeholder that asks to be replaced
+(`changeme`, `<your token>`).
+
+A weak value is still a secret here. The repository-wide scanner treats `postgres`,
+`grafana` or `mysecretpassword` as documentation's stand-ins, but set for a secret-named
+variable of a deployed configuration they are the password the service runs with, the
+same in every install: the default credential an attacker tries first.
 """
 
 from __future__ import annotations
 
 import re
 
-from gonogo.secrets.values import is_placeholder
+from gonogo.secrets.values import is_reference
 
 _SECRET = re.compile(
     r"(?i)(passw(or)?d|passwd|(^|_)pass$|(^|_)pwd?$|secret|token|api_?key|access_?key|"
@@ -33,6 +39,12 @@ _ASKS_TO_BE_REPLACED = re.compile(
     r"(?i)^(change[-_ ]?(me|it|this)|your[-_ a-z0-9]*|my[-_]?(password|secret|token)|"
     r"replace[-_ a-z]*|set[-_ ]?me|todo|tbd|secret|password|token|pass|x+|\*+|\.+)$"
 )
+# words that mark a value as a stand-in wherever they appear in it
+_STAND_IN = re.compile(
+    r"(?i)example|change[-_ ]?(me|it|this)|placeholder|dummy|sample|your|replace|redacted|"
+    r"xxxx|\*\*\*\*|\.\.\.\.|[<>]|fake|not[-_]?a[-_]?real|notreal|insert|todo|fixme|"
+    r"[-_]here\b|!!!"
+)
 
 
 def is_secret_name(name: str) -> bool:
@@ -44,9 +56,12 @@ def is_secret_name(name: str) -> bool:
 
 
 def is_real_value(value: str) -> bool:
-    """Whether `value`, set inline, would be a secret: not empty, a flag, a number, a
-    path or a placeholder."""
+    """Whether `value`, set inline for a secret-named variable, would be a secret: not
+    empty, a flag, a number, a path, a reference or a stand-in that asks to be replaced.
+    Weak and product-name values (`postgres`, `admin`) are secrets."""
     text = value.strip().strip("\"'")
-    if _NOT_A_VALUE.match(text) or _ASKS_TO_BE_REPLACED.match(text):
+    if _NOT_A_VALUE.match(text) or _ASKS_TO_BE_REPLACED.match(text) or _STAND_IN.search(text):
         return False
-    return not is_placeholder(text.encode())
+    if text.startswith(("/", "./", "../", "~/")) or is_reference(text.encode()):
+        return False
+    return len(set(text.lower())) > 2
