@@ -60,12 +60,24 @@ def problem(pattern: str) -> str:
     return ""
 
 
-def _explained(exc: Exception) -> str:
+def untrusted(pattern: str) -> tuple[Any, str]:
+    """(the RE2 pattern, "") or (None, why RE2 refuses it), for a pattern read from a file
+    in the scanned tree (another tool's configuration); not cached, as such files may
+    hold thousands."""
+    import re2
+
+    try:
+        return re2.compile(pattern, _options()), ""
+    except re2.error as exc:
+        return None, _reason(exc)
+
+
+def _reason(exc: Exception) -> str:
     raw = exc.args[0] if exc.args else exc
     detail = raw.decode(errors="replace") if isinstance(raw, bytes) else str(raw)
     hint = next((h for key, h in _HINTS if key in detail), "")
-    why = f": {hint}" if hint else ""
-    return (
-        f"invalid regular expression ({detail}){why}; plan patterns use RE2 syntax, "
-        "matched in linear time"
-    )
+    return f"invalid regular expression ({detail})" + (f": {hint}" if hint else "")
+
+
+def _explained(exc: Exception) -> str:
+    return f"{_reason(exc)}; plan patterns use RE2 syntax, matched in linear time"

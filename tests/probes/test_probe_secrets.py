@@ -178,6 +178,7 @@ def test_excludes_follow_gitignore_rules(make_repo, cli) -> None:
         "excludes in effect:",
         "  pkg/**/*.go  (from gonogo.yaml secrets checks)",
         "  deploy/  (from .gonogoignore)",
+        "tool allowlists: none",
     ]
 
 

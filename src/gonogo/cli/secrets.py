@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,11 @@ def add_parser(sub: Any) -> None:
         default="term",
         help="output format (default: term; text is the same as term)",
     )
+    p.add_argument(
+        "--no-tool-allowlists",
+        action="store_true",
+        help="report what .gitleaks.toml, .gitleaksignore and .secrets.baseline allow",
+    )
     p.add_argument("-j", "--jobs", type=int, default=2, help="worker processes for big trees")
     p.add_argument(
         "--max-findings",
@@ -56,7 +62,8 @@ def run(args: argparse.Namespace) -> int:
     from gonogo.errors import UsageError
     from gonogo.fs.index import FileIndex
     from gonogo.secrets import baseline as bl
-    from gonogo.secrets.excludes import gather, plan_excludes
+    from gonogo.secrets import tools
+    from gonogo.secrets.excludes import excludes_of, gather, plan_checks, setting
     from gonogo.secrets.scan import MAX_HITS
     from gonogo.secrets.tree import Scan, find_secrets, finding
 
@@ -73,15 +80,23 @@ def run(args: argparse.Namespace) -> int:
         if not args.update_baseline or "--update-baseline" not in str(exc):
             raise UsageError(str(exc)) from None
         previous = bl.empty()  # an old schema, rewritten
-    plan_file, from_plan = plan_excludes(root)
+    plan_file, checks = plan_checks(root)
+    from_plan = excludes_of(checks)
     excludes = gather(root, {"--exclude": args.exclude, f"{plan_file} secrets checks": from_plan})
-    if getattr(args, "verbose", 0):
+    verbose = getattr(args, "verbose", 0)
+    if verbose:
         _print_excludes(excludes.describe())
+    off = "--no-tool-allowlists" if args.no_tool_allowlists else ""
+    if not off and setting(checks, "tool_allowlists") is False:
+        off = f"{plan_file}: tool_allowlists: false"
+    allow = None if off else tools.load(root, os.environ)
+    _print_allowlists(allow, off, verbose)
     scan = Scan(
         exclude=excludes.patterns,
         baseline=rel_baseline,
         review=previous,
         rewrite=args.update_baseline,
+        allow=allow,
         max_hits=limit,
         jobs=max(1, args.jobs),
     )
@@ -94,8 +109,10 @@ def run(args: argparse.Namespace) -> int:
     total = len(found) + totals.dropped_hits
     if args.format == "json":
         out: dict[str, Any] = {"files": totals.files, "baselined": totals.baselined}
+        out["allowed"] = dict(sorted(totals.allowed.items()))
         out |= {"total": total, "listed": len(found), "max_findings": limit}
         out["findings"] = [f.to_dict() for f in found]
+        out["allowlist_problems"] = _problems(allow)
         sys.stdout.write(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
     else:
         for f in found:
@@ -105,12 +122,43 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _summary(total: int, totals: Any, baseline: str, limit: int) -> str:
+    from gonogo.secrets.allow import summary
+
     line = f"{total} secret(s) in {totals.files} file(s)"
     if totals.baselined:
         line += f"; {totals.baselined} accepted by {baseline}"
+    if totals.allowed:
+        line += f"; {summary(totals.allowed)}"
     if totals.dropped_hits:
         line += f"; {totals.dropped_hits} not listed (--max-findings {limit})"
     return line
+
+
+def _print_allowlists(allow: Any, off: str, verbose: int) -> None:
+    """Problems always (the scan goes on without what they name); with -v, every list in
+    effect or left out, and why. Masked like every output: a pattern may quote a value."""
+    for problem in _problems(allow):
+        print(f"gonogo: warning: {problem}", file=sys.stderr)
+    if not verbose:
+        return
+    if off:
+        print(f"tool allowlists: off ({off})", file=sys.stderr)
+        return
+    print("tool allowlists:" if allow.notes else "tool allowlists: none", file=sys.stderr)
+    for note in _masked(allow.notes):
+        print(f"  {note}", file=sys.stderr)
+
+
+def _problems(allow: Any) -> list[str]:
+    return _masked([p.text() for p in allow.problems] if allow else [])
+
+
+def _masked(texts: Any) -> list[str]:
+    if not texts:
+        return []
+    from gonogo.redact import detected
+
+    return [detected(t) for t in texts]
 
 
 def _print_excludes(lines: list[str]) -> None:

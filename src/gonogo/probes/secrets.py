@@ -4,15 +4,21 @@ The scan (`gonogo.secrets.tree`) uses the run's shared file listing (`ctx.files`
 small trees, its shared read cache; big trees go to two worker processes. Findings carry
 a redacted preview only: kind, file, line, the first four characters and the length.
 Findings in tests, examples and documentation are warnings: reported, not failing.
+What the allowlists of gitleaks and detect-secrets at the root allow is counted, by file
+and part, in the message (`gonogo.secrets.tools`); `tool_allowlists: false` reports it.
 """
 
 from __future__ import annotations
+
+import asyncio
 
 from pydantic import Field
 
 from gonogo.models import Finding, Outcome, errored, failed, passed
 from gonogo.probes.base import Context, Params, Probe, ProbeDoc, RelPath
 from gonogo.rules import Rule
+from gonogo.secrets import tools
+from gonogo.secrets.allow import Allowlists, summary
 from gonogo.secrets.baseline import DEFAULT_PATH, BaselineError, empty, load
 from gonogo.secrets.detectors import DETECTORS
 from gonogo.secrets.excludes import gather
@@ -32,6 +38,15 @@ class SecretsParams(Params):
     max_findings: int = Field(
         MAX_HITS, ge=1, description="findings listed at most; the message says when more were found"
     )
+    tool_allowlists: bool = Field(
+        True,
+        description="honour the allowlists of gitleaks (`.gitleaks.toml`, `.gitleaksignore`) "
+        "and detect-secrets (`.secrets.baseline`) at the root; the message counts what they "
+        "allow",
+    )
+
+
+TOOL_ALLOWLIST = "secrets.tool-allowlist"
 
 
 async def _run(p: SecretsParams, ctx: Context) -> Outcome:
@@ -40,33 +55,56 @@ async def _run(p: SecretsParams, ctx: Context) -> Outcome:
     except BaselineError as exc:
         return errored(str(exc))
     excludes = gather(ctx.root, {"exclude": p.exclude})
+    allow = (
+        await asyncio.to_thread(tools.load, ctx.root, ctx.environ) if p.tool_allowlists else None
+    )
     scan = Scan(
         path=p.path,
         exclude=excludes.patterns,
         baseline=p.baseline,
         review=review,
+        allow=allow,
         max_hits=p.max_findings,
         jobs=p.jobs,
     )
     hits, totals = await find_secrets(ctx.files, scan)
-    return verdict(tuple(finding(h) for h in hits), totals, p.max_findings)
+    return verdict(tuple(finding(h) for h in hits), totals, p.max_findings, allow)
 
 
-def verdict(findings: tuple[Finding, ...], totals: Totals, limit: int) -> Outcome:
+def problem_findings(allow: Allowlists | None) -> tuple[Finding, ...]:
+    """A warning for each part of another scanner's file that could not be used."""
+    return tuple(
+        Finding(TOOL_ALLOWLIST, x.message, path=x.path, line=x.line, severity="warning")
+        for x in (allow.problems if allow else ())
+    )
+
+
+def verdict(
+    findings: tuple[Finding, ...], totals: Totals, limit: int, allow: Allowlists | None = None
+) -> Outcome:
     """`fail` when a finding is an error; warnings alone pass. Counts are exact even past
-    the limit of findings listed."""
+    the limit of findings listed; what other scanners' allowlists allowed is counted by
+    list."""
     evidence: dict[str, object] = {
         "files": totals.files,
         "megabytes": round(totals.bytes / 1e6, 2),
         "baselined": totals.baselined,
         "found": len(findings) + totals.dropped_hits,
     }
+    if allow is not None:
+        evidence |= {
+            "allowed": dict(sorted(totals.allowed.items())),
+            "allowlists": list(allow.notes),
+        }
+    findings += problem_findings(allow)
     if totals.n_unreadable:
         evidence |= {"unreadable": totals.unreadable[:20], "unreadable_count": totals.n_unreadable}
     if totals.n_truncated:  # read up to READ_CAP bytes only
         evidence |= {"truncated": totals.truncated[:20], "truncated_count": totals.n_truncated}
     errors = [f for f in findings if f.severity == "error"]
     tail = f"; {len(findings) - len(errors)} warning(s)" if len(errors) < len(findings) else ""
+    if totals.allowed:
+        tail += f"; {summary(totals.allowed)}"
     if totals.dropped_hits:
         tail += f"; {totals.dropped_hits} more not listed (max_findings: {limit})"
         evidence["not_listed"] = totals.dropped_hits
@@ -90,7 +128,19 @@ def verdict(findings: tuple[Finding, ...], totals: Totals, limit: int) -> Outcom
 
 
 def _rules() -> tuple[Rule, ...]:
-    seen: dict[str, Rule] = {}
+    seen: dict[str, Rule] = {
+        TOOL_ALLOWLIST: Rule(
+            TOOL_ALLOWLIST,
+            "An allowlist of gitleaks or detect-secrets that gonogo cannot use",
+            severity="warning",
+            remediation="Fix the part the message names (invalid TOML or JSON, a pattern RE2 "
+            "cannot run, a table gitleaks refuses); until then gonogo reports what it would "
+            "have allowed.",
+            docs="gonogo honours `.gitleaks.toml`, `.gitleaksignore` and `.secrets.baseline`, "
+            "so a team's reviewed findings are not reported twice. A part it cannot read is "
+            "left out, never guessed: the scan goes on and reports more, never less.",
+        )
+    }
     for det in DETECTORS:
         if f"secrets.{det.kind}" not in seen:
             seen[f"secrets.{det.kind}"] = Rule(
@@ -112,7 +162,8 @@ PROBE = Probe(
     _run,
     ProbeDoc(
         summary="No hardcoded credential (cloud keys, tokens, private keys, passwords) in "
-        "the files, except reviewed ones in the baseline or marked `gonogo: allow`.",
+        "the files, except reviewed ones: in the baseline, marked `gonogo: allow`, or allowed "
+        "by the gitleaks and detect-secrets files the team already has.",
         why="A key committed once stays in the history; the seeds found passwords inline in "
         "docker-compose.yml weeks after 'security review complete'.",
         example="{id: no-secrets, kind: secrets, exclude: ['tests/fixtures/']}",

@@ -45,10 +45,9 @@ def gather(root: Path, sources: Mapping[str, Iterable[str]]) -> Excludes:
     return Excludes(tuple(entries))
 
 
-def plan_excludes(root: Path) -> tuple[str, list[str]]:
-    """The plan file at `root` and the `exclude` lists of its `secrets` checks, read
-    without loading the plan (`gonogo secrets` starts fast); ("", []) when there is none
-    or it cannot be read (`gonogo check` reports a broken plan)."""
+def plan_checks(root: Path) -> tuple[str, list[dict[str, Any]]]:
+    """The plan file at `root` and its `secrets` checks as written; ("", []) when there is
+    none or it cannot be read."""
     for name in PLAN_FILES:
         try:
             raw = (root / name).read_bytes()
@@ -60,10 +59,17 @@ def plan_excludes(root: Path) -> tuple[str, list[str]]:
             doc = yamlread.load(raw)
         except yamlread.YamlError:
             continue
-        data = doc.data if isinstance(doc.data, dict) else {}
-        found = [p for check in _checks(data) for p in _exclude_of(check)]
-        return name, found
+        return name, _checks(doc.data if isinstance(doc.data, dict) else {})
     return "", []
+
+
+def setting(checks: list[dict[str, Any]], key: str) -> object:
+    """What the first of `checks` that sets `key` gives it, or None."""
+    return next((c[key] for c in checks if key in c), None)
+
+
+def excludes_of(checks: list[dict[str, Any]]) -> list[str]:
+    return [p for check in checks for p in _exclude_of(check)]
 
 
 def _checks(data: dict[str, Any]) -> list[dict[str, Any]]:

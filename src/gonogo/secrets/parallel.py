@@ -35,7 +35,8 @@ async def scan_parallel(
     max_hits: int = MAX_HITS,
 ) -> tuple[list[Hit], Totals]:
     """Scan the listed files in `jobs` workers, which drop what `exclude` patterns and
-    `skip` paths name; `review` is the worker's `--baseline FILE` or `--rewrite SALT`.
+    `skip` paths name; `review` holds the worker's `--baseline FILE` or `--rewrite SALT`,
+    and `--tool-allowlists on` when other scanners' allowlists apply.
     Each worker keeps `max_hits` hits; the scan keeps `max_hits` in all and counts the
     rest. Cancelling kills them."""
     fingerprint_key()  # made once here, not raced by the workers

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from functools import cache
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from gonogo.fs.reader import TreeReader
 from gonogo.secrets import prefilter
@@ -20,6 +20,9 @@ from gonogo.secrets.fingerprint import fingerprint
 from gonogo.secrets.prefilter import Prefilter
 from gonogo.secrets.rule import Candidate, Detector
 from gonogo.secrets.values import entropy
+
+if TYPE_CHECKING:
+    from gonogo.secrets.allow import Allowlists
 
 # Comments that mark a reviewed line, ours and those other scanners' users already have.
 ALLOW_MARKS = (
@@ -49,6 +52,8 @@ class Hit:
     severity: str = "error"
     context: str = ""  # test | example | docs | "" (what the path says)
     reviewed: str = ""  # the baseline's slow hash of the value, when the scan was asked
+    allowed: str = ""  # the tool allowlist that allows it (`.gitleaks.toml [allowlist] paths`)
+    note: str = ""  # what an allowlist says of a finding it leaves reported
 
 
 class Review(Protocol):
@@ -72,10 +77,13 @@ class Totals:
     n_unreadable: int = 0
     dropped_hits: int = 0  # found, not kept: past the limit of findings
     baselined: int = 0  # found, accepted by the baseline
+    allowed: dict[str, int] = field(default_factory=dict)  # found, allowed: by which list
 
     def add(self, other: Totals) -> None:
         self.dropped_hits += other.dropped_hits
         self.baselined += other.baselined
+        for label, n in other.allowed.items():
+            self.allowed[label] = self.allowed.get(label, 0) + n
         self.files += other.files
         self.bytes += other.bytes
         self.skipped_binary += other.skipped_binary
@@ -186,15 +194,22 @@ def hint_patterns() -> list[bytes]:
     return list(dict.fromkeys(d.hint for d in DETECTORS if d.hint))
 
 
-def scan_data(data: bytes, path: str, review: Review | None = None) -> list[Hit]:
+def scan_data(
+    data: bytes, path: str, review: Review | None = None, allow: Allowlists | None = None
+) -> list[Hit]:
     """Secrets in one file's content (already known not to be binary): one hit per value,
-    the first detector to claim a stretch of the file names it."""
+    the first detector to claim a stretch of the file names it. A hit the tool allowlists
+    `allow` is marked with what allows it (and left unhashed)."""
     matchers = compiled().candidates(data, path)
-    return _detect(matchers, data, path, review) if matchers else []
+    return _detect(matchers, data, path, review, allow) if matchers else []
 
 
 def _detect(
-    matchers: tuple[_Matcher, ...], data: bytes, path: str, review: Review | None
+    matchers: tuple[_Matcher, ...],
+    data: bytes,
+    path: str,
+    review: Review | None,
+    allow: Allowlists | None = None,
 ) -> list[Hit]:
     hits: list[Hit] = []
     claimed: list[tuple[int, int]] = []
@@ -208,7 +223,14 @@ def _detect(
             if any(a < span[1] and span[0] < b for a, b in claimed):
                 continue
             hit = _judge(matcher, m, data, path, context)
-            if hit is not None and review is not None and review.wants(hit.kind, path):
+            if hit is not None and allow is not None:
+                hit = _allowed(hit, allow, matcher, m, data)
+            if (
+                hit is not None
+                and review is not None
+                and not hit.allowed
+                and review.wants(hit.kind, path)
+            ):
                 hit = replace(hit, reviewed=review.digest(hit.kind, path, m.group(matcher.v)))
             if hit is not None:
                 hits.append(hit)
@@ -243,6 +265,39 @@ def _judge(matcher: _Matcher, m: Any, data: bytes, path: str, context: str) -> H
     )
 
 
+def _allowed(hit: Hit, allow: Allowlists, matcher: _Matcher, m: Any, data: bytes) -> Hit:
+    """The hit marked with the tool allowlist that allows it, or with what one says."""
+    from gonogo.secrets.allow import KEY_BLOCKS, Seen
+
+    start, end = m.start(), max(m.start(), m.end() - 1)
+    first = data.rfind(b"\n", 0, start) + 1
+    last = data.find(b"\n", end)
+    key = m.group(matcher.k) or b"" if matcher.k is not None else b""
+    seen = Seen(
+        hit.kind,
+        hit.path,
+        m.group(matcher.v),
+        key,
+        m.group(0),
+        tuple(data[first : last if last != -1 else len(data)].split(b"\n")),
+        data.count(b"\n", 0, start) + 1,
+        hit.line,
+        _block(data, start, m.end()) if hit.kind in KEY_BLOCKS else b"",
+    )
+    label, note = allow.judge(seen)
+    if label:
+        return replace(hit, allowed=label)
+    return replace(hit, severity="warning", note=note) if note else hit
+
+
+def _block(data: bytes, start: int, end: int) -> bytes:
+    """A PEM block from its header to the end of its `-----END …-----` line (b"" when it
+    has none, as PuTTY's format)."""
+    close = data.find(b"-----END ", end)
+    stop = data.find(b"-----", close + 9) if close != -1 else -1
+    return data[start : stop + 5] if stop != -1 else b""
+
+
 def allowed(data: bytes, first: int, last: int) -> bool:
     """Whether an allow marker is on the lines from offset `first` to `last`, or a
     next-line marker on the line before."""
@@ -275,6 +330,7 @@ def scan_files(
     rels: list[str],
     read: Callable[[str], bytes | None] | None = None,
     review: Review | None = None,
+    allow: Allowlists | None = None,
 ) -> tuple[list[Hit], Totals]:
     """Read and scan `rels`; unreadable files are named in the totals, never raised.
 
@@ -309,7 +365,12 @@ def scan_files(
         matchers = candidates(data, rel)
         if not matchers:
             continue
-        found = _detect(matchers, data, rel, review)
+        found = _detect(matchers, data, rel, review, allow)
+        if allow is not None:
+            for hit in found:
+                if hit.allowed:
+                    totals.allowed[hit.allowed] = totals.allowed.get(hit.allowed, 0) + 1
+            found = [h for h in found if not h.allowed]
         if review is not None:
             fresh = [h for h in found if not review.accepts(h)]
             totals.baselined += len(found) - len(fresh)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from gonogo.fs.index import FileIndex
 from gonogo.models import Finding
+from gonogo.secrets.allow import Allowlists
 from gonogo.secrets.baseline import DEFAULT_PATH, Baseline
 from gonogo.secrets.detectors import TITLES
 from gonogo.secrets.excludes import keeper
@@ -34,21 +35,28 @@ _CONTEXT_NOTES = {
 @dataclass(frozen=True, slots=True)
 class Scan:
     """What to scan and how: the selection, the excludes in effect, the baseline the
-    scanner hashes findings for (`rewrite`: hash every finding), the limit of findings."""
+    scanner hashes findings for (`rewrite`: hash every finding), the other scanners'
+    allowlists in effect, the limit of findings."""
 
     path: str = "**"
     exclude: tuple[str, ...] = ()
     baseline: str = DEFAULT_PATH
     review: Baseline | None = None
     rewrite: bool = False
+    allow: Allowlists | None = None
     max_hits: int = MAX_HITS
     jobs: int = 2
 
 
 def select(files: FileIndex, scan: Scan) -> list[str]:
-    """The files to scan: `path` minus the excludes and the baseline file itself."""
+    """The files to scan: `path` minus the excludes, the baseline file itself and the
+    files of the other scanners whose allowlists are read."""
     rels = files.files if scan.path.strip() in _ALL else files.glob(scan.path)
-    return list(filter(keeper(scan.exclude, [scan.baseline]), rels))
+    return list(filter(keeper(scan.exclude, _skipped(scan)), rels))
+
+
+def _skipped(scan: Scan) -> list[str]:
+    return [scan.baseline, *(scan.allow.files if scan.allow is not None else ())]
 
 
 async def find_secrets(
@@ -71,7 +79,7 @@ async def find_secrets(
                 return found
 
             listings: list[Listing] = [tracked, untracked]
-            return await _workers(root, listings, scan, skip=[scan.baseline])
+            return await _workers(root, listings, scan, skip=_skipped(scan))
     rels = select(files, scan)
     if scan.jobs > 1 and len(rels) >= parallel_min_files:
         return await _workers(root, [paths_bytes(rels)], scan)
@@ -79,7 +87,8 @@ async def find_secrets(
     def read(rel: str) -> bytes | None:
         return files.read_regular(rel, READ_CAP + 1)
 
-    hits, totals = await asyncio.to_thread(scan_files, root, rels, read, review)
+    allow = scan.allow if scan.allow is not None and scan.allow.active else None
+    hits, totals = await asyncio.to_thread(scan_files, root, rels, read, review, allow)
     totals.dropped_hits += max(0, len(hits) - scan.max_hits)
     return hits[: scan.max_hits], totals
 
@@ -92,6 +101,8 @@ async def _workers(
         review = ["--rewrite", scan.review.salt.hex()]
     elif scan.review is not None and scan.review.entries:
         review = ["--baseline", f"{root}/{scan.baseline}"]
+    if scan.allow is not None and scan.allow.active:
+        review += scan.allow.worker_args
     return await scan_parallel(
         root,
         listings,
@@ -105,10 +116,10 @@ async def _workers(
 
 def finding(hit: Hit) -> Finding:
     title = TITLES.get(hit.kind, hit.kind)
-    note = _CONTEXT_NOTES.get(hit.context)
+    notes = [n for n in (_CONTEXT_NOTES.get(hit.context), hit.note) if n]
     return Finding(
         f"secrets.{hit.kind}",
-        f"{title} {hit.preview}… ({hit.length} chars)" + (f" {note}" if note else ""),
+        " ".join([f"{title} {hit.preview}… ({hit.length} chars)", *notes]),
         path=hit.path,
         line=hit.line,
         severity=hit.severity,

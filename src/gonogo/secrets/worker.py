@@ -2,9 +2,11 @@
 
 Options: `--exclude PATTERN` (gitignore syntax; repeatable), `--skip PATH` (repeatable),
 `--baseline FILE` (hash the findings it lists), `--rewrite SALT` (hash every finding
-with that salt, for `--update-baseline`), `--max-hits N`, `--prefilter stdin` (standard
-input starts with the caller's compiled prefilter: an 8-byte big-endian length, then that
-many bytes; a length of 0 means compile it here).
+with that salt, for `--update-baseline`), `--tool-allowlists on` (apply the allowlists
+of other scanners found under ROOT, `gonogo.secrets.tools`; `--gitleaks-config PATH` is
+`GITLEAKS_CONFIG`), `--max-hits N`, `--prefilter stdin` (standard input starts with the
+caller's compiled prefilter: an 8-byte big-endian length, then that many bytes; a length
+of 0 means compile it here).
 
 Paths relative to ROOT arrive on standard input, NUL-terminated, exactly as `git ls-files
 -z` prints them, and the worker scans them as they come, so it can start while its
@@ -23,15 +25,24 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 if TYPE_CHECKING:
+    from gonogo.secrets.allow import Allowlists
     from gonogo.secrets.baseline import Baseline
 
 MAX_NAMED = 100
 USAGE = (
     "usage: python -m gonogo.secrets.worker ROOT [--exclude PATTERN]... [--skip PATH]... "
-    "[--baseline FILE] [--rewrite SALT] [--max-hits N] [--prefilter stdin]"
+    "[--baseline FILE] [--rewrite SALT] [--tool-allowlists on [--gitleaks-config PATH]] "
+    "[--max-hits N] [--prefilter stdin]"
 )
 _REPEATED = ("--exclude", "--skip")
-_SINGLE = ("--baseline", "--rewrite", "--max-hits", "--prefilter")
+_SINGLE = (
+    "--baseline",
+    "--rewrite",
+    "--max-hits",
+    "--prefilter",
+    "--tool-allowlists",
+    "--gitleaks-config",
+)
 HEADER = 8  # bytes of the compiled prefilter's length, before the paths
 
 
@@ -48,6 +59,7 @@ def main(argv: list[str]) -> int:
     root = argv[0]
     keep = keeper(options["--exclude"], options["--skip"])
     review = _review(options)
+    allow = _allow(root, options)
     limit = int(options["--max-hits"][0]) if options["--max-hits"] else MAX_HITS
     if options["--prefilter"]:
         scan.adopt(_prefilter_blob(sys.stdin.buffer))
@@ -56,7 +68,8 @@ def main(argv: list[str]) -> int:
     hits: list[Hit] = []
     totals = Totals()
     for batch in batches(sys.stdin.buffer):
-        found, counted = scan_files(root, [r for r in unignored(batch) if keep(r)], read, review)
+        rels = [r for r in unignored(batch) if keep(r)]
+        found, counted = scan_files(root, rels, read, review, allow)
         room = max(0, limit - len(hits))
         hits += found[:room]
         totals.add(counted)
@@ -75,6 +88,19 @@ def _review(options: dict[str, list[str]]) -> Baseline | None:
     if options["--baseline"]:
         return baseline.load(Path(options["--baseline"][0]))
     return None
+
+
+def _allow(root: str, options: dict[str, list[str]]) -> Allowlists | None:
+    """The allowlists the caller loaded, loaded again here the same way (its warnings
+    are the caller's to print)."""
+    if options["--tool-allowlists"] != ["on"]:
+        return None
+    from gonogo.secrets import tools
+
+    named = options["--gitleaks-config"]
+    environ = {tools.GITLEAKS_ENV: named[0]} if named else {}
+    allow = tools.load(Path(root), environ)
+    return allow if allow.active else None
 
 
 def _options(args: list[str]) -> dict[str, list[str]] | None:
