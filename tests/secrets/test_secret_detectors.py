@@ -97,6 +97,17 @@ def kinds(text: str, path: str = "app/config.yaml") -> list[tuple[str, int, int,
             f"e:\n  TOKEN: ${{TOKEN:-{PW}}}\n",
             [("generic-secret", 2, 14, "error")],
         ),
+        # beyond ASCII, a value with more than letters is still a password (14 bytes)
+        (
+            "docker-compose.yml",
+            "e:\n  DB_PASSWORD: Contraseña42!\n",
+            [("generic-secret", 2, 14, "error")],
+        ),
+        (
+            "docker-compose.yml",
+            "e:\n  DB_PASSWORD: Contraseña.\n",
+            [("generic-secret", 2, 12, "error")],
+        ),
     ],
 )
 def test_flagged(path: str, text: str, expected: list[tuple[str, int, int, str]]) -> None:
@@ -156,6 +167,14 @@ def test_flagged(path: str, text: str, expected: list[tuple[str, int, int, str]]
             "MIIEogIBAAKCAQEAvLYcyu8f3skuRyUgeeNpeDvYBCDcgq+LsWap6zbX5f8oLqp4\n...\n",
         ),
         ("a.env", "DB_PASSWORD=${DB_PASSWORD:-}\nAPI_KEY=${API_KEY:?required}\n"),
+        # translations: the word for "password" in another script is no credential
+        ("intl/es-ES.json", '{"password": "Contraseña", "new-password": "Nueva-contraseña"}\n'),
+        ("intl/ja-JP.json", '{"current-password": "現在のパスワード"}\n'),
+        ("locale/ru.yml", "ru:\n  password: Пароль\n  token: Токен\n"),
+        ("intl/hi-IN.json", '{"password": "पासवर्ड"}\n'),
+        ("intl/ja-JP.json", '{"bad-password": "ユーザー名またはパスワードが間違っています。"}\n'),
+        ("intl/km-KH.json", '{"password": "ពាក្យសម្ងាត់\u200b"}\n'),
+        ("intl/th-TH.json", '{"bad-password": "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง."}\n'),
     ],
 )
 def test_not_flagged(path: str, text: str) -> None:

@@ -13,6 +13,7 @@ import binascii
 import itertools
 import math
 import re
+import unicodedata
 from collections import Counter
 
 _B62 = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
@@ -219,6 +220,32 @@ def decoded_text(value: bytes) -> bytes | None:
     return raw if raw and all(32 <= c < 127 for c in raw) else None
 
 
+def is_words(value: bytes) -> bool:
+    """Text of a human language written beyond ASCII (`Contraseña`, `Пароль`,
+    `ユーザー名またはパスワードが間違っています。`): letters and marks of any script, with
+    that script's own punctuation and invisible joiners, what translation files give a
+    `password` key. No digit, and no ASCII symbol but `-` and `'`, except sentence marks
+    in a text mostly beyond ASCII (a Thai sentence ending in `.`): `Contraseña42!` and
+    `Contraseña.` are passwords. An all-letter ASCII word is judged by the other tests."""
+    if value.isascii():
+        return False
+    try:
+        text = value.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    letters = [c for c in text if unicodedata.category(c)[0] in "LM"]
+    foreign = sum(not c.isascii() for c in letters)
+    marks = "-'.,!?:;" if 2 * foreign >= len(letters) else "-'"
+    return all(c in letters or _joiner(c, marks) for c in text)
+
+
+def _joiner(c: str, ascii_marks: str) -> bool:
+    if c.isascii():
+        return c in ascii_marks
+    kind = unicodedata.category(c)
+    return kind[0] == "P" or kind in ("Cf", "Zs")  # 。、 ’, a zero-width space
+
+
 def _hash_after_user(value: bytes) -> bool:
     """`user:$2y$10$…`: an htpasswd line, a hash after the name."""
     _, sep, rest = value.partition(b":")
@@ -245,7 +272,7 @@ def looks_secret(value: bytes) -> bool:
         return False
     if _IDENT.match(value) or _NAME_LIKE.match(value) or is_code(value) or value.startswith(b"--"):
         return False
-    if _hash_after_user(value) or _all_placeholders(value):
+    if _hash_after_user(value) or _all_placeholders(value) or is_words(value):
         return False
     text = decoded_text(value)
     if text is not None and len(text) >= 4 and (is_placeholder(text) or text.isalpha()):
