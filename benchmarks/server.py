@@ -214,6 +214,12 @@ def timings(client: httpx.Client, paths: list[str]) -> tuple[float, float]:
     return statistics.median(samples), samples[int(0.95 * (len(samples) - 1))]
 
 
+def cpu_s(pid: int) -> float:
+    """User + system CPU seconds the process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -247,7 +253,10 @@ def main() -> None:
     proc = start_server(url, work / "serve.log", port)
     base = f"http://127.0.0.1:{port}"
     try:
+        cpu0, own0 = cpu_s(proc.pid), time.process_time()
         rate = ingest_runs_per_s(base, token, reports)
+        server_ms = (cpu_s(proc.pid) - cpu0) * 1000 / len(reports)
+        client_ms = (time.process_time() - own0) * 1000 / len(reports)
         with httpx.Client(base_url=base, timeout=60) as c:
             ov = timings(c, ["/"] * args.samples)
             pr = timings(
@@ -266,6 +275,9 @@ def main() -> None:
     print(
         f"{'ingest, 50-check runs/s (20 clients) vs sqlite3':<48}{rate:>14.0f}{floor:>14.0f}"
         f"{rate / floor:>8.2f}x"
+    )
+    print(
+        f"{'  CPU per pushed run, ms: server / 20 clients':<48}{server_ms:>14.2f}{client_ms:>14.2f}"
     )
     print(f"{'overview page p50 / p95 ms':<48}{ov[0]:>7.1f}/{ov[1]:<6.1f}{'goal p95<150':>14}")
     print(f"{'project page p50 / p95 ms':<48}{pr[0]:>7.1f}/{pr[1]:<6.1f}{'goal p95<150':>14}")

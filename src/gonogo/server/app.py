@@ -23,6 +23,7 @@ from gonogo.server.live import Hub
 from gonogo.server.ratelimit import LoginLimiter
 from gonogo.server.schema import ReportIn
 from gonogo.server.webhooks import Sender
+from gonogo.server.writer import RunWriter
 
 OPENAPI = "/api/v1/openapi.json"
 STATIC = {"app.css": "text/css", "live.js": "text/javascript"}
@@ -33,11 +34,13 @@ def create_app(settings: Settings, db: ServerDB | None = None) -> FastAPI:
 
     db = db or ServerDB.open(settings.store_url)
     limiter = LoginLimiter(settings.login_attempts, settings.login_window_s, settings.clock)
-    context = Context(settings, db, Hub(), Sender(db, settings), limiter)
+    writer = RunWriter(db, warn_days=settings.waiver_warn_days)
+    context = Context(settings, db, Hub(), Sender(db, settings), limiter, writer)
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         context.hub.bind(asyncio.get_running_loop())
+        writer.start()
         sender = asyncio.create_task(context.sender.run())
         try:
             yield
@@ -46,6 +49,7 @@ def create_app(settings: Settings, db: ServerDB | None = None) -> FastAPI:
             sender.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await sender
+            await asyncio.to_thread(writer.close)  # what is queued is stored first
             db.close()
 
     app = FastAPI(

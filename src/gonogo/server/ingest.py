@@ -9,12 +9,12 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, select, text, update
+from sqlalchemy import Connection, bindparam, select, text, update
 
 from gonogo.models import RunReport
 from gonogo.server import audit, summary, webhooks
 from gonogo.server.config import iso
-from gonogo.server.db import ServerDB, rows, upsert
+from gonogo.server.db import upsert
 from gonogo.store import server_tables as st
 from gonogo.store import tables as t
 from gonogo.store.sql import write_run
@@ -31,10 +31,20 @@ class Stored:
     events: tuple[summary.Event, ...] = ()
 
 
+_STORED = select(t.runs.c.seq, t.runs.c.project).where(t.runs.c.run_id == bindparam("run_id"))
+_PROJECT = select(st.projects.c.project).where(st.projects.c.project == bindparam("p"))
+_BRANCH = select(st.branches).where(
+    st.branches.c.project == bindparam("p"), st.branches.c.branch == bindparam("b")
+)
+
+
+_ADVISORY_LOCK = text("SELECT pg_advisory_xact_lock(:k)")
+
+
 def existing(conn: Connection, run_id: str) -> str | None:
     """The project a stored run belongs to; None when it is not stored."""
-    row = conn.execute(select(t.runs.c.project).where(t.runs.c.run_id == run_id)).first()
-    return None if row is None else str(row[0])
+    row = conn.execute(_STORED, {"run_id": run_id}).first()
+    return None if row is None else str(row[1])
 
 
 def _serialise(conn: Connection, project: str) -> None:
@@ -42,25 +52,19 @@ def _serialise(conn: Connection, project: str) -> None:
     written) never loses a concurrent run. SQLite writers are serial already."""
     if conn.dialect.name == "postgresql":
         key = int.from_bytes(hashlib.sha256(project.encode()).digest()[:8], "big", signed=True)
-        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
-
-
-def store_run(db: ServerDB, report: RunReport, *, now: float, warn_days: int) -> Stored:
-    with db.write() as conn:
-        return record_run(conn, report, now=now, warn_days=warn_days)
+        conn.execute(_ADVISORY_LOCK, {"k": key})
 
 
 def record_run(conn: Connection, report: RunReport, *, now: float, warn_days: int) -> Stored:
-    """`store_run` on a transaction the caller owns (the fleet runner writes its own
-    records in the same one)."""
+    """Store one pushed run on a transaction the caller owns: the server's run writer
+    (one savepoint per run in a group commit) or the fleet runner (its own records in
+    the same transaction)."""
     _serialise(conn, report.project)
-    owner = existing(conn, report.run_id)
+    stored = conn.execute(_STORED, {"run_id": report.run_id}).first()
+    owner = None if stored is None else str(stored[1])
     if owner is not None and owner != report.project:
         raise RunConflict(f"run {report.run_id} is already stored for project {owner!r}")
-    if owner is None:
-        write_run(conn, report)
-    seq_of = select(t.runs.c.seq).where(t.runs.c.run_id == report.run_id)
-    seq = conn.execute(seq_of).scalar_one()
+    seq = write_run(conn, report) if stored is None else int(stored[0])
     found = _branch(conn, report)
     if owner is not None and found is not None and found["run_seq"] >= seq:
         return Stored(False, report.run_id)
@@ -81,14 +85,12 @@ def record_run(conn: Connection, report: RunReport, *, now: float, warn_days: in
 
 
 def _project(conn: Connection, project: str, at: str) -> None:
-    p = st.projects.c
-    if conn.execute(select(p.project).where(p.project == project)).first() is not None:
+    if conn.execute(_PROJECT, {"p": project}).first() is not None:
         return
     conn.execute(st.projects.insert().values(project=project, tags="[]", created_at=at))
     audit.record(conn, at=at, actor="ingest", action="project.add", target=project, project=project)
 
 
 def _branch(conn: Connection, report: RunReport) -> dict[str, Any] | None:
-    sql = "SELECT * FROM gonogo_server_branches WHERE project = :p AND branch = :b"
-    found = rows(conn, sql, {"p": report.project, "b": report.git.branch or ""})
-    return found[0] if found else None
+    found = conn.execute(_BRANCH, {"p": report.project, "b": report.git.branch or ""}).first()
+    return None if found is None else dict(found._mapping)

@@ -127,7 +127,20 @@ class BadReport(ValueError):
 
 
 def parse(body: bytes) -> dict[str, Any]:
-    """The body as report data (`RunReport.from_dict` reads it) or `BadReport`."""
+    """The body as report data (`RunReport.from_dict` reads it) or `BadReport`.
+
+    A well-formed run is parsed and validated in one pass over the bytes (pydantic's own
+    JSON reader); anything it refuses is read again with the `json` module, whose
+    messages, and whose answer for the rare input the two readers see differently (a
+    UTF-16 body, a lone surrogate escape), are the ones the server gives."""
+    try:
+        model = ReportIn.model_validate_json(body)
+    except ValidationError:
+        return _parse_slowly(body)
+    return model.model_dump(by_alias=True)
+
+
+def _parse_slowly(body: bytes) -> dict[str, Any]:
     try:
         data = json.loads(body)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:

@@ -11,8 +11,13 @@ from gonogo.models import CheckResult, GateReport, RunReport
 Values = dict[str, Any]
 
 
+_ENCODER = json.JSONEncoder(default=str, ensure_ascii=False, separators=(",", ":"))
+
+
 def encode(value: Any) -> str:
-    return json.dumps(value, default=str, ensure_ascii=False, separators=(",", ":"))
+    """Compact JSON text; one encoder for every call (json.dumps with options builds a
+    new one each time)."""
+    return _ENCODER.encode(value)
 
 
 def run_values(report: RunReport) -> tuple[Values, list[Values], list[Values]]:

@@ -94,18 +94,32 @@ def write_approval(conn: Connection, approval: Approval) -> None:
     conn.execute(t.approvals.insert().values(**values))
 
 
-def write_run(conn: Connection, report: RunReport) -> None:
-    """Insert one run with its gates and checks on `conn` (the caller owns the transaction)."""
+# built once: a statement object keeps its compiled form and cache key, so a run's
+# inserts cost a lookup, not a compilation
+_INSERT_RUN = t.runs.insert()
+_INSERT_GATES = t.gates.insert()
+_INSERT_CHECKS = t.checks.insert()
+
+
+def write_run(conn: Connection, report: RunReport) -> int:
+    """Insert one run with its gates and checks on `conn` (the caller owns the
+    transaction): three statements, the gates and the checks each one executemany.
+    Returns the run's `seq`."""
     run_vals, gate_vals, check_vals = run_values(report)
     try:
-        key = conn.execute(t.runs.insert().values(**run_vals)).inserted_primary_key
-        seq = key[0] if key is not None else None
+        key = conn.execute(_INSERT_RUN, run_vals).inserted_primary_key
     except IntegrityError:
         raise StoreError(f"run {report.run_id} is already recorded") from None
+    seq = int(key[0]) if key is not None else 0
     if gate_vals:
-        conn.execute(t.gates.insert(), [{**g, "run_seq": seq} for g in gate_vals])
+        for g in gate_vals:
+            g["run_seq"] = seq
+        conn.execute(_INSERT_GATES, gate_vals)
     if check_vals:
-        conn.execute(t.checks.insert(), [{**c, "run_seq": seq} for c in check_vals])
+        for c in check_vals:
+            c["run_seq"] = seq
+        conn.execute(_INSERT_CHECKS, check_vals)
+    return seq
 
 
 def _engine(url: str) -> Engine:

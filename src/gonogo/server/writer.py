@@ -1,0 +1,140 @@
+"""Group commit: one thread stores every pushed run.
+
+A push hands its validated run to the writer and waits. The writer takes the first run
+waiting, opens a write transaction, takes every other run queued by then (up to
+`BATCH_MAX`), stores each under its own savepoint and commits once; only after that
+commit does it answer each push. So:
+
+- an answered push is committed: a killed server loses nothing it answered;
+- a run that fails to store (its id belongs to another project, a constraint) is rolled
+  back to its savepoint and answered with its own error; the others commit;
+- a failed commit answers every run of the batch with that error, and none is stored;
+- 20 CI jobs pushing at once cost a few transactions, not 20, and never wait on each
+  other's locks.
+
+Runs are stored in project order within a batch (arrival order within a project), so
+two servers on one PostgreSQL take the per-project locks in the same order.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import queue
+import threading
+from dataclasses import dataclass, field
+
+from sqlalchemy import Connection
+
+from gonogo.models import RunReport
+from gonogo.server.db import ServerDB
+from gonogo.server.ingest import Stored, record_run
+
+BATCH_MAX = 64
+
+
+class WriterClosed(RuntimeError):
+    """The server is shutting down; the run was not stored."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    report: RunReport
+    now: float
+    done: concurrent.futures.Future[Stored] = field(default_factory=concurrent.futures.Future)
+
+
+class RunWriter:
+    def __init__(self, db: ServerDB, *, warn_days: int, batch_max: int = BATCH_MAX) -> None:
+        self._db = db
+        self._warn_days = warn_days
+        self._batch_max = batch_max
+        self._queue: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+        self._closed = False
+        self._guard = threading.Lock()
+        self.commits = 0  # transactions committed, for the tests and the benchmark
+        self.stored = 0  # runs those transactions held
+
+    def start(self) -> None:
+        with self._guard:
+            if self._thread is None and not self._closed:
+                self._thread = threading.Thread(
+                    target=self._loop, name="gonogo-run-writer", daemon=True
+                )
+                self._thread.start()
+
+    def submit(self, report: RunReport, now: float) -> concurrent.futures.Future[Stored]:
+        """The run's answer, set once its batch is committed (or has failed)."""
+        job = _Job(report, now)
+        with self._guard:
+            if self._closed:
+                job.done.set_exception(WriterClosed("the server is shutting down"))
+                return job.done
+            self._queue.put(job)
+        self.start()
+        return job.done
+
+    def close(self) -> None:
+        """Store what is queued, then stop the thread."""
+        with self._guard:
+            if self._closed:
+                return
+            self._closed = True
+            self._queue.put(None)
+            thread = self._thread
+        if thread is not None:
+            thread.join()
+        else:  # never started: nothing was submitted
+            self._queue.get_nowait()
+
+    def _loop(self) -> None:
+        while True:
+            first = self._queue.get()
+            if first is None:
+                return
+            if not self._write(first):
+                return
+
+    def _write(self, first: _Job) -> bool:
+        """Store `first` and whatever queued meanwhile; False once the stop mark was taken
+        (the batch is still written)."""
+        jobs, running = [first], True
+        answers: list[Stored | BaseException] = []
+        try:
+            with self._db.write() as conn:
+                # taken after the transaction began: the runs that queued while it waited
+                # for the write lock join it
+                while running and len(jobs) < self._batch_max:
+                    try:
+                        job = self._queue.get_nowait()
+                    except queue.Empty:
+                        break
+                    if job is None:
+                        running = False
+                    else:
+                        jobs.append(job)
+                jobs.sort(key=lambda j: j.report.project)
+                for job in jobs:
+                    answers.append(self._store(conn, job))
+        except Exception as exc:  # the commit (or the transaction) failed: nothing stored
+            for job in jobs:
+                job.done.set_exception(exc)
+            return running
+        self.commits += 1
+        self.stored += sum(isinstance(a, Stored) for a in answers)
+        for job, answer in zip(jobs, answers, strict=True):
+            if isinstance(answer, Stored):
+                job.done.set_result(answer)
+            else:
+                job.done.set_exception(answer)
+        return running
+
+    def _store(self, conn: Connection, job: _Job) -> Stored | Exception:
+        savepoint = conn.begin_nested()
+        try:
+            stored = record_run(conn, job.report, now=job.now, warn_days=self._warn_days)
+        except Exception as exc:  # this run's own failure: the others still commit
+            savepoint.rollback()
+            return exc
+        savepoint.commit()
+        return stored
