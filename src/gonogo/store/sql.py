@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Self
 
-from sqlalchemy import Connection, Engine, create_engine, event, text, update
+from sqlalchemy import Connection, Dialect, Engine, create_engine, event, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from gonogo import atomic
@@ -94,32 +95,40 @@ def write_approval(conn: Connection, approval: Approval) -> None:
     conn.execute(t.approvals.insert().values(**values))
 
 
-# built once: a statement object keeps its compiled form and cache key, so a run's
-# inserts cost a lookup, not a compilation
+# built once: a statement object keeps its compiled form and cache key
 _INSERT_RUN = t.runs.insert()
-_INSERT_GATES = t.gates.insert()
-_INSERT_CHECKS = t.checks.insert()
 
 
 def write_run(conn: Connection, report: RunReport) -> int:
     """Insert one run with its gates and checks on `conn` (the caller owns the
-    transaction): three statements, the gates and the checks each one executemany.
-    Returns the run's `seq`."""
+    transaction): three statements, the gates and the checks each one executemany of
+    plain tuples. Returns the run's `seq`."""
     run_vals, gate_vals, check_vals = run_values(report)
     try:
         key = conn.execute(_INSERT_RUN, run_vals).inserted_primary_key
     except IntegrityError:
         raise StoreError(f"run {report.run_id} is already recorded") from None
     seq = int(key[0]) if key is not None else 0
-    if gate_vals:
-        for g in gate_vals:
-            g["run_seq"] = seq
-        conn.execute(_INSERT_GATES, gate_vals)
-    if check_vals:
-        for c in check_vals:
-            c["run_seq"] = seq
-        conn.execute(_INSERT_CHECKS, check_vals)
+    for table, items in ((t.gates, gate_vals), (t.checks, check_vals)):
+        if items:
+            columns = ("run_seq", *items[0])
+            rows = [(seq, *i.values()) for i in items]
+            conn.exec_driver_sql(_insert_sql(conn.dialect, table.name, columns), rows)
     return seq
+
+
+@functools.lru_cache(maxsize=16)
+def _insert_sql(dialect: Dialect, table: str, columns: tuple[str, ...]) -> str:
+    """`INSERT INTO table (columns) VALUES (?, …)` in the driver's own parameter style:
+    the rows go to the driver's executemany as they are, with none of SQLAlchemy's
+    per-row parameter processing (every value is already a plain str, int, float, bool
+    or None)."""
+    mark = {"qmark": "?", "format": "%s", "pyformat": "%s"}[dialect.paramstyle]
+    quote = dialect.identifier_preparer.quote
+    names = ", ".join(quote(c) for c in columns)
+    marks = ", ".join([mark] * len(columns))
+    # the names are the tables' own columns (`run_values` keys), quoted by the dialect
+    return f"INSERT INTO {quote(table)} ({names}) VALUES ({marks})"  # noqa: S608
 
 
 def _engine(url: str) -> Engine:
