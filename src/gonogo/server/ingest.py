@@ -57,8 +57,10 @@ def _serialise(conn: Connection, project: str) -> None:
 
 def record_run(conn: Connection, report: RunReport, *, now: float, warn_days: int) -> Stored:
     """Store one pushed run on a transaction the caller owns: the server's run writer
-    (one savepoint per run in a group commit) or the fleet runner (its own records in
-    the same transaction)."""
+    (a group commit) or the fleet runner (its own records in the same transaction).
+
+    `RunConflict` is raised before anything is written, so the transaction may go on
+    without this run; any other error may leave part of it written."""
     _serialise(conn, report.project)
     stored = conn.execute(_STORED, {"run_id": report.run_id}).first()
     owner = None if stored is None else str(stored[1])
@@ -70,7 +72,8 @@ def record_run(conn: Connection, report: RunReport, *, now: float, warn_days: in
         return Stored(False, report.run_id)
     # a run that `gonogo check --store` recorded in this same store is summarised when
     # it is pushed, though not stored again
-    _project(conn, report.project, iso(now))
+    if found is None:  # a branch row is only ever written after its project's row
+        _project(conn, report.project, iso(now))
     today = dt.datetime.fromtimestamp(now, dt.UTC).date()
     events = summary.events(found, report, today, warn_days)
     runs = (found["runs"] if found else 0) + 1

@@ -2,12 +2,15 @@
 
 A push hands its validated run to the writer and waits. The writer takes the first run
 waiting, opens a write transaction, takes every other run queued by then (up to
-`BATCH_MAX`), stores each under its own savepoint and commits once; only after that
-commit does it answer each push. So:
+`BATCH_MAX`), stores them all and commits once; only after that commit does it answer
+each push. So:
 
 - an answered push is committed: a killed server loses nothing it answered;
-- a run that fails to store (its id belongs to another project, a constraint) is rolled
-  back to its savepoint and answered with its own error; the others commit;
+- a run whose id belongs to another project is refused before it writes anything, and
+  the batch goes on without it; a run that fails part-way (a constraint, a database
+  error) rolls the batch back, is answered with its error, and the others are stored
+  again in a new transaction (no savepoint per run: they cost more than the inserts of
+  a small run, for a failure that almost never happens);
 - a failed commit answers every run of the batch with that error, and none is stored;
 - 20 CI jobs pushing at once cost a few transactions, not 20, and never wait on each
   other's locks.
@@ -27,7 +30,7 @@ from sqlalchemy import Connection
 
 from gonogo.models import RunReport
 from gonogo.server.db import ServerDB
-from gonogo.server.ingest import Stored, record_run
+from gonogo.server.ingest import RunConflict, Stored, record_run
 
 BATCH_MAX = 64
 
@@ -36,7 +39,7 @@ class WriterClosed(RuntimeError):
     """The server is shutting down; the run was not stored."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class _Job:
     report: RunReport
     now: float
@@ -99,42 +102,57 @@ class RunWriter:
         """Store `first` and whatever queued meanwhile; False once the stop mark was taken
         (the batch is still written)."""
         jobs, running = [first], True
-        answers: list[Stored | BaseException] = []
-        try:
-            with self._db.write() as conn:
-                # taken after the transaction began: the runs that queued while it waited
-                # for the write lock join it
-                while running and len(jobs) < self._batch_max:
-                    try:
-                        job = self._queue.get_nowait()
-                    except queue.Empty:
-                        break
-                    if job is None:
-                        running = False
-                    else:
-                        jobs.append(job)
-                jobs.sort(key=lambda j: j.report.project)
+        while jobs:
+            answers: list[Stored | RunConflict] = []
+            try:
+                with self._db.write() as conn:
+                    # taken once the transaction has begun: the runs that queued while
+                    # it waited for the write lock join it
+                    running = self._take(jobs) and running
+                    jobs.sort(key=lambda j: j.report.project)
+                    for job in jobs:
+                        answers.append(self._store(conn, job))
+            except _RunFailed as failed:  # roll back, answer it, store the others again
+                failed.job.done.set_exception(failed.error)
+                jobs = [j for j in jobs if j is not failed.job]
+                continue
+            except Exception as exc:  # the commit (or the transaction) failed: none stored
                 for job in jobs:
-                    answers.append(self._store(conn, job))
-        except Exception as exc:  # the commit (or the transaction) failed: nothing stored
-            for job in jobs:
-                job.done.set_exception(exc)
+                    job.done.set_exception(exc)
+                return running
+            self.commits += 1
+            self.stored += sum(isinstance(a, Stored) for a in answers)
+            for job, answer in zip(jobs, answers, strict=True):
+                if isinstance(answer, Stored):
+                    job.done.set_result(answer)
+                else:
+                    job.done.set_exception(answer)
             return running
-        self.commits += 1
-        self.stored += sum(isinstance(a, Stored) for a in answers)
-        for job, answer in zip(jobs, answers, strict=True):
-            if isinstance(answer, Stored):
-                job.done.set_result(answer)
-            else:
-                job.done.set_exception(answer)
         return running
 
-    def _store(self, conn: Connection, job: _Job) -> Stored | Exception:
-        savepoint = conn.begin_nested()
+    def _take(self, jobs: list[_Job]) -> bool:
+        """Add the queued runs to `jobs`; False when the stop mark was among them."""
+        while len(jobs) < self._batch_max:
+            try:
+                job = self._queue.get_nowait()
+            except queue.Empty:
+                return True
+            if job is None:
+                return False
+            jobs.append(job)
+        return True
+
+    def _store(self, conn: Connection, job: _Job) -> Stored | RunConflict:
         try:
-            stored = record_run(conn, job.report, now=job.now, warn_days=self._warn_days)
-        except Exception as exc:  # this run's own failure: the others still commit
-            savepoint.rollback()
+            return record_run(conn, job.report, now=job.now, warn_days=self._warn_days)
+        except RunConflict as exc:  # raised before it wrote anything: the batch goes on
             return exc
-        savepoint.commit()
-        return stored
+        except Exception as exc:  # it may have written part of itself: roll back the batch
+            raise _RunFailed(job, exc) from exc
+
+
+class _RunFailed(Exception):
+    def __init__(self, job: _Job, error: Exception) -> None:
+        super().__init__(str(error))
+        self.job = job
+        self.error = error
