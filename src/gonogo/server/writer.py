@@ -55,16 +55,21 @@ class RunWriter:
         self._thread: threading.Thread | None = None
         self._closed = False
         self._guard = threading.Lock()
-        self.commits = 0  # transactions committed, for the tests and the benchmark
-        self.stored = 0  # runs those transactions held
+        self.commits = 0  # transactions committed ...
+        self.stored = 0  # ... and the runs they held: what the group commit saved
 
     def start(self) -> None:
+        """Start writing; runs submitted before wait for it, and its first batch takes
+        them all."""
         with self._guard:
-            if self._thread is None and not self._closed:
-                self._thread = threading.Thread(
-                    target=self._loop, name="gonogo-run-writer", daemon=True
-                )
-                self._thread.start()
+            self._spawn()
+
+    def _spawn(self) -> None:  # under self._guard
+        if self._thread is None:
+            self._thread = threading.Thread(
+                target=self._loop, name="gonogo-run-writer", daemon=True
+            )
+            self._thread.start()
 
     def submit(self, report: RunReport, now: float) -> concurrent.futures.Future[Stored]:
         """The run's answer, set once its batch is committed (or has failed)."""
@@ -74,21 +79,19 @@ class RunWriter:
                 job.done.set_exception(WriterClosed("the server is shutting down"))
                 return job.done
             self._queue.put(job)
-        self.start()
         return job.done
 
     def close(self) -> None:
-        """Store what is queued, then stop the thread."""
+        """Store what was submitted, then stop the thread."""
         with self._guard:
             if self._closed:
                 return
             self._closed = True
             self._queue.put(None)
+            self._spawn()
             thread = self._thread
-        if thread is not None:
-            thread.join()
-        else:  # never started: nothing was submitted
-            self._queue.get_nowait()
+        assert thread is not None
+        thread.join()
 
     def _loop(self) -> None:
         while True:
@@ -121,7 +124,7 @@ class RunWriter:
                     job.done.set_exception(exc)
                 return running
             self.commits += 1
-            self.stored += sum(isinstance(a, Stored) for a in answers)
+            self.stored += sum(isinstance(a, Stored) and a.created for a in answers)
             for job, answer in zip(jobs, answers, strict=True):
                 if isinstance(answer, Stored):
                     job.done.set_result(answer)
