@@ -56,6 +56,21 @@ def test_a_pushed_run_is_stored_once_and_listed_with_its_id(store_url: str) -> N
         stored.close()
 
 
+def test_a_late_run_pushed_again_is_counted_once(url: str) -> None:
+    s = seed(url)
+    newer, older = run({"a": PASS}, n=2), run({"a": FAIL}, n=1)
+    with app_client(Settings(url)) as client:
+        answers = [
+            client.post(PUSH, content=body(r), headers=bearer(s.tokens["shop"])).status_code
+            for r in (newer, older, older, newer)
+        ]
+        latest = client.get("/api/v1/projects/shop/latest", headers=bearer(s.user_tokens["viewer"]))
+    assert answers == [201, 201, 200, 200]
+    assert [(b["branch"], b["run_id"], b["runs"]) for b in latest.json()["branches"]] == [
+        ("main", newer.run_id, 2)
+    ]
+
+
 @pytest.mark.parametrize(
     ("token", "status", "detail"),
     [

@@ -68,7 +68,7 @@ def record_run(conn: Connection, report: RunReport, *, now: float, warn_days: in
         raise RunConflict(f"run {report.run_id} is already stored for project {owner!r}")
     seq = write_run(conn, report) if stored is None else int(stored[0])
     found = _branch(conn, report)
-    if owner is not None and found is not None and found["run_seq"] >= seq:
+    if owner is not None and found is not None and _summarised(found, report, seq):
         return Stored(False, report.run_id)
     # a run that `gonogo check --store` recorded in this same store is summarised when
     # it is pushed, though not stored again
@@ -85,6 +85,13 @@ def record_run(conn: Connection, report: RunReport, *, now: float, warn_days: in
         conn.execute(update(st.branches).where(*where).values(runs=runs))
     webhooks.enqueue(conn, events, now=now)
     return Stored(owner is None, report.run_id, tuple(events))
+
+
+def _summarised(found: dict[str, Any], report: RunReport, seq: int) -> bool:
+    """Whether pushing this stored run again leaves its branch as it is: it is the
+    branch's current run or came after it (`seq`), or it is older than that run (a run
+    pushed late, counted when it came; pushed again, it changes nothing)."""
+    return bool(found["run_seq"] >= seq or report.started_at < found["started_at"])
 
 
 def _project(conn: Connection, project: str, at: str) -> None:
