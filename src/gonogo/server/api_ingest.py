@@ -51,7 +51,7 @@ def to_report(project: str, body: bytes) -> RunReport:
             "the report contains a NUL character (\\u0000), which no field may hold"
         )
     data = schema.parse(body)
-    if data["project"] and data["project"] != project:
+    if data.get("project") and data["project"] != project:
         raise schema.BadReport(
             f"project: the report is for {data['project']!r} but was pushed to {project!r}"
         )

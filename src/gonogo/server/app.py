@@ -21,7 +21,7 @@ from gonogo.server.context import Context
 from gonogo.server.db import ServerDB
 from gonogo.server.live import Hub
 from gonogo.server.ratelimit import LoginLimiter
-from gonogo.server.schema import ReportIn
+from gonogo.server.schema import REPORT
 from gonogo.server.webhooks import Sender
 from gonogo.server.writer import RunWriter
 
@@ -111,7 +111,7 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
     if app.openapi_schema is not None:
         return app.openapi_schema
     spec = get_openapi(title=app.title, version=app.version, routes=app.routes, description=__doc__)
-    model = ReportIn.model_json_schema(by_alias=True, ref_template="#/components/schemas/{model}")
+    model = REPORT.json_schema(ref_template="#/components/schemas/{model}")
     schemas = spec.setdefault("components", {}).setdefault("schemas", {})
     schemas.update(model.pop("$defs", {}))
     schemas["ReportIn"] = model
