@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 from collections.abc import AsyncIterator
 from importlib import resources
 from typing import Any
@@ -133,4 +134,12 @@ def run(settings: Settings, host: str, port: int) -> None:
         timeout_graceful_shutdown=3,
         proxy_headers=False,
     )
-    uvicorn.Server(config).run()
+    server = uvicorn.Server(config)
+    config.load()  # uvicorn's own imports, before the freeze below
+    # Everything built so far (modules, the app, SQLAlchemy's metadata) lives as long as
+    # the process: out of the collector's sight, a full collection walks only what
+    # requests left behind (with it, each took 60 ms of a 2-core machine, every few
+    # hundred pushed runs)
+    gc.collect()
+    gc.freeze()
+    server.run()
