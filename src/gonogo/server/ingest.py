@@ -38,6 +38,11 @@ _BRANCH = select(st.branches).where(
 )
 
 
+_COUNT_LATE = (
+    update(st.branches)
+    .where(st.branches.c.project == bindparam("p"), st.branches.c.branch == bindparam("b"))
+    .values(runs=bindparam("n"))
+)
 _ADVISORY_LOCK = text("SELECT pg_advisory_xact_lock(:k)")
 
 
@@ -80,9 +85,7 @@ def record_run(conn: Connection, report: RunReport, *, now: float, warn_days: in
     if found is None or report.started_at >= found["started_at"]:
         upsert(conn, st.branches, summary.branch_row(report, seq, now, runs), ("project", "branch"))
     else:  # an older run pushed late: history, not the branch's current state
-        b = st.branches.c
-        where = (b.project == report.project, b.branch == (report.git.branch or ""))
-        conn.execute(update(st.branches).where(*where).values(runs=runs))
+        conn.execute(_COUNT_LATE, {"p": report.project, "b": report.git.branch or "", "n": runs})
     webhooks.enqueue(conn, events, now=now)
     return Stored(owner is None, report.run_id, tuple(events))
 
