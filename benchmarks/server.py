@@ -7,8 +7,10 @@
   times during the run (before, between and after the server's figures) and its median
   is the peer, so that other work on the machine weighs on both sides alike. Also shown:
   the floor with multi-row INSERTs (what the server's store does), the CPU the server
-  and the clients spent per pushed run, and the same pushes from httpx clients, which
-  spend several times the CPU of the stdlib's http.client on the same two cores;
+  and the clients spent per pushed run, the server's CPU per run against the floor's
+  (the steadier comparison when other work shares the machine), and the same pushes
+  from httpx clients, which spend several times the CPU of the stdlib's http.client on
+  the same two cores;
 - pages: overview and project page p50/p95 with 1,000 projects x 100 runs (goal: p95
   under 150 ms);
 - the server process's resident memory after both.
@@ -48,6 +50,7 @@ from gonogo.store.codec import run_values  # noqa: E402
 
 GATES = ("infra", "security", "tests", "docs", "release")
 CLIENTS = 20
+FLOOR_CPU_MS: list[float] = []  # CPU per run of each executemany floor measure
 
 
 def make_run(project: str, n: int, checks: int, fail_every: int = 7) -> RunReport:
@@ -99,13 +102,14 @@ def floor_runs_per_s(reports: list[RunReport], path: Path, *, multirow: bool = F
     db.execute("PRAGMA synchronous = NORMAL")
     rows = [run_values(r) for r in reports]
     insert = _insert_multirow if multirow else _insert
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     for run, gates, checks in rows:
         db.execute("BEGIN IMMEDIATE")
         seq = insert(db, run, gates, checks)
         assert seq
         db.execute("COMMIT")
     elapsed = time.perf_counter() - start
+    FLOOR_CPU_MS.append((time.process_time() - cpu) * 1000 / len(reports))
     db.close()
     return len(reports) / elapsed
 
@@ -136,11 +140,13 @@ class Floors:
         self.work, self.pushes = work, pushes
         self.plain: list[float] = []
         self.multirow: list[float] = []
+        self.cpu_ms: list[float] = []
 
     def measure(self) -> None:
         n = len(self.plain)
         runs = [make_run("floor", i, 50) for i in range(self.pushes)]
         self.plain.append(floor_runs_per_s(runs, self.work / f"floor-{n}.db"))
+        self.cpu_ms.append(FLOOR_CPU_MS[-1])
         runs = [make_run("floor", i, 50) for i in range(self.pushes)]
         self.multirow.append(floor_runs_per_s(runs, self.work / f"multi-{n}.db", multirow=True))
 
@@ -394,6 +400,11 @@ def main() -> None:
     print(
         f"{'  CPU per pushed run, ms: server / clients':<52}{lean.server_ms:>14.2f}"
         f"{lean.client_ms:>12.2f}"
+    )
+    floor_cpu = floors.median(floors.cpu_ms)
+    print(
+        f"{'  CPU per run, ms: server vs sqlite3 (floor / server)':<52}{lean.server_ms:>14.2f}"
+        f"{floor_cpu:>12.2f}{floor_cpu / lean.server_ms:>8.2f}x"
     )
     print(
         f"{'ingest from 20 httpx clients, runs/s, vs sqlite3':<52}{heavy.rate:>14.0f}{floor:>12.0f}"
