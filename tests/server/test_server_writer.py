@@ -107,6 +107,29 @@ def test_a_run_that_cannot_be_stored_fails_alone(store_url: str) -> None:
         stored.close()
 
 
+def test_a_push_cancelled_while_queued_is_not_stored_and_the_writer_goes_on(
+    tmp_path: object,
+) -> None:
+    db = ServerDB.open(f"sqlite:///{tmp_path}/server.db")
+    writer = RunWriter(db, warn_days=7)
+    gone, kept = run({"a": PASS}, n=1), run({"a": PASS}, n=2)
+    cancelled = writer.submit(gone, NOW)
+    stored = writer.submit(kept, NOW)
+    assert cancelled.cancel()  # what asyncio does to it when the request is cancelled
+    writer.start()
+    later = writer.submit(run({"a": FAIL}, n=3), NOW)
+    try:
+        assert stored.result(timeout=20).created is True
+        assert later.result(timeout=20).created is True
+        writer.close()
+        assert writer.stored == 2
+        found = db.one("SELECT 1 AS x FROM gonogo_runs WHERE run_id = :r", {"r": gone.run_id})
+        assert found is None
+    finally:
+        writer.close()
+        db.close()
+
+
 def test_a_closed_writer_refuses_new_runs_and_stored_what_it_had(tmp_path: object) -> None:
     db = ServerDB.open(f"sqlite:///{tmp_path}/server.db")
     writer = RunWriter(db, warn_days=7)

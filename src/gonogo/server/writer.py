@@ -98,6 +98,8 @@ class RunWriter:
             first = self._queue.get()
             if first is None:
                 return
+            if not _claim(first):
+                continue
             if not self._write(first):
                 return
 
@@ -142,7 +144,8 @@ class RunWriter:
                 return True
             if job is None:
                 return False
-            jobs.append(job)
+            if _claim(job):
+                jobs.append(job)
         return True
 
     def _store(self, conn: Connection, job: _Job) -> Stored | RunConflict:
@@ -152,6 +155,12 @@ class RunWriter:
             return exc
         except Exception as exc:  # it may have written part of itself: roll back the batch
             raise _RunFailed(job, exc) from exc
+
+
+def _claim(job: _Job) -> bool:
+    """Mark the job taken; False when its push was cancelled while it waited (the request
+    went away before anything was stored: it is not stored, and nothing answers it)."""
+    return job.done.set_running_or_notify_cancel()
 
 
 class _RunFailed(Exception):
