@@ -1,6 +1,7 @@
-"""One pushed run into the store, in one transaction: the run with its gates and checks
-(the history's own `write_run`), the project and branch summaries, and the webhook
-deliveries its events call for. A run id already stored is answered, not stored twice."""
+"""One pushed run into the store, on the caller's transaction (the run writer's group
+commit, or the fleet's own): the run with its gates and checks (the history's own
+`write_run`), the project and branch summaries, and the webhook deliveries its events
+call for. A run id already stored is answered, not stored twice."""
 
 from __future__ import annotations
 
