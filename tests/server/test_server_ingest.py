@@ -15,6 +15,7 @@ from server_helpers import (
     bearer,
     body,
     kill,
+    renamed,
     run,
     seed,
     server,
@@ -53,6 +54,21 @@ def test_a_pushed_run_is_stored_once_and_listed_with_its_id(store_url: str) -> N
         assert stored.get(report.run_id).to_dict() == report.to_dict()
     finally:
         stored.close()
+
+
+def test_a_late_run_pushed_again_is_counted_once(url: str) -> None:
+    s = seed(url)
+    newer, older = run({"a": PASS}, n=2), run({"a": FAIL}, n=1)
+    with app_client(Settings(url)) as client:
+        answers = [
+            client.post(PUSH, content=body(r), headers=bearer(s.tokens["shop"])).status_code
+            for r in (newer, older, older, newer)
+        ]
+        latest = client.get("/api/v1/projects/shop/latest", headers=bearer(s.user_tokens["viewer"]))
+    assert answers == [201, 201, 200, 200]
+    assert [(b["branch"], b["run_id"], b["runs"]) for b in latest.json()["branches"]] == [
+        ("main", newer.run_id, 2)
+    ]
 
 
 @pytest.mark.parametrize(
@@ -141,6 +157,10 @@ def _broken(change: dict[str, object]) -> bytes:
             _broken({"checks.0.message": "nul \u0000 byte"}),
             "the report contains a NUL character (\\u0000), which no field may hold",
         ),
+        (
+            _broken({"checks.0.evidence": {"stderr": "lone \udc80 surrogate"}}),
+            "the report holds text that is not valid Unicode (a lone surrogate escape)",
+        ),
     ],
 )
 def test_a_malformed_report_is_refused_with_the_field_named(
@@ -152,6 +172,20 @@ def test_a_malformed_report_is_refused_with_the_field_named(
         listed = client.get(PUSH, headers=bearer(s.user_tokens["viewer"]))
     assert (resp.status_code, resp.json()["detail"]) == (422, detail)
     assert listed.status_code == 404  # nothing was stored, not even the project
+
+
+def test_a_body_the_fast_reader_refuses_is_judged_by_the_json_module(url: str) -> None:
+    """Validation reads the bytes with pydantic's JSON reader and, where that refuses,
+    with the `json` module: what the server accepts did not change (a UTF-16 body, as
+    json.loads reads it, is stored like any other)."""
+    s = seed(url)
+    report = run({"a": PASS, "b": FAIL})
+    utf16 = json.dumps(report.to_dict()).encode("utf-16")
+    with app_client(Settings(url)) as client:
+        resp = client.post(PUSH, content=utf16, headers=bearer(s.tokens["shop"]))
+        got = client.get(f"{PUSH}/{report.run_id}", headers=bearer(s.user_tokens["viewer"]))
+    assert (resp.status_code, resp.json()["created"]) == (201, True)
+    assert got.json() == report.to_dict()
 
 
 def test_a_report_over_the_size_cap_is_413(url: str) -> None:
@@ -238,6 +272,56 @@ def test_a_killed_server_loses_nothing_it_answered(tmp_path: Path) -> None:
             f"{again.url}{PUSH}/{report.run_id}", headers=bearer(s.user_tokens["viewer"])
         )
     assert got.json() == report.to_dict()
+
+
+def test_concurrent_pushes_with_bad_ones_are_answered_each_and_survive_a_kill(
+    store_url: str, tmp_path: Path
+) -> None:
+    """20 pushes at once, four of them not plain: the same run twice, a run id that is
+    another project's, a malformed body. Each gets its own answer; every run answered
+    201 or 200 is there after the server is killed and started again."""
+    s = seed(store_url)
+    good = [
+        run({f"c{j}": PASS if (i + j) % 4 else FAIL for j in range(20)}, n=i) for i in range(17)
+    ]
+    taken = run({"a": PASS}, project="billing")
+    conflict = renamed(run({"a": FAIL}, n=50), run_id=taken.run_id)
+    pushes = [body(r) for r in good] + [body(good[0]), body(conflict), b'{"schema": 1}']
+    random.Random(7).shuffle(pushes)
+    barrier = threading.Barrier(len(pushes))
+    answers: list[int] = []
+    srv = start_server(store_url, tmp_path / "serve.log")
+    try:
+        first = httpx.post(
+            srv.url + "/api/v1/projects/billing/runs",
+            content=body(taken),
+            headers=bearer(s.tokens["billing"]),
+        )
+
+        def push(payload: bytes) -> None:
+            barrier.wait()
+            resp = httpx.post(
+                srv.url + PUSH, content=payload, headers=bearer(s.tokens["shop"]), timeout=60
+            )
+            answers.append(resp.status_code)
+
+        threads = [threading.Thread(target=push, args=(p,)) for p in pushes]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        kill(srv)
+    assert first.status_code == 201
+    assert sorted(answers) == [200] + [201] * 17 + [409, 422]
+    with server(store_url, tmp_path) as again:
+        viewer = bearer(s.user_tokens["viewer"])
+        listed = httpx.get(again.url + PUSH + "?limit=100", headers=viewer).json()
+        latest = httpx.get(again.url + "/api/v1/projects/shop/latest", headers=viewer).json()
+        billing = httpx.get(again.url + "/api/v1/projects/billing/runs", headers=viewer).json()
+    assert sorted(r["run_id"] for r in listed["runs"]) == sorted(r.run_id for r in good)
+    assert [(b["branch"], b["runs"]) for b in latest["branches"]] == [("main", 17)]
+    assert [r["run_id"] for r in billing["runs"]] == [taken.run_id]
 
 
 def test_token_add_prints_the_token_alone_on_the_last_line(cli, tmp_path: Path) -> None:

@@ -85,6 +85,25 @@ def test_the_overview_puts_no_go_first_filters_and_flags_stale(url: str) -> None
     assert [r[0] for r in _cells(searched, "matrix")] == ["search"]
 
 
+def test_the_matrix_has_a_cell_per_gate_column_dashed_where_a_project_lacks_it(
+    url: str,
+) -> None:
+    s = seed(url)
+    with app_client(Settings(url, public_read=True)) as client:
+        _push(client, s.tokens["shop"], run({"a": PASS, "b": FAIL}, gate="infra", threshold=50))
+        _push(client, s.tokens["shop"], run({"d": PASS}, gate="docs", n=1, branch="dev"))
+        _push(client, s.tokens["billing"], run({"d": FAIL}, project="billing", gate="docs"))
+        page = client.get("/").text
+        gated = client.get("/?gate=infra").text
+    header = re.findall(r"<th>(.*?)</th>", page.split('id="matrix"', 1)[1].split("</thead>")[0])
+    assert header[5:] == ["docs", "infra"]  # commonest first, then by name
+    assert [r[5:] for r in _cells(page, "matrix")] == [
+        ["NO-GO 0%", "—"],  # billing ran docs only
+        ["—", "GO 50%"],  # shop's main branch ran infra only
+    ]
+    assert [(r[0], r[5:]) for r in _cells(gated, "matrix")] == [("shop", ["GO 50%"])]
+
+
 def test_untrusted_ids_and_messages_are_shown_as_text(url: str) -> None:
     s = seed(url)
     evil = "<script>alert(1)</script>"

@@ -7,13 +7,14 @@ import signal
 import subprocess
 import sys
 import textwrap
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 import store_helpers
 from gonogo.errors import StoreError
-from gonogo.models import Status
+from gonogo.models import Finding, Measure, Score, Status
 from gonogo.store import Approval, Store, open_store
 from gonogo.store import store_url as resolve_url
 from gonogo.store.migrate import HEAD, current_revision, upgrade
@@ -32,6 +33,42 @@ def test_a_recorded_run_reads_back_whole(store: Store) -> None:
     store.record(report)
     back = store.get(report.run_id[:8])
     assert back.to_dict() == report.to_dict()
+
+
+def test_every_optional_field_reads_back(store: Store) -> None:
+    """The row codec writes each check's and gate's detail itself (not through to_dict):
+    a run with every optional field set comes back equal, non-ASCII text included."""
+    base = make_report({"a": P, "b": F, "c": Status.WAIVED})
+    a, b, c = base.checks
+    checks = (
+        replace(a, description="reads the README", flaky=True, owner="docs"),
+        replace(
+            b,
+            findings=(
+                Finding("demo.rule", "keyed", "x.py", 4, "warning", key="k1"),
+                Finding("demo.rule", "no path or line"),
+            ),
+            measures=(Measure("p95", 0.25, "s", "lower", 0.5), Measure("cov", 81.5, "%", "higher")),
+            evidence={"nested": {"list": [1, 2.5, None, "é"]}, "ok": True},
+        ),
+        replace(
+            c,
+            waiver={"reason": "drill next sprint", "owner": "ops", "expires": "2027-01-31"},
+            description="waived ✓",
+        ),
+    )
+    gate = replace(
+        base.gates[0],
+        blockers=("b",),
+        reasons=("pass rate 50% below 100%",),
+        approvals_required=("devops",),
+        approvals_given=("devops",),
+        score=Score(72.5, 90.0, 75.0, "fail"),
+    )
+    notes = ("a note", "ünïcode")
+    report = replace(base, checks=checks, gates=(gate,), notes=notes, interrupted=True)
+    store.record(report)
+    assert store.get(report.run_id).to_dict() == report.to_dict()
 
 
 def test_runs_are_listed_newest_first_with_their_gates(store: Store) -> None:
@@ -107,7 +144,7 @@ _WRITER = textwrap.dedent(
     import sys
     sys.path.insert(0, {tests!r})
     from store_helpers import make_report
-    from gonogo.models import Status
+    from gonogo.models import Finding, Measure, Score, Status
     from gonogo.store import open_store
     store = open_store(sys.argv[1])
     for n in range(int(sys.argv[2])):
@@ -141,7 +178,7 @@ _KILLED = textwrap.dedent(
     import sys, time
     sys.path.insert(0, {tests!r})
     from store_helpers import make_report
-    from gonogo.models import Status
+    from gonogo.models import Finding, Measure, Score, Status
     from gonogo.store import open_store
     from gonogo.store.sql import write_run
     store = open_store(sys.argv[1])

@@ -11,6 +11,7 @@ from gonogo.server.db import ServerDB
 from gonogo.server.live import Hub
 from gonogo.server.ratelimit import LoginLimiter
 from gonogo.server.webhooks import Sender
+from gonogo.server.writer import RunWriter
 
 
 @dataclass
@@ -20,6 +21,7 @@ class Context:
     hub: Hub
     sender: Sender
     limiter: LoginLimiter
+    writer: RunWriter
 
     def now(self) -> float:
         return self.settings.clock()

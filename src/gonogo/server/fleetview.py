@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from gonogo.report.common import rate_text
 from gonogo.server.queries import ProjectState
 
 DAY_S = 86400.0
@@ -29,6 +30,49 @@ class Filters:
         if self.gate and s.gate(self.gate) is None:
             return False
         return not self.q or self.q.lower() in s.project.lower()
+
+
+@dataclass(frozen=True, slots=True)
+class MatrixRow:
+    """One project's row of the overview, every cell's class and text worked out here,
+    so the template only writes them out (250 rows x the gate columns)."""
+
+    project: str
+    tags: tuple[str, ...]
+    verdict: str | None
+    rate: str
+    owner: str
+    last_run: str
+    stale: bool
+    cells: tuple[tuple[str, str], ...]  # (class, text) per gate column
+
+
+def matrix(
+    states: Sequence[ProjectState], columns: Sequence[str], now: float, days: float
+) -> list[MatrixRow]:
+    out = []
+    for s in states:
+        by_id = {g["id"]: g for g in s.gates}
+        cells = []
+        for column in columns:
+            g = by_id.get(column)
+            if g is None:
+                cells.append(("none", "—"))
+            else:
+                cells.append((g["verdict"], f"{g['verdict']} {rate_text(g['pass_rate'])}"))
+        out.append(
+            MatrixRow(
+                project=s.project,
+                tags=s.tags,
+                verdict=s.verdict,
+                rate=rate_text(s.pass_rate),
+                owner=s.owner or "",
+                last_run=s.started_at or "",
+                stale=stale(s, now, days),
+                cells=tuple(cells),
+            )
+        )
+    return out
 
 
 def stale(s: ProjectState, now: float, days: float) -> bool:

@@ -40,20 +40,20 @@ def overview(
     kept = fleetview.ordered(states, f)
     now, days = c.now(), c.settings.stale_days
     owners, tags = fleetview.owners_and_tags(states)
+    columns = fleetview.gate_columns(kept, f)
     return page(
         request,
         "overview.html.j2",
         who=who,
-        states=kept[:SHOWN_MAX],
+        rows=fleetview.matrix(kept[:SHOWN_MAX], columns, now, days),
         shown=min(len(kept), SHOWN_MAX),
         total=len(kept),
         filters=f,
-        columns=fleetview.gate_columns(kept, f),
+        columns=columns,
         all_gates=fleetview.gate_columns(states, fleetview.Filters()),
         owners=owners,
         tags=tags,
         summary=fleetview.summary(kept, now, days),
-        stale={s.project for s in kept if fleetview.stale(s, now, days)},
     )
 
 

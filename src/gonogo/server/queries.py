@@ -108,12 +108,18 @@ def _parsed(text: str) -> tuple[dict[str, Any], ...]:
     return tuple(json.loads(text))
 
 
+@lru_cache(maxsize=4096)
+def _tags(text: str) -> tuple[str, ...]:
+    """A project's JSON list of tags, parsed once per distinct text (few projects differ)."""
+    return tuple(str(t) for t in json.loads(text))
+
+
 def _state(branches: list[Row]) -> ProjectState:
     r = default_row(branches)
     return ProjectState(
         project=r["project"],
         owner=r["owner"],
-        tags=tuple(json.loads(r["tags"])),
+        tags=_tags(r["tags"]),
         branch=r["branch"],
         run_id=r["run_id"],
         started_at=r["started_at"],

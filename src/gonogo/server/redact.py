@@ -4,7 +4,6 @@ the report is scanned in one pass; a clean report (the usual case) is returned a
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 from gonogo.secrets.spans import secret_spans
@@ -13,22 +12,25 @@ MASK = "***"
 _PATH = "report.txt"
 
 
-def _strings(value: Any) -> Iterator[str]:
+def _strings(value: Any, out: list[str]) -> list[str]:
+    """Every key and string in `value`, depth first, appended to `out` (a plain
+    recursion: a chain of generators costs a frame switch per string per level)."""
     if isinstance(value, str):
-        yield value
+        out.append(value)
     elif isinstance(value, dict):
         for k, v in value.items():
-            yield str(k)
-            yield from _strings(v)
+            out.append(str(k))
+            _strings(v, out)
     elif isinstance(value, list):
         for v in value:
-            yield from _strings(v)
+            _strings(v, out)
+    return out
 
 
 def secret_values(data: Any) -> set[str]:
     """The secret values found in any string of `data`. UnicodeEncodeError for a string
     that is not valid Unicode text (a lone surrogate from a JSON escape)."""
-    blob = "\n".join(_strings(data)).encode("utf-8")
+    blob = "\n".join(_strings(data, [])).encode("utf-8")
     return {blob[a:b].decode("utf-8", "replace") for a, b in secret_spans(blob, _PATH)}
 
 

@@ -1,4 +1,4 @@
-"""The `gonogo.report/v1` body a CI job pushes, as pydantic models: what the server
+"""The `gonogo.report/v1` body a CI job pushes, as pydantic types: what the server
 accepts is what `gonogo check --format json` writes. Unknown fields are ignored (v1 may
 grow fields); wrong types, unknown statuses and duplicate ids are refused with the
 field's path in the message."""
@@ -6,120 +6,123 @@ field's path in the message."""
 from __future__ import annotations
 
 import json
-from typing import Any, Literal
+from typing import Annotated, Any, Literal, NotRequired, cast
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import ConfigDict, Field, TypeAdapter, ValidationError
+from typing_extensions import TypedDict  # pydantic's choice below Python 3.12
 
 from gonogo.models import REPORT_SCHEMA
 
-Id = Field(min_length=1, max_length=255)
-Text = Field(default="", max_length=100_000)
+# TypedDicts, not models: pydantic validates the bytes straight into the plain dicts
+# `RunReport.from_dict` reads (a model would be dumped into them again, which costs
+# more than validating). A key left out takes `from_dict`'s default.
+_CONFIG = ConfigDict(extra="ignore")
+Id = Annotated[str, Field(min_length=1, max_length=255)]
+Text = Annotated[str, Field(max_length=100_000)]
+Str = Annotated[str | None, Field(max_length=255)]
+Count = Annotated[int, Field(ge=0)]
+Rate = Annotated[float | None, Field(ge=0, le=100)]
+_STARTED_AT = r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$"
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+class GitIn(TypedDict):
+    __pydantic_config__ = _CONFIG  # type: ignore[misc]
+    commit: NotRequired[Annotated[str | None, Field(max_length=64)]]
+    branch: NotRequired[Str]
+    dirty: NotRequired[bool | None]
 
 
-class GitIn(_Model):
-    commit: str | None = Field(default=None, max_length=64)
-    branch: str | None = Field(default=None, max_length=255)
-    dirty: bool | None = None
+class FindingIn(TypedDict):
+    __pydantic_config__ = _CONFIG  # type: ignore[misc]
+    rule: Id
+    message: Text
+    path: NotRequired[Annotated[str | None, Field(max_length=4096)]]
+    line: NotRequired[Annotated[int | None, Field(ge=0)]]
+    severity: NotRequired[Annotated[str, Field(max_length=16)]]
+    key: NotRequired[Annotated[str | None, Field(max_length=1024)]]
 
 
-class FindingIn(_Model):
-    rule: str = Field(min_length=1, max_length=255)
-    message: str = Field(max_length=100_000)
-    path: str | None = Field(default=None, max_length=4096)
-    line: int | None = Field(default=None, ge=0)
-    severity: str = Field(default="error", max_length=16)
-    key: str | None = Field(default=None, max_length=1024)
-
-
-class MeasureIn(_Model):
-    name: str = Field(min_length=1, max_length=255)
+class MeasureIn(TypedDict):
+    __pydantic_config__ = _CONFIG  # type: ignore[misc]
+    name: Id
     value: float
-    unit: str = Field(default="", max_length=32)
-    better: Literal["lower", "higher"] = "lower"
-    limit: float | None = None
+    unit: NotRequired[Annotated[str, Field(max_length=32)]]
+    better: NotRequired[Literal["lower", "higher"]]
+    limit: NotRequired[float | None]
 
 
-class CheckIn(_Model):
-    id: str = Id
-    gate: str = Id
-    kind: str = Id
-    priority: str = Field(default="P2", max_length=4)
-    owner: str | None = Field(default=None, max_length=255)
+class CheckIn(TypedDict):
+    __pydantic_config__ = _CONFIG  # type: ignore[misc]
+    id: Id
+    gate: Id
+    kind: Id
+    priority: NotRequired[Annotated[str, Field(max_length=4)]]
+    owner: NotRequired[Str]
     status: Literal["pass", "fail", "error", "blocked", "skip", "waived"]
-    message: str = Text
-    duration_s: float = Field(default=0.0, ge=0)
-    attempts: int = Field(default=1, ge=0)
-    evidence: dict[str, Any] = Field(default_factory=dict)
-    findings: list[FindingIn] = Field(default_factory=list, max_length=10_000)
-    description: str | None = Field(default=None, max_length=100_000)
-    waiver: dict[str, Any] | None = None
-    flaky: bool = False
-    measures: list[MeasureIn] = Field(default_factory=list, max_length=1000)
+    message: NotRequired[Text]
+    duration_s: NotRequired[Annotated[float, Field(ge=0)]]
+    attempts: NotRequired[Count]
+    evidence: NotRequired[dict[str, Any]]
+    findings: NotRequired[Annotated[list[FindingIn], Field(max_length=10_000)]]
+    description: NotRequired[Annotated[str | None, Field(max_length=100_000)]]
+    waiver: NotRequired[dict[str, Any] | None]
+    flaky: NotRequired[bool]
+    measures: NotRequired[Annotated[list[MeasureIn], Field(max_length=1000)]]
 
 
-class ApprovalsIn(_Model):
-    required: list[str] = Field(default_factory=list)
-    given: list[str] = Field(default_factory=list)
+class ApprovalsIn(TypedDict):
+    __pydantic_config__ = _CONFIG  # type: ignore[misc]
+    required: NotRequired[list[str]]
+    given: NotRequired[list[str]]
 
 
-class ScoreIn(_Model):
-    value: float
-    pass_: float = Field(alias="pass")
-    warn: float
-    status: str = Field(max_length=16)
+# `pass` is a keyword: the functional form
+ScoreIn = TypedDict(
+    "ScoreIn",
+    {"value": float, "pass": float, "warn": float, "status": Annotated[str, Field(max_length=16)]},
+)
+ScoreIn.__pydantic_config__ = _CONFIG  # type: ignore[attr-defined]
 
 
-class GateIn(_Model):
-    id: str = Id
-    title: str = Field(default="", max_length=1000)
+class GateIn(TypedDict):
+    __pydantic_config__ = _CONFIG  # type: ignore[misc]
+    id: Id
+    title: NotRequired[Annotated[str, Field(max_length=1000)]]
     verdict: Literal["GO", "NO-GO"]
-    pass_rate: float | None = Field(default=None, ge=0, le=100)
-    passed: int = Field(default=0, ge=0)
-    total: int = Field(default=0, ge=0)
-    skipped: int = Field(default=0, ge=0)
-    waived: int = Field(default=0, ge=0)
-    threshold: float = Field(default=100.0, ge=0, le=100)
-    blockers: list[str] = Field(default_factory=list)
-    reasons: list[str] = Field(default_factory=list)
-    approvals: ApprovalsIn = Field(default_factory=ApprovalsIn)
-    score: ScoreIn | None = None
+    pass_rate: NotRequired[Rate]
+    passed: NotRequired[Count]
+    total: NotRequired[Count]
+    skipped: NotRequired[Count]
+    waived: NotRequired[Count]
+    threshold: NotRequired[Annotated[float, Field(ge=0, le=100)]]
+    blockers: NotRequired[list[str]]
+    reasons: NotRequired[list[str]]
+    approvals: NotRequired[ApprovalsIn]
+    score: NotRequired[ScoreIn | None]
 
 
-class ReportIn(_Model):
+class ReportIn(TypedDict):
     """A run as `gonogo check --format json` writes it (schema `gonogo.report/v1`)."""
 
-    schema_: Literal["gonogo.report/v1"] = Field(alias="schema")
-    project: str = Field(default="", max_length=255)
-    run_id: str = Field(pattern=r"^[0-9a-f][0-9a-f-]{7,63}$")
-    started_at: str = Field(pattern=r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$")
-    duration_s: float = Field(default=0.0, ge=0)
-    git: GitIn = Field(default_factory=GitIn)
+    __pydantic_config__ = _CONFIG  # type: ignore[misc]
+    schema: Literal["gonogo.report/v1"]
+    project: NotRequired[Annotated[str, Field(max_length=255)]]
+    run_id: Annotated[str, Field(pattern=r"^[0-9a-f][0-9a-f-]{7,63}$")]
+    started_at: Annotated[str, Field(pattern=_STARTED_AT)]
+    duration_s: NotRequired[Annotated[float, Field(ge=0)]]
+    git: NotRequired[GitIn]
     verdict: Literal["GO", "NO-GO"]
-    pass_rate: float | None = Field(default=None, ge=0, le=100)
-    plan_hash: str = Field(default="", max_length=64)
-    plan: str = Field(default="", max_length=4096)
-    root: str = Field(default="", max_length=4096)
-    interrupted: bool = False
-    notes: list[str] = Field(default_factory=list, max_length=1000)
-    gates: list[GateIn] = Field(default_factory=list, max_length=1000)
-    checks: list[CheckIn] = Field(default_factory=list, max_length=50_000)
+    pass_rate: NotRequired[Rate]
+    plan_hash: NotRequired[Annotated[str, Field(max_length=64)]]
+    plan: NotRequired[Annotated[str, Field(max_length=4096)]]
+    root: NotRequired[Annotated[str, Field(max_length=4096)]]
+    interrupted: NotRequired[bool]
+    notes: NotRequired[Annotated[list[str], Field(max_length=1000)]]
+    gates: NotRequired[Annotated[list[GateIn], Field(max_length=1000)]]
+    checks: NotRequired[Annotated[list[CheckIn], Field(max_length=50_000)]]
 
-    @model_validator(mode="after")
-    def _unique_ids(self) -> ReportIn:
-        for what, ids in (
-            ("gates", [g.id for g in self.gates]),
-            ("checks", [c.id for c in self.checks]),
-        ):
-            seen: set[str] = set()
-            for i, item in enumerate(ids):
-                if item in seen:
-                    raise ValueError(f"{what}[{i}].id {item!r} appears twice in one run")
-                seen.add(item)
-        return self
+
+REPORT = TypeAdapter(ReportIn)
 
 
 class BadReport(ValueError):
@@ -127,7 +130,20 @@ class BadReport(ValueError):
 
 
 def parse(body: bytes) -> dict[str, Any]:
-    """The body as report data (`RunReport.from_dict` reads it) or `BadReport`."""
+    """The body as report data (`RunReport.from_dict` reads it) or `BadReport`.
+
+    A well-formed run is parsed and validated in one pass over the bytes (pydantic's own
+    JSON reader); anything it refuses is read again with the `json` module, whose
+    messages, and whose answer for the rare input the two readers see differently (a
+    UTF-16 body, a lone surrogate escape), are the ones the server gives."""
+    try:
+        data = cast(dict[str, Any], REPORT.validate_json(body))
+    except ValidationError:
+        return _parse_slowly(body)
+    return _checked(data)
+
+
+def _parse_slowly(body: bytes) -> dict[str, Any]:
     try:
         data = json.loads(body)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -139,10 +155,27 @@ def parse(body: bytes) -> dict[str, Any]:
     if data.get("schema") != REPORT_SCHEMA:
         raise BadReport(f"schema: expected {REPORT_SCHEMA!r}, got {data.get('schema')!r}")
     try:
-        model = ReportIn.model_validate(data)
+        valid = cast(dict[str, Any], REPORT.validate_python(data))
     except ValidationError as exc:
         raise BadReport(explain(exc)) from None
-    return model.model_dump(by_alias=True)
+    return _checked(valid)
+
+
+def _checked(data: dict[str, Any]) -> dict[str, Any]:
+    """Ids unique within the run; a gate without a title gets the empty one a report's
+    model gives it."""
+    for what in ("gates", "checks"):
+        seen: set[str] = set()
+        for i, item in enumerate(data.get(what, ())):
+            if item["id"] in seen:
+                raise BadReport(
+                    f"not a {REPORT_SCHEMA} run: {what}[{i}].id {item['id']!r} appears twice "
+                    "in one run"
+                )
+            seen.add(item["id"])
+    for g in data.get("gates", ()):
+        g.setdefault("title", "")
+    return data
 
 
 def explain(exc: ValidationError, limit: int = 5) -> str:

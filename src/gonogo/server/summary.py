@@ -101,7 +101,9 @@ def events(
 def _expiring(report: RunReport, today: dt.date, warn_days: int) -> list[Event]:
     out = []
     for c in report.checks:
-        w = c.waiver or {}
+        w = c.waiver
+        if not w:
+            continue
         try:
             expires = dt.date.fromisoformat(str(w.get("expires", "")))
         except ValueError:

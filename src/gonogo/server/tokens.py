@@ -8,7 +8,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, bindparam, select, update
 
 from gonogo.server import audit
 from gonogo.server.db import Row, rows
@@ -66,15 +66,16 @@ def revoke(conn: Connection, ref: str, *, by: str, at: str) -> list[Row]:
     return found
 
 
+_ACTIVE = select(st.tokens.c.kind, st.tokens.c.subject).where(
+    st.tokens.c.token_hash == bindparam("h"), st.tokens.c.revoked_at.is_(None)
+)
+
+
 def lookup(conn: Connection, token: str) -> Bearer | None:
     """The active token's kind and subject; None for an unknown or revoked token."""
     if not token.startswith(PREFIX) or len(token) > 100:
         return None
-    t = st.tokens.c
-    stmt = select(t.kind, t.subject).where(
-        t.token_hash == token_hash(token), t.revoked_at.is_(None)
-    )
-    row = conn.execute(stmt).first()
+    row = conn.execute(_ACTIVE, {"h": token_hash(token)}).first()
     return None if row is None else Bearer(str(row[0]), str(row[1]))
 
 

@@ -55,6 +55,9 @@ def add(
 def enqueue(conn: Connection, events: Iterable[Event], *, now: float) -> int:
     """One pending delivery per event and subscribed webhook; an event id already queued
     for a webhook (a waiver reported on every run) is queued once."""
+    events = list(events)
+    if not events:  # most runs raise none: no need to read the webhooks
+        return 0
     hooks = rows(
         conn, "SELECT id, events, project FROM gonogo_server_webhooks WHERE disabled_at IS NULL"
     )

@@ -1,0 +1,170 @@
+"""Group commit: one thread stores every pushed run.
+
+A push hands its validated run to the writer and waits. The writer takes the first run
+waiting, opens a write transaction, takes every other run queued by then (up to
+`BATCH_MAX`), stores them all and commits once; only after that commit does it answer
+each push. So:
+
+- an answered push is committed: a killed server loses nothing it answered;
+- a run whose id belongs to another project is refused before it writes anything, and
+  the batch goes on without it; a run that fails part-way (a constraint, a database
+  error) rolls the batch back, is answered with its error, and the others are stored
+  again in a new transaction (no savepoint per run: they cost more than the inserts of
+  a small run, for a failure that almost never happens);
+- a failed commit answers every run of the batch with that error, and none is stored;
+- 20 CI jobs pushing at once cost a few transactions, not 20, and never wait on each
+  other's locks.
+
+Runs are stored in project order within a batch (arrival order within a project), so
+two servers on one PostgreSQL take the per-project locks in the same order.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import queue
+import threading
+from dataclasses import dataclass, field
+
+from sqlalchemy import Connection
+
+from gonogo.models import RunReport
+from gonogo.server.db import ServerDB
+from gonogo.server.ingest import RunConflict, Stored, record_run
+
+BATCH_MAX = 64
+
+
+class WriterClosed(RuntimeError):
+    """The server is shutting down; the run was not stored."""
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class _Job:
+    report: RunReport
+    now: float
+    done: concurrent.futures.Future[Stored] = field(default_factory=concurrent.futures.Future)
+
+
+class RunWriter:
+    def __init__(self, db: ServerDB, *, warn_days: int, batch_max: int = BATCH_MAX) -> None:
+        self._db = db
+        self._warn_days = warn_days
+        self._batch_max = batch_max
+        self._queue: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+        self._closed = False
+        self._guard = threading.Lock()
+        self.commits = 0  # transactions committed ...
+        self.stored = 0  # ... and the runs they held: what the group commit saved
+
+    def start(self) -> None:
+        """Start writing; runs submitted before wait for it, and its first batch takes
+        them all."""
+        with self._guard:
+            self._spawn()
+
+    def _spawn(self) -> None:  # under self._guard
+        if self._thread is None:
+            self._thread = threading.Thread(
+                target=self._loop, name="gonogo-run-writer", daemon=True
+            )
+            self._thread.start()
+
+    def submit(self, report: RunReport, now: float) -> concurrent.futures.Future[Stored]:
+        """The run's answer, set once its batch is committed (or has failed)."""
+        job = _Job(report, now)
+        with self._guard:
+            if self._closed:
+                job.done.set_exception(WriterClosed("the server is shutting down"))
+                return job.done
+            self._queue.put(job)
+        return job.done
+
+    def close(self) -> None:
+        """Store what was submitted, then stop the thread."""
+        with self._guard:
+            if self._closed:
+                return
+            self._closed = True
+            self._queue.put(None)
+            self._spawn()
+            thread = self._thread
+        assert thread is not None
+        thread.join()
+
+    def _loop(self) -> None:
+        while True:
+            first = self._queue.get()
+            if first is None:
+                return
+            if not _claim(first):
+                continue
+            if not self._write(first):
+                return
+
+    def _write(self, first: _Job) -> bool:
+        """Store `first` and whatever queued meanwhile; False once the stop mark was taken
+        (the batch is still written)."""
+        jobs, running = [first], True
+        while jobs:
+            answers: list[Stored | RunConflict] = []
+            try:
+                with self._db.write() as conn:
+                    # taken once the transaction has begun: the runs that queued while
+                    # it waited for the write lock join it
+                    running = self._take(jobs) and running
+                    jobs.sort(key=lambda j: j.report.project)
+                    for job in jobs:
+                        answers.append(self._store(conn, job))
+            except _RunFailed as failed:  # roll back, answer it, store the others again
+                failed.job.done.set_exception(failed.error)
+                jobs = [j for j in jobs if j is not failed.job]
+                continue
+            except Exception as exc:  # the commit (or the transaction) failed: none stored
+                for job in jobs:
+                    job.done.set_exception(exc)
+                return running
+            self.commits += 1
+            self.stored += sum(isinstance(a, Stored) and a.created for a in answers)
+            for job, answer in zip(jobs, answers, strict=True):
+                if isinstance(answer, Stored):
+                    job.done.set_result(answer)
+                else:
+                    job.done.set_exception(answer)
+            return running
+        return running
+
+    def _take(self, jobs: list[_Job]) -> bool:
+        """Add the queued runs to `jobs`; False when the stop mark was among them."""
+        while len(jobs) < self._batch_max:
+            try:
+                job = self._queue.get_nowait()
+            except queue.Empty:
+                return True
+            if job is None:
+                return False
+            if _claim(job):
+                jobs.append(job)
+        return True
+
+    def _store(self, conn: Connection, job: _Job) -> Stored | RunConflict:
+        try:
+            return record_run(conn, job.report, now=job.now, warn_days=self._warn_days)
+        except RunConflict as exc:  # raised before it wrote anything: the batch goes on
+            return exc
+        except Exception as exc:  # it may have written part of itself: roll back the batch
+            raise _RunFailed(job, exc) from exc
+
+
+def _claim(job: _Job) -> bool:
+    """Mark the job taken; False when its push was cancelled while it waited (the request
+    went away before anything was stored: it is not stored, and nothing answers it)."""
+    return job.done.set_running_or_notify_cancel()
+
+
+class _RunFailed(Exception):
+    def __init__(self, job: _Job, error: Exception) -> None:
+        super().__init__(str(error))
+        self.job = job
+        self.error = error
