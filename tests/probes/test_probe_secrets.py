@@ -399,3 +399,45 @@ def test_worker_processes_hash_and_accept_baselined_findings(make_repo, cli) -> 
         find_secrets(FileIndex(root), Scan(review=reviewed), parallel_min_files=5)
     )
     assert (hits, totals.baselined, totals.files) == ([], 1, 13)
+
+
+def test_secrets_in_tests_and_docs_are_counted_not_listed_when_asked(make_repo) -> None:
+    secret = "Kq7" + "Zr8vQ2mX7pL4kT9w"
+    root = make_repo(
+        {
+            "app.py": f'API_KEY = "{secret}"\n',
+            "tests/test_login.py": f'PASSWORD = "{secret}1"\n',
+            "docs/setup.md": f'    SECRET_KEY = "{secret}2"\n',
+        }
+    )
+    listed = run(root)
+    assert [(f.path, f.line, f.severity) for f in listed.findings] == [
+        ("app.py", 1, "error"),
+        ("docs/setup.md", 1, "warning"),
+        ("tests/test_login.py", 1, "warning"),
+    ]
+    counted = run(root, in_tests_and_docs="count")
+    assert counted.status is Status.FAIL
+    assert [(f.path, f.line) for f in counted.findings] == [("app.py", 1)]
+    assert counted.evidence["in_tests_and_docs"] == {"docs": 1, "test": 1}
+    assert counted.message.startswith(
+        "1 secret(s) found; 2 more in documentation or test files, counted, not listed; first "
+    )
+
+
+def test_the_default_plan_counts_test_secrets_and_skips_bundled_libraries(make_repo, cli) -> None:
+    secret = "Kq7" + "Zr8vQ2mX7pL4kT9w"
+    root = make_repo(
+        {
+            "tests/test_login.py": f'PASSWORD = "{secret}"\n',
+            "web/static/lib/chart/chart.js": f'var token = "{secret}";\n',
+            "web/static/src/app.min.js": f'var token="{secret}";\n',
+            "README.md": "x\n",
+        }
+    )
+    out = cli("check", str(root), "--no-history", "--format", "json", "--select", "no-secrets")
+    [check] = json.loads(out.stdout)["checks"]
+    assert (check["status"], check["findings"]) == ("pass", [])
+    assert check["evidence"]["in_tests_and_docs"] == {"test": 1}
+    assert check["message"].startswith("no unreviewed secret in ")
+    assert check["message"].endswith("; 1 more in test files, counted, not listed")

@@ -222,7 +222,15 @@ def actions(files: FileIndex, repo: Repository) -> list[CheckDict]:
 
 
 def secrets(files: FileIndex, repo: Repository) -> list[CheckDict]:
-    return [{"id": "no-secrets", "kind": "secrets", "exclude": list(VENDORED), "priority": "P0"}]
+    return [
+        {
+            "id": "no-secrets",
+            "kind": "secrets",
+            "exclude": list(VENDORED),
+            "in_tests_and_docs": "count",
+            "priority": "P0",
+        }
+    ]
 
 
 def odoo(files: FileIndex, repo: Repository) -> list[CheckDict]:

@@ -29,6 +29,10 @@ VENDORED = (
     "**/.venv/**",
     "**/venv/**",
     "**/site-packages/**",
+    "**/static/lib/**",  # a web app's bundled libraries (Odoo's and Django's convention)
+    "**/static/src/lib/**",
+    "**/*.min.js",  # minified third-party code
+    "**/*.min.css",
 )
 TEST_DATA = (
     "**/testdata/**",

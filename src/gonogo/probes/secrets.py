@@ -11,6 +11,8 @@ and part, in the message (`gonogo.secrets.tools`); `tool_allowlists: false` repo
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
+from typing import Literal
 
 from pydantic import Field
 
@@ -44,9 +46,17 @@ class SecretsParams(Params):
         "and detect-secrets (`.secrets.baseline`) at the root; the message counts what they "
         "allow",
     )
+    in_tests_and_docs: Literal["warn", "count"] = Field(
+        "warn",
+        description="what a secret found in a test, fixture, example or documentation file "
+        "gives: `warn` lists it as a warning; `count` counts it in the message and the "
+        "evidence without listing it (the default plan's choice: on real repositories they "
+        "were fixtures, examples and sample keys)",
+    )
 
 
 TOOL_ALLOWLIST = "secrets.tool-allowlist"
+_CONTEXT_NAMES = {"test": "test", "example": "example", "docs": "documentation"}
 
 
 async def _run(p: SecretsParams, ctx: Context) -> Outcome:
@@ -68,7 +78,11 @@ async def _run(p: SecretsParams, ctx: Context) -> Outcome:
         jobs=p.jobs,
     )
     hits, totals = await find_secrets(ctx.files, scan)
-    return verdict(tuple(finding(h) for h in hits), totals, p.max_findings, allow)
+    counted: Counter[str] = Counter()
+    if p.in_tests_and_docs == "count":
+        counted.update(h.context for h in hits if h.context)
+        hits = [h for h in hits if not h.context]
+    return verdict(tuple(finding(h) for h in hits), totals, p.max_findings, allow, counted)
 
 
 def problem_findings(allow: Allowlists | None) -> tuple[Finding, ...]:
@@ -80,17 +94,27 @@ def problem_findings(allow: Allowlists | None) -> tuple[Finding, ...]:
 
 
 def verdict(
-    findings: tuple[Finding, ...], totals: Totals, limit: int, allow: Allowlists | None = None
+    findings: tuple[Finding, ...],
+    totals: Totals,
+    limit: int,
+    allow: Allowlists | None = None,
+    counted: Counter[str] | None = None,
 ) -> Outcome:
     """`fail` when a finding is an error; warnings alone pass. Counts are exact even past
     the limit of findings listed; what other scanners' allowlists allowed is counted by
-    list."""
+    list; `counted`: found in test, example or documentation files, by context, and not
+    listed."""
     evidence: dict[str, object] = {
         "files": totals.files,
         "megabytes": round(totals.bytes / 1e6, 2),
         "baselined": totals.baselined,
         "found": len(findings) + totals.dropped_hits,
     }
+    aside = ""
+    if counted:
+        evidence["in_tests_and_docs"] = dict(sorted(counted.items()))
+        kinds = " or ".join(_CONTEXT_NAMES[c] for c in sorted(counted))
+        aside = f"; {sum(counted.values())} more in {kinds} files, counted, not listed"
     if allow is not None:
         evidence |= {
             "allowed": dict(sorted(totals.allowed.items())),
@@ -103,6 +127,7 @@ def verdict(
         evidence |= {"truncated": totals.truncated[:20], "truncated_count": totals.n_truncated}
     errors = [f for f in findings if f.severity == "error"]
     tail = f"; {len(findings) - len(errors)} warning(s)" if len(errors) < len(findings) else ""
+    tail += aside
     if totals.allowed:
         tail += f"; {summary(totals.allowed)}"
     if totals.dropped_hits:
