@@ -24,6 +24,7 @@ from gonogo.audit import (
 )
 from gonogo.audit.blocks import Table, parse_blocks
 from gonogo.audit.evidence import verify_evidence
+from gonogo.audit.markers import rebase_links
 from gonogo.audit.model import AuditResult, ClaimResult, Source, Verdict
 from gonogo.audit.reading import MAX_BYTES, read_report
 from gonogo.audit.signoff import signoff_results
@@ -44,13 +45,16 @@ def audit(
     doc = read_report(report, max_bytes=max_bytes)
     notes = list(doc.notes)
     found = junit.load_totals(root, junit_globs) if junit_globs else None
-    blocks = parse_blocks(_bounded(doc.text, notes))
+    base = _folder_in(report, root)
+    text = rebase_links(_bounded(doc.text, notes), base)
+    blocks = parse_blocks(text)
     lines = list(arith.text_lines(blocks))
     evidence = claims.evidence_claims(blocks, limit=MAX_CLAIMS)
     if len(evidence) > MAX_CLAIMS:
         notes.append(f"only the first {MAX_CLAIMS:,} evidence claims read")
         evidence = evidence[:MAX_CLAIMS]
-    results, warnings = verify_evidence(evidence, root)
+    outside = None if base or _is_under(report, root) else report.parent
+    results, warnings = verify_evidence(evidence, root, base, outside)
     fractions, reference = arith.percent_fractions(lines)
     results += fractions + arith.pass_rates(lines, reference)
     for section, block in claims.sections(blocks):
@@ -70,6 +74,23 @@ def audit(
     results = _in_phases(results, outline.phases(tree))
     ordered = sorted(_dedupe(results)[: MAX_CLAIMS * 2], key=lambda r: r.claim.line)
     return AuditResult(str(report), str(root), tuple(ordered), tuple(notes), tuple(warnings))
+
+
+def _folder_in(report: Path, root: Path) -> str:
+    """The report's folder as a path from the root ('' at the root or outside it)."""
+    try:
+        rel = report.resolve().parent.relative_to(root.resolve())
+    except (OSError, ValueError):
+        return ""
+    return "" if str(rel) == "." else rel.as_posix()
+
+
+def _is_under(report: Path, root: Path) -> bool:
+    try:
+        report.resolve().relative_to(root.resolve())
+    except (OSError, ValueError):
+        return False
+    return True
 
 
 def _in_phases(results: list[ClaimResult], phase_of: dict[int, str]) -> list[ClaimResult]:

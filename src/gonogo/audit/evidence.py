@@ -20,6 +20,7 @@ from typing import Any
 
 import yaml
 
+from gonogo.audit.claims import file_checks
 from gonogo.audit.markers import escapes, problem_with, split_anchor
 from gonogo.audit.model import CheckOutcome, Claim, ClaimResult, FileCheck, Verdict
 from gonogo.audit.regex import rx
@@ -28,9 +29,14 @@ MAX_LINE_BYTES = 16 * 1024 * 1024
 BATCH = 2000  # checks per internal plan: keeps each under the plan loader's size limit
 
 
-def verify_evidence(evidence: Sequence[Claim], root: Path) -> tuple[list[ClaimResult], list[str]]:
-    """Run the claims' file checks as a plan; the results and any warning about the root."""
-    evidence = [_with_shebangs(c, root) for c in evidence]
+def verify_evidence(
+    evidence: Sequence[Claim], root: Path, base: str = "", outside: Path | None = None
+) -> tuple[list[ClaimResult], list[str]]:
+    """Run the claims' file checks as a plan; the results and any warning about the root.
+    `base` is the report's folder from the root: a file named without a folder is looked
+    for beside the report first, as a reader of the report would. `outside` is the
+    report's folder when it is not under the root."""
+    evidence = [_with_shebangs(_beside(_rooted(c, root), root, base), root) for c in evidence]
     per_claim, statuses = _run_unique(evidence, root)
     cited = {c.path for claim in evidence for c in claim.checks if c.kind == "file.exists"}
     present = sum(1 for p in cited if _exists(root, p))
@@ -48,7 +54,7 @@ def verify_evidence(evidence: Sequence[Claim], root: Path) -> tuple[list[ClaimRe
                 CheckOutcome(check, cid, *statuses[cid])
                 for check, cid in zip(claim.checks, ids, strict=True)
             )
-            out.append(_judge(claim, outcomes, root, lost))
+            out.append(_judge(claim, outcomes, root, lost, outside))
     warnings = []
     if lost:
         warnings.append(
@@ -124,6 +130,49 @@ def _with_shebangs(claim: Claim, root: Path) -> Claim:
     return dataclasses.replace(claim, checks=tuple(checks)) if changed else claim
 
 
+def _rooted(claim: Claim, root: Path) -> Claim:
+    """`/src/plugins/auth.ts` whose first folder is at the root is a path from the root, as
+    repository docs write them; `/etc/hosts` or `/tmp/x/` stays outside the repository."""
+    extra: list[FileCheck] = []
+    for cited in claim.cited:
+        if cited.startswith("/") and not cited.startswith("//"):
+            body = cited.lstrip("/")
+            first = body.split("/", 1)[0]
+            if first and "/" in body and os.path.lexists(root / first):
+                extra += file_checks(split_anchor(body)[0])
+    if not extra:
+        return claim
+    cited = tuple(c.lstrip("/") if c.startswith("/") else c for c in claim.cited)
+    return dataclasses.replace(claim, checks=claim.checks + tuple(extra), cited=cited)
+
+
+def _beside(claim: Claim, root: Path, base: str) -> Claim:
+    """A file named without a folder that is not at the root but beside the report is
+    that file: `NOTES.md` in docs/status.md names docs/NOTES.md."""
+    if not base or not claim.checks:
+        return claim
+    moved: dict[str, str] = {}
+    for check in claim.checks:
+        path = check.path
+        if "/" in path or any(c in path for c in "*?[") or path in moved:
+            continue
+        if not os.path.lexists(root / path) and os.path.lexists(root / base / path):
+            moved[path] = f"{base}/{path}"
+    if not moved:
+        return claim
+    checks = tuple(
+        FileCheck(c.kind, {**c.params, "path": moved.get(c.path, c.path)}) for c in claim.checks
+    )
+    cited = tuple(
+        moved[split_anchor(c)[0]] + c[len(split_anchor(c)[0]) :]
+        if split_anchor(c)[0] in moved
+        else c
+        for c in claim.cited
+    )
+    named = tuple(c for c in claim.named if split_anchor(c)[0] not in moved)
+    return dataclasses.replace(claim, checks=checks, cited=cited, named=named)
+
+
 def _has_shebang(path: Path) -> bool:
     try:
         with path.open("rb") as fh:
@@ -132,7 +181,20 @@ def _has_shebang(path: Path) -> bool:
         return False
 
 
-def _judge(claim: Claim, outcomes: tuple[CheckOutcome, ...], root: Path, lost: bool) -> ClaimResult:
+def _beside_report(name: str, outside: Path | None) -> str:
+    """The file a report outside --root names without a folder, when it is beside it."""
+    if outside is None or "/" in name or not (outside / name).exists():
+        return ""
+    return name
+
+
+def _judge(
+    claim: Claim,
+    outcomes: tuple[CheckOutcome, ...],
+    root: Path,
+    lost: bool,
+    outside: Path | None = None,
+) -> ClaimResult:
     files = tuple(dict.fromkeys(o.check.path for o in outcomes))
     bad = [o for o in outcomes if o.status != "pass"]
     if bad and lost:
@@ -146,12 +208,20 @@ def _judge(claim: Claim, outcomes: tuple[CheckOutcome, ...], root: Path, lost: b
         missing = "no file matches" in reason
         hint = _case_hint(root, first.check.path) if missing else ""
         named = first.check.path in {split_anchor(p)[0] for p in claim.named}
+        named = named or "/" not in first.check.path  # a file name, backticked or not
         elsewhere = _elsewhere(root, first.check.path) if missing and named and not hint else ""
         if elsewhere:
             reason += f"; a file of that name is at {elsewhere}: the claim names it, not its path"
             return ClaimResult(claim, Verdict.UNVERIFIABLE, reason, outcomes, evidence=files)
         if missing and not hint and _maybe_a_name(first.check.path, claim):
             reason += "; with no extension it may be a name (a route, method or topic), not a path"
+            return ClaimResult(claim, Verdict.UNVERIFIABLE, reason, outcomes, evidence=files)
+        beside = _beside_report(first.check.path, outside) if missing and named else ""
+        if beside:
+            reason += f"; {beside} is beside the report, outside --root"
+            return ClaimResult(claim, Verdict.UNVERIFIABLE, reason, outcomes, evidence=files)
+        if missing and not hint and named and claim.mentioned:
+            reason += "; named in passing, and no file of that name is in the repository"
             return ClaimResult(claim, Verdict.UNVERIFIABLE, reason, outcomes, evidence=files)
         return ClaimResult(claim, Verdict.BROKEN, reason + hint, outcomes, evidence=files)
     problem = _line_problem(claim, root) or _count_problem(claim, files, root)

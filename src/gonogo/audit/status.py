@@ -15,6 +15,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from gonogo.audit import markers as mk
+from gonogo.audit.markers import MEANT_OPEN
 from gonogo.audit.model import Claim, ClaimResult, Source, Verdict
 from gonogo.audit.outline import Node
 from gonogo.audit.regex import rx
@@ -50,11 +51,6 @@ NONE_VALUE = r"(?i)^(none|no|0|nil|nothing|n/a)(\s+(identified|known|found|open|
 SUMMARY_SECTION = (
     r"(?i)(summary|overview|conclusion|tl;?dr|verdict|status|at a glance|bottom line|"
     r"sign-?off|approval|final)"
-)
-MEANT_OPEN = (
-    r"(?i)(next|future|roadmap|target|success|criteria|recommend|backlog|later|todo|to do|"
-    r"follow[- ]?up|plan\b|planned|ideas|nice to have|out of scope|week \d|sprint \d+ targets|"
-    r"before (production|starting|launch)|post-|after (deploy|release|launch))"
 )
 BLOCKING = r"(?i)(block|critical|\bp0\b|must fix|showstopper|not ready|🔴|⛔|🛑)"
 _PRIORITY = r"(?i)\b(p[0-3])\b|priority\W{0,3}(critical|high|medium|low)|\b(critical)\b"
