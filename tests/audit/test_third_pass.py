@@ -60,7 +60,9 @@ def test_a_file_named_without_its_folder_is_unverifiable_when_it_lives_elsewhere
     ]
     [(verdict, reason)] = _at(result, 5)
     assert verdict is UNVERIFIABLE
-    assert reason.endswith("a file of that name is at scripts/jira/prioritise.py: the claim names it, not its path")
+    assert reason.endswith(
+        "a file of that name is at scripts/jira/prioritise.py: the claim names it, not its path"
+    )
     # a path with its folder that is nowhere, and a name that is nowhere: broken
     assert _at(result, 6) == [(BROKEN, "no file matches docs/missing-guide.md")]
     assert _at(result, 7) == [(BROKEN, "no file matches NOWHERE.md")]
@@ -123,7 +125,9 @@ def test_paths_from_the_root_and_line_ranges_written_in_prose(tmp_path: Path) ->
     assert _at(result, 4) == [
         (BROKEN, "src/utils/cache.ts#L8-L12 cites line 8-12 but src/utils/cache.ts has 10 lines")
     ]
-    assert _at(result, 5) == [(UNVERIFIABLE, "/tmp/export/ is an absolute path, outside the repository")]
+    assert _at(result, 5) == [
+        (UNVERIFIABLE, "/tmp/export/ is an absolute path, outside the repository")
+    ]
     assert _at(result, 6) == [
         (BROKEN, "src/models/ace.jl:5-9 cites line 5-9 but src/models/ace.jl has 8 lines")
     ]

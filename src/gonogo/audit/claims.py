@@ -130,10 +130,14 @@ def _item_claims(item: Item, section: str, *, planned: bool = False) -> list[Cla
 
 
 _IMPERATIVE = frozenset(
-    "add create update run fix implement use check set configure install edit write move "
-    "delete remove rename review test verify ensure deploy document migrate apply replace "
-    "consider investigate follow read open see build start stop enable disable".split()
-)
+    (
+        "add", "create", "update", "run", "fix", "implement", "use", "check", "set",
+        "configure", "install", "edit", "write", "move", "delete", "remove", "rename",
+        "review", "test", "verify", "ensure", "deploy", "document", "migrate", "apply",
+        "replace", "consider", "investigate", "follow", "read", "open", "see", "build",
+        "start", "stop", "enable", "disable",
+    )
+)  # fmt: skip
 
 
 def _imperative(text: str) -> bool:
@@ -189,9 +193,12 @@ def _legend(text: str) -> bool:
 
 
 NOT_EVIDENCE = frozenset(
-    "run command commands cmd usage example examples install syntax branch commit tag "
-    "pattern patterns regex format key keys variable variables flag flags option options".split()
-)
+    (
+        "run", "command", "commands", "cmd", "usage", "example", "examples", "install",
+        "syntax", "branch", "commit", "tag", "pattern", "patterns", "regex", "format", "key",
+        "keys", "variable", "variables", "flag", "flags", "option", "options",
+    )
+)  # fmt: skip
 
 
 def _label_claim(line: str, number: int, section: str) -> Claim | None:

@@ -134,9 +134,9 @@ def _rooted(claim: Claim, root: Path) -> Claim:
     """`/src/plugins/auth.ts` whose first folder is at the root is a path from the root, as
     repository docs write them; `/etc/hosts` or `/tmp/x/` stays outside the repository."""
     extra: list[FileCheck] = []
-    for cited in claim.cited:
-        if cited.startswith("/") and not cited.startswith("//"):
-            body = cited.lstrip("/")
+    for written in claim.cited:
+        if written.startswith("/") and not written.startswith("//"):
+            body = written.lstrip("/")
             first = body.split("/", 1)[0]
             if first and "/" in body and os.path.lexists(root / first):
                 extra += file_checks(split_anchor(body)[0])

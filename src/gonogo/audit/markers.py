@@ -37,6 +37,7 @@ MEANT_OPEN = (
     r"before (production|starting|launch)|post-|after (deploy|release|launch))"
 )
 
+
 class Mark(enum.Enum):
     DONE = "done"
     PARTIAL = "partial"  # under way: counts as more than nothing and less than done
