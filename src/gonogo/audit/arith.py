@@ -19,7 +19,7 @@ from gonogo.audit.model import Claim, ClaimResult, Source, Verdict
 from gonogo.audit.regex import rx
 
 _NUM = r"(\d{1,6}(?:\.\d{1,4})?)"
-PCT_FRACTION = _NUM + r"\s?%\s*\(\s*(\d{1,9})\s*/\s*(\d{1,9})"
+PCT_FRACTION = _NUM + r"\s?%\s*\(\s*(\d{1,9})\s*(?:/|\s(?:of|out of)\s)\s*(\d{1,9})"
 FRACTION_PCT = (
     r"(\d{1,9})\s*(?:/|\s(?:of|out of)\s)\s*(\d{1,9})(?:\s+[a-z]{2,20}){0,2}\s*\(\s*"
     + _NUM

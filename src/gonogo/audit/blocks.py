@@ -72,6 +72,7 @@ def parse_blocks(text: str, *, plain_tables: bool = True) -> list[Block]:
 
     from gonogo.audit.gridtables import grid_tables_of
     from gonogo.audit.pipetables import plain_tables_of
+    from gonogo.audit.texttables import adoc_titles_of, text_tables_of
 
     md = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable("table")
     md.disable("inline")
@@ -81,11 +82,13 @@ def parse_blocks(text: str, *, plain_tables: bool = True) -> list[Block]:
         chunk = [lines[i] for i in origin]
         tables = grid_tables_of(chunk, origin)
         tables += plain_tables_of(chunk, origin) if plain_tables else []
+        tables += text_tables_of(chunk, origin)
+        titles = adoc_titles_of(chunk, origin)
         src = "\n".join(chunk)
         walker = _Walker(origin)
         for token in md.parse(src):
             walker.feed(token)
-        _append(blocks, _merged(walker.blocks, tables))
+        _append(blocks, _merged(walker.blocks, [*tables, *titles]))
     return blocks
 
 
@@ -105,10 +108,10 @@ def front_matter(lines: list[str]) -> list[Block]:
     return []
 
 
-def _merged(parsed: list[Block], tables: list[Table]) -> list[Block]:
-    if not tables:
+def _merged(parsed: list[Block], read: Sequence[Block]) -> list[Block]:
+    if not read:
         return parsed
-    return sorted([*parsed, *tables], key=lambda b: b.line)
+    return sorted([*parsed, *read], key=lambda b: b.line)
 
 
 def _append(blocks: list[Block], new: list[Block]) -> None:

@@ -16,6 +16,7 @@ from functools import lru_cache
 from gonogo.audit import markers as mk
 from gonogo.audit.blocks import Block, Fence, Heading, Item, ListBlock, Para, Table
 from gonogo.audit.claims import sections
+from gonogo.audit.regex import rx
 
 _LABEL_MAX = 120
 SAMPLE_ROWS = 200
@@ -89,7 +90,8 @@ def _label_of(previous: Block | None, heading: Node, section: str) -> Node:
     if not isinstance(previous, Para):
         return heading
     last = mk.plain(previous.lines[-1])
-    if not last.endswith(":") or len(last) > _LABEL_MAX:
+    bare_head = len(previous.lines) == 1 and _OPEN_HEAD_WORDS.search(last) is not None
+    if (not last.endswith(":") and not bare_head) or len(last) > _LABEL_MAX:
         return heading
     line = previous.line + len(previous.lines) - 1
     existing = heading.children[-1] if heading.children else None
@@ -97,6 +99,20 @@ def _label_of(previous: Block | None, heading: Node, section: str) -> Node:
         existing.kind = "label"
         return existing
     return heading.add(Node(line, last, "label", mk.any_mark(last), section=section))
+
+
+class _OpenHeadWords:
+    """A one-line paragraph such as "Still open" or "Remaining work" heads the list after
+    it even without a colon."""
+
+    @staticmethod
+    def search(text: str) -> object | None:
+        from gonogo.audit.status import OPEN_HEAD
+
+        return rx(OPEN_HEAD).search(text)
+
+
+_OPEN_HEAD_WORDS = _OpenHeadWords()
 
 
 def _add_items(holder: Node, items: Sequence[Item], section: str) -> None:

@@ -25,8 +25,8 @@ STATUS_LABEL = (
     r"ready|state|progress|completion)\s*$"
 )
 NONE_LABEL = (
-    r"(?i)^(critical\s+|open\s+|known\s+|p0\s+|high\s+)?"
-    r"(blockers?|blocked|risks?|risk items|issues|p0s?)\s*$"
+    r"(?i)^((critical|open|known|p0|p1|high|blocking|outstanding|unresolved)(\s+|-))"
+    r"{0,2}(blockers?|blocked|risks?|risk items|issues|items|p0s?)\s*$"
 )
 READY = (
     r"(?i)^(✅\s*)?(ready|complete|completed|go|done|pass|passed|approved|green|finished|"
@@ -47,7 +47,10 @@ OPEN_VALUE = (
     r"(?i)^(pending|not started|tbd|todo|to do|in progress|awaiting|waiting|open|blocked|"
     r"not done|not ready|❌|⏳|🔲)"
 )
-NONE_VALUE = r"(?i)^(none|no|0|nil|nothing|n/a)(\s+(identified|known|found|open|so far))?\W*$"
+NONE_VALUE = (
+    r"(?i)^(none|no|0|nil|nothing|n/a)(\s+(high|critical|blocking|p0))?"
+    r"(\s+(identified|known|found|open|so far))?\W*$"
+)
 SUMMARY_SECTION = (
     r"(?i)(summary|overview|conclusion|tl;?dr|verdict|status|at a glance|bottom line|"
     r"sign-?off|approval|final)"
@@ -74,9 +77,39 @@ def open_items(root: Node) -> list[OpenItem]:
     return out
 
 
+# Words that say a thing is not done, in a line with no mark: "not yet executed", "3
+# mismatches left", "Action needed: ...", "tracked as SRCH-88", "~123 remaining failures".
+OPEN_PHRASE = (
+    r"(?i)(\bstill open\b|\bnot yet\b|\bnot (been )?(scheduled|started|executed|fixed|merged|"
+    r"deployed|signed|reviewed|implemented|resolved)\b|\baction (needed|required)\b|"
+    r"\btracked (as|in|under)\s+(issue|ticket|bug|[A-Z][A-Z0-9]{1,9}-\d+|#\d+)|\bto be (done|fixed|scheduled|decided|confirmed)\b|"
+    r"~?\b[1-9][\d,]*\+?\s+(\w+\s+){0,2}(left|remaining|outstanding)\b|"
+    r"\b[1-9][\d,]*\s+remaining\b|^(remaining|outstanding)\b)"
+)
+# A label or heading whose unmarked items are all open: "Still open", "Remaining Work:".
+OPEN_HEAD = (
+    r"(?i)^(still open|open items|open issues|open tasks|remaining( work| items| tasks| "
+    r"issues)?|to ?do|not done( yet)?|outstanding( items| work)?|pending( items| tasks)?)\W*$"
+)
+
+
+PAST_HEAD = r"(?i)^(before|previously|old|was|prior|formerly)\b"
+_WAITING_MARKS = ("⏳", "🔲", "☐", "⏸", "[ ]")  # a heading so marked is not done yet
+_AMOUNT = (
+    r"(?i)^~?\d[\d.,]*\s*(-\s*\d[\d.,]*\s*)?(min|minutes|h|hours?|d|days?|weeks?|sp|points?)\b"
+)
+
+
 def _open_text(node: Node) -> str:
     if node.kind in ("item", "row", "label") and node.mark.pending and not _legend(node):
         return node.text
+    if node.kind == "heading" and node.level > 1 and any(m in node.text for m in _WAITING_MARKS):
+        return node.text
+    if node.mark is mk.Mark.NONE and node.kind in ("item", "field", "line", "label"):
+        if _in_the_past(node):
+            return ""
+        if (rx(OPEN_PHRASE).search(node.text) and not _estimate(node)) or _under_open_head(node):
+            return node.text
     label, value = split_field(node) if node.kind != "heading" else ("", "")
     marked_open = bool(label) and mk.leading_mark(value).pending  # "Dry run: ⏳ Pending"
     if marked_open or (label and rx(STATUS_LABEL).search(label) and rx(OPEN_VALUE).search(value)):
@@ -85,6 +118,29 @@ def _open_text(node: Node) -> str:
             return f"{parent.text} — {node.text}"
         return node.text
     return ""
+
+
+def _in_the_past(node: Node) -> bool:
+    """Items under "**Before:**" describe what was, not what is still to do."""
+    parent = node.parent
+    return (
+        parent is not None
+        and parent.kind in ("label", "heading")
+        and bool(rx(PAST_HEAD).search(parent.text.lstrip("#*_ ")))
+    )
+
+
+def _estimate(node: Node) -> bool:
+    """'**Remaining:** 2 days estimated for Phase 6' is an amount of time, not an item."""
+    _, sep, value = node.text.partition(":")
+    return bool(sep) and rx(_AMOUNT).search(value.strip()) is not None
+
+
+def _under_open_head(node: Node) -> bool:
+    parent = node.parent
+    if node.kind != "item" or parent is None or parent.kind not in ("label", "heading"):
+        return False
+    return rx(OPEN_HEAD).search(parent.text.lstrip("#*_ ").rstrip("*_ ")) is not None
 
 
 def _legend(node: Node) -> bool:
