@@ -82,7 +82,8 @@ def open_items(root: Node) -> list[OpenItem]:
 OPEN_PHRASE = (
     r"(?i)(\bstill open\b|\bnot yet\b|\bnot (been )?(scheduled|started|executed|fixed|merged|"
     r"deployed|signed|reviewed|implemented|resolved)\b|\baction (needed|required)\b|"
-    r"\btracked (as|in|under)\s+(issue|ticket|bug|[A-Z][A-Z0-9]{1,9}-\d+|#\d+)|\bto be (done|fixed|scheduled|decided|confirmed)\b|"
+    r"\btracked (as|in|under)\s+(issue|ticket|bug|[A-Z][A-Z0-9]{1,9}-\d+|#\d+)|"
+    r"\bto be (done|fixed|scheduled|decided|confirmed)\b|"
     r"~?\b[1-9][\d,]*\+?\s+(\w+\s+){0,2}(left|remaining|outstanding)\b|"
     r"\b[1-9][\d,]*\s+remaining\b|^(remaining|outstanding)\b)"
 )
