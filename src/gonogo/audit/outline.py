@@ -90,7 +90,7 @@ def _label_of(previous: Block | None, heading: Node, section: str) -> Node:
     if not isinstance(previous, Para):
         return heading
     last = mk.plain(previous.lines[-1])
-    bare_head = len(previous.lines) == 1 and _OPEN_HEAD_WORDS.search(last) is not None
+    bare_head = len(previous.lines) == 1 and _OPEN_HEAD_WORDS.search(last)
     if (not last.endswith(":") and not bare_head) or len(last) > _LABEL_MAX:
         return heading
     line = previous.line + len(previous.lines) - 1
@@ -106,10 +106,10 @@ class _OpenHeadWords:
     it even without a colon."""
 
     @staticmethod
-    def search(text: str) -> object | None:
+    def search(text: str) -> bool:
         from gonogo.audit.status import OPEN_HEAD
 
-        return rx(OPEN_HEAD).search(text)
+        return rx(OPEN_HEAD).search(text) is not None
 
 
 _OPEN_HEAD_WORDS = _OpenHeadWords()
