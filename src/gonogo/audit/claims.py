@@ -35,6 +35,15 @@ def sections(blocks: Sequence[Block]) -> Iterator[tuple[str, Block]]:
         yield title, block
 
 
+def headed(blocks: Sequence[Block]) -> Iterator[tuple[str, str, Block]]:
+    """Each block with its level-1/2 section title and the title of the nearest heading."""
+    title = ""
+    for section, block in sections(blocks):
+        if isinstance(block, Heading):
+            title = mk.plain(block.text)
+        yield section, title, block
+
+
 def evidence_claims(blocks: Sequence[Block], limit: int | None = None) -> list[Claim]:
     """Evidence claims in report order; reading stops once more than `limit` are found."""
     out: list[Claim] = []
@@ -150,11 +159,20 @@ def _spans_claim(line: str, number: int, section: str) -> Claim | None:
     """A list item that names files in code spans ("Removed a duplicate marker from
     `tests/test_rabbit.py`", "Created `scripts/check.sh` automation script") says they
     are there. Dotted words that only look like files (`.meta`) are not cited."""
-    paths = [p for p in mk.span_only_paths(line) if _file_like(p)]
+    paths = [p for p in mk.span_only_paths(line) if _file_like(p)] + _folder_words(line)
     if not paths:
         return None
-    claim = make_claim(number, Source.LIST, line.strip(), section, paths)
+    claim = make_claim(number, Source.LIST, line.strip(), section, list(dict.fromkeys(paths)))
     return dataclasses.replace(claim, listed=True, mentioned=True)
+
+
+def _folder_words(text: str) -> list[str]:
+    """Plain words that are paths with a folder and a file extension ("see
+    deploy/dualwrite.yaml", "(logs/backfill.log)"), as plain-text reports write them."""
+    spans = set(mk.cited_paths(text))
+    spans |= {p for t in mk.link_targets(text) for p in [mk.as_path(t, strict=False)] if p}
+    words = [p for p in mk.cited_paths(text, bare=True) if p not in spans]
+    return [p for p in words if "/" in mk.split_anchor(p)[0].strip("/") and "](" not in p]
 
 
 def _file_like(path: str) -> bool:
@@ -215,7 +233,7 @@ def _label_claim(line: str, number: int, section: str) -> Claim | None:
     elif _short_label(label) and label not in NOT_EVIDENCE:
         paths = [p for p in mk.span_only_paths(rest) if _file_like(p)]
         links = [p for t in mk.link_targets(rest) for p in [mk.as_path(t, strict=False)] if p]
-        paths += [p for p in links if p not in paths]
+        paths += [p for p in [*links, *_folder_words(rest)] if p not in paths]
         if not paths:
             return None
         claim = make_claim(number, Source.LABEL, line.strip(), section, paths)

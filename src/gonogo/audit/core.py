@@ -57,9 +57,10 @@ def audit(
     results, warnings = verify_evidence(evidence, root, base, outside)
     fractions, reference = arith.percent_fractions(lines)
     results += fractions + arith.pass_rates(lines, reference)
-    for section, block in claims.sections(blocks):
+    for section, title, block in claims.headed(blocks):
         if isinstance(block, Table):
-            results += arith.table_results(block, section) + signoff_results(block, section)
+            results += arith.table_results(block, section)
+            results += signoff_results(block, section, title)
     tree = outline.build(blocks)
     items = status.open_items(tree)
     results += status.results(tree, items) + rollup.results(tree)
@@ -69,6 +70,7 @@ def audit(
     rows = list(arith.row_lines(blocks))
     results += measured.count_results(junit.count_claims([*lines, *rows]), root, found)
     results += measured.file_number_results([*lines, *rows], root)
+    results += measured.passing_results(tree, root)
     if found is not None:
         notes.append(f"JUnit: {len(found.files)} file(s) read")
     results = _in_phases(results, outline.phases(tree))

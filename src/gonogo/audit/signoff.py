@@ -22,14 +22,21 @@ _DATE = (
 _EMPTY = frozenset(("", "-", "—", "–", "tbd", "n/a", "pending", "_", "__", "___", "?", "…", "..."))
 
 
-def is_signoff(table: Table) -> bool:
+_TITLE = r"(?i)(sign-?offs?|signatures?|approvals?|approvers)\b"
+
+
+def is_signoff(table: Table, title: str = "") -> bool:
+    """A table of roles or names with a signed / approved column, or one under a sign-off
+    title ("### Sign-off", ".Approvals") with a name and a date column."""
     heads = [mk.plain(h) for h in table.header]
     found = [rx(_HEADS).search(h) for h in heads]
     hits = {str(m.group(1)).lower()[:4] for m in found if m is not None}
     has_sign = any(h.lower().startswith(("sign", "approv", "status")) for h in heads)
+    titled = bool(title) and rx(_TITLE).search(title) is not None
+    has_date = any(h.lower().startswith(("date", "when", "signed on")) for h in heads)
     return (
         len(hits) >= 2
-        and has_sign
+        and (has_sign or (titled and has_date))
         and any(
             h.lower().startswith(("name", "approver", "who", "signatory")) or h.lower() == "role"
             for h in heads
@@ -37,8 +44,8 @@ def is_signoff(table: Table) -> bool:
     )
 
 
-def signoff_results(table: Table, section: str) -> list[ClaimResult]:
-    if not is_signoff(table):
+def signoff_results(table: Table, section: str, title: str = "") -> list[ClaimResult]:
+    if not is_signoff(table, title):
         return []
     heads = [mk.plain(h).lower() for h in table.header]
     name = _col(heads, ("name", "approver", "signatory", "who", "signed by"))
