@@ -56,6 +56,7 @@ class Table:
     header: tuple[str, ...] = ()
     rows: list[Row] = field(default_factory=list)
     status_col: int | None = -2  # found once by outline.status_column; -2: not yet
+    percent_col: bool = False  # the status column holds progress percents (100% done)
 
 
 @dataclass(frozen=True, slots=True)

@@ -89,7 +89,7 @@ def is_total(row: Sequence[str]) -> bool:
 
 
 def _table_claims(table: Table, section: str, limit: int | None = None) -> list[Claim]:
-    from gonogo.audit.outline import cell_mark, status_column
+    from gonogo.audit.outline import row_mark, status_column
 
     status = status_column(table)
     if status is None:
@@ -102,7 +102,7 @@ def _table_claims(table: Table, section: str, limit: int | None = None) -> list[
         cells = row.cells
         if status >= len(cells) or is_total(cells):
             continue
-        if cell_mark(cells[status]) is not mk.Mark.DONE:
+        if row_mark(table, cells[status]) is not mk.Mark.DONE:
             continue
         if evidence is not None and evidence < len(cells):
             paths = mk.cited_paths(cells[evidence], bare=True)

@@ -133,7 +133,41 @@ def status_column(table: Table) -> int | None:
     if table.status_col != -2:
         return table.status_col
     table.status_col = _find_status_column(table)
+    progress = _progress_column(table)
+    if table.status_col is None or table.status_col == progress:
+        table.status_col = progress if progress is not None else table.status_col
+        table.percent_col = progress is not None
     return table.status_col
+
+
+_PROGRESS_HEADS = ("progress", "complete", "completion", "% complete", "% done", "done %", "%")
+_BARE_PERCENT = r"^(\d{1,3}(?:\.\d{1,2})?)\s?%\+?$"
+
+
+def _progress_column(table: Table) -> int | None:
+    """A column headed Progress (Complete, % done) whose cells are percents: with no mark
+    column, it is the status (100% done, 0% not started, anything else under way)."""
+    rows = [r for r in table.rows[:SAMPLE_ROWS] if not _is_total(r.cells)]
+    for j, head in enumerate(table.header):
+        name = mk.plain(head).lower().strip()
+        if not name.startswith(_PROGRESS_HEADS) or len(rows) < 2:
+            continue
+        pct = sum(1 for r in rows if j < len(r.cells) and rx(_BARE_PERCENT).search(r.cells[j]))
+        if pct * 2 > len(rows):
+            return j
+    return None
+
+
+def row_mark(table: Table, cell: str) -> mk.Mark:
+    """The mark of a row's status cell; a progress percent counts as done at 100%, not
+    started at 0% and under way in between."""
+    if table.percent_col:
+        m = rx(_BARE_PERCENT).search(mk.plain(cell).strip())
+        if m is None:
+            return mk.Mark.NONE
+        value = float(m.group(1))
+        return mk.Mark.DONE if value >= 100 else mk.Mark.OPEN if value == 0 else mk.Mark.PARTIAL
+    return cell_mark(cell)
 
 
 def _find_status_column(table: Table) -> int | None:
@@ -179,7 +213,7 @@ def _add_rows(heading: Node, table: Table, section: str) -> None:
     for row in table.rows:
         mark = mk.Mark.NONE
         if col is not None and col < len(row.cells) and not _is_total(row.cells):
-            mark = cell_mark(row.cells[col])
+            mark = row_mark(table, row.cells[col])
         text = " | ".join(mk.plain(c) for c in row.cells if mk.plain(c))
         node = Node(row.line, text, "row", mark, section=section, table=table)
         heading.add(node)

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from gonogo.audit import markers as mk
+from gonogo.audit.blocks import Table
 from gonogo.audit.model import Claim, ClaimResult, Source, Verdict
 from gonogo.audit.outline import Node
 from gonogo.audit.quantity import places_of, stated_percent
@@ -38,6 +39,8 @@ def results(root: Node) -> list[ClaimResult]:
         if node.kind == "item" and _is_overall(node.text):
             out += _overall_of_siblings(node, pct) if pct is not None else []
             out += _overall_fraction(node) if rx(_FRACTION).search(node.text) else []
+        if pct is not None and not node.children and node.kind in ("field", "line", "item"):
+            out += _progress_of_table(node, pct)
     headings = [n for n in root.walk() if n.kind == "heading"]
     out += [r for n in root.walk() if n.kind == "item" for r in _named_section(n, headings)]
     return out
@@ -126,7 +129,16 @@ def _value(child: Node) -> tuple[Decimal, Decimal, bool] | None:
 
 def _kids(node: Node) -> list[Node]:
     """The children a percent is made of; a label with no status of its own
-    ("**Remaining:**") stands for the items it holds."""
+    ("**Remaining:**") stands for the items it holds. A heading over a status table is
+    made of the table's rows (the lists beside it are narrative), and a heading whose one
+    sub-heading holds that table ("## Phase 0: 75%" over "### Checklist") of its rows."""
+    if node.kind == "heading":
+        rows = _table_rows(node)
+        subs = [c for c in node.children if c.kind == "heading" and _value(c) is None]
+        if not rows and len(subs) == 1:
+            rows = _table_rows(subs[0])
+        if len(rows) >= 2:
+            return rows
     out = []
     for c in node.children:
         if c.kind in ("field", "line"):
@@ -136,6 +148,130 @@ def _kids(node: Node) -> list[Node]:
         else:
             out.append(c)
     return out
+
+
+def _table_rows(heading: Node) -> list[Node]:
+    """The rows of the first status table right under `heading`, totals left out."""
+    from gonogo.audit.outline import status_column
+
+    rows = [c for c in heading.children if c.kind == "row" and c.table is not None]
+    if not rows or status_column(rows[0].table) is None:  # type: ignore[arg-type]
+        return []
+    first = rows[0].table
+    return [r for r in rows if r.table is first and not _total_row(r)]
+
+
+def _total_row(node: Node) -> bool:
+    return mk.plain(node.text).lower().startswith(("total", "sum ", "overall"))
+
+
+_PROGRESS_LINE = (
+    r"(?i)^\W{0,4}(overall|total progress|overall progress|progress|completion|"
+    r"total completion|overall completion|project progress)\b"
+)
+
+
+def _progress_of_table(node: Node, claimed: Decimal) -> list[ClaimResult]:
+    """'**Total Progress:** 98%' or 'Overall: AMBER, 62% complete (tracker below)' beside
+    a table of phases with their progress: the mean of the rows, weighted when a Weight
+    column says how much each row counts."""
+    if rx(_PROGRESS_LINE).search(node.text) is None or node.parent is None:
+        return []
+    table = _nearest_table(node)
+    if table is None:
+        return []
+    spread = _table_progress(table)
+    if spread is None:
+        return []
+    low, high, how = spread
+    half = Decimal(5).scaleb(-places_of(claimed) - 1)
+    ok = claimed - half <= high and claimed + half > low
+    mean = f"{_round2(low)}%" if low == high else f"{_round2(low)}% to {_round2(high)}%"
+    reason = f"{claimed}% claimed; the table at line {table.line} {how}: {mean}"
+    nums = {"claimed": f"{claimed}%", "low": f"{_round2(low)}%", "high": f"{_round2(high)}%"}
+    verdict = Verdict.HOLDS if ok else Verdict.BROKEN
+    return [ClaimResult(claim_of(node, Source.ROLLUP), verdict, reason, numbers=nums)]
+
+
+def _nearest_table(node: Node) -> Table | None:
+    """The status table among the line's siblings: the closest one before it, else the
+    first one after it."""
+    from gonogo.audit.outline import status_column
+
+    siblings = node.parent.children if node.parent is not None else []
+    at = siblings.index(node)
+    before = [s.table for s in siblings[:at] if s.kind == "row" and s.table is not None]
+    after = [s.table for s in siblings[at + 1 :] if s.kind == "row" and s.table is not None]
+    for table in [*reversed(before), *after]:
+        if status_column(table) is not None:
+            return table
+    return None
+
+
+def _table_progress(table: Table) -> tuple[Decimal, Decimal, str] | None:
+    """(low, high, how it was worked out) of a table's progress: each row's progress
+    cell (a percent; "99%+" is 99 to 100), else its status mark by the rule of this
+    module, weighted by a Weight column when there is one."""
+    from gonogo.audit.outline import row_mark, status_column
+
+    heads = [mk.plain(h).lower() for h in table.header]
+    prog = next((j for j, h in enumerate(heads) if h.startswith(_PROGRESS_HEADS)), None)
+    weight = next((j for j, h in enumerate(heads) if h.startswith("weight")), None)
+    status = status_column(table)
+    rows = [
+        r
+        for r in table.rows
+        if not mk.plain(r.cells[0] if r.cells else "")
+        .lower()
+        .startswith(("total", "sum ", "overall"))
+    ]
+    values: list[tuple[Decimal, Decimal]] = []
+    weights: list[Decimal] = []
+    for r in rows:
+        v = _cell_progress(r.cells[prog]) if prog is not None and prog < len(r.cells) else None
+        if v is None and status is not None and status < len(r.cells):
+            mark = row_mark(table, r.cells[status])
+            v = _MARK_SPAN.get(mark)
+        if v is None:
+            return None
+        values.append(v)
+        if weight is not None:
+            w = _number(r.cells[weight]) if weight < len(r.cells) else None
+            if w is None:
+                return None
+            weights.append(w)
+    if len(values) < 2:
+        return None
+    if weights and sum(weights) > 0:
+        total = sum(weights, Decimal(0))
+        low = sum((v[0] * w for v, w in zip(values, weights, strict=True)), Decimal(0)) / total
+        high = sum((v[1] * w for v, w in zip(values, weights, strict=True)), Decimal(0)) / total
+        return low, high, f"weights its {len(values)} rows' progress by their Weight column"
+    n = Decimal(len(values))
+    low = sum((v[0] for v in values), Decimal(0)) / n
+    high = sum((v[1] for v in values), Decimal(0)) / n
+    return low, high, f"averages its {len(values)} rows' progress"
+
+
+_PROGRESS_HEADS = ("progress", "complete", "completion", "% complete", "% done", "done %", "%")
+_MARK_SPAN = {
+    mk.Mark.DONE: (_HUNDRED, _HUNDRED),
+    mk.Mark.OPEN: (Decimal(0), Decimal(0)),
+    mk.Mark.PARTIAL: (Decimal(25), Decimal(75)),
+}
+
+
+def _cell_progress(cell: str) -> tuple[Decimal, Decimal] | None:
+    m = rx(r"^(\d{1,3}(?:\.\d{1,2})?)\s?%(\+)?$").search(mk.plain(cell).strip())
+    if m is None:
+        return None
+    value = Decimal(m.group(1))
+    return (value, _HUNDRED) if m.group(2) else (value, value)
+
+
+def _number(cell: str) -> Decimal | None:
+    m = rx(r"^(\d{1,6}(?:\.\d{1,4})?)\s?%?$").search(mk.plain(cell).strip())
+    return Decimal(m.group(1)) if m is not None else None
 
 
 def _percent_rollup(node: Node, claimed: Decimal) -> list[ClaimResult]:
