@@ -131,3 +131,180 @@ def test_paths_from_the_root_and_line_ranges_written_in_prose(tmp_path: Path) ->
     assert _at(result, 6) == [
         (BROKEN, "src/models/ace.jl:5-9 cites line 5-9 but src/models/ace.jl has 8 lines")
     ]
+
+
+def _suite(passed: int, failed: int = 0, skipped: int = 0) -> str:
+    cases = [f'<testcase classname="t" name="p{i}"/>' for i in range(passed)]
+    cases += [f'<testcase classname="t" name="f{i}"><failure/></testcase>' for i in range(failed)]
+    cases += [f'<testcase classname="t" name="s{i}"><skipped/></testcase>' for i in range(skipped)]
+    return "<testsuite>" + "".join(cases) + "</testsuite>"
+
+
+ADOC = """\
+= Search 5.0: release readiness
+:status: GO
+
+== Summary
+
+Readiness is 90% (9 of 10 checks green).
+Open P0 items: none.
+
+== Checks
+
+|===
+|Check |Result |Evidence
+
+|Unit tests |PASS |`reports/unit.xml`
+|Integration tests |PASS |`reports/it.xml`
+|Dashboards |PASS |`ops/board.json`
+|Security scan |FAIL |`reports/scan.txt`
+|===
+
+NOTE: The scan finding is tracked as SRCH-88, P0.
+
+== Effort
+
+|===
+|Task |Hours
+
+|Migration |5
+|Reindex |3
+|Total |9
+|===
+
+.Sign-off
+|===
+|Role |Name |Date
+
+|Engineering |Mira Kent |2026-06-10
+|SRE | |
+|===
+"""
+
+
+def test_asciidoc_tables_titles_and_sign_offs(tmp_path: Path) -> None:
+    files = {
+        "reports/unit.xml": _suite(10, failed=2),
+        "reports/it.xml": _suite(8, skipped=1),
+        "ops/board.json": '{"panels": [1,]}',
+        "reports/scan.txt": "CVE\n",
+    }
+    result = _in_repo(tmp_path, "READINESS.adoc", ADOC, files)
+    assert _at(result, 2) == [
+        (
+            BROKEN,
+            "says it is done, but 3 open item(s) say otherwise: line 17: Security scan | FAIL | "
+            "reports/scan.txt; line 20: NOTE: The scan finding is tracked as SRCH-88, P0.; "
+            "line 37: SRE (not signed)",
+        )
+    ]
+    assert _at(result, 6) == [(HOLDS, "9/10 = 90.00%, 90% rounded")]
+    assert _at(result, 7) == [
+        (
+            BROKEN,
+            "says there are none, but 1 open item(s) say otherwise: line 20: NOTE: The scan "
+            "finding is tracked as SRCH-88, P0.",
+        )
+    ]
+    assert _at(result, 14) == [
+        (
+            BROKEN,
+            "marked passing, but reports/unit.xml: 12 testcases: 10 passed, 2 failed, 0 skipped",
+        )
+    ]
+    assert _at(result, 15) == [
+        (HOLDS, "reports/it.xml: 9 testcases: 8 passed, 0 failed, 1 skipped")
+    ]
+    assert _at(result, 16) == [
+        (
+            BROKEN,
+            "1 of 1 file(s) are not valid json: ops/board.json:1 invalid json: Expecting value",
+        )
+    ]
+    assert _at(result, 17) == [(OPEN, "the report marks it as not done (open mark)")]
+    assert _at(result, 20) == [(OPEN, "the report marks it as not done (status says so)")]
+    assert _at(result, 29) == [(BROKEN, "says 9 but its column sums to 8 (off by 1)")]
+    assert _at(result, 36) == [(HOLDS, "signed by Mira Kent on 2026-06-10")]
+    assert _at(result, 37) == [(OPEN, "not signed yet: an open approval")]
+
+
+EMAIL = """\
+Subject: [weekly] Billing v7 migration - week 23
+
+Overall: AMBER, 62% complete (tracker below)
+
+Done this week
+  * Dual-write enabled -- see deploy/dualwrite.yaml
+  * Runbook updated: docs/runbook.md#L1-L30
+
+Still open
+  * Ledger reconciliation (P1) -- 3 mismatches left
+  * Cut-over rehearsal
+
+Tracker
+  Phase               Weight   Progress
+  1. Schema             20%      100%
+  2. Dual-write         30%      100%
+  3. Backfill           30%       50%
+  4. Cut-over           20%        0%
+
+Time spent: ~7 h (reconciliation 3 h, backfill 2 h, review 30 min)
+Blockers: 0
+"""
+
+
+def test_plain_text_status_mail_with_a_weighted_column_tracker(tmp_path: Path) -> None:
+    files = {"deploy/dualwrite.yaml": "dual_write: true\n", "docs/runbook.md": "step\n" * 22}
+    result = _in_repo(tmp_path, "status.txt", EMAIL, files)
+    assert _at(result, 3) == [
+        (
+            BROKEN,
+            "62% claimed; the table at line 14 weights its 4 rows' progress by their Weight "
+            "column: 65%",
+        )
+    ]
+    assert _at(result, 6) == [(HOLDS, "deploy/dualwrite.yaml exists (non-empty); parsed as YAML")]
+    assert _at(result, 7) == [
+        (BROKEN, "docs/runbook.md#L1-L30 cites line 1-30 but docs/runbook.md has 22 lines")
+    ]
+    # a plain line heads the list after it (and is no item itself); words say what is open
+    assert _at(result, 9) == []
+    assert _at(result, 10) == [(OPEN, "the report marks it as not done (status says so)")]
+    assert _at(result, 11) == [(OPEN, "the report marks it as not done (status says so)")]
+    assert _at(result, 17) == [(OPEN, "the report marks it as not done (partial mark)")]  # 50%
+    assert _at(result, 18) == [(OPEN, "the report marks it as not done (open mark)")]  # 0%
+    assert _at(result, 20) == [
+        (BROKEN, "~7 h claimed but its 3 parts add up to 5.5 h (3 h + 2 h + 30 min)")
+    ]
+    assert _at(result, 21) == [
+        (
+            HOLDS,
+            "says there are none, and none of the report's 4 open item(s) is marked blocking, "
+            "critical or P0",
+        )
+    ]
+
+
+RST_EFFORT = """\
+Payments: status
+================
+
+:Status: In progress
+
+Effort
+------
+
+=========================  =======
+Task                       Hours
+=========================  =======
+Tokenisation               6
+Refund API                 4
+Webhooks                   3
+Total                      12
+=========================  =======
+"""
+
+
+def test_restructuredtext_simple_table_total(tmp_path: Path) -> None:
+    result = _in_repo(tmp_path, "status.rst", RST_EFFORT, {})
+    assert _at(result, 15) == [(BROKEN, "says 12 but its column sums to 13 (off by 1)")]

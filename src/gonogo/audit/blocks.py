@@ -81,10 +81,10 @@ def parse_blocks(text: str, *, plain_tables: bool = True) -> list[Block]:
     blocks: list[Block] = front_matter(lines)
     for origin in chunks(lines):
         chunk = [lines[i] for i in origin]
+        titles = adoc_titles_of(chunk, origin)  # before the tables: `.Title` captions one
         tables = grid_tables_of(chunk, origin)
         tables += plain_tables_of(chunk, origin) if plain_tables else []
         tables += text_tables_of(chunk, origin)
-        titles = adoc_titles_of(chunk, origin)
         src = "\n".join(chunk)
         walker = _Walker(origin)
         for token in md.parse(src):

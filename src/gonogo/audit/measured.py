@@ -99,7 +99,8 @@ def passing_results(tree: Node, root: Path) -> list[ClaimResult]:
         except ValueError:
             continue  # not JUnit: the file check reads it
         every = t.passed + t.failed + t.skipped
-        seen = f"{xml[0]}: {every} testcases: {t.passed} passed, {t.failed} failed, {t.skipped} skipped"
+        seen = f"{xml[0]}: {every} testcases: {t.passed} passed, {t.failed} failed, "
+        seen += f"{t.skipped} skipped"
         claim = Claim(node.line, Source.MEASURED, text[:160], node.section, cited=(xml[0],))
         check = {"kind": "junit", "files": xml[0], "max_failures": 0}
         if t.failed or not t.passed:

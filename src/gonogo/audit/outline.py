@@ -95,7 +95,7 @@ def _label_of(previous: Block | None, heading: Node, section: str) -> Node:
         return heading
     line = previous.line + len(previous.lines) - 1
     existing = heading.children[-1] if heading.children else None
-    if existing is not None and existing.line == line and existing.kind == "field":
+    if existing is not None and existing.line == line and existing.kind in ("field", "line"):
         existing.kind = "label"
         return existing
     return heading.add(Node(line, last, "label", mk.any_mark(last), section=section))

@@ -62,15 +62,33 @@ def signoff_results(table: Table, section: str, title: str = "") -> list[ClaimRe
     return out
 
 
+def unsigned(table: Table, title: str, cells: Sequence[str]) -> bool:
+    """Whether a row of a sign-off table is still to be signed (False for other tables)."""
+    if not is_signoff(table, title):
+        return False
+    heads = [mk.plain(h).lower() for h in table.header]
+    date = _col(heads, ("date", "signed on", "when"))
+    sign = _col(
+        heads, ("signed", "sign-off", "signoff", "signature", "approved", "approval", "status")
+    )
+    return not _signed([mk.plain(c) for c in cells], date, sign)
+
+
+def _signed(cells: Sequence[str], date: int | None, sign: int | None) -> bool:
+    when = _cell(cells, date)
+    mark = cell_mark(_cell(cells, sign)) if sign is not None else mk.Mark.NONE
+    signed = mark is mk.Mark.DONE or (sign is None and bool(when) and when.lower() not in _EMPTY)
+    if sign is not None and mark is mk.Mark.NONE and _cell(cells, sign).lower() not in _EMPTY:
+        signed = _cell(cells, sign).lower().startswith(("yes", "y", "signed", "approved"))
+    return signed
+
+
 def _judge(
     claim: Claim, cells: Sequence[str], name: int | None, date: int | None, sign: int | None
 ) -> ClaimResult:
     who = _cell(cells, name)
     when = _cell(cells, date)
-    mark = cell_mark(_cell(cells, sign)) if sign is not None else mk.Mark.NONE
-    signed = mark is mk.Mark.DONE or (sign is None and bool(when))
-    if sign is not None and mark is mk.Mark.NONE and _cell(cells, sign).lower() not in _EMPTY:
-        signed = _cell(cells, sign).lower().startswith(("yes", "y", "signed", "approved"))
+    signed = _signed(cells, date, sign)
     if not signed:
         return ClaimResult(claim, Verdict.OPEN, "not signed yet: an open approval")
     missing = [

@@ -68,13 +68,27 @@ class OpenItem:
 
 
 def open_items(root: Node) -> list[OpenItem]:
-    """Everything the report marks as not done yet, in report order."""
+    """Everything the report marks as not done yet, in report order: marked items, rows
+    and lines, and the unsigned rows of sign-off tables."""
     out = []
     for node in root.walk():
-        text = _open_text(node)
+        text = _open_text(node) or _unsigned_text(node)
         if text:
             out.append(OpenItem(node, text, priority_of(node)))
     return out
+
+
+def _unsigned_text(node: Node) -> str:
+    from gonogo.audit.signoff import unsigned
+
+    if node.kind != "row" or node.table is None or node.mark is not mk.Mark.NONE:
+        return ""
+    row = next((r for r in node.table.rows if r.line == node.line), None)
+    heading = node.heading
+    title = heading.text if heading is not None else ""
+    if row is None or not unsigned(node.table, title, row.cells):
+        return ""
+    return f"{node.text} (not signed)"
 
 
 # Words that say a thing is not done, in a line with no mark: "not yet executed", "3
@@ -107,8 +121,8 @@ def _open_text(node: Node) -> str:
     if node.kind == "heading" and node.level > 1 and any(m in node.text for m in _WAITING_MARKS):
         return node.text
     if node.mark is mk.Mark.NONE and node.kind in ("item", "field", "line", "label"):
-        if _in_the_past(node):
-            return ""
+        if _in_the_past(node) or (node.kind == "label" and rx(OPEN_HEAD).search(node.text)):
+            return ""  # "Still open" heads the open items, it is not one more
         if (rx(OPEN_PHRASE).search(node.text) and not _estimate(node)) or _under_open_head(node):
             return node.text
     label, value = split_field(node) if node.kind != "heading" else ("", "")
@@ -277,6 +291,12 @@ def _none_claim(node: Node, items: Sequence[OpenItem]) -> list[ClaimResult]:
         return []
     # Blockers and risks speak for the whole report, wherever they are listed.
     blocking = [i for i in items if _is_blocking(i) and i.node is not node]
+    others = sum(1 for i in items if i.node is not node)
+    if not blocking and others:
+        claim = Claim(node.line, Source.STATUS, text[:160], node.section, gate=_gate(node))
+        reason = f"says there are none, and none of the report's {others} open item(s) is "
+        reason += "marked blocking, critical or P0"
+        return [ClaimResult(claim, Verdict.HOLDS, reason)]
     return [_judge(node, text, label or node.text, blocking, "says there are none", whole=True)]
 
 
