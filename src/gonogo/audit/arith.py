@@ -33,6 +33,10 @@ TRAILING_PCT = r"(\d{1,3}(?:\.\d{1,2})?)\s?%(?:\s+complete)?\W{0,3}$"
 
 
 _COMPARATORS = frozenset("≥≤<>~=")
+_EXPECTED = (
+    r"(should|will|would|could|target|goal|aim|expect|reach|hope|plan|\d\s*[-–]\s*$|"
+    r"at least\s*$|up to\s*$)"
+)
 TextLine = tuple[int, str, str]  # line, text, section
 
 
@@ -135,6 +139,9 @@ def pass_rates(lines: Sequence[TextLine], reference: tuple[int, int] | None) -> 
             group = 1 if m.group(1) else 2
             if text[max(0, m.start(group) - 1) : m.start(group)] in _COMPARATORS:
                 continue  # "≥95% pass rate" is a target, not a result
+            before = text[max(0, m.start(group) - 40) : m.start(group)].lower()
+            if rx(_EXPECTED).search(before):
+                continue  # "we should reach 70-80% pass rate" is a hope, not a result
             out.append(_pct_result(line, text, section, m.group(group), *reference))
     return out
 

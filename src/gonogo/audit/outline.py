@@ -195,6 +195,8 @@ def _named_status(header: str) -> bool:
 
 @lru_cache(maxsize=4096)
 def cell_mark(cell: str) -> mk.Mark:
+    if _judged_change(cell):
+        return mk.Mark.NONE
     mark = mk.status_cell(cell)
     if mark is not mk.Mark.NONE:
         return mark
@@ -202,6 +204,19 @@ def cell_mark(cell: str) -> mk.Mark:
     if len(text) <= 40:
         return mk.any_mark(text)
     return mk.Mark.NONE
+
+
+_CHANGE = r"^[≈~]?\s*[+\-−–]\s?\d[\d.,]*\s?(%|x|×|ms|s|mb|gb|kb)?\W*$"
+
+
+def _judged_change(cell: str) -> bool:
+    """'✅ -18.4%', '⚠️ +20.5%': a mark on a change between two measures says better or
+    worse, not done or open."""
+    text = mk.plain(cell).strip()
+    if not text or text[0].isalnum():
+        return False
+    body = text.lstrip("✅✔☑✓🟢🟡🔄⚠️◐🟠🚧❌⏳🔲🔴⛔🚫✗✘ \ufe0f").strip("*_ ")
+    return body != text and rx(_CHANGE).search(body.lower()) is not None
 
 
 def _is_total(cells: Sequence[str]) -> bool:

@@ -29,8 +29,8 @@ NONE_LABEL = (
     r"{0,2}(blockers?|blocked|risks?|risk items|issues|items|p0s?)\s*$"
 )
 READY = (
-    r"(?i)^(✅\s*)?(ready|complete|completed|go|done|pass|passed|approved|green|finished|"
-    r"production[- ]ready|signed|100\s?%)(\b|\s|$)"
+    r"(?i)^(✅\s*)?(all\s+([a-z-]+\s+){0,3}(is\s+|are\s+)?)?(ready|complete|completed|go|done|"
+    r"pass|passed|approved|green|finished|production[- ]ready|signed|100\s?%)(\b|\s|$)"
 )
 ADMITS = (
     r"(?i)\b(not|no-go|nogo|pending|partial|partially|in progress|awaiting|waiting|blocked|"
