@@ -215,8 +215,13 @@ def _judged_change(cell: str) -> bool:
     text = mk.plain(cell).strip()
     if not text or text[0].isalnum():
         return False
-    body = text.lstrip("✅✔☑✓🟢🟡🔄⚠️◐🟠🚧❌⏳🔲🔴⛔🚫✗✘ \ufe0f").strip("*_ ")
+    body = text
+    while body and (body[0] in _MARK_CHARS or body[0] in " *_"):
+        body = body[1:]
     return body != text and rx(_CHANGE).search(body.lower()) is not None
+
+
+_MARK_CHARS = frozenset("✅✔☑✓🟢🟡🔄⚠◐🟠🚧❌⏳🔲🔴⛔🚫✗✘\ufe0f")
 
 
 def _is_total(cells: Sequence[str]) -> bool:
