@@ -308,3 +308,79 @@ Total                      12
 def test_restructuredtext_simple_table_total(tmp_path: Path) -> None:
     result = _in_repo(tmp_path, "status.rst", RST_EFFORT, {})
     assert _at(result, 15) == [(BROKEN, "says 12 but its column sums to 13 (off by 1)")]
+
+
+READINESS = """\
+# Implementation status
+
+**Status:** ✅ **ALL IMPLEMENTATION WORK COMPLETE**
+**System Status:** ✅ **Production-Ready**
+
+The system is in a working, production-ready state.
+
+### Phase 4: Testing ✅ COMPLETE
+- **36 failures**: all threshold exceedances
+- **Action needed**: recalibrate the thresholds
+
+### Phase 5: Benchmarks ✅ COMPLETE
+
+| Metric | New | Old | Change |
+|--------|-----|-----|--------|
+| Runtime | 130.8 s | 160.4 s | ✅ -18.4% |
+| Assembly | 47 s | 39 s | ⚠️ +20.5% |
+
+### Sprint 3
+**Status:** ✅ COMPLETE (3 of 3 procedures done)
+
+| Metric | Target | Current | Status |
+|--------|--------|---------|--------|
+| Hours | 22 h | 4 h | ✅ |
+| Quality | 8.0 | 8.7 | ✅ |
+| Tests | 15 | 34 | ✅ |
+| Gains | 20% | 63% | ✅ |
+
+## Next Steps
+- **Estimated:** ~123 remaining test failures
+- Target: production-ready by June (95% pass rate)
+"""
+
+
+def test_readiness_is_held_to_failing_tests_and_a_done_phase_to_what_it_says(
+    tmp_path: Path,
+) -> None:
+    result = _in_repo(tmp_path, "STATUS.md", READINESS, {})
+    # the remaining failures are next steps, but an action still needed is open work
+    assert _at(result, 3) == [
+        (
+            BROKEN,
+            "says it is done, but 1 open item(s) say otherwise: line 10: Action needed: "
+            "recalibrate the thresholds",
+        )
+    ]
+    failing = (
+        "says it is ready, but 2 open item(s) say otherwise: line 9: 36 failures: all "
+        "threshold exceedances; line 30: Estimated: ~123 remaining test failures"
+    )
+    assert (BROKEN, failing) in _at(result, 4)
+    assert _at(result, 6) == [(BROKEN, failing)]
+    assert _at(result, 8) == [
+        (
+            BROKEN,
+            "marked done, but 2 line(s) under it say otherwise: line 9: 36 failures: all "
+            "threshold exceedances; line 10: Action needed: recalibrate the thresholds",
+        )
+    ]
+    # a ✅ or ⚠️ on a change between two measures is better or worse, not done or open
+    assert _at(result, 12) == [
+        (HOLDS, "marked done, and none of the 2 lines under it is marked open")
+    ]
+    assert [v for v, _ in _at(result, 17)] == []
+    # "3 of 3 procedures" is not held to a table of metrics that names no procedure
+    assert [v for v, _ in _at(result, 20)] == [HOLDS]
+    # a target is not a claim of readiness: taken on trust, never broken
+    assert _at(result, 31) == [
+        (
+            UNVERIFIABLE,
+            "states a figure or a done mark but cites nothing it could be checked against",
+        )
+    ]

@@ -63,7 +63,9 @@ def audit(
             results += signoff_results(block, section, title)
     tree = outline.build(blocks)
     items = status.open_items(tree)
-    results += status.results(tree, items) + rollup.results(tree)
+    fails = status.failing(tree)
+    pending = {id(i.node) for i in [*items, *fails]}
+    results += status.results(tree, items, fails) + rollup.results(tree, pending)
     results += totals.results(tree) + summaries.results(tree) + conflicts.results(tree)
     results += counts.results(tree) + metrics.results(tree) + velocity.results(tree)
     results += shares.results(tree)

@@ -23,7 +23,9 @@ _MARK_WORD = {mk.Mark.DONE: "done", mk.Mark.PARTIAL: "partial", mk.Mark.OPEN: "o
 _HUNDRED = Decimal(100)
 
 
-def results(root: Node) -> list[ClaimResult]:
+def results(root: Node, pending: frozenset[int] | set[int] = frozenset()) -> list[ClaimResult]:
+    """Roll-ups of the report; `pending` holds the ids of nodes the report says are not
+    done in words ("not yet executed", "36 failures"), which a ✅ over them contradicts."""
     out: list[ClaimResult] = []
     for node in root.walk():
         if node.kind == "row":
@@ -35,7 +37,7 @@ def results(root: Node) -> list[ClaimResult]:
         if node.mark is mk.Mark.DONE and pct is not None and pct < _HUNDRED:
             out.append(_done_but_partial(node, pct))
         elif node.mark is mk.Mark.DONE and node.kind in ("heading", "item", "label"):
-            out += _done_over_open(node)
+            out += _done_over_open(node, pending)
         if node.kind == "item" and _is_overall(node.text):
             out += _overall_of_siblings(node, pct) if pct is not None else []
             out += _overall_fraction(node) if rx(_FRACTION).search(node.text) else []
@@ -359,7 +361,13 @@ def _done_but_partial(node: Node, pct: Decimal) -> ClaimResult:
     )
 
 
-def _done_over_open(node: Node) -> list[ClaimResult]:
+def _done_over_open(node: Node, said: frozenset[int] | set[int] = frozenset()) -> list[ClaimResult]:
+    worded = [d for d in node.walk() if id(d) in said and d.mark is mk.Mark.NONE]
+    if worded:
+        named = "; ".join(f"line {d.line}: {d.text[:60]}" for d in worded[:3])
+        more = f" (and {len(worded) - 3} more)" if len(worded) > 3 else ""
+        reason = f"marked done, but {len(worded)} line(s) under it say otherwise: {named}{more}"
+        return [ClaimResult(claim_of(node, Source.STATUS), Verdict.BROKEN, reason)]
     marked = [d for d in node.walk() if d.mark is not mk.Mark.NONE and d.kind != "heading"]
     if not marked:
         under = sum(1 for d in node.walk() if d.kind != "heading")

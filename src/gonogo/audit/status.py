@@ -97,7 +97,7 @@ OPEN_PHRASE = (
     r"(?i)(\bstill open\b|\bnot yet\b|\bnot (been )?(scheduled|started|executed|fixed|merged|"
     r"deployed|signed|reviewed|implemented|resolved)\b|\baction (needed|required)\b|"
     r"\btracked (as|in|under)\s+(issue|ticket|bug|[A-Z][A-Z0-9]{1,9}-\d+|#\d+)|"
-    r"\bto be (done|fixed|scheduled|decided|confirmed)\b|"
+    r"\bto be (fixed|scheduled|decided|confirmed)\b|"
     r"~?\b[1-9][\d,]*\+?\s+(\w+\s+){0,2}(left|remaining|outstanding)\b|"
     r"\b[1-9][\d,]*\s+remaining\b|^(remaining|outstanding)\b)"
 )
@@ -186,7 +186,39 @@ def priority_of(node: Node) -> str:
     return ""
 
 
-def results(root: Node, items: Sequence[OpenItem]) -> list[ClaimResult]:
+# "36 failures", "52 failing", "~123 remaining test failures", "2 errors": tests or checks
+# that do not pass. Not an open item of their own (a test summary is a result), but what a
+# claim of readiness, or a ✅ over them, is held to.
+FAILING = (
+    r"(?i)(~?\b[1-9][\d,]*\+?\s+(\w+\s+){0,2}(failures|failed|failing|errors)\b|"
+    r"\b(failures|failed|failing|errors)\W{0,3}[1-9][\d,]*\b)"
+)
+_FIXED = r"(?i)\b(fixed|resolved|addressed|closed|removed|eliminated|corrected)\b"
+# "The system is production-ready", "✅ **Production-Ready:** ...", "### Ready for
+# Production ✅", "ready for production use": a claim about the whole release.
+PRODUCTION = (
+    r"(?i)(^[^a-z0-9]{0,6}production[- ]ready\b|\bproduction[- ]ready\s*(state|status)\b|"
+    r"\b(is|are|now|system|project|code|codebase|application|app|service|platform|release|"
+    r"build|package)\s+(\w+\s+){0,3}?production[- ]ready\b|\bready for production\b|"
+    r"\bready to ship\b|\bready for (release|launch|go[- ]live)\b|"
+    r"\b(status|readiness|verdict)\W{1,8}production[- ]ready\b)"
+)
+
+
+def failing(root: Node) -> list[OpenItem]:
+    """Lines that state tests or checks failing (not ones fixed)."""
+    out = []
+    for node in root.walk():
+        if node.kind in ("heading", "bar") or node.mark is mk.Mark.DONE:
+            continue
+        if rx(FAILING).search(node.text) and not rx(_FIXED).search(node.text):
+            out.append(OpenItem(node, node.text, priority_of(node)))
+    return out
+
+
+def results(
+    root: Node, items: Sequence[OpenItem], fails: Sequence[OpenItem] = ()
+) -> list[ClaimResult]:
     admitted = [r for i in items for r in _admitted(i.node, items)]
     agreed = {r.claim.line for r in admitted}
     out = admitted + [
@@ -208,7 +240,40 @@ def results(root: Node, items: Sequence[OpenItem]) -> list[ClaimResult]:
     for node in root.walk():
         out += _status_claim(node, items)
         out += _none_claim(node, items)
+        out += _production_claim(node, items, fails)
     return out
+
+
+def _production_claim(
+    node: Node, items: Sequence[OpenItem], fails: Sequence[OpenItem]
+) -> list[ClaimResult]:
+    """A line that says the release is production-ready, held to what would stop it:
+    open blockers (P0, critical), and tests or checks the report says are failing, or
+    open items about failures, wherever they are listed. A line that admits something
+    is still open ("ready, pending the threshold update") says no more than that."""
+    if node.kind == "row" or rx(PRODUCTION).search(node.text) is None:
+        return []
+    if rx(ADMITS).search(node.text) or rx(_CONDITIONAL).search(node.text):
+        return []
+    if node.kind == "heading" and node.mark is not mk.Mark.DONE:
+        return []
+    if node.kind in ("item", "label") and node.mark.pending:
+        return []
+    against = [i for i in items if i.node is not node and _is_blocking(i)]
+    against += [i for i in fails if i.node is not node]
+    against = list({id(i.node): i for i in against}.values())
+    against.sort(key=lambda i: i.node.line)
+    if not against:
+        return []  # nothing stops it: the status and figure rules judge the line
+    text = node.text
+    return [_judge(node, text, "production ready", against, "says it is ready", whole=True)]
+
+
+# a condition, a target or an estimate of readiness claims nothing yet
+_CONDITIONAL = (
+    r"(?i)(\b(when|once|after|until|before|if|target|goal|aim|expected|estimated|planned)\b|"
+    r"\btime to\b|[≥≤<>]|\bto reach\b|\bwill be\b)"
+)
 
 
 def _admitted(node: Node, items: Sequence[OpenItem]) -> list[ClaimResult]:
