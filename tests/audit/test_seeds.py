@@ -84,7 +84,7 @@ def test_seed_001_totals_and_open_items(tmp_path: Path) -> None:
         OPEN,
         "the report marks it as not done (open mark)",
     )
-    assert result.summary.sentence() == "8 hold, 2 broken, 20 open, 15 unverifiable"
+    assert result.summary.sentence() == "8 hold, 2 broken, 20 open, 21 unverifiable"
 
 
 def test_seed_002_mojibake_summary_table_and_gate(tmp_path: Path) -> None:
