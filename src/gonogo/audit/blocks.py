@@ -57,6 +57,16 @@ class Table:
     rows: list[Row] = field(default_factory=list)
     status_col: int | None = -2  # found once by outline.status_column; -2: not yet
     percent_col: bool = False  # the status column holds progress percents (100% done)
+    _texts: dict[int, tuple[str, ...]] = field(default_factory=dict)  # cells as plain text
+
+    def texts(self, row: Row) -> tuple[str, ...]:
+        """The row's cells as plain words, worked out once for all the rules that read them."""
+        found = self._texts.get(row.line)
+        if found is None:
+            from gonogo.audit.markers import plain
+
+            found = self._texts[row.line] = tuple(plain(c) for c in row.cells)
+        return found
 
 
 @dataclass(frozen=True, slots=True)

@@ -108,7 +108,7 @@ def _table_claims(table: Table, section: str, limit: int | None = None) -> list[
             paths = mk.cited_paths(cells[evidence], bare=True)
         else:
             paths = [p for c in cells for p in mk.cited_paths(c)]
-        words = [mk.plain(c) for i, c in enumerate(cells) if i != status and mk.plain(c)]
+        words = [c for i, c in enumerate(table.texts(row)) if i != status and c]
         text = " | ".join(words[:3])
         out.append(make_claim(row.line, Source.TABLE, text, section, paths))
     return out

@@ -103,6 +103,8 @@ def _in_phases(results: list[ClaimResult], phase_of: dict[int, str]) -> list[Cla
         dataclasses.replace(
             r, claim=dataclasses.replace(r.claim, gate=phase_of.get(r.claim.line, ""))
         )
+        if phase_of.get(r.claim.line, "") != r.claim.gate
+        else r
         for r in results
     ]
 

@@ -18,8 +18,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from gonogo.audit.claims import file_checks
 from gonogo.audit.markers import escapes, problem_with, split_anchor
 from gonogo.audit.model import CheckOutcome, Claim, ClaimResult, FileCheck, Verdict
@@ -39,9 +37,9 @@ def verify_evidence(
     evidence = [_with_shebangs(_beside(_rooted(c, root), root, base), root) for c in evidence]
     per_claim, statuses = _run_unique(evidence, root)
     cited = {c.path for claim in evidence for c in claim.checks if c.kind == "file.exists"}
-    present = sum(1 for p in cited if _exists(root, p))
-    lost = bool(cited) and present == 0
+    lost = bool(cited) and not any(_exists(root, p) for p in cited)
     out = []
+    tree = _Tree(root)
     for claim, ids in zip(evidence, per_claim, strict=True):
         escaping = [p for p in claim.cited if escapes(p)]
         if escaping:
@@ -54,7 +52,7 @@ def verify_evidence(
                 CheckOutcome(check, cid, *statuses[cid])
                 for check, cid in zip(claim.checks, ids, strict=True)
             )
-            out.append(_judge(claim, outcomes, root, lost, outside))
+            out.append(_judge(claim, outcomes, tree, lost, outside))
     warnings = []
     if lost:
         warnings.append(
@@ -88,12 +86,25 @@ def _run_unique(
             entry["needs"] = [exists[entry["path"]]]
     statuses: dict[str, tuple[str, str]] = {}
     items = list(unique.values())
+    shared = _Shared(root) if len(items) > BATCH else None  # one listing, one git call
     for start in range(0, len(items), BATCH):
         batch = _with_needs(items[start : start + BATCH])
         gates = [{"id": "evidence", "checks": batch}]
         plan = {"version": 1, "project": root.name or "project", "gates": gates}
-        statuses |= run_plan_text(yaml.safe_dump(plan, sort_keys=False, allow_unicode=True), root)
+        text = json.dumps(plan, ensure_ascii=False)  # JSON is YAML, and far quicker to write
+        statuses |= run_plan_text(text, root, shared)
     return per_claim, statuses
+
+
+class _Shared:
+    """What the batches of one audit share: the tree's listing and its git state."""
+
+    def __init__(self, root: Path) -> None:
+        from gonogo.fs.index import FileIndex
+        from gonogo.git import git_info
+
+        self.files = FileIndex(root)
+        self.git = git_info(root)
 
 
 def _with_needs(batch: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -191,10 +202,11 @@ def _beside_report(name: str, outside: Path | None) -> str:
 def _judge(
     claim: Claim,
     outcomes: tuple[CheckOutcome, ...],
-    root: Path,
+    tree: _Tree,
     lost: bool,
     outside: Path | None = None,
 ) -> ClaimResult:
+    root = tree.root
     files = tuple(dict.fromkeys(o.check.path for o in outcomes))
     bad = [o for o in outcomes if o.status != "pass"]
     if bad and lost:
@@ -206,10 +218,10 @@ def _judge(
         first = next((o for o in bad if o.status != "blocked"), bad[0])
         reason = first.message if first.status == "fail" else f"{first.status}: {first.message}"
         missing = "no file matches" in reason
-        hint = _case_hint(root, first.check.path) if missing else ""
+        hint = _case_hint(tree, first.check.path) if missing else ""
         named = first.check.path in {split_anchor(p)[0] for p in claim.named}
         named = named or "/" not in first.check.path  # a file name, backticked or not
-        elsewhere = _elsewhere(root, first.check.path) if missing and named and not hint else ""
+        elsewhere = _elsewhere(tree, first.check.path) if missing and named and not hint else ""
         if elsewhere:
             reason += f"; a file of that name is at {elsewhere}: the claim names it, not its path"
             return ClaimResult(claim, Verdict.UNVERIFIABLE, reason, outcomes, evidence=files)
@@ -233,21 +245,54 @@ def _judge(
 MAX_WALK = 20_000  # directory entries looked at when searching a bare file name
 
 
-def _elsewhere(root: Path, name: str) -> str:
+class _Tree:
+    """What the audit reads of the repository's folders, read once per audit: a folder's
+    names (with their lower-case forms) and, walked once within `MAX_WALK` entries, where
+    each file name lives. A report citing 20,000 missing files costs one walk, not 20,000."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._names: dict[Path, tuple[set[str], dict[str, str]] | None] = {}
+        self._where: dict[str, list[Path]] | None = None
+
+    def names(self, folder: Path) -> tuple[set[str], dict[str, str]] | None:
+        if folder not in self._names:
+            try:
+                listed = os.listdir(folder)
+            except OSError:
+                self._names[folder] = None
+            else:
+                lower: dict[str, str] = {}
+                for n in listed:
+                    lower.setdefault(n.lower(), n)
+                self._names[folder] = (set(listed), lower)
+        return self._names[folder]
+
+    def where(self, base: str) -> list[Path]:
+        """Folders (relative to the root, in walk order) holding a file named `base`."""
+        if self._where is None:
+            self._where = {}
+            seen = 0
+            for folder, dirs, names in os.walk(self.root):
+                dirs[:] = [d for d in dirs if not d.startswith(".") and d != "node_modules"]
+                seen += len(dirs) + len(names)
+                here = Path(folder).relative_to(self.root)
+                for n in names:
+                    self._where.setdefault(n, []).append(here)
+                if seen > MAX_WALK:
+                    break
+        return self._where.get(base, [])
+
+
+def _elsewhere(tree: _Tree, name: str) -> str:
     """Where a file named by its bare name ("in cursor.json") or by a path relative to
     some package (`tokens/index.ts` for packages/ui/src/tokens/index.ts) lives, or ''."""
     if any(ch in name for ch in "*?[") or name.startswith(("./", "/")) or name.endswith("/"):
         return ""
     *parents, base = name.split("/")
-    seen = 0
-    for folder, dirs, names in os.walk(root):
-        dirs[:] = [d for d in dirs if not d.startswith(".") and d != "node_modules"]
-        seen += len(dirs) + len(names)
-        here = Path(folder)
-        if base in names and here != root and _ends_with(here.relative_to(root), parents):
-            return str((here / base).relative_to(root))
-        if seen > MAX_WALK:
-            return ""
+    for here in tree.where(base):
+        if here != Path(".") and _ends_with(here, parents):
+            return str(here / base)
     return ""
 
 
@@ -345,22 +390,22 @@ def _line_count(path: Path) -> int | None:
     return data.count(b"\n") + (0 if data.endswith(b"\n") or not data else 1)
 
 
-def _case_hint(root: Path, rel: str) -> str:
+def _case_hint(tree: _Tree, rel: str) -> str:
     """'; docs/README.md differs only in case' when such a file exists."""
-    folder = root
+    folder = tree.root
     parts = rel.split("/")
     for i, part in enumerate(parts):
-        try:
-            names = os.listdir(folder)
-        except OSError:
+        names = tree.names(folder)
+        if names is None:
             return ""
-        if part in names:
+        exact, lower = names
+        if part in exact:
             folder = folder / part
             continue
-        same = [n for n in names if n.lower() == part.lower()]
-        if not same:
+        same = lower.get(part.lower())
+        if same is None:
             return ""
-        real = "/".join([*parts[:i], same[0], *parts[i + 1 :]])
+        real = "/".join([*parts[:i], same, *parts[i + 1 :]])
         return f"; {real} exists, but case must match exactly"
     return ""
 
@@ -374,12 +419,17 @@ def _why_unverifiable(claim: Claim) -> str:
     return "cites no file, glob or number that can be checked"
 
 
-def run_plan_text(text: str, root: Path) -> dict[str, tuple[str, str]]:
+def run_plan_text(
+    text: str, root: Path, shared: _Shared | None = None
+) -> dict[str, tuple[str, str]]:
     """Status and message of each check of a plan given as YAML text."""
     from gonogo.engine.scheduler import RunOptions, run_plan
     from gonogo.plan.loader import parse_plan
     from gonogo.probes.registry import BUILTIN
 
     plan = parse_plan(text, BUILTIN, source="<audit plan>")
-    report = asyncio.run(run_plan(plan, root, BUILTIN, RunOptions(jobs=8)))
+    opts = RunOptions(jobs=8)
+    if shared is not None:
+        opts = RunOptions(jobs=8, files=shared.files, git=shared.git)
+    report = asyncio.run(run_plan(plan, root, BUILTIN, opts))
     return {c.check_id: (str(c.status), c.message) for c in report.checks}

@@ -53,6 +53,8 @@ class Mark(enum.Enum):
 def plain(text: str) -> str:
     """Inline Markdown reduced to its words: emphasis marks and backticks removed (code
     spans keep their text as written: `src/__tests__/x.ts` is a path, not emphasis)."""
+    if "`" not in text and "**" not in text and "__" not in text:
+        return " ".join(text.split())
     parts = text.split("`")
     if len(parts) % 2 == 0:  # an unpaired backtick: no code span
         parts = ["".join(parts)]
@@ -123,23 +125,43 @@ def status_cell(text: str) -> Mark:
     return Mark.NONE
 
 
+MAX_SPAN = 400
+
+
 @lru_cache(maxsize=1)
-def _regex() -> Any:
+def _lines_after() -> Any:
     import re2
 
     opts = re2.Options()
     opts.max_mem = 8 << 20
-    # a code span, and the line range written after it in prose ("`app.py` line 146-149")
+    # the line range written in prose after a code span ("`app.py` line 146-149")
     return re2.compile(
-        r"`([^`\n]{1,400})`(?:\s{0,3}\(?(?:at\s+|on\s+)?lines?\s+(\d{1,6})"
-        r"(?:\s{0,2}(?:-|–|to)\s{0,2}(\d{1,6}))?)?",
+        r"^\s{0,3}\(?(?:at\s+|on\s+)?lines?\s+(\d{1,6})(?:\s{0,2}(?:-|–|to)\s{0,2}(\d{1,6}))?",
         opts,
     )
 
 
+def _code_spans(text: str) -> list[tuple[str, int]]:
+    """Single-backtick code spans (at most MAX_SPAN characters, on one line): their text
+    and where each ends. One linear scan with str.find."""
+    out: list[tuple[str, int]] = []
+    at = text.find("`")
+    while at >= 0:
+        close = text.find("`", at + 1)
+        if close < 0:
+            break
+        body = text[at + 1 : close]
+        if body and len(body) <= MAX_SPAN and "\n" not in body:
+            out.append((body, close + 1))
+            at = text.find("`", close + 1)
+        else:
+            at = close  # not a span: the closing backtick may open the next one
+    return out
+
+
 def backticked(text: str) -> list[str]:
     """Contents of single-backtick code spans, in order."""
-    return [m.group(1) for m in _regex().finditer(text)] if "`" in text else []
+    return [body for body, _ in _code_spans(text)] if "`" in text else []
 
 
 def span_only_paths(text: str) -> list[str]:
@@ -153,15 +175,17 @@ def span_only_paths(text: str) -> list[str]:
     return out
 
 
-def _span_paths(text: str) -> list[str]:
+def _span_paths(text: str, spans: list[tuple[str, int]] | None = None) -> list[str]:
     """Paths in code spans; a span holding one path takes the line range written after it
     ("`src/cache.ts` line 247-254" cites lines 247-254 of src/cache.ts)."""
     out: list[str] = []
-    for m in _regex().finditer(text) if "`" in text else ():
-        paths = [p for p in (as_path(tok, strict=False) for tok in m.group(1).split()) if p]
-        if len(paths) == 1 and m.group(2) and split_anchor(paths[0])[1] is None:
-            first, last = m.group(2), m.group(3) or m.group(2)
-            paths = [f"{paths[0]}#L{first}-L{last}"]
+    for body, end in _code_spans(text) if spans is None else spans:
+        paths = [p for p in (as_path(tok, strict=False) for tok in body.split()) if p]
+        if len(paths) == 1 and "line" in text[end : end + 12].lower():
+            m = _lines_after().search(text[end : end + 40])
+            if m is not None and split_anchor(paths[0])[1] is None:
+                first, last = m.group(1), m.group(2) or m.group(1)
+                paths = [f"{paths[0]}#L{first}-L{last}"]
         out += paths
     return out
 
@@ -170,11 +194,11 @@ def cited_paths(text: str, *, bare: bool = False) -> list[str]:
     """Paths cited in inline text: backticked ones, and with `bare` path-like words too.
 
     Anchors stay on (`docs/x.md#L10-L24`, `app.py:42`); `split_anchor` reads them."""
-    out: list[str] = _span_paths(text)
-    spans = backticked(text)
+    spans = _code_spans(text) if "`" in text else []
+    out: list[str] = _span_paths(text, spans)
     if bare:
         rest = text
-        for span in spans:
+        for span, _ in spans:
             rest = rest.replace(f"`{span}`", " ")
         for target in link_targets(rest):
             out += [p for p in [as_path(target, strict=False)] if p]

@@ -234,7 +234,7 @@ def _add_rows(heading: Node, table: Table, section: str) -> None:
         mark = mk.Mark.NONE
         if col is not None and col < len(row.cells) and not _is_total(row.cells):
             mark = row_mark(table, row.cells[col])
-        text = " | ".join(mk.plain(c) for c in row.cells if mk.plain(c))
+        text = " | ".join(c for c in table.texts(row) if c)
         node = Node(row.line, text, "row", mark, section=section, table=table)
         heading.add(node)
 

@@ -71,22 +71,28 @@ def open_items(root: Node) -> list[OpenItem]:
     """Everything the report marks as not done yet, in report order: marked items, rows
     and lines, and the unsigned rows of sign-off tables."""
     out = []
+    tables: dict[int, dict[int, tuple[str, ...]] | None] = {}  # sign-off tables' rows by line
     for node in root.walk():
-        text = _open_text(node) or _unsigned_text(node)
+        text = _open_text(node) or _unsigned_text(node, tables)
         if text:
             out.append(OpenItem(node, text, priority_of(node)))
     return out
 
 
-def _unsigned_text(node: Node) -> str:
-    from gonogo.audit.signoff import unsigned
+def _unsigned_text(node: Node, tables: dict[int, dict[int, tuple[str, ...]] | None]) -> str:
+    from gonogo.audit.signoff import is_signoff, unsigned
 
-    if node.kind != "row" or node.table is None or node.mark is not mk.Mark.NONE:
+    table = node.table
+    if node.kind != "row" or table is None or node.mark is not mk.Mark.NONE:
         return ""
-    row = next((r for r in node.table.rows if r.line == node.line), None)
-    heading = node.heading
-    title = heading.text if heading is not None else ""
-    if row is None or not unsigned(node.table, title, row.cells):
+    if id(table) not in tables:
+        heading = node.heading
+        title = heading.text if heading is not None else ""
+        signoff = is_signoff(table, title)
+        tables[id(table)] = {r.line: r.cells for r in table.rows} if signoff else None
+    rows = tables[id(table)]
+    cells = rows.get(node.line) if rows is not None else None
+    if cells is None or not unsigned(table, "sign-off", cells):
         return ""
     return f"{node.text} (not signed)"
 

@@ -250,7 +250,7 @@ def _summary_table(table: Table, headings: Sequence[Node], first: Node) -> list[
     status = status_column(table)
     out = []
     for row in table.rows:
-        cells = [mk.plain(c) for c in row.cells]
+        cells = list(table.texts(row))
         target = _phase_heading(cells[0] if cells else "", headings, first)
         t = tally(target) if target is not None else None
         if target is None or t is None:
