@@ -15,6 +15,7 @@ from gonogo.audit import (
     measured,
     metrics,
     outline,
+    restate,
     rollup,
     shares,
     status,
@@ -75,6 +76,8 @@ def audit(
     results += measured.passing_results(tree, root)
     if found is not None:
         notes.append(f"JUnit: {len(found.files)} file(s) read")
+    judged = {r.claim.line for r in results if r.verdict in (Verdict.HOLDS, Verdict.BROKEN)}
+    results += restate.results(tree, judged)
     results = _in_phases(results, outline.phases(tree))
     ordered = sorted(_dedupe(results)[: MAX_CLAIMS * 2], key=lambda r: r.claim.line)
     return AuditResult(str(report), str(root), tuple(ordered), tuple(notes), tuple(warnings))
