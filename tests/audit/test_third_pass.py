@@ -374,7 +374,70 @@ def test_readiness_is_held_to_failing_tests_and_a_done_phase_to_what_it_says(
     assert _at(result, 12) == [
         (HOLDS, "marked done, and none of the 2 lines under it is marked open")
     ]
-    assert [v for v, _ in _at(result, 17)] == []
+    assert _at(result, 16) == [
+        (
+            HOLDS,
+            "130.8 against 160.4 is -18.45% (the figures as written allow -18.51% to -18.4%); "
+            "-18.4% claimed",
+        )
+    ]
+    assert _at(result, 17) == [
+        (
+            HOLDS,
+            "47 against 39 is +20.51% (the figures as written allow +17.72% to +23.38%); "
+            "+20.5% claimed",
+        )
+    ]
     # "3 of 3 procedures" is not held to a table of metrics that names no procedure
     assert [v for v, _ in _at(result, 20)] == [HOLDS]
     assert _at(result, 31) == []  # a target is not a claim of readiness
+
+
+CHANGES = """\
+# Benchmarks
+
+| Metric | Branch | Main | Change |
+|--------|--------|------|--------|
+| Runtime | 2:10.84 (130.8s) | 2:40.40 (160.4s) | ✅ **-18.4%** |
+| Memory (RSS) | 1.36 GB | 1.32 GB | ≈ +2.9% |
+| Page faults | 344K | 711K | ✅ -61.6% |
+
+- Net 18% faster overall
+- Assembly 21% slower (47s vs 39s)
+- Export 30% smaller (70 MB vs 80 MB)
+"""
+
+
+def test_changes_between_two_measures_at_the_precision_written(tmp_path: Path) -> None:
+    result = _in_repo(tmp_path, "BENCH.md", CHANGES, {})
+    assert _at(result, 5) == [(HOLDS, "130.84 against 160.4 is -18.43%; -18.4% claimed")]
+    # 1.36 / 1.32 is +3.03%, but the figures as written allow +2.26% to +3.8%
+    assert _at(result, 6) == [
+        (
+            HOLDS,
+            "1.36 against 1.32 is +3.03% (the figures as written allow +2.26% to +3.8%); "
+            "+2.9% claimed",
+        )
+    ]
+    assert _at(result, 7) == [
+        (
+            BROKEN,
+            "-61.6% claimed but 344 against 711 is -51.62% (the figures as written allow "
+            "-51.72% to -51.51%)",
+        )
+    ]
+    assert _at(result, 9) == [(HOLDS, "18% faster: the change at line 5 is -18.4%, rounded")]
+    assert _at(result, 10) == [
+        (
+            HOLDS,
+            "47 against 39 is +20.51% (the figures as written allow +17.72% to +23.38%); "
+            "+21% claimed",
+        )
+    ]
+    assert _at(result, 11) == [
+        (
+            BROKEN,
+            "-30% claimed but 70 against 80 is -12.5% (the figures as written allow -13.66% to "
+            "-11.32%)",
+        )
+    ]
