@@ -38,9 +38,11 @@ def results(root: Node, pending: frozenset[int] | set[int] = frozenset()) -> lis
             out.append(_done_but_partial(node, pct))
         elif node.mark is mk.Mark.DONE and node.kind in ("heading", "item", "label"):
             out += _done_over_open(node, pending)
-        if node.kind == "item" and _is_overall(node.text):
+        if node.kind in ("item", "bar") and _is_overall(node.text):
             out += _overall_of_siblings(node, pct) if pct is not None else []
             out += _overall_fraction(node) if rx(_FRACTION).search(node.text) else []
+        elif node.kind == "bar" and pct is not None:
+            out += _bar_itself(node, pct) + _bar_of_section(node, pct, root)
         if pct is not None and not node.children and node.kind in ("field", "line", "item"):
             out += _progress_of_table(node, pct)
     headings = [n for n in root.walk() if n.kind == "heading"]
@@ -394,15 +396,77 @@ def _is_overall(text: str) -> bool:
         mk.plain(text)
         .lower()
         .lstrip("✅⏳🟡 ")
-        .startswith(("overall", "total progress", "overall progress"))
+        .startswith(("overall", "total progress", "overall progress", "project progress"))
     )
+
+
+def _bar_itself(node: Node, claimed: Decimal) -> list[ClaimResult]:
+    """'Sprint 0: [███████████████░░░░░] 75%': the bar's filled blocks against its percent,
+    within one block."""
+    bar = _bar_percent(node.text)
+    if bar is None or node.children:
+        return []
+    full, every = node.text.count("█"), node.text.count("█") + node.text.count("░")
+    reason = f"{claimed}% claimed; the bar fills {full} of its {every} blocks ({bar}%)"
+    verdict = Verdict.HOLDS if _bar_agrees(node.text, claimed) else Verdict.BROKEN
+    return [ClaimResult(claim_of(node, Source.ROLLUP), verdict, reason)]
+
+
+def _bar_of_section(node: Node, claimed: Decimal, root: Node) -> list[ClaimResult]:
+    """'Sprint 3: [░░░░] 0%' against the one heading that names Sprint 3, where its own
+    status line says 'COMPLETE - 100% Complete'."""
+    label, colon, _ = node.text.partition(":")
+    name = _part_name(label)
+    if not name or not colon:
+        return []
+    hits = [
+        h
+        for h in root.walk()
+        if h.kind == "heading" and _part_name(h.text) == name and h is not node.heading
+    ]
+    if len(hits) != 1:
+        return []
+    said = _said_percent(hits[0])
+    if said is None:
+        return []
+    pct, line = said
+    half = Decimal(5).scaleb(-places_of(claimed) - 1)
+    ok = abs(pct - claimed) < half or pct == claimed
+    where = f"“{hits[0].text[:50]}” (line {hits[0].line})"
+    reason = f"{claimed}% claimed; {where} says {pct}% at line {line}"
+    return [
+        ClaimResult(claim_of(node, Source.ROLLUP), Verdict.HOLDS if ok else Verdict.BROKEN, reason)
+    ]
+
+
+def _part_name(text: str) -> str:
+    """'🎯 Sprint 3 Progress (Week 4)' → 'sprint 3': the first phase, sprint or stage a
+    text names; '' when it names none."""
+    from gonogo.audit.outline import PHASE_WORDS
+
+    m = rx(r"(?i)\b(" + "|".join(PHASE_WORDS) + r")\s+(\d{1,3}|[a-z])\b").search(text)
+    return f"{m.group(1).lower()} {m.group(2).lower()}" if m is not None else ""
+
+
+def _said_percent(heading: Node) -> tuple[Decimal, int] | None:
+    """The percent a heading states of itself, in its title or a status / progress line
+    right under it."""
+    pct = stated_percent(heading.text)
+    if pct is not None:
+        return pct, heading.line
+    for c in heading.children:
+        if c.kind == "field" and rx(r"(?i)^(status|progress|completion)\b").search(c.text):
+            pct = stated_percent(c.text)
+            if pct is not None:
+                return pct, c.line
+    return None
 
 
 def _overall_of_siblings(node: Node, claimed: Decimal) -> list[ClaimResult]:
     """'Overall completion: 50%' listed beside 'Sprint 1: 80%', 'Sprint 2: 60%', ..."""
     if node.parent is None:
         return []
-    others = [s for s in node.parent.children if s is not node and s.kind == "item"]
+    others = [s for s in node.parent.children if s is not node and s.kind == node.kind]
     pcts = [stated_percent(s.text) for s in others]
     if len(others) < 2 or any(p is None for p in pcts):
         return []
