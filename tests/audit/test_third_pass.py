@@ -441,3 +441,55 @@ def test_changes_between_two_measures_at_the_precision_written(tmp_path: Path) -
             "-11.32%)",
         )
     ]
+
+
+TRACKER = """\
+# Progress Tracker
+
+```
+Sprint 0: [███████████████░░░░░] 75% Complete
+Sprint 1: [████████████████████] 100% Complete
+Sprint 2: [░░░░░░░░░░░░░░░░░░░░]  0% Complete
+Overall:  [████████████░░░░░░░░] 60% Complete
+```
+
+### Sprint 2: Arc operations
+
+**Status:** ✅ COMPLETE - 100% Complete (3 of 3 procedures done)
+
+- **Actual Hours:** 2h (estimated: 6-8h) - **3-4× faster than estimate**
+- **Actual Hours:** 1.5h (estimated: 10h) - **9-10× faster than estimate**
+- **P0 Blockers Fixed:** 4 critical issues (transaction, commented logic, RAISE error, DELETE)
+- **P1 Fixes:** 3 optimizations (LOWER removal, validation)
+
+**BulkService Tests (3 passing):**
+- Initialisation
+- Dedupe
+- Empty list
+
+**Pipeline Tests (3 passing):**
+- Default config
+- Custom config
+"""
+
+
+def test_progress_bars_times_faster_and_counts_named_in_parentheses(tmp_path: Path) -> None:
+    result = _in_repo(tmp_path, "TRACKER.md", TRACKER, {})
+    assert _at(result, 4) == [(HOLDS, "75% claimed; the bar fills 15 of its 20 blocks (75%)")]
+    # the bar agrees with itself, but Sprint 2's own section says it is complete
+    assert _at(result, 6) == [
+        (HOLDS, "0% claimed; the bar fills 0 of its 20 blocks (0%)"),
+        (BROKEN, "0% claimed; “Sprint 2: Arc operations” (line 10) says 100% at line 12"),
+    ]
+    assert _at(result, 7) == [
+        (
+            BROKEN,
+            "60% claimed; the 3 items beside it average (75 + 100 + 0) / 3 = 58.33%",
+        )
+    ]
+    assert _at(result, 14) == [(HOLDS, "6-8h over 2h is 3-4×; 3-4× faster claimed")]
+    assert _at(result, 15) == [(BROKEN, "10h over 1.5h is 6.7×; 9-10× faster claimed")]
+    assert _at(result, 16) == [(HOLDS, "4 issues: 4 are named in the parentheses")]
+    assert _at(result, 17) == [(BROKEN, "says 3 optimizations but 2 are named in the parentheses")]
+    assert _at(result, 19) == [(HOLDS, "3 claimed; 3 are listed under it")]
+    assert _at(result, 24) == [(BROKEN, "says 3 but 2 are listed under it")]

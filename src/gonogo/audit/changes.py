@@ -35,9 +35,14 @@ VERSUS = (
 _LESS = frozenset(("faster", "smaller", "fewer", "less", "lower", "reduction", "improvement"))
 
 
+# "2h (estimated: 6-8h) … 3-4× faster than estimate", "4h actual vs 22-26h estimated =
+# 5-6× faster": the estimate over the actual time
+TIMES = r"(?i)\b(\d{1,3}(?:\.\d{1,2})?)(?:\s*[-–]\s*(\d{1,3}(?:\.\d{1,2})?))?\s?[x×]\s+faster\b"
+
+
 def results(root: Node) -> list[ClaimResult]:
     changes: list[tuple[Node, Decimal]] = []  # each table change that holds, for prose
-    out = []
+    out = [r for n in root.walk() if "faster" in n.text for r in _times_faster(n)]
     for node in root.walk():
         if node.kind == "row":
             found = _row_change(node)
@@ -152,3 +157,34 @@ def _prose(node: Node, changes: Sequence[tuple[Node, Decimal]]) -> list[ClaimRes
 def _rounds(exact: Decimal, claimed: Decimal) -> bool:
     half = Decimal(5).scaleb(-places_of(claimed) - 1)
     return claimed - half <= exact < claimed + half
+
+
+def _times_faster(node: Node) -> list[ClaimResult]:
+    """'3-4× faster than estimate' beside an actual and an estimated time: the estimate
+    over the actual, end by end, each end rounded to a whole number (5.5-6.5 is 5-6×
+    within a half)."""
+    from gonogo.audit.quantity import quantities
+
+    text = mk.plain(node.text)
+    m = rx(TIMES).search(text)
+    if m is None:
+        return []
+    times = [q for q in quantities(text[: m.start()]) if q.family == "time"]
+    if len(times) != 2:
+        return []
+    actual, estimate = sorted(times, key=lambda q: (q.high, q.low))
+    if actual.high <= 0 or (not estimate.is_range and actual.is_range):
+        return []
+    low_claim = Decimal(m.group(1))
+    high_claim = Decimal(m.group(2)) if m.group(2) else low_claim
+    low, high = estimate.low / actual.high, estimate.high / actual.low
+    ok = low_claim - Decimal("0.5") <= low and high <= high_claim + Decimal("0.5")
+    shown = f"{_fmt1(low)}" if low == high else f"{_fmt1(low)}-{_fmt1(high)}"
+    reason = f"{estimate.text} over {actual.text} is {shown}×; {m.group(0)} claimed"
+    claim = Claim(node.line, Source.ARITHMETIC, text[:160], node.section)
+    verdict = Verdict.HOLDS if ok else Verdict.BROKEN
+    return [ClaimResult(claim, verdict, reason)]
+
+
+def _fmt1(value: Decimal) -> str:
+    return f"{value.quantize(Decimal('0.1')).normalize():f}"
