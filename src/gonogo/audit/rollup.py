@@ -424,6 +424,7 @@ def _bar_of_section(node: Node, claimed: Decimal, root: Node) -> list[ClaimResul
         for h in root.walk()
         if h.kind == "heading" and _part_name(h.text) == name and h is not node.heading
     ]
+    hits = [h for h in hits if not any(a in hits for a in h.ancestors())]  # the outermost
     if len(hits) != 1:
         return []
     said = _said_percent(hits[0])

@@ -27,6 +27,7 @@ PROSE_FRACTION = (
     r"(?i)\b(\d{1,6})\s*(?:/|\s(?:of|out of)\s)\s*(\d{1,6})\s+(?:(\w+)\s+)??(tasks?|items?|"
     r"checks?|rows?|steps?|criteria|passed|passing|complete|completed|done|finished|green|met)\b"
 )
+_RESULT_WORDS = frozenset(("passed", "passing", "green", "pass"))
 _GENERIC = frozenset(("task", "tasks", "item", "items", "check", "checks", "row", "rows", "all"))
 # "13 of 26 points done" counts points, not rows
 _UNIT_WORD = r"(?i)\d\s+(points?|pts|sp|hours?|h|days?|minutes?|min|lines?|kb|mb)\s"
@@ -98,6 +99,8 @@ def _prose(node: Node) -> list[ClaimResult]:
     if len(tallies) != 1:
         return []
     heading, t = tallies[0]
+    if noun.lower() in _RESULT_WORDS and den > 3 * max(t.rows, 1):
+        return []  # "1007/1043 passing" counts test cases, not the rows of a nearby table
     claim = Claim(node.line, Source.SUMMARY, node.text[:160], node.section)
     where = f"the {t.what} under “{heading.text[:50]}”" if heading.kind == "heading" else ""
     return [_compare(claim, num, den, t, where or f"the report's {t.what}")]
