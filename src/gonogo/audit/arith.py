@@ -25,7 +25,19 @@ FRACTION_PCT = (
     + _NUM
     + r"\s?%"
 )
-PASS_RATE = r"(?i)(?:" + _NUM + r"\s?%\s+pass\s+rate|pass\s+rate\W{0,4}\s*" + _NUM + r"\s?%)"
+PASS_RATE = (
+    r"(?i)(?:"
+    + _NUM
+    + r"\s?%\s+(?:[a-z]+\s+)?pass(?:ing)?\s+rate|pass\s+rate\W{0,4}\s*"
+    + _NUM
+    + r"\s?%)"
+)
+# "96.5% passing - 1007/1043 tests": a percent, a word, then the fraction it is
+PCT_THEN_FRACTION = _NUM + r"\s?%\s+[a-z]+\s*[-–:,]\s*(\d{1,9})\s*/\s*(\d{1,9})\b"
+# "All tests pass: 96.5%": all of them, and a rate under 100
+ALL_AT = (
+    r"(?i)\ball\s+(?:[a-z]+\s+){0,2}(?:pass|passes|passed|passing|green)\W{0,4}\s*" + _NUM + r"\s?%"
+)
 CELL_PASSED = r"^(\d{1,9})\s*/\s*(\d{1,9})\s+(?i:passed|pass|passing|green|ok)\b"
 FRACTION = r"^(\d{1,9})\s*/\s*(\d{1,9})\b"
 INTEGER = r"^(\d{1,12})$"
@@ -118,6 +130,12 @@ def percent_fractions(
             continue
         found = [(m[1], int(m[2]), int(m[3])) for m in rx(PCT_FRACTION).finditer(text)]
         found += [(m[3], int(m[1]), int(m[2])) for m in rx(FRACTION_PCT).finditer(text)]
+        found += [(m[1], int(m[2]), int(m[3])) for m in rx(PCT_THEN_FRACTION).finditer(text)]
+        for m in rx(ALL_AT).finditer(text) if "all" in text.lower() else ():
+            if Decimal(m.group(1)) < 100:
+                claim = Claim(line, Source.ARITHMETIC, _short(text), section)
+                why = f"says all pass, but {m.group(1)}% is the rate it gives: not all"
+                out.append(ClaimResult(claim, Verdict.BROKEN, why))
         for claimed, num, den in found:
             out.append(_pct_result(line, text, section, claimed, num, den))
             if reference is None and "pass" in text.lower():

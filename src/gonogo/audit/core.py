@@ -27,8 +27,9 @@ from gonogo.audit import (
 from gonogo.audit.blocks import Table, parse_blocks
 from gonogo.audit.evidence import verify_evidence
 from gonogo.audit.markers import rebase_links
-from gonogo.audit.model import AuditResult, ClaimResult, Source, Verdict
+from gonogo.audit.model import AuditResult, Claim, ClaimResult, Source, Verdict
 from gonogo.audit.reading import MAX_BYTES, read_report
+from gonogo.audit.regex import rx
 from gonogo.audit.signoff import signoff_results
 
 MAX_CLAIMS = 20_000
@@ -77,11 +78,40 @@ def audit(
     results += measured.passing_results(tree, root)
     if found is not None:
         notes.append(f"JUnit: {len(found.files)} file(s) read")
+    results += _links_claims(tree, results)
     judged = {r.claim.line for r in results if r.verdict in (Verdict.HOLDS, Verdict.BROKEN)}
     results += restate.results(tree, judged)
     results = _in_phases(results, outline.phases(tree))
     ordered = sorted(_dedupe(results)[: MAX_CLAIMS * 2], key=lambda r: r.claim.line)
     return AuditResult(str(report), str(root), tuple(ordered), tuple(notes), tuple(warnings))
+
+
+LINKED = (
+    r"(?i)(properly linked|all (the )?links (work|resolve|are valid|verified|checked)|"
+    r"no (broken|dead) links|links (are )?(all )?(valid|working|verified))"
+)
+
+
+def _links_claims(tree: outline.Node, results: Sequence[ClaimResult]) -> list[ClaimResult]:
+    """'All documents properly linked' against the report's own links that lead nowhere."""
+    dead = sorted(
+        {
+            r.claim.line
+            for r in results
+            if r.verdict is Verdict.BROKEN and "](" in r.claim.text and r.evidence
+        }
+    )
+    out = []
+    for node in tree.walk():
+        if rx(LINKED).search(node.text) is None or node.mark.pending:
+            continue
+        claim = Claim(node.line, Source.STATUS, node.text[:160], node.section)
+        if dead:
+            shown = ", ".join(str(n) for n in dead[:6]) + (" …" if len(dead) > 6 else "")
+            reason = f"says the links hold, but {len(dead)} of the report's links lead nowhere "
+            reason += f"(lines {shown})"
+            out.append(ClaimResult(claim, Verdict.BROKEN, reason))
+    return out
 
 
 def _folder_in(report: Path, root: Path) -> str:

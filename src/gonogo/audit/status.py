@@ -247,7 +247,26 @@ def results(
         out += _status_claim(node, items)
         out += _none_claim(node, items)
         out += _production_claim(node, items, fails)
+        out += _done_sentence(node, items)
     return out
+
+
+DONE_SENTENCE = (
+    r"(?i)\b(is|are)\s+(now\s+)?(fully\s+|all\s+)?(complete|completed|done|finished)\W*$"
+)
+
+
+def _done_sentence(node: Node, items: Sequence[OpenItem]) -> list[ClaimResult]:
+    """'✅ **Migration from X to Y is COMPLETE**' in the report's header or summary: a
+    status for the whole report, held to what it marks open."""
+    if node.kind not in ("line", "item") or not _doc_scope(node) or ":" in node.text:
+        return []
+    if rx(DONE_SENTENCE).search(mk.plain(node.text).rstrip("*_ ")) is None:
+        return []
+    if rx(ADMITS).search(node.text):
+        return []
+    scope = list(_scoped(node, items))
+    return [_judge(node, node.text, "complete", scope, "says it is done")]
 
 
 def _production_claim(
