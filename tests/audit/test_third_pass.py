@@ -493,3 +493,43 @@ def test_progress_bars_times_faster_and_counts_named_in_parentheses(tmp_path: Pa
     assert _at(result, 17) == [(BROKEN, "says 3 optimizations but 2 are named in the parentheses")]
     assert _at(result, 19) == [(HOLDS, "3 claimed; 3 are listed under it")]
     assert _at(result, 24) == [(BROKEN, "says 3 but 2 are listed under it")]
+
+
+SUMMARY = """\
+# Migration status
+
+✅ **Migration from v1 to v2 is COMPLETE**
+
+- ✅ Test suite (96.5% passing - 1007/1043 tests)
+- ✅ 96.5% test pass rate
+- ✅ **All tests pass**: 96.5%
+
+## Documents
+- [GUIDE.md](./GUIDE.md) - guide
+- [LOST.md](./LOST.md) - lost
+- [x] All documents properly linked
+
+## Remaining Work
+- ⏳ Recalibrate the thresholds
+"""
+
+
+def test_a_done_sentence_rates_all_pass_and_links_said_to_hold(tmp_path: Path) -> None:
+    result = _in_repo(tmp_path, "docs/STATUS.md", SUMMARY, {"docs/GUIDE.md": "# guide\n"})
+    assert _at(result, 3) == [
+        (
+            BROKEN,
+            "says it is done, but 1 open item(s) say otherwise: line 15: ⏳ Recalibrate the "
+            "thresholds",
+        )
+    ]
+    assert _at(result, 5) == [(HOLDS, "1007/1043 = 96.55%, 96.5% rounded")]
+    assert _at(result, 6) == [(HOLDS, "1007/1043 = 96.55%, 96.5% rounded")]
+    assert _at(result, 7) == [
+        (BROKEN, "says all pass, but 96.5% is the rate it gives: not all"),
+        (BROKEN, "marked done (✅) but says it is 96.5% complete"),
+    ]
+    assert _at(result, 11) == [(BROKEN, "no file matches docs/LOST.md")]
+    assert _at(result, 12) == [
+        (BROKEN, "says the links hold, but 1 of the report's links lead nowhere (lines 11)")
+    ]
