@@ -214,8 +214,8 @@ def _passed_cells(table: Table, section: str) -> list[ClaimResult]:
     out = []
     for row in rows:
         for cell in row.cells:
-            if "/" not in cell:
-                continue
+            if "/" not in cell or not cell.lstrip("*_ ")[:1].isdigit():
+                continue  # 'N/M passed' starts with its number
             m = rx(CELL_PASSED).search(mk.plain(cell))
             if m is None:
                 continue

@@ -58,6 +58,13 @@ class Table:
     status_col: int | None = -2  # found once by outline.status_column; -2: not yet
     percent_col: bool = False  # the status column holds progress percents (100% done)
     _texts: dict[int, tuple[str, ...]] = field(default_factory=dict)  # cells as plain text
+    _rows: dict[int, Row] | None = None  # rows by line, built on first lookup
+
+    def row_at(self, line: int) -> Row | None:
+        """The row on `line` (a dictionary lookup: rules ask once per row of long tables)."""
+        if self._rows is None or len(self._rows) != len(self.rows):
+            self._rows = {r.line: r for r in self.rows}
+        return self._rows.get(line)
 
     def texts(self, row: Row) -> tuple[str, ...]:
         """The row's cells as plain words, worked out once for all the rules that read them."""

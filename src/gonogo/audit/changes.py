@@ -60,11 +60,13 @@ def results(root: Node) -> list[ClaimResult]:
 
 def _row_change(node: Node) -> tuple[ClaimResult, Decimal] | None:
     table = node.table
-    row = next((r for r in table.rows if r.line == node.line), None) if table else None
+    row = table.row_at(node.line) if table else None
     if table is None or row is None:
         return None
     cells = table.texts(row)
-    signed = [(j, rx(SIGNED).search(c)) for j, c in enumerate(cells)]
+    if not any("%" in c for c in cells):
+        return None
+    signed = [(j, rx(SIGNED).search(c)) for j, c in enumerate(cells) if "%" in c]
     hits = [(j, m) for j, m in signed if m is not None]
     if len(hits) != 1:
         return None

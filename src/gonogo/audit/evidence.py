@@ -68,12 +68,12 @@ def _run_unique(
     """Each distinct check once (a path cited on 300 rows is checked once), in plans of
     at most `BATCH` checks; per claim, the ids of its checks."""
     unique: dict[str, dict[str, Any]] = {}
-    key_ids: dict[str, str] = {}
+    key_ids: dict[tuple[str, ...], str] = {}
     per_claim = []
     for claim in evidence:
         mine = []
         for check in claim.checks:
-            key = json.dumps([check.kind, dict(check.params)], sort_keys=True)
+            key = (check.kind, *sorted(f"{k}={v!r}" for k, v in check.params.items()))
             cid = key_ids.get(key)
             if cid is None:
                 cid = key_ids[key] = f"c{len(key_ids) + 1}"

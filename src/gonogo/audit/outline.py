@@ -33,6 +33,7 @@ class Node:
     parent: Node | None = None
     children: list[Node] = field(default_factory=list)
     table: Table | None = None
+    flat: list[Node] | None = None  # the root's nodes in report order, once the tree is built
 
     def add(self, child: Node) -> Node:
         child.parent = self
@@ -40,6 +41,13 @@ class Node:
         return child
 
     def walk(self) -> Iterator[Node]:
+        """Every node under this one, in report order (the built report's list, for the
+        root: two dozen rules walk it)."""
+        if self.flat is not None:
+            return iter(self.flat)
+        return self._walk()
+
+    def _walk(self) -> Iterator[Node]:
         stack = list(reversed(self.children))
         while stack:
             node = stack.pop()
@@ -82,6 +90,7 @@ def build(blocks: Sequence[Block]) -> Node:
         elif isinstance(block, Para):
             _add_fields(stack[-1], block, section)
         previous = block
+    root.flat = list(root._walk())
     return root
 
 

@@ -46,7 +46,12 @@ class _Figure:
 def results(root: Node, judged: set[int]) -> list[ClaimResult]:
     """Restated figures on lines no other rule could check (`judged`: lines that hold
     or are broken already)."""
-    figures = list(_figures(root))
+    prose = list(_figures(root, rows=False))
+    if all(f.node.line in judged for f in prose):
+        return _phase_times(root, judged)
+    wanted = {f.key for f in prose}
+    figures = [*prose, *(f for f in _figures(root, rows=True) if f.key in wanted)]
+    figures.sort(key=lambda f: f.node.line)
     by_key: dict[str, list[_Figure]] = defaultdict(list)
     for f in figures:
         by_key[f.key].append(f)
@@ -79,11 +84,12 @@ def _source(f: _Figure, same: list[_Figure]) -> _Figure | None:
     return before[0] if before else None
 
 
-def _figures(root: Node) -> Iterator[_Figure]:
+def _figures(root: Node, *, rows: bool) -> Iterator[_Figure]:
+    """The figures of prose lines, or (with `rows`) of table rows."""
     for node in root.walk():
-        if node.kind in ("heading", "bar"):
+        if node.kind in ("heading", "bar") or (node.kind == "row") is not rows:
             continue
-        if node.kind == "row":
+        if rows:
             yield from _row_figures(node)
             continue
         for value, key in _counts(node.text):
@@ -113,7 +119,7 @@ def _row_figures(node: Node) -> Iterator[_Figure]:
     """'| Basis Functions | 77 | 120 | ...': each bare number counts the row's label noun;
     a cell '15 procedures extracted' counts its own noun."""
     table = node.table
-    row = next((r for r in table.rows if r.line == node.line), None) if table else None
+    row = table.row_at(node.line) if table else None
     if table is None or row is None:
         return
     cells = table.texts(row)

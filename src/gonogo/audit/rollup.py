@@ -345,7 +345,7 @@ def _row_done_but_partial(node: Node) -> list[ClaimResult]:
     table = node.table
     if node.mark is not mk.Mark.DONE or "%" not in node.text or table is None:
         return []
-    row = next((r for r in table.rows if r.line == node.line), None)
+    row = table.row_at(node.line)
     heads = [mk.plain(h).lower() for h in table.header]
     cells = [
         c

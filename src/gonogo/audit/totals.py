@@ -117,7 +117,7 @@ def _table_total(node: Node) -> list[ClaimResult]:
     table = node.table
     if table is None or not node.text.lower().startswith(("total", "sum ")):
         return []
-    row = next((r for r in table.rows if r.line == node.line), None)
+    row = table.row_at(node.line)
     if row is None:
         return []
     out = []
