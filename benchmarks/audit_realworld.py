@@ -17,14 +17,34 @@ Sets, reported apart:
   done headings, 'all green', changes that are not completion), so it too counts as tuned now.
 - held-out-7 (four public reports from four more repositories, two local reports: an RST
   status page and a Jira export with YAML front matter) was labelled after the held-out-6
-  classes were fixed and before the auditor was first run on it.
+  classes were fixed and before the auditor was first run on it: 208/334 (62.3%); after
+  the second pass 257/334, after the third 282/334 (84.4%), so it counts as tuned now.
+- held-out-8 (four public reports from four more repositories: a migration status with a
+  benchmark table, a test-status page, a completion report in a subfolder whose links are
+  relative to it, a progress tracker with text bars; local reports in AsciiDoc and as a
+  plain-text status e-mail) was labelled before its first run, 218/427 (51.1%); the third
+  pass was tuned against it (and held-out-7): 363/427 (85.0%) after.
+- held-out-9 (four public reports from four more repositories: two test-status pages, a
+  scalability readiness report whose paths are relative to a package, a project summary;
+  local reports in Confluence wiki markup and as a release tracking issue) was labelled
+  with held-out-8 and kept aside: it is scored only when named on the command line
+  (`audit_realworld.py held-out-9`), and its results were not looked at until the third
+  pass was done. First run 82/180 (45.6%), after the third pass 103/180 (57.2%), no false
+  alarm: the unseen figure.
+
+One rule for cited files throughout: a file named without its folder is looked for beside
+the report, then at the root; found elsewhere it is unverifiable, found nowhere broken; a
+Markdown link is read from the report's folder (three labels of held-out-2 and two of
+held-out-6 were relabelled to agree, and held-out-7's Jira report is audited from its
+repository's root; the notes of those rows say so).
 
 A labelled line scores when the auditor's verdict there (the worst of its findings:
 broken, then open, holds, unverifiable; "none" when it found no claim) equals the label.
 A line the auditor calls broken that carries no label is a false alarm and scores as
 wrong. Accuracy = right / (labelled lines + false alarms).
 
-    .venv/bin/python benchmarks/audit_realworld.py
+    .venv/bin/python benchmarks/audit_realworld.py              # every set but held-out-9
+    .venv/bin/python benchmarks/audit_realworld.py held-out-9   # the kept-aside set
 """
 
 from __future__ import annotations
