@@ -1,8 +1,10 @@
 """Time and peak memory of `gonogo audit` on the seed reports and on worst-case inputs
 near the 10 MiB limit, beside a peer measured in the same run: markdown-it-py (the
 parser the audit builds on) parsing the same file, CommonMark plus tables. Each case
-runs in a fresh interpreter so peak RSS is its own. The worst case, a 10 MiB table,
-must finish in under 5 s.
+runs in a fresh interpreter so peak RSS is its own. The worst cases, a 10 MiB table and
+a 10 MiB table whose rows cite 20,000 different files (half of them missing: each
+missing one is looked for under another case and elsewhere in the tree), must finish in
+under 5 s.
 
     .venv/bin/python benchmarks/audit_bench.py
 """
@@ -59,6 +61,16 @@ def _cases(tmp: Path) -> list[tuple[str, Path]]:
     row = "| 1 | task | ✅ | `docs/a.md` |\n"
     big_table = tmp / "table-10mib.md"
     big_table.write_text(table + row * ((limit - len(table)) // len(row.encode())))
+    cited = tmp / "table-cites-10mib.md"
+    rows, size, i = [], len(table), 0
+    while True:  # every row cites a file of its own; the root holds every other one
+        line = f"| {i} | task {i} | ✅ | `docs/f{i}.md` |\n"
+        if size + len(line.encode()) > limit:
+            break
+        rows.append(line)
+        size += len(line.encode())
+        i += 1
+    cited.write_text(table + "".join(rows))
     one_line = tmp / "one-line-10mib.md"
     one_line.write_text("✅ `a.md` 11/11 passed 16.6% (2/12) " * (limit // 40))
     prose = tmp / "prose-10mib.md"
@@ -71,6 +83,7 @@ def _cases(tmp: Path) -> list[tuple[str, Path]]:
     return [
         *cases,
         ("table rows, 10 MiB", big_table),
+        ("rows citing 20k files", cited),
         ("one line, 10 MiB", one_line),
         ("prose, 10 MiB", prose),
         ("nested list, 200k items", nested),
@@ -93,7 +106,9 @@ def main() -> None:
     worst = 0.0
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "repo"
-        root.mkdir()
+        (root / "docs").mkdir(parents=True)
+        for i in range(0, 20_000, 2):  # half the files the 20k-file table cites
+            (root / "docs" / f"f{i}.md").write_text("x\n")
         print(
             f"{'case':26} {'bytes':>11} {'claims':>7} {'audit s':>8} {'RSS':>7} "
             f"{'peer s':>8} {'RSS':>7} {'audit/peer':>10}"

@@ -17,14 +17,34 @@ Sets, reported apart:
   done headings, 'all green', changes that are not completion), so it too counts as tuned now.
 - held-out-7 (four public reports from four more repositories, two local reports: an RST
   status page and a Jira export with YAML front matter) was labelled after the held-out-6
-  classes were fixed and before the auditor was first run on it.
+  classes were fixed and before the auditor was first run on it: 208/334 (62.3%); after
+  the second pass 257/334, after the third 282/334 (84.4%), so it counts as tuned now.
+- held-out-8 (four public reports from four more repositories: a migration status with a
+  benchmark table, a test-status page, a completion report in a subfolder whose links are
+  relative to it, a progress tracker with text bars; local reports in AsciiDoc and as a
+  plain-text status e-mail) was labelled before its first run, 218/427 (51.1%); the third
+  pass was tuned against it (and held-out-7): 363/427 (85.0%) after.
+- held-out-9 (four public reports from four more repositories: two test-status pages, a
+  scalability readiness report whose paths are relative to a package, a project summary;
+  local reports in Confluence wiki markup and as a release tracking issue) was labelled
+  with held-out-8 and kept aside: it is scored only when named on the command line
+  (`audit_realworld.py held-out-9`), and its results were not looked at until the third
+  pass was done. First run 82/180 (45.6%), after the third pass 103/180 (57.2%), no false
+  alarm: the unseen figure.
+
+One rule for cited files throughout: a file named without its folder is looked for beside
+the report, then at the root; found elsewhere it is unverifiable, found nowhere broken; a
+Markdown link is read from the report's folder (three labels of held-out-2 and two of
+held-out-6 were relabelled to agree, and held-out-7's Jira report is audited from its
+repository's root; the notes of those rows say so).
 
 A labelled line scores when the auditor's verdict there (the worst of its findings:
 broken, then open, holds, unverifiable; "none" when it found no claim) equals the label.
 A line the auditor calls broken that carries no label is a false alarm and scores as
 wrong. Accuracy = right / (labelled lines + false alarms).
 
-    .venv/bin/python benchmarks/audit_realworld.py
+    .venv/bin/python benchmarks/audit_realworld.py              # every set but held-out-9
+    .venv/bin/python benchmarks/audit_realworld.py held-out-9   # the kept-aside set
 """
 
 from __future__ import annotations
@@ -47,6 +67,20 @@ TOP = HERE.parent
 CORPORA = Path(os.environ.get("GONOGO_CORPORA", "/tmp/gonogo-corpora"))
 MIRRORS = Path("/work/.mirror")
 RANK = {Verdict.BROKEN: 0, Verdict.OPEN: 1, Verdict.HOLDS: 2, Verdict.UNVERIFIABLE: 3}
+
+
+def _suite(name: str, *, passed: int, failed: int = 0, skipped: int = 0) -> str:
+    """A JUnit file with that many passing, failing and skipped test cases."""
+    cases = [f'<testcase classname="{name}" name="p{i}"/>' for i in range(passed)]
+    cases += [
+        f'<testcase classname="{name}" name="f{i}"><failure message="no"/></testcase>'
+        for i in range(failed)
+    ]
+    cases += [
+        f'<testcase classname="{name}" name="s{i}"><skipped/></testcase>' for i in range(skipped)
+    ]
+    return "<testsuite>" + "".join(cases) + "</testsuite>"
+
 
 # The repositories beside the local held-out reports: what exists, and how.
 LOCAL_REPOS: dict[str, dict[str, str]] = {
@@ -150,8 +184,43 @@ LOCAL_REPOS: dict[str, dict[str, str]] = {
         "reports/coverage.xml": '<coverage line-rate="0.876" lines-covered="876"/>',
     },
     "jira_export": {"CHANGELOG.md": "".join(f"- entry {i}\n" for i in range(12))},
+    "release_readiness": {
+        "reports/unit.xml": _suite("u", passed=310, failed=2),
+        "reports/it.xml": _suite("i", passed=48, skipped=2),
+        "reports/coverage.json": '{"totals": {"percent_covered": 87.5}}',
+        "bench/load.json": '{"requests": 10000, "p50_ms": 90, "p95_ms": 231}',
+        "scripts/reindex.sh": "#!/bin/sh\nsearchctl reindex --all\n",
+        "docs/rollback.adoc": "= Rollback\n\n. Stop writes\n. Restore the snapshot\n",
+        "ops/dashboards/search.json": '{"panels": [{"title": "p95"},]}',
+        "ops/alerts.yaml": "groups:\n  - name: search\n    rules: []\n",
+        "reports/trivy.txt": "libxml2 CVE-2026-0001 HIGH\n",
+    },
+    "status_email": {
+        "deploy/dualwrite.yaml": "invoices:\n  dual_write: true\n",
+        "logs/backfill.log": "".join(f"batch {i} ok\n" for i in range(40)),
+        "docs/runbook.md": "".join(f"step {i}\n" for i in range(22)),
+    },
+    "go_live_confluence": {
+        "infra/push-failover.tf": 'resource "null_resource" "failover" {}\n',
+        "templates/email/welcome.html": "<p>Welcome</p>\n",
+        "config/ratelimit.toml": "[limits]\nper_second = \n",
+        "bench/notify-5k.json": '{"rate": 3100, "errors": 12}',
+        "docs/oncall.md": "# On call\n\n- page the owner\n",
+        "reports/junit.xml": _suite("n", passed=96, skipped=4),
+        "reports/coverage.xml": '<coverage line-rate="0.79" lines-covered="790"/>',
+    },
+    "release_issue": {
+        "pyproject.toml": '[project]\nname = "lib"\nversion = "2.8.0"\n',
+        "CHANGELOG.md": "".join(f"- change {i}\n" for i in range(12)),
+        "scripts/smoke.sh": "#!/bin/sh\npython -c 'import lib'\n",
+        "reports/unit.xml": _suite("u", passed=238, failed=2),
+        "reports/e2e.xml": _suite("e", passed=12),
+    },
 }
-EXECUTABLE = ("ops/backup.sh", "scripts/smoke.sh")
+# Files made executable, per local repository (a script left out is one the report gets wrong).
+EXECUTABLE = {("ops_status", "ops/backup.sh"), ("sprint_board", "scripts/smoke.sh")}
+# Sets scored only when named on the command line: kept aside as the unseen figure.
+KEPT_ASIDE = ("held-out-9",)
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,12 +258,12 @@ def tuned_labels() -> list[Label]:
     return out
 
 
-def _write_repo(root: Path, files: dict[str, str]) -> None:
-    for rel, text in files.items():
+def _write_repo(root: Path, name: str) -> None:
+    for rel, text in LOCAL_REPOS[name].items():
         path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
-        if rel in EXECUTABLE:
+        if (name, rel) in EXECUTABLE:
             path.chmod(0o755)
 
 
@@ -268,7 +337,7 @@ def _locate(label: Label, tmp: Path) -> tuple[Path, Path] | None:
     if label.source == "local":
         root = tmp / label.root
         if not root.is_dir():
-            _write_repo(root, LOCAL_REPOS[label.root])
+            _write_repo(root, label.root)
         return HERE / "heldout" / label.report, root
     checkout = _checkout(label.source)
     if checkout is None:
@@ -312,12 +381,21 @@ def score(labels: list[Label], tmp: Path) -> tuple[int, int, list[str]]:
     return right, total, lines
 
 
-def main() -> None:
+def main(argv: list[str]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         sets: dict[str, list[Label]] = {"tuned": tuned_labels()}
         for label in held_out_labels():
             sets.setdefault(label.set, []).append(label)
+        unknown = [a for a in argv if a not in sets]
+        if unknown:
+            sys.exit(f"unknown set(s): {', '.join(unknown)}; known: {', '.join(sets)}")
+        chosen = argv or [n for n in sets if n not in KEPT_ASIDE]
+        aside = [n for n in KEPT_ASIDE if n in sets and n not in chosen]
+        if aside:
+            print(f"kept aside (name them to score them): {', '.join(aside)}")
         for name, labels in sets.items():
+            if name not in chosen:
+                continue
             right, total, lines = score(labels, Path(tmp))
             print(
                 f"{name}: {right}/{total} claim verdicts right ({100 * right / max(total, 1):.1f}%)"
@@ -332,4 +410,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

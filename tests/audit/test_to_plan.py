@@ -164,3 +164,40 @@ def test_one_gate_per_phase_heading_in_report_order(
     assert [(c["id"], c["path"]) for c in ship["checks"]] == [
         ("canary-watched-done", ".gonogo/done/canary-watched")
     ]
+
+
+PASSING = """\
+# Release checks
+
+| Suite | Result | Report |
+|-------|--------|--------|
+| Unit | PASS | `reports/unit.xml` |
+| E2E | PASS | `reports/e2e.xml` |
+"""
+
+
+def test_rows_marked_passing_become_junit_checks_that_allow_no_failure(tmp_path: Path) -> None:
+    from gonogo.audit.toplan import plan_data
+
+    unit = "<testsuite>" + '<testcase classname="u" name="a"/>' * 3
+    unit += '<testcase classname="u" name="b"><failure/></testcase></testsuite>'
+    write_tree(
+        tmp_path,
+        {
+            "reports/unit.xml": unit,
+            "reports/e2e.xml": '<testsuite><testcase classname="e" name="a"/></testsuite>',
+            "REPORT.md": PASSING,
+        },
+    )
+    result = audit(tmp_path / "REPORT.md", tmp_path)
+    data = plan_data(result, project="p", report="REPORT.md")
+    junit = [c for g in data["gates"] for c in g["checks"] if c["kind"] == "junit"]
+    assert [(c["files"], c["max_failures"]) for c in junit] == [
+        ("reports/unit.xml", 0),
+        ("reports/e2e.xml", 0),
+    ]
+    probes = all_probes()
+    plan = parse_plan(yaml.safe_dump(data), probes, source="gonogo.yaml")
+    report = asyncio.run(run_plan(plan, tmp_path, probes, RunOptions(jobs=2)))
+    by_id = {c.check_id: c.status.value for c in report.checks}
+    assert [by_id[c["id"]] for c in junit] == ["fail", "pass"]

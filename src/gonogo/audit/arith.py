@@ -19,13 +19,25 @@ from gonogo.audit.model import Claim, ClaimResult, Source, Verdict
 from gonogo.audit.regex import rx
 
 _NUM = r"(\d{1,6}(?:\.\d{1,4})?)"
-PCT_FRACTION = _NUM + r"\s?%\s*\(\s*(\d{1,9})\s*/\s*(\d{1,9})"
+PCT_FRACTION = _NUM + r"\s?%\s*\(\s*(\d{1,9})\s*(?:/|\s(?:of|out of)\s)\s*(\d{1,9})"
 FRACTION_PCT = (
     r"(\d{1,9})\s*(?:/|\s(?:of|out of)\s)\s*(\d{1,9})(?:\s+[a-z]{2,20}){0,2}\s*\(\s*"
     + _NUM
     + r"\s?%"
 )
-PASS_RATE = r"(?i)(?:" + _NUM + r"\s?%\s+pass\s+rate|pass\s+rate\W{0,4}\s*" + _NUM + r"\s?%)"
+PASS_RATE = (
+    r"(?i)(?:"
+    + _NUM
+    + r"\s?%\s+(?:[a-z]+\s+)?pass(?:ing)?\s+rate|pass\s+rate\W{0,4}\s*"
+    + _NUM
+    + r"\s?%)"
+)
+# "96.5% passing - 1007/1043 tests": a percent, a word, then the fraction it is
+PCT_THEN_FRACTION = _NUM + r"\s?%\s+[a-z]+\s*[-–:,]\s*(\d{1,9})\s*/\s*(\d{1,9})\b"
+# "All tests pass: 96.5%": all of them, and a rate under 100
+ALL_AT = (
+    r"(?i)\ball\s+(?:[a-z]+\s+){0,2}(?:pass|passes|passed|passing|green)\W{0,4}\s*" + _NUM + r"\s?%"
+)
 CELL_PASSED = r"^(\d{1,9})\s*/\s*(\d{1,9})\s+(?i:passed|pass|passing|green|ok)\b"
 FRACTION = r"^(\d{1,9})\s*/\s*(\d{1,9})\b"
 INTEGER = r"^(\d{1,12})$"
@@ -33,6 +45,10 @@ TRAILING_PCT = r"(\d{1,3}(?:\.\d{1,2})?)\s?%(?:\s+complete)?\W{0,3}$"
 
 
 _COMPARATORS = frozenset("≥≤<>~=")
+_EXPECTED = (
+    r"(should|will|would|could|target|goal|aim|expect|reach|hope|plan|\d\s*[-–]\s*$|"
+    r"at least\s*$|up to\s*$)"
+)
 TextLine = tuple[int, str, str]  # line, text, section
 
 
@@ -114,6 +130,12 @@ def percent_fractions(
             continue
         found = [(m[1], int(m[2]), int(m[3])) for m in rx(PCT_FRACTION).finditer(text)]
         found += [(m[3], int(m[1]), int(m[2])) for m in rx(FRACTION_PCT).finditer(text)]
+        found += [(m[1], int(m[2]), int(m[3])) for m in rx(PCT_THEN_FRACTION).finditer(text)]
+        for m in rx(ALL_AT).finditer(text) if "all" in text.lower() else ():
+            if Decimal(m.group(1)) < 100:
+                claim = Claim(line, Source.ARITHMETIC, _short(text), section)
+                why = f"says all pass, but {m.group(1)}% is the rate it gives: not all"
+                out.append(ClaimResult(claim, Verdict.BROKEN, why))
         for claimed, num, den in found:
             out.append(_pct_result(line, text, section, claimed, num, den))
             if reference is None and "pass" in text.lower():
@@ -135,6 +157,9 @@ def pass_rates(lines: Sequence[TextLine], reference: tuple[int, int] | None) -> 
             group = 1 if m.group(1) else 2
             if text[max(0, m.start(group) - 1) : m.start(group)] in _COMPARATORS:
                 continue  # "≥95% pass rate" is a target, not a result
+            before = text[max(0, m.start(group) - 40) : m.start(group)].lower()
+            if rx(_EXPECTED).search(before):
+                continue  # "we should reach 70-80% pass rate" is a hope, not a result
             out.append(_pct_result(line, text, section, m.group(group), *reference))
     return out
 
@@ -189,8 +214,8 @@ def _passed_cells(table: Table, section: str) -> list[ClaimResult]:
     out = []
     for row in rows:
         for cell in row.cells:
-            if "/" not in cell:
-                continue
+            if "/" not in cell or not cell.lstrip("*_ ")[:1].isdigit():
+                continue  # 'N/M passed' starts with its number
             m = rx(CELL_PASSED).search(mk.plain(cell))
             if m is None:
                 continue

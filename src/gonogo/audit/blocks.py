@@ -56,6 +56,24 @@ class Table:
     header: tuple[str, ...] = ()
     rows: list[Row] = field(default_factory=list)
     status_col: int | None = -2  # found once by outline.status_column; -2: not yet
+    percent_col: bool = False  # the status column holds progress percents (100% done)
+    _texts: dict[int, tuple[str, ...]] = field(default_factory=dict)  # cells as plain text
+    _rows: dict[int, Row] | None = None  # rows by line, built on first lookup
+
+    def row_at(self, line: int) -> Row | None:
+        """The row on `line` (a dictionary lookup: rules ask once per row of long tables)."""
+        if self._rows is None or len(self._rows) != len(self.rows):
+            self._rows = {r.line: r for r in self.rows}
+        return self._rows.get(line)
+
+    def texts(self, row: Row) -> tuple[str, ...]:
+        """The row's cells as plain words, worked out once for all the rules that read them."""
+        found = self._texts.get(row.line)
+        if found is None:
+            from gonogo.audit.markers import plain
+
+            found = self._texts[row.line] = tuple(plain(c) for c in row.cells)
+        return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +90,7 @@ def parse_blocks(text: str, *, plain_tables: bool = True) -> list[Block]:
 
     from gonogo.audit.gridtables import grid_tables_of
     from gonogo.audit.pipetables import plain_tables_of
+    from gonogo.audit.texttables import adoc_titles_of, text_tables_of
 
     md = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable("table")
     md.disable("inline")
@@ -79,13 +98,15 @@ def parse_blocks(text: str, *, plain_tables: bool = True) -> list[Block]:
     blocks: list[Block] = front_matter(lines)
     for origin in chunks(lines):
         chunk = [lines[i] for i in origin]
+        titles = adoc_titles_of(chunk, origin)  # before the tables: `.Title` captions one
         tables = grid_tables_of(chunk, origin)
         tables += plain_tables_of(chunk, origin) if plain_tables else []
+        tables += text_tables_of(chunk, origin)
         src = "\n".join(chunk)
         walker = _Walker(origin)
         for token in md.parse(src):
             walker.feed(token)
-        _append(blocks, _merged(walker.blocks, tables))
+        _append(blocks, _merged(walker.blocks, [*tables, *titles]))
     return blocks
 
 
@@ -105,10 +126,10 @@ def front_matter(lines: list[str]) -> list[Block]:
     return []
 
 
-def _merged(parsed: list[Block], tables: list[Table]) -> list[Block]:
-    if not tables:
+def _merged(parsed: list[Block], read: Sequence[Block]) -> list[Block]:
+    if not read:
         return parsed
-    return sorted([*parsed, *tables], key=lambda b: b.line)
+    return sorted([*parsed, *read], key=lambda b: b.line)
 
 
 def _append(blocks: list[Block], new: list[Block]) -> None:

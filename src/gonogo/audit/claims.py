@@ -35,17 +35,29 @@ def sections(blocks: Sequence[Block]) -> Iterator[tuple[str, Block]]:
         yield title, block
 
 
+def headed(blocks: Sequence[Block]) -> Iterator[tuple[str, str, Block]]:
+    """Each block with its level-1/2 section title and the title of the nearest heading."""
+    title = ""
+    for section, block in sections(blocks):
+        if isinstance(block, Heading):
+            title = mk.plain(block.text)
+        yield section, title, block
+
+
 def evidence_claims(blocks: Sequence[Block], limit: int | None = None) -> list[Claim]:
     """Evidence claims in report order; reading stops once more than `limit` are found."""
     out: list[Claim] = []
+    planned = False  # under a heading of next steps, a roadmap, targets: nothing is claimed
     for section, block in sections(blocks):
         if limit is not None and len(out) > limit:
             break
+        if isinstance(block, Heading):
+            planned = rx(mk.MEANT_OPEN).search(mk.plain(block.text)) is not None
         if isinstance(block, Table):
             out += _table_claims(block, section, limit)
         elif isinstance(block, ListBlock):
             for item in walk_items(block.items):
-                out += _item_claims(item, section)
+                out += _item_claims(item, section, planned=planned)
         elif isinstance(block, Para):
             for i, line in enumerate(block.lines):
                 number = block.line + i
@@ -77,7 +89,7 @@ def is_total(row: Sequence[str]) -> bool:
 
 
 def _table_claims(table: Table, section: str, limit: int | None = None) -> list[Claim]:
-    from gonogo.audit.outline import cell_mark, status_column
+    from gonogo.audit.outline import row_mark, status_column
 
     status = status_column(table)
     if status is None:
@@ -90,19 +102,19 @@ def _table_claims(table: Table, section: str, limit: int | None = None) -> list[
         cells = row.cells
         if status >= len(cells) or is_total(cells):
             continue
-        if cell_mark(cells[status]) is not mk.Mark.DONE:
+        if row_mark(table, cells[status]) is not mk.Mark.DONE:
             continue
         if evidence is not None and evidence < len(cells):
             paths = mk.cited_paths(cells[evidence], bare=True)
         else:
             paths = [p for c in cells for p in mk.cited_paths(c)]
-        words = [mk.plain(c) for i, c in enumerate(cells) if i != status and mk.plain(c)]
+        words = [c for i, c in enumerate(table.texts(row)) if i != status and c]
         text = " | ".join(words[:3])
         out.append(make_claim(row.line, Source.TABLE, text, section, paths))
     return out
 
 
-def _item_claims(item: Item, section: str) -> list[Claim]:
+def _item_claims(item: Item, section: str, *, planned: bool = False) -> list[Claim]:
     lines = item.text.split("\n")
     first = lines[0].lstrip()
     if first.startswith(("[x]", "[X]")):
@@ -116,11 +128,60 @@ def _item_claims(item: Item, section: str) -> list[Claim]:
     lead = mk.leading_path(first) if not found and not first.startswith("[ ]") else None
     if lead is not None:  # "- `vitest.config.ts` (30 lines) - runner": the file is the claim
         claim = make_claim(item.line, Source.LIST, first, section, [lead])
-        return [dataclasses.replace(claim, named=(lead,), listed=True)]
+        linked = first.lstrip().lstrip("*_").lstrip().startswith("[")
+        return [dataclasses.replace(claim, named=() if linked else (lead,), listed=True)]
     if not found and not first.startswith("[ ]"):
         link = _link_claim(first, item.line, section)
+        if link is None and not planned and not _imperative(first):
+            link = _spans_claim(first, item.line, section)
         return [link] if link is not None else []
     return found
+
+
+_IMPERATIVE = frozenset(
+    (
+        "add", "create", "update", "run", "fix", "implement", "use", "check", "set",
+        "configure", "install", "edit", "write", "move", "delete", "remove", "rename",
+        "review", "test", "verify", "ensure", "deploy", "document", "migrate", "apply",
+        "replace", "consider", "investigate", "follow", "read", "open", "see", "build",
+        "start", "stop", "enable", "disable",
+    )
+)  # fmt: skip
+
+
+def _imperative(text: str) -> bool:
+    """'Add `config/x.yaml` before deploying': a step to take, not a claim about a file."""
+    words = mk.plain(text).split()
+    return bool(words) and words[0].lower().strip("*_:") in _IMPERATIVE
+
+
+def _spans_claim(line: str, number: int, section: str) -> Claim | None:
+    """A list item that names files in code spans ("Removed a duplicate marker from
+    `tests/test_rabbit.py`", "Created `scripts/check.sh` automation script") says they
+    are there. Dotted words that only look like files (`.meta`) are not cited."""
+    paths = [p for p in mk.span_only_paths(line) if _file_like(p)] + _folder_words(line)
+    if not paths:
+        return None
+    claim = make_claim(number, Source.LIST, line.strip(), section, list(dict.fromkeys(paths)))
+    return dataclasses.replace(claim, listed=True, mentioned=True)
+
+
+def _folder_words(text: str) -> list[str]:
+    """Plain words that are paths with a folder and a file extension ("see
+    deploy/dualwrite.yaml", "(logs/backfill.log)"), as plain-text reports write them."""
+    spans = set(mk.cited_paths(text))
+    spans |= {p for t in mk.link_targets(text) for p in [mk.as_path(t, strict=False)] if p}
+    words = [p for p in mk.cited_paths(text, bare=True) if p not in spans]
+    return [p for p in words if "/" in mk.split_anchor(p)[0].strip("/") and "](" not in p]
+
+
+def _file_like(path: str) -> bool:
+    body = mk.split_anchor(path)[0].removeprefix("./")
+    last = body.rstrip("/").rpartition("/")[2]
+    if "/" in body.rstrip("/"):
+        return True
+    stem, dot, ext = last.rpartition(".")
+    return bool(stem) and bool(dot) and ext.lower() in mk.FILE_EXTS
 
 
 def _link_claim(line: str, number: int, section: str) -> Claim | None:
@@ -132,12 +193,13 @@ def _link_claim(line: str, number: int, section: str) -> Claim | None:
     if not paths:
         return None
     claim = make_claim(number, Source.LIST, line.strip(), section, paths)
-    return dataclasses.replace(claim, named=tuple(paths), listed=True)
+    return dataclasses.replace(claim, listed=True)  # a dead link is broken, not a name
 
 
 def _named(claim: Claim, text: str) -> Claim:
     """Mark the paths written as bare words ("in cursor.json"), not as `code`."""
     coded = set(mk.cited_paths(text))
+    coded |= {p for t in mk.link_targets(text) for p in [mk.as_path(t, strict=False)] if p}
     named = tuple(p for p in claim.cited if p not in coded)
     return dataclasses.replace(claim, named=named) if named else claim
 
@@ -148,15 +210,44 @@ def _legend(text: str) -> bool:
     return len(words) == 2 and words[1].lower() in mk.DONE_WORDS
 
 
+NOT_EVIDENCE = frozenset(
+    (
+        "run", "command", "commands", "cmd", "usage", "example", "examples", "install",
+        "syntax", "branch", "commit", "tag", "pattern", "patterns", "regex", "format", "key",
+        "keys", "variable", "variables", "flag", "flags", "option", "options",
+    )
+)  # fmt: skip
+
+
 def _label_claim(line: str, number: int, section: str) -> Claim | None:
+    """`**File**: path` names its file whatever the wording; any short label ("Details:
+    See `VIRIAL_STATUS.md`", "**Benchmark**: `test/bench.jl`") names the files it writes
+    in code spans or links."""
     text = line.strip().lstrip("-*+ ").replace("**", "").replace("__", "")
     head, sep, rest = text.partition(":")
-    if not sep or head.strip().lower() not in LABELS:
+    label = head.strip().lower()
+    if not sep:
         return None
-    paths = mk.cited_paths(rest, bare=True)
+    if label in LABELS:
+        paths = mk.cited_paths(rest, bare=True)
+    elif _short_label(label) and label not in NOT_EVIDENCE:
+        paths = [p for p in mk.span_only_paths(rest) if _file_like(p)]
+        links = [p for t in mk.link_targets(rest) for p in [mk.as_path(t, strict=False)] if p]
+        paths += [p for p in [*links, *_folder_words(rest)] if p not in paths]
+        if not paths:
+            return None
+        claim = make_claim(number, Source.LABEL, line.strip(), section, paths)
+        return dataclasses.replace(claim, mentioned=True)
+    else:
+        return None
     if not paths:
         return None
     return make_claim(number, Source.LABEL, line.strip(), section, paths)
+
+
+def _short_label(label: str) -> bool:
+    words = label.split()
+    return 0 < len(words) <= 4 and len(label) <= 40 and not label[:1].isdigit()
 
 
 NEGATIVE = (

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from gonogo.audit import (
     arith,
+    changes,
     claims,
     conflicts,
     counts,
@@ -15,6 +16,7 @@ from gonogo.audit import (
     measured,
     metrics,
     outline,
+    restate,
     rollup,
     shares,
     status,
@@ -24,8 +26,10 @@ from gonogo.audit import (
 )
 from gonogo.audit.blocks import Table, parse_blocks
 from gonogo.audit.evidence import verify_evidence
-from gonogo.audit.model import AuditResult, ClaimResult, Source, Verdict
+from gonogo.audit.markers import rebase_links
+from gonogo.audit.model import AuditResult, Claim, ClaimResult, Source, Verdict
 from gonogo.audit.reading import MAX_BYTES, read_report
+from gonogo.audit.regex import rx
 from gonogo.audit.signoff import signoff_results
 
 MAX_CLAIMS = 20_000
@@ -44,32 +48,87 @@ def audit(
     doc = read_report(report, max_bytes=max_bytes)
     notes = list(doc.notes)
     found = junit.load_totals(root, junit_globs) if junit_globs else None
-    blocks = parse_blocks(_bounded(doc.text, notes))
+    base = _folder_in(report, root)
+    text = rebase_links(_bounded(doc.text, notes), base)
+    blocks = parse_blocks(text)
     lines = list(arith.text_lines(blocks))
     evidence = claims.evidence_claims(blocks, limit=MAX_CLAIMS)
     if len(evidence) > MAX_CLAIMS:
         notes.append(f"only the first {MAX_CLAIMS:,} evidence claims read")
         evidence = evidence[:MAX_CLAIMS]
-    results, warnings = verify_evidence(evidence, root)
+    outside = None if base or _is_under(report, root) else report.parent
+    results, warnings = verify_evidence(evidence, root, base, outside)
     fractions, reference = arith.percent_fractions(lines)
     results += fractions + arith.pass_rates(lines, reference)
-    for section, block in claims.sections(blocks):
+    for section, title, block in claims.headed(blocks):
         if isinstance(block, Table):
-            results += arith.table_results(block, section) + signoff_results(block, section)
+            results += arith.table_results(block, section)
+            results += signoff_results(block, section, title)
     tree = outline.build(blocks)
     items = status.open_items(tree)
-    results += status.results(tree, items) + rollup.results(tree)
+    fails = status.failing(tree)
+    pending = {id(i.node) for i in [*items, *fails]}
+    results += status.results(tree, items, fails) + rollup.results(tree, pending)
     results += totals.results(tree) + summaries.results(tree) + conflicts.results(tree)
     results += counts.results(tree) + metrics.results(tree) + velocity.results(tree)
-    results += shares.results(tree)
+    results += shares.results(tree) + changes.results(tree)
     rows = list(arith.row_lines(blocks))
     results += measured.count_results(junit.count_claims([*lines, *rows]), root, found)
     results += measured.file_number_results([*lines, *rows], root)
+    results += measured.passing_results(tree, root)
     if found is not None:
         notes.append(f"JUnit: {len(found.files)} file(s) read")
+    results += _links_claims(tree, results)
+    judged = {r.claim.line for r in results if r.verdict in (Verdict.HOLDS, Verdict.BROKEN)}
+    results += restate.results(tree, judged)
     results = _in_phases(results, outline.phases(tree))
     ordered = sorted(_dedupe(results)[: MAX_CLAIMS * 2], key=lambda r: r.claim.line)
     return AuditResult(str(report), str(root), tuple(ordered), tuple(notes), tuple(warnings))
+
+
+LINKED = (
+    r"(?i)(properly linked|all (the )?links (work|resolve|are valid|verified|checked)|"
+    r"no (broken|dead) links|links (are )?(all )?(valid|working|verified))"
+)
+
+
+def _links_claims(tree: outline.Node, results: Sequence[ClaimResult]) -> list[ClaimResult]:
+    """'All documents properly linked' against the report's own links that lead nowhere."""
+    dead = sorted(
+        {
+            r.claim.line
+            for r in results
+            if r.verdict is Verdict.BROKEN and "](" in r.claim.text and r.evidence
+        }
+    )
+    out = []
+    for node in tree.walk():
+        if rx(LINKED).search(node.text) is None or node.mark.pending:
+            continue
+        claim = Claim(node.line, Source.STATUS, node.text[:160], node.section)
+        if dead:
+            shown = ", ".join(str(n) for n in dead[:6]) + (" …" if len(dead) > 6 else "")
+            reason = f"says the links hold, but {len(dead)} of the report's links lead nowhere "
+            reason += f"(lines {shown})"
+            out.append(ClaimResult(claim, Verdict.BROKEN, reason))
+    return out
+
+
+def _folder_in(report: Path, root: Path) -> str:
+    """The report's folder as a path from the root ('' at the root or outside it)."""
+    try:
+        rel = report.resolve().parent.relative_to(root.resolve())
+    except (OSError, ValueError):
+        return ""
+    return "" if str(rel) == "." else rel.as_posix()
+
+
+def _is_under(report: Path, root: Path) -> bool:
+    try:
+        report.resolve().relative_to(root.resolve())
+    except (OSError, ValueError):
+        return False
+    return True
 
 
 def _in_phases(results: list[ClaimResult], phase_of: dict[int, str]) -> list[ClaimResult]:
@@ -78,6 +137,8 @@ def _in_phases(results: list[ClaimResult], phase_of: dict[int, str]) -> list[Cla
         dataclasses.replace(
             r, claim=dataclasses.replace(r.claim, gate=phase_of.get(r.claim.line, ""))
         )
+        if phase_of.get(r.claim.line, "") != r.claim.gate
+        else r
         for r in results
     ]
 

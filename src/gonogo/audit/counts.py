@@ -61,7 +61,13 @@ def stem(noun: str) -> str:
 
 def _count(node: Node) -> tuple[int, str] | None:
     m = rx(COUNT).search(node.text) if "(" in node.text else None
+    if m is None and "(" in node.text:
+        m = rx(_RESULT_COUNT).search(node.text)  # "Service Tests (6 passing):"
+        return (int(m.group(1)), "passing") if m is not None else None
     return (int(m.group(1)), m.group(2).lower()) if m is not None else None
+
+
+_RESULT_COUNT = r"(?i)\btests?\s*\((\d{1,5})\s+(?:passing|passed|failing|failed)\)"
 
 
 def _stated(node: Node) -> tuple[int, str] | None:
@@ -89,7 +95,47 @@ def results(root: Node) -> list[ClaimResult]:
             found.append(judged)
         elif node.kind in ("heading", "label") and "(" in node.text:
             out += _fraction_or_bare(node)
-    out += _repeats(root, found) + _qualified(root)
+    out += _repeats(root, found) + _qualified(root) + _listed_inline(root)
+    return out
+
+
+# "4 critical issues (transaction, commented logic, RAISE error, DELETE syntax)": a count
+# and, in the parentheses right after its noun, the things it counts
+INLINE = r"(?i)\b(\d{1,3})\s+((?:[a-z0-9][\w-]*\s+){0,2}[a-z][\w-]*)\s*\(([^()]{3,300})\)"
+# counts whose parentheses name kinds ("4 tests (YAML validation, triggers)"), not members
+_KINDS_NOT_MEMBERS = frozenset(
+    ("test", "case", "h", "hour", "min", "minute", "day", "week", "point", "line", "mb", "kb")
+)
+_EXAMPLES = r"(?i)(\be\.g\b|\bsuch as\b|\bincluding\b|\betc\b|\bfor example\b|\blike\b|…|\.\.\.)"
+
+
+def _listed_inline(root: Node) -> list[ClaimResult]:
+    out = []
+    for node in root.walk():
+        if node.kind == "row" or "(" not in node.text or "," not in node.text:
+            continue
+        for m in rx(INLINE).finditer(node.text):
+            inside = m.group(3)
+            parts = [p.strip() for p in inside.split(",") if p.strip()]
+            n, noun = int(m.group(1)), m.group(2).split()[-1]
+            if (
+                len(parts) < 2
+                or rx(_EXAMPLES).search(inside)
+                or any(any(ch.isdigit() for ch in p) or len(p.split()) > 4 for p in parts)
+                or stem(noun) in _KINDS_NOT_MEMBERS
+            ):
+                continue  # examples, amounts, or kinds of a thing rather than its members
+            claim = Claim(node.line, Source.TOTAL, node.text[:160], node.section)
+            if n == len(parts):
+                out.append(
+                    ClaimResult(
+                        claim, Verdict.HOLDS, f"{n} {noun}: {n} are named in the parentheses"
+                    )
+                )
+            else:
+                reason = f"says {n} {noun} but {len(parts)} are named in the parentheses"
+                out.append(ClaimResult(claim, Verdict.BROKEN, reason))
+            break
     return out
 
 
@@ -165,6 +211,9 @@ def _parts(node: Node, noun: str) -> tuple[int, str] | None:
     counted = _sub_counts(subs, noun)
     if counted is not None:
         return counted
+    if noun == "passing":  # the tests a "(6 passing)" label lists, one item each
+        items = [c for c in node.children if c.kind == "item"]
+        return (len(items), f"{len(items)} are listed under it") if len(items) >= 1 else None
     if node.kind == "field":
         return _after_field(node, noun)
     if not noun.startswith(_ITEM_NOUNS):
@@ -187,7 +236,8 @@ def _sub_counts(subs: list[Node], noun: str) -> tuple[int, str] | None:
     if not all(c is not None for c in counts):
         return None
     values = [c for c in counts if c is not None]
-    if noun != "total" and any(stem(c[1]) != stem(noun) for c in values):
+    same = {stem(noun), "passing"} if stem(noun) == "test" else {stem(noun)}
+    if noun != "total" and any(stem(c[1]) not in same for c in values):
         return None
     total = sum(c[0] for c in values)
     shown = " + ".join(str(c[0]) for c in values)
@@ -210,9 +260,29 @@ def _after_field(node: Node, noun: str) -> tuple[int, str] | None:
         if s.kind != "item":
             break
         items.append(s)
+    if len(items) < 2 and "total" in node.text.lower():
+        items = _items_before(parent.children[: parent.children.index(node)])
     if len(items) < 2 or not noun.startswith(_ITEM_NOUNS):
         return None
+    own = [_count(i) for i in items]
+    if any(c is not None and stem(c[1]) == stem(noun) for c in own):
+        # "(6 files)", "(7 files)" and one more: the items count their own
+        values = [c[0] if c is not None and stem(c[1]) == stem(noun) else 1 for c in own]
+        shown = " + ".join(str(v) for v in values)
+        return sum(
+            values
+        ), f"the {len(items)} items listed right after it count {shown} = {sum(values)}"
     return len(items), f"{len(items)} are listed right after it"
+
+
+def _items_before(before: list[Node]) -> list[Node]:
+    """The list right before a 'Total …: 9 files' line."""
+    items: list[Node] = []
+    for s in reversed(before):
+        if s.kind != "item":
+            break
+        items.append(s)
+    return list(reversed(items))
 
 
 def _fraction_or_bare(node: Node) -> list[ClaimResult]:

@@ -18,8 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from gonogo.audit.claims import file_checks
 from gonogo.audit.markers import escapes, problem_with, split_anchor
 from gonogo.audit.model import CheckOutcome, Claim, ClaimResult, FileCheck, Verdict
 from gonogo.audit.regex import rx
@@ -28,14 +27,19 @@ MAX_LINE_BYTES = 16 * 1024 * 1024
 BATCH = 2000  # checks per internal plan: keeps each under the plan loader's size limit
 
 
-def verify_evidence(evidence: Sequence[Claim], root: Path) -> tuple[list[ClaimResult], list[str]]:
-    """Run the claims' file checks as a plan; the results and any warning about the root."""
-    evidence = [_with_shebangs(c, root) for c in evidence]
+def verify_evidence(
+    evidence: Sequence[Claim], root: Path, base: str = "", outside: Path | None = None
+) -> tuple[list[ClaimResult], list[str]]:
+    """Run the claims' file checks as a plan; the results and any warning about the root.
+    `base` is the report's folder from the root: a file named without a folder is looked
+    for beside the report first, as a reader of the report would. `outside` is the
+    report's folder when it is not under the root."""
+    evidence = [_with_shebangs(_beside(_rooted(c, root), root, base), root) for c in evidence]
     per_claim, statuses = _run_unique(evidence, root)
     cited = {c.path for claim in evidence for c in claim.checks if c.kind == "file.exists"}
-    present = sum(1 for p in cited if _exists(root, p))
-    lost = bool(cited) and present == 0
+    lost = bool(cited) and not any(_exists(root, p) for p in cited)
     out = []
+    tree = _Tree(root)
     for claim, ids in zip(evidence, per_claim, strict=True):
         escaping = [p for p in claim.cited if escapes(p)]
         if escaping:
@@ -48,7 +52,7 @@ def verify_evidence(evidence: Sequence[Claim], root: Path) -> tuple[list[ClaimRe
                 CheckOutcome(check, cid, *statuses[cid])
                 for check, cid in zip(claim.checks, ids, strict=True)
             )
-            out.append(_judge(claim, outcomes, root, lost))
+            out.append(_judge(claim, outcomes, tree, lost, outside))
     warnings = []
     if lost:
         warnings.append(
@@ -64,12 +68,12 @@ def _run_unique(
     """Each distinct check once (a path cited on 300 rows is checked once), in plans of
     at most `BATCH` checks; per claim, the ids of its checks."""
     unique: dict[str, dict[str, Any]] = {}
-    key_ids: dict[str, str] = {}
+    key_ids: dict[tuple[str, ...], str] = {}
     per_claim = []
     for claim in evidence:
         mine = []
         for check in claim.checks:
-            key = json.dumps([check.kind, dict(check.params)], sort_keys=True)
+            key = (check.kind, *sorted(f"{k}={v!r}" for k, v in check.params.items()))
             cid = key_ids.get(key)
             if cid is None:
                 cid = key_ids[key] = f"c{len(key_ids) + 1}"
@@ -82,12 +86,25 @@ def _run_unique(
             entry["needs"] = [exists[entry["path"]]]
     statuses: dict[str, tuple[str, str]] = {}
     items = list(unique.values())
+    shared = _Shared(root) if len(items) > BATCH else None  # one listing, one git call
     for start in range(0, len(items), BATCH):
         batch = _with_needs(items[start : start + BATCH])
         gates = [{"id": "evidence", "checks": batch}]
         plan = {"version": 1, "project": root.name or "project", "gates": gates}
-        statuses |= run_plan_text(yaml.safe_dump(plan, sort_keys=False, allow_unicode=True), root)
+        text = json.dumps(plan, ensure_ascii=False)  # JSON is YAML, and far quicker to write
+        statuses |= run_plan_text(text, root, shared)
     return per_claim, statuses
+
+
+class _Shared:
+    """What the batches of one audit share: the tree's listing and its git state."""
+
+    def __init__(self, root: Path) -> None:
+        from gonogo.fs.index import FileIndex
+        from gonogo.git import git_info
+
+        self.files = FileIndex(root)
+        self.git = git_info(root)
 
 
 def _with_needs(batch: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -124,6 +141,49 @@ def _with_shebangs(claim: Claim, root: Path) -> Claim:
     return dataclasses.replace(claim, checks=tuple(checks)) if changed else claim
 
 
+def _rooted(claim: Claim, root: Path) -> Claim:
+    """`/src/plugins/auth.ts` whose first folder is at the root is a path from the root, as
+    repository docs write them; `/etc/hosts` or `/tmp/x/` stays outside the repository."""
+    extra: list[FileCheck] = []
+    for written in claim.cited:
+        if written.startswith("/") and not written.startswith("//"):
+            body = written.lstrip("/")
+            first = body.split("/", 1)[0]
+            if first and "/" in body and os.path.lexists(root / first):
+                extra += file_checks(split_anchor(body)[0])
+    if not extra:
+        return claim
+    cited = tuple(c.lstrip("/") if c.startswith("/") else c for c in claim.cited)
+    return dataclasses.replace(claim, checks=claim.checks + tuple(extra), cited=cited)
+
+
+def _beside(claim: Claim, root: Path, base: str) -> Claim:
+    """A file named without a folder that is not at the root but beside the report is
+    that file: `NOTES.md` in docs/status.md names docs/NOTES.md."""
+    if not base or not claim.checks:
+        return claim
+    moved: dict[str, str] = {}
+    for check in claim.checks:
+        path = check.path
+        if "/" in path or any(c in path for c in "*?[") or path in moved:
+            continue
+        if not os.path.lexists(root / path) and os.path.lexists(root / base / path):
+            moved[path] = f"{base}/{path}"
+    if not moved:
+        return claim
+    checks = tuple(
+        FileCheck(c.kind, {**c.params, "path": moved.get(c.path, c.path)}) for c in claim.checks
+    )
+    cited = tuple(
+        moved[split_anchor(c)[0]] + c[len(split_anchor(c)[0]) :]
+        if split_anchor(c)[0] in moved
+        else c
+        for c in claim.cited
+    )
+    named = tuple(c for c in claim.named if split_anchor(c)[0] not in moved)
+    return dataclasses.replace(claim, checks=checks, cited=cited, named=named)
+
+
 def _has_shebang(path: Path) -> bool:
     try:
         with path.open("rb") as fh:
@@ -132,7 +192,21 @@ def _has_shebang(path: Path) -> bool:
         return False
 
 
-def _judge(claim: Claim, outcomes: tuple[CheckOutcome, ...], root: Path, lost: bool) -> ClaimResult:
+def _beside_report(name: str, outside: Path | None) -> str:
+    """The file a report outside --root names without a folder, when it is beside it."""
+    if outside is None or "/" in name or not (outside / name).exists():
+        return ""
+    return name
+
+
+def _judge(
+    claim: Claim,
+    outcomes: tuple[CheckOutcome, ...],
+    tree: _Tree,
+    lost: bool,
+    outside: Path | None = None,
+) -> ClaimResult:
+    root = tree.root
     files = tuple(dict.fromkeys(o.check.path for o in outcomes))
     bad = [o for o in outcomes if o.status != "pass"]
     if bad and lost:
@@ -144,14 +218,22 @@ def _judge(claim: Claim, outcomes: tuple[CheckOutcome, ...], root: Path, lost: b
         first = next((o for o in bad if o.status != "blocked"), bad[0])
         reason = first.message if first.status == "fail" else f"{first.status}: {first.message}"
         missing = "no file matches" in reason
-        hint = _case_hint(root, first.check.path) if missing else ""
+        hint = _case_hint(tree, first.check.path) if missing else ""
         named = first.check.path in {split_anchor(p)[0] for p in claim.named}
-        elsewhere = _elsewhere(root, first.check.path) if missing and named and not hint else ""
+        named = named or "/" not in first.check.path  # a file name, backticked or not
+        elsewhere = _elsewhere(tree, first.check.path) if missing and named and not hint else ""
         if elsewhere:
             reason += f"; a file of that name is at {elsewhere}: the claim names it, not its path"
             return ClaimResult(claim, Verdict.UNVERIFIABLE, reason, outcomes, evidence=files)
         if missing and not hint and _maybe_a_name(first.check.path, claim):
             reason += "; with no extension it may be a name (a route, method or topic), not a path"
+            return ClaimResult(claim, Verdict.UNVERIFIABLE, reason, outcomes, evidence=files)
+        beside = _beside_report(first.check.path, outside) if missing and named else ""
+        if beside:
+            reason += f"; {beside} is beside the report, outside --root"
+            return ClaimResult(claim, Verdict.UNVERIFIABLE, reason, outcomes, evidence=files)
+        if missing and not hint and named and claim.mentioned:
+            reason += "; named in passing, and no file of that name is in the repository"
             return ClaimResult(claim, Verdict.UNVERIFIABLE, reason, outcomes, evidence=files)
         return ClaimResult(claim, Verdict.BROKEN, reason + hint, outcomes, evidence=files)
     problem = _line_problem(claim, root) or _count_problem(claim, files, root)
@@ -163,21 +245,54 @@ def _judge(claim: Claim, outcomes: tuple[CheckOutcome, ...], root: Path, lost: b
 MAX_WALK = 20_000  # directory entries looked at when searching a bare file name
 
 
-def _elsewhere(root: Path, name: str) -> str:
+class _Tree:
+    """What the audit reads of the repository's folders, read once per audit: a folder's
+    names (with their lower-case forms) and, walked once within `MAX_WALK` entries, where
+    each file name lives. A report citing 20,000 missing files costs one walk, not 20,000."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._names: dict[Path, tuple[set[str], dict[str, str]] | None] = {}
+        self._where: dict[str, list[Path]] | None = None
+
+    def names(self, folder: Path) -> tuple[set[str], dict[str, str]] | None:
+        if folder not in self._names:
+            try:
+                listed = os.listdir(folder)
+            except OSError:
+                self._names[folder] = None
+            else:
+                lower: dict[str, str] = {}
+                for n in listed:
+                    lower.setdefault(n.lower(), n)
+                self._names[folder] = (set(listed), lower)
+        return self._names[folder]
+
+    def where(self, base: str) -> list[Path]:
+        """Folders (relative to the root, in walk order) holding a file named `base`."""
+        if self._where is None:
+            self._where = {}
+            seen = 0
+            for folder, dirs, names in os.walk(self.root):
+                dirs[:] = [d for d in dirs if not d.startswith(".") and d != "node_modules"]
+                seen += len(dirs) + len(names)
+                here = Path(folder).relative_to(self.root)
+                for n in names:
+                    self._where.setdefault(n, []).append(here)
+                if seen > MAX_WALK:
+                    break
+        return self._where.get(base, [])
+
+
+def _elsewhere(tree: _Tree, name: str) -> str:
     """Where a file named by its bare name ("in cursor.json") or by a path relative to
     some package (`tokens/index.ts` for packages/ui/src/tokens/index.ts) lives, or ''."""
     if any(ch in name for ch in "*?[") or name.startswith(("./", "/")) or name.endswith("/"):
         return ""
     *parents, base = name.split("/")
-    seen = 0
-    for folder, dirs, names in os.walk(root):
-        dirs[:] = [d for d in dirs if not d.startswith(".") and d != "node_modules"]
-        seen += len(dirs) + len(names)
-        here = Path(folder)
-        if base in names and here != root and _ends_with(here.relative_to(root), parents):
-            return str((here / base).relative_to(root))
-        if seen > MAX_WALK:
-            return ""
+    for here in tree.where(base):
+        if here != Path(".") and _ends_with(here, parents):
+            return str(here / base)
     return ""
 
 
@@ -275,22 +390,22 @@ def _line_count(path: Path) -> int | None:
     return data.count(b"\n") + (0 if data.endswith(b"\n") or not data else 1)
 
 
-def _case_hint(root: Path, rel: str) -> str:
+def _case_hint(tree: _Tree, rel: str) -> str:
     """'; docs/README.md differs only in case' when such a file exists."""
-    folder = root
+    folder = tree.root
     parts = rel.split("/")
     for i, part in enumerate(parts):
-        try:
-            names = os.listdir(folder)
-        except OSError:
+        names = tree.names(folder)
+        if names is None:
             return ""
-        if part in names:
+        exact, lower = names
+        if part in exact:
             folder = folder / part
             continue
-        same = [n for n in names if n.lower() == part.lower()]
-        if not same:
+        same = lower.get(part.lower())
+        if same is None:
             return ""
-        real = "/".join([*parts[:i], same[0], *parts[i + 1 :]])
+        real = "/".join([*parts[:i], same, *parts[i + 1 :]])
         return f"; {real} exists, but case must match exactly"
     return ""
 
@@ -304,12 +419,17 @@ def _why_unverifiable(claim: Claim) -> str:
     return "cites no file, glob or number that can be checked"
 
 
-def run_plan_text(text: str, root: Path) -> dict[str, tuple[str, str]]:
+def run_plan_text(
+    text: str, root: Path, shared: _Shared | None = None
+) -> dict[str, tuple[str, str]]:
     """Status and message of each check of a plan given as YAML text."""
     from gonogo.engine.scheduler import RunOptions, run_plan
     from gonogo.plan.loader import parse_plan
     from gonogo.probes.registry import BUILTIN
 
     plan = parse_plan(text, BUILTIN, source="<audit plan>")
-    report = asyncio.run(run_plan(plan, root, BUILTIN, RunOptions(jobs=8)))
+    opts = RunOptions(jobs=8)
+    if shared is not None:
+        opts = RunOptions(jobs=8, files=shared.files, git=shared.git)
+    report = asyncio.run(run_plan(plan, root, BUILTIN, opts))
     return {c.check_id: (str(c.status), c.message) for c in report.checks}

@@ -31,6 +31,13 @@ FORMAT_BY_EXT = {
 }
 
 
+MEANT_OPEN = (
+    r"(?i)(next|future|roadmap|target|success|criteria|recommend|backlog|later|todo|to do|"
+    r"follow[- ]?up|plan\b|planned|ideas|nice to have|out of scope|week \d|sprint \d+ targets|"
+    r"before (production|starting|launch)|post-|after (deploy|release|launch))"
+)
+
+
 class Mark(enum.Enum):
     DONE = "done"
     PARTIAL = "partial"  # under way: counts as more than nothing and less than done
@@ -46,6 +53,8 @@ class Mark(enum.Enum):
 def plain(text: str) -> str:
     """Inline Markdown reduced to its words: emphasis marks and backticks removed (code
     spans keep their text as written: `src/__tests__/x.ts` is a path, not emphasis)."""
+    if "`" not in text and "**" not in text and "__" not in text:
+        return " ".join(text.split())
     parts = text.split("`")
     if len(parts) % 2 == 0:  # an unpaired backtick: no code span
         parts = ["".join(parts)]
@@ -116,31 +125,80 @@ def status_cell(text: str) -> Mark:
     return Mark.NONE
 
 
+MAX_SPAN = 400
+
+
 @lru_cache(maxsize=1)
-def _regex() -> Any:
+def _lines_after() -> Any:
     import re2
 
     opts = re2.Options()
     opts.max_mem = 8 << 20
-    return re2.compile(r"`([^`\n]{1,400})`", opts)
+    # the line range written in prose after a code span ("`app.py` line 146-149")
+    return re2.compile(
+        r"^\s{0,3}\(?(?:at\s+|on\s+)?lines?\s+(\d{1,6})(?:\s{0,2}(?:-|–|to)\s{0,2}(\d{1,6}))?",
+        opts,
+    )
+
+
+def _code_spans(text: str) -> list[tuple[str, int]]:
+    """Single-backtick code spans (at most MAX_SPAN characters, on one line): their text
+    and where each ends. One linear scan with str.find."""
+    out: list[tuple[str, int]] = []
+    at = text.find("`")
+    while at >= 0:
+        close = text.find("`", at + 1)
+        if close < 0:
+            break
+        body = text[at + 1 : close]
+        if body and len(body) <= MAX_SPAN and "\n" not in body:
+            out.append((body, close + 1))
+            at = text.find("`", close + 1)
+        else:
+            at = close  # not a span: the closing backtick may open the next one
+    return out
 
 
 def backticked(text: str) -> list[str]:
     """Contents of single-backtick code spans, in order."""
-    return [m.group(1) for m in _regex().finditer(text)]
+    return [body for body, _ in _code_spans(text)] if "`" in text else []
+
+
+def span_only_paths(text: str) -> list[str]:
+    """Code spans that hold one path and nothing else (`docs/x.md`, not `twine check
+    dist/*`, which is a command)."""
+    out = []
+    for p in _span_paths(text):
+        body = split_anchor(p)[0]
+        if f"`{body}`" in text or f"`./{body}`" in text or f"`{p}`" in text:
+            out.append(p)
+    return out
+
+
+def _span_paths(text: str, spans: list[tuple[str, int]] | None = None) -> list[str]:
+    """Paths in code spans; a span holding one path takes the line range written after it
+    ("`src/cache.ts` line 247-254" cites lines 247-254 of src/cache.ts)."""
+    out: list[str] = []
+    for body, end in _code_spans(text) if spans is None else spans:
+        paths = [p for p in (as_path(tok, strict=False) for tok in body.split()) if p]
+        if len(paths) == 1 and "line" in text[end : end + 12].lower():
+            m = _lines_after().search(text[end : end + 40])
+            if m is not None and split_anchor(paths[0])[1] is None:
+                first, last = m.group(1), m.group(2) or m.group(1)
+                paths = [f"{paths[0]}#L{first}-L{last}"]
+        out += paths
+    return out
 
 
 def cited_paths(text: str, *, bare: bool = False) -> list[str]:
     """Paths cited in inline text: backticked ones, and with `bare` path-like words too.
 
     Anchors stay on (`docs/x.md#L10-L24`, `app.py:42`); `split_anchor` reads them."""
-    out: list[str] = []
-    spans = backticked(text)
-    for span in spans:
-        out += [p for p in (as_path(tok, strict=False) for tok in span.split()) if p]
+    spans = _code_spans(text) if "`" in text else []
+    out: list[str] = _span_paths(text, spans)
     if bare:
         rest = text
-        for span in spans:
+        for span, _ in spans:
             rest = rest.replace(f"`{span}`", " ")
         for target in link_targets(rest):
             out += [p for p in [as_path(target, strict=False)] if p]
@@ -170,6 +228,26 @@ class _Links:
 _LINK = _Links()
 
 
+def rebase_links(text: str, base: str) -> str:
+    """Relative link targets read from the report's own folder `base` (a path from the
+    root): `[X](./X.md)` in docs/status.md links docs/X.md, as a reader following it
+    finds; `../` climbs from there, and a link above the root still leaves it."""
+    if not base or "](" not in text:
+        return text
+    import posixpath
+
+    def join(m: Any) -> str:
+        target = m.group(2)
+        if "://" in target or target.startswith(("mailto:", "#", "/", "~")):
+            return str(m.group(0))
+        joined = posixpath.normpath(posixpath.join(base, target))
+        if target.endswith("/") and not joined.endswith("/"):
+            joined += "/"
+        return f"[{m.group(1)}]({joined})"
+
+    return str(_LINK.pattern().sub(join, text))
+
+
 def link_targets(text: str) -> list[str]:
     """Local targets of Markdown links, without `#section` anchors (line anchors stay)."""
     out = []
@@ -183,8 +261,13 @@ def link_targets(text: str) -> list[str]:
 
 
 def leading_path(text: str) -> str | None:
-    """The path an item starts with: "`docs/x.md` (30 lines) - ..." or "[X.md](./X.md) - ..."."""
-    t = text.lstrip().lstrip("*_").lstrip()
+    """The path an item starts with: "`docs/x.md` (30 lines) - ...", "[X.md](./X.md) - ...",
+    "**NOTES.md** - ...", "tests/test_api.py"."""
+    t = text.lstrip()
+    if t.startswith(("**", "__")) and t[:2] in t[2:]:
+        bold = t[2 : t.index(t[:2], 2)].strip()
+        return _plain_lead(bold) if " " not in bold else None
+    t = t.lstrip("*_").lstrip()
     if t.startswith("`") and "`" in t[1:]:
         span = t[1 : t.index("`", 1)]
         return as_path(span, strict=False) if " " not in span.strip() else None
@@ -194,7 +277,29 @@ def leading_path(text: str) -> str | None:
     head, leader, tail = t.rpartition("....")  # "release notes ........ docs/NOTES.md"
     if leader and head.strip() and len(tail.split()) == 1:
         return as_path(tail.strip(". "), strict=True)
-    return None
+    words = t.split(maxsplit=1)
+    if not words:
+        return None
+    rest = words[1].lstrip() if len(words) > 1 else ""
+    lead = _plain_lead(words[0].rstrip(":,;"))
+    if lead is None or not ("/" in lead or not rest or rest.startswith(_LIST_SEPARATORS)):
+        return None  # "llama.cpp servers" names a project, "NOTES.md - summary" a file
+    return lead
+
+
+_LIST_SEPARATORS = ("-", "–", "—", "(", ":")
+
+
+def _plain_lead(word: str) -> str | None:
+    """A plain first word that is a file: 'tests/test_api.py', 'NOTES.md'. A product name
+    written like one ('Node.js', 'Vue.js') is not."""
+    path = as_path(word, strict=True)
+    if path is None or path.endswith("/"):
+        return None
+    last = path.rpartition("/")[2]
+    if "/" not in path and last[:1].isupper() and last.lower().endswith(".js"):
+        return None
+    return path
 
 
 _PATH_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-/*?[]@+~")

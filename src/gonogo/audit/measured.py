@@ -12,9 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from gonogo.audit import junit
+from gonogo.audit import markers as mk
 from gonogo.audit.arith import TextLine
 from gonogo.audit.markers import cited_paths, escapes, split_anchor
 from gonogo.audit.model import Claim, ClaimResult, Source, Verdict
+from gonogo.audit.outline import Node
 from gonogo.audit.quantity import places_of, rounds_to
 from gonogo.audit.regex import rx
 
@@ -76,6 +78,49 @@ def _compare(
         reason = f"claims {', '.join(wrong)}; {where} has {seen}"
         return ClaimResult(c.claim, Verdict.BROKEN, reason, numbers=nums, evidence=files)
     return ClaimResult(c.claim, Verdict.HOLDS, f"{where}: {seen}", numbers=nums, evidence=files)
+
+
+def passing_results(tree: Node, root: Path) -> list[ClaimResult]:
+    """A row, item or field marked passing (✅, PASS, [x]) that cites a JUnit file and
+    states no count: the file's tests must have passed, none failed."""
+    out = []
+    for node in tree.walk():
+        if node.kind not in ("row", "item", "field") or ".xml" not in node.text.lower():
+            continue
+        if not _marked_passing(node):
+            continue
+        text = node.text
+        if any(rx(p).search(text) for p in _COUNT_PATTERNS):
+            continue  # the count rule reads it
+        xml = [p for p in cited_paths(text, bare=True) if p.lower().endswith(".xml")]
+        path = _inside(root, xml[0]) if xml else None
+        if path is None or not path.is_file():
+            continue
+        try:
+            t = junit.count_file(path)
+        except ValueError:
+            continue  # not JUnit: the file check reads it
+        every = t.passed + t.failed + t.skipped
+        seen = f"{xml[0]}: {every} testcases: {t.passed} passed, {t.failed} failed, "
+        seen += f"{t.skipped} skipped"
+        claim = Claim(node.line, Source.MEASURED, text[:160], node.section, cited=(xml[0],))
+        check = {"kind": "junit", "files": xml[0], "max_failures": 0}
+        if t.failed or not t.passed:
+            why = f"marked passing, but {seen}"
+            out.append(ClaimResult(claim, Verdict.BROKEN, why, evidence=(xml[0],), plan=(check,)))
+        else:
+            out.append(ClaimResult(claim, Verdict.HOLDS, seen, evidence=(xml[0],), plan=(check,)))
+    return out
+
+
+_COUNT_PATTERNS = (junit.COUNTS, junit.PASSING, junit.FRACTION, junit.ALL_PASSED)
+
+
+def _marked_passing(node: Node) -> bool:
+    if node.kind == "field":
+        _, _, value = node.text.partition(":")
+        return mk.leading_mark(value) is mk.Mark.DONE or mk.status_cell(value) is mk.Mark.DONE
+    return node.mark is mk.Mark.DONE
 
 
 def _inside(root: Path, cited: str) -> Path | None:

@@ -61,6 +61,7 @@ class Claim:
     priority: str = ""  # P0..P3 when the report gives one
     gate: str = ""  # the phase / sprint heading it belongs to, for --to-plan
     listed: bool = False  # a file listed as created or changed: existence is the claim
+    mentioned: bool = False  # named in passing (a code span in a sentence), not a listing
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,7 @@ from functools import lru_cache
 from gonogo.audit import markers as mk
 from gonogo.audit.blocks import Block, Fence, Heading, Item, ListBlock, Para, Table
 from gonogo.audit.claims import sections
+from gonogo.audit.regex import rx
 
 _LABEL_MAX = 120
 SAMPLE_ROWS = 200
@@ -32,6 +33,7 @@ class Node:
     parent: Node | None = None
     children: list[Node] = field(default_factory=list)
     table: Table | None = None
+    flat: list[Node] | None = None  # the root's nodes in report order, once the tree is built
 
     def add(self, child: Node) -> Node:
         child.parent = self
@@ -39,6 +41,13 @@ class Node:
         return child
 
     def walk(self) -> Iterator[Node]:
+        """Every node under this one, in report order (the built report's list, for the
+        root: two dozen rules walk it)."""
+        if self.flat is not None:
+            return iter(self.flat)
+        return self._walk()
+
+    def _walk(self) -> Iterator[Node]:
         stack = list(reversed(self.children))
         while stack:
             node = stack.pop()
@@ -81,6 +90,7 @@ def build(blocks: Sequence[Block]) -> Node:
         elif isinstance(block, Para):
             _add_fields(stack[-1], block, section)
         previous = block
+    root.flat = list(root._walk())
     return root
 
 
@@ -89,14 +99,29 @@ def _label_of(previous: Block | None, heading: Node, section: str) -> Node:
     if not isinstance(previous, Para):
         return heading
     last = mk.plain(previous.lines[-1])
-    if not last.endswith(":") or len(last) > _LABEL_MAX:
+    bare_head = len(previous.lines) == 1 and _OPEN_HEAD_WORDS.search(last)
+    if (not last.endswith(":") and not bare_head) or len(last) > _LABEL_MAX:
         return heading
     line = previous.line + len(previous.lines) - 1
     existing = heading.children[-1] if heading.children else None
-    if existing is not None and existing.line == line and existing.kind == "field":
+    if existing is not None and existing.line == line and existing.kind in ("field", "line"):
         existing.kind = "label"
         return existing
     return heading.add(Node(line, last, "label", mk.any_mark(last), section=section))
+
+
+class _OpenHeadWords:
+    """A one-line paragraph such as "Still open" or "Remaining work" heads the list after
+    it even without a colon."""
+
+    @staticmethod
+    def search(text: str) -> bool:
+        from gonogo.audit.status import OPEN_HEAD
+
+        return rx(OPEN_HEAD).search(text) is not None
+
+
+_OPEN_HEAD_WORDS = _OpenHeadWords()
 
 
 def _add_items(holder: Node, items: Sequence[Item], section: str) -> None:
@@ -117,7 +142,41 @@ def status_column(table: Table) -> int | None:
     if table.status_col != -2:
         return table.status_col
     table.status_col = _find_status_column(table)
+    progress = _progress_column(table)
+    if table.status_col is None or table.status_col == progress:
+        table.status_col = progress if progress is not None else table.status_col
+        table.percent_col = progress is not None
     return table.status_col
+
+
+_PROGRESS_HEADS = ("progress", "complete", "completion", "% complete", "% done", "done %", "%")
+_BARE_PERCENT = r"^(\d{1,3}(?:\.\d{1,2})?)\s?%\+?$"
+
+
+def _progress_column(table: Table) -> int | None:
+    """A column headed Progress (Complete, % done) whose cells are percents: with no mark
+    column, it is the status (100% done, 0% not started, anything else under way)."""
+    rows = [r for r in table.rows[:SAMPLE_ROWS] if not _is_total(r.cells)]
+    for j, head in enumerate(table.header):
+        name = mk.plain(head).lower().strip()
+        if not name.startswith(_PROGRESS_HEADS) or len(rows) < 2:
+            continue
+        pct = sum(1 for r in rows if j < len(r.cells) and rx(_BARE_PERCENT).search(r.cells[j]))
+        if pct * 2 > len(rows):
+            return j
+    return None
+
+
+def row_mark(table: Table, cell: str) -> mk.Mark:
+    """The mark of a row's status cell; a progress percent counts as done at 100%, not
+    started at 0% and under way in between."""
+    if table.percent_col:
+        m = rx(_BARE_PERCENT).search(mk.plain(cell).strip())
+        if m is None:
+            return mk.Mark.NONE
+        value = float(m.group(1))
+        return mk.Mark.DONE if value >= 100 else mk.Mark.OPEN if value == 0 else mk.Mark.PARTIAL
+    return cell_mark(cell)
 
 
 def _find_status_column(table: Table) -> int | None:
@@ -145,6 +204,8 @@ def _named_status(header: str) -> bool:
 
 @lru_cache(maxsize=4096)
 def cell_mark(cell: str) -> mk.Mark:
+    if _judged_change(cell):
+        return mk.Mark.NONE
     mark = mk.status_cell(cell)
     if mark is not mk.Mark.NONE:
         return mark
@@ -152,6 +213,24 @@ def cell_mark(cell: str) -> mk.Mark:
     if len(text) <= 40:
         return mk.any_mark(text)
     return mk.Mark.NONE
+
+
+_CHANGE = r"^[≈~]?\s*[+\-−–]\s?\d[\d.,]*\s?(%|x|×|ms|s|mb|gb|kb)?\W*$"
+
+
+def _judged_change(cell: str) -> bool:
+    """'✅ -18.4%', '⚠️ +20.5%': a mark on a change between two measures says better or
+    worse, not done or open."""
+    text = mk.plain(cell).strip()
+    if not text or text[0].isalnum():
+        return False
+    body = text
+    while body and (body[0] in _MARK_CHARS or body[0] in " *_"):
+        body = body[1:]
+    return body != text and rx(_CHANGE).search(body.lower()) is not None
+
+
+_MARK_CHARS = frozenset("✅✔☑✓🟢🟡🔄⚠◐🟠🚧❌⏳🔲🔴⛔🚫✗✘\ufe0f")
 
 
 def _is_total(cells: Sequence[str]) -> bool:
@@ -163,8 +242,8 @@ def _add_rows(heading: Node, table: Table, section: str) -> None:
     for row in table.rows:
         mark = mk.Mark.NONE
         if col is not None and col < len(row.cells) and not _is_total(row.cells):
-            mark = cell_mark(row.cells[col])
-        text = " | ".join(mk.plain(c) for c in row.cells if mk.plain(c))
+            mark = row_mark(table, row.cells[col])
+        text = " | ".join(c for c in table.texts(row) if c)
         node = Node(row.line, text, "row", mark, section=section, table=table)
         heading.add(node)
 

@@ -60,6 +60,13 @@ def _delimiter_cell(cell: str) -> bool:
 
 def _cells(line: str) -> list[str]:
     """Cells of a table line: split on unescaped pipes, outer pipes dropped."""
+    if "\\" not in line:  # no escapes: a plain split (most tables, and the long ones)
+        split = line.strip().split("|")
+        if split and not split[0].strip():
+            split = split[1:]
+        if split and not split[-1].strip():
+            split = split[:-1]
+        return [p.strip() for p in split]
     parts: list[str] = []
     cur: list[str] = []
     escaped = False

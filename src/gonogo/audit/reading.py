@@ -83,6 +83,8 @@ def repair(text: str) -> tuple[str, tuple[str, ...]]:
     """Undo wrong-code-page mojibake; returns the text and what was done."""
     if text.isascii():
         return text, ()
+    if _LEADS.isdisjoint(set(text)):  # no character a wrong code page leaves behind
+        return text, ()
     if any(sign in text for sign in _MOJIBAKE_SIGNS):
         for bad, good in _LOSSY.items():
             text = text.replace(bad, good)

@@ -6,7 +6,7 @@ from functools import lru_cache
 from typing import Any
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=512)
 def rx(pattern: str) -> Any:
     import re2
 

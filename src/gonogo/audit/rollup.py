@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from gonogo.audit import markers as mk
+from gonogo.audit.blocks import Table
 from gonogo.audit.model import Claim, ClaimResult, Source, Verdict
 from gonogo.audit.outline import Node
 from gonogo.audit.quantity import places_of, stated_percent
@@ -22,7 +23,9 @@ _MARK_WORD = {mk.Mark.DONE: "done", mk.Mark.PARTIAL: "partial", mk.Mark.OPEN: "o
 _HUNDRED = Decimal(100)
 
 
-def results(root: Node) -> list[ClaimResult]:
+def results(root: Node, pending: frozenset[int] | set[int] = frozenset()) -> list[ClaimResult]:
+    """Roll-ups of the report; `pending` holds the ids of nodes the report says are not
+    done in words ("not yet executed", "36 failures"), which a ✅ over them contradicts."""
     out: list[ClaimResult] = []
     for node in root.walk():
         if node.kind == "row":
@@ -34,10 +37,14 @@ def results(root: Node) -> list[ClaimResult]:
         if node.mark is mk.Mark.DONE and pct is not None and pct < _HUNDRED:
             out.append(_done_but_partial(node, pct))
         elif node.mark is mk.Mark.DONE and node.kind in ("heading", "item", "label"):
-            out += _done_over_open(node)
-        if node.kind == "item" and _is_overall(node.text):
+            out += _done_over_open(node, pending)
+        if node.kind in ("item", "bar") and _is_overall(node.text):
             out += _overall_of_siblings(node, pct) if pct is not None else []
             out += _overall_fraction(node) if rx(_FRACTION).search(node.text) else []
+        elif node.kind == "bar" and pct is not None:
+            out += _bar_itself(node, pct) + _bar_of_section(node, pct, root)
+        if pct is not None and not node.children and node.kind in ("field", "line", "item"):
+            out += _progress_of_table(node, pct)
     headings = [n for n in root.walk() if n.kind == "heading"]
     out += [r for n in root.walk() if n.kind == "item" for r in _named_section(n, headings)]
     return out
@@ -126,7 +133,16 @@ def _value(child: Node) -> tuple[Decimal, Decimal, bool] | None:
 
 def _kids(node: Node) -> list[Node]:
     """The children a percent is made of; a label with no status of its own
-    ("**Remaining:**") stands for the items it holds."""
+    ("**Remaining:**") stands for the items it holds. A heading over a status table is
+    made of the table's rows (the lists beside it are narrative), and a heading whose one
+    sub-heading holds that table ("## Phase 0: 75%" over "### Checklist") of its rows."""
+    if node.kind == "heading":
+        rows = _table_rows(node)
+        subs = [c for c in node.children if c.kind == "heading" and _value(c) is None]
+        if not rows and len(subs) == 1:
+            rows = _table_rows(subs[0])
+        if len(rows) >= 2:
+            return rows
     out = []
     for c in node.children:
         if c.kind in ("field", "line"):
@@ -136,6 +152,130 @@ def _kids(node: Node) -> list[Node]:
         else:
             out.append(c)
     return out
+
+
+def _table_rows(heading: Node) -> list[Node]:
+    """The rows of the first status table right under `heading`, totals left out."""
+    from gonogo.audit.outline import status_column
+
+    rows = [c for c in heading.children if c.kind == "row" and c.table is not None]
+    if not rows or status_column(rows[0].table) is None:  # type: ignore[arg-type]
+        return []
+    first = rows[0].table
+    return [r for r in rows if r.table is first and not _total_row(r)]
+
+
+def _total_row(node: Node) -> bool:
+    return mk.plain(node.text).lower().startswith(("total", "sum ", "overall"))
+
+
+_PROGRESS_LINE = (
+    r"(?i)^\W{0,4}(overall|total progress|overall progress|progress|completion|"
+    r"total completion|overall completion|project progress)\b"
+)
+
+
+def _progress_of_table(node: Node, claimed: Decimal) -> list[ClaimResult]:
+    """'**Total Progress:** 98%' or 'Overall: AMBER, 62% complete (tracker below)' beside
+    a table of phases with their progress: the mean of the rows, weighted when a Weight
+    column says how much each row counts."""
+    if rx(_PROGRESS_LINE).search(node.text) is None or node.parent is None:
+        return []
+    table = _nearest_table(node)
+    if table is None:
+        return []
+    spread = _table_progress(table)
+    if spread is None:
+        return []
+    low, high, how = spread
+    half = Decimal(5).scaleb(-places_of(claimed) - 1)
+    ok = claimed - half <= high and claimed + half > low
+    mean = f"{_round2(low)}%" if low == high else f"{_round2(low)}% to {_round2(high)}%"
+    reason = f"{claimed}% claimed; the table at line {table.line} {how}: {mean}"
+    nums = {"claimed": f"{claimed}%", "low": f"{_round2(low)}%", "high": f"{_round2(high)}%"}
+    verdict = Verdict.HOLDS if ok else Verdict.BROKEN
+    return [ClaimResult(claim_of(node, Source.ROLLUP), verdict, reason, numbers=nums)]
+
+
+def _nearest_table(node: Node) -> Table | None:
+    """The status table among the line's siblings: the closest one before it, else the
+    first one after it."""
+    from gonogo.audit.outline import status_column
+
+    siblings = node.parent.children if node.parent is not None else []
+    at = siblings.index(node)
+    before = [s.table for s in siblings[:at] if s.kind == "row" and s.table is not None]
+    after = [s.table for s in siblings[at + 1 :] if s.kind == "row" and s.table is not None]
+    for table in [*reversed(before), *after]:
+        if status_column(table) is not None:
+            return table
+    return None
+
+
+def _table_progress(table: Table) -> tuple[Decimal, Decimal, str] | None:
+    """(low, high, how it was worked out) of a table's progress: each row's progress
+    cell (a percent; "99%+" is 99 to 100), else its status mark by the rule of this
+    module, weighted by a Weight column when there is one."""
+    from gonogo.audit.outline import row_mark, status_column
+
+    heads = [mk.plain(h).lower() for h in table.header]
+    prog = next((j for j, h in enumerate(heads) if h.startswith(_PROGRESS_HEADS)), None)
+    weight = next((j for j, h in enumerate(heads) if h.startswith("weight")), None)
+    status = status_column(table)
+    rows = [
+        r
+        for r in table.rows
+        if not mk.plain(r.cells[0] if r.cells else "")
+        .lower()
+        .startswith(("total", "sum ", "overall"))
+    ]
+    values: list[tuple[Decimal, Decimal]] = []
+    weights: list[Decimal] = []
+    for r in rows:
+        v = _cell_progress(r.cells[prog]) if prog is not None and prog < len(r.cells) else None
+        if v is None and status is not None and status < len(r.cells):
+            mark = row_mark(table, r.cells[status])
+            v = _MARK_SPAN.get(mark)
+        if v is None:
+            return None
+        values.append(v)
+        if weight is not None:
+            w = _number(r.cells[weight]) if weight < len(r.cells) else None
+            if w is None:
+                return None
+            weights.append(w)
+    if len(values) < 2:
+        return None
+    if weights and sum(weights) > 0:
+        total = sum(weights, Decimal(0))
+        low = sum((v[0] * w for v, w in zip(values, weights, strict=True)), Decimal(0)) / total
+        high = sum((v[1] * w for v, w in zip(values, weights, strict=True)), Decimal(0)) / total
+        return low, high, f"weights its {len(values)} rows' progress by their Weight column"
+    n = Decimal(len(values))
+    low = sum((v[0] for v in values), Decimal(0)) / n
+    high = sum((v[1] for v in values), Decimal(0)) / n
+    return low, high, f"averages its {len(values)} rows' progress"
+
+
+_PROGRESS_HEADS = ("progress", "complete", "completion", "% complete", "% done", "done %", "%")
+_MARK_SPAN = {
+    mk.Mark.DONE: (_HUNDRED, _HUNDRED),
+    mk.Mark.OPEN: (Decimal(0), Decimal(0)),
+    mk.Mark.PARTIAL: (Decimal(25), Decimal(75)),
+}
+
+
+def _cell_progress(cell: str) -> tuple[Decimal, Decimal] | None:
+    m = rx(r"^(\d{1,3}(?:\.\d{1,2})?)\s?%(\+)?$").search(mk.plain(cell).strip())
+    if m is None:
+        return None
+    value = Decimal(m.group(1))
+    return (value, _HUNDRED) if m.group(2) else (value, value)
+
+
+def _number(cell: str) -> Decimal | None:
+    m = rx(r"^(\d{1,6}(?:\.\d{1,4})?)\s?%?$").search(mk.plain(cell).strip())
+    return Decimal(m.group(1)) if m is not None else None
 
 
 def _percent_rollup(node: Node, claimed: Decimal) -> list[ClaimResult]:
@@ -205,7 +345,7 @@ def _row_done_but_partial(node: Node) -> list[ClaimResult]:
     table = node.table
     if node.mark is not mk.Mark.DONE or "%" not in node.text or table is None:
         return []
-    row = next((r for r in table.rows if r.line == node.line), None)
+    row = table.row_at(node.line)
     heads = [mk.plain(h).lower() for h in table.header]
     cells = [
         c
@@ -223,7 +363,13 @@ def _done_but_partial(node: Node, pct: Decimal) -> ClaimResult:
     )
 
 
-def _done_over_open(node: Node) -> list[ClaimResult]:
+def _done_over_open(node: Node, said: frozenset[int] | set[int] = frozenset()) -> list[ClaimResult]:
+    worded = [d for d in node.walk() if id(d) in said and d.mark is mk.Mark.NONE]
+    if worded:
+        named = "; ".join(f"line {d.line}: {d.text[:60]}" for d in worded[:3])
+        more = f" (and {len(worded) - 3} more)" if len(worded) > 3 else ""
+        reason = f"marked done, but {len(worded)} line(s) under it say otherwise: {named}{more}"
+        return [ClaimResult(claim_of(node, Source.STATUS), Verdict.BROKEN, reason)]
     marked = [d for d in node.walk() if d.mark is not mk.Mark.NONE and d.kind != "heading"]
     if not marked:
         under = sum(1 for d in node.walk() if d.kind != "heading")
@@ -250,15 +396,78 @@ def _is_overall(text: str) -> bool:
         mk.plain(text)
         .lower()
         .lstrip("✅⏳🟡 ")
-        .startswith(("overall", "total progress", "overall progress"))
+        .startswith(("overall", "total progress", "overall progress", "project progress"))
     )
+
+
+def _bar_itself(node: Node, claimed: Decimal) -> list[ClaimResult]:
+    """'Sprint 0: [███████████████░░░░░] 75%': the bar's filled blocks against its percent,
+    within one block."""
+    bar = _bar_percent(node.text)
+    if bar is None or node.children:
+        return []
+    full, every = node.text.count("█"), node.text.count("█") + node.text.count("░")
+    reason = f"{claimed}% claimed; the bar fills {full} of its {every} blocks ({bar}%)"
+    verdict = Verdict.HOLDS if _bar_agrees(node.text, claimed) else Verdict.BROKEN
+    return [ClaimResult(claim_of(node, Source.ROLLUP), verdict, reason)]
+
+
+def _bar_of_section(node: Node, claimed: Decimal, root: Node) -> list[ClaimResult]:
+    """'Sprint 3: [░░░░] 0%' against the one heading that names Sprint 3, where its own
+    status line says 'COMPLETE - 100% Complete'."""
+    label, colon, _ = node.text.partition(":")
+    name = _part_name(label)
+    if not name or not colon:
+        return []
+    hits = [
+        h
+        for h in root.walk()
+        if h.kind == "heading" and _part_name(h.text) == name and h is not node.heading
+    ]
+    hits = [h for h in hits if not any(a in hits for a in h.ancestors())]  # the outermost
+    if len(hits) != 1:
+        return []
+    said = _said_percent(hits[0])
+    if said is None:
+        return []
+    pct, line = said
+    half = Decimal(5).scaleb(-places_of(claimed) - 1)
+    ok = abs(pct - claimed) < half or pct == claimed
+    where = f"“{hits[0].text[:50]}” (line {hits[0].line})"
+    reason = f"{claimed}% claimed; {where} says {pct}% at line {line}"
+    return [
+        ClaimResult(claim_of(node, Source.ROLLUP), Verdict.HOLDS if ok else Verdict.BROKEN, reason)
+    ]
+
+
+def _part_name(text: str) -> str:
+    """'🎯 Sprint 3 Progress (Week 4)' → 'sprint 3': the first phase, sprint or stage a
+    text names; '' when it names none."""
+    from gonogo.audit.outline import PHASE_WORDS
+
+    m = rx(r"(?i)\b(" + "|".join(PHASE_WORDS) + r")\s+(\d{1,3}|[a-z])\b").search(text)
+    return f"{m.group(1).lower()} {m.group(2).lower()}" if m is not None else ""
+
+
+def _said_percent(heading: Node) -> tuple[Decimal, int] | None:
+    """The percent a heading states of itself, in its title or a status / progress line
+    right under it."""
+    pct = stated_percent(heading.text)
+    if pct is not None:
+        return pct, heading.line
+    for c in heading.children:
+        if c.kind == "field" and rx(r"(?i)^(status|progress|completion)\b").search(c.text):
+            pct = stated_percent(c.text)
+            if pct is not None:
+                return pct, c.line
+    return None
 
 
 def _overall_of_siblings(node: Node, claimed: Decimal) -> list[ClaimResult]:
     """'Overall completion: 50%' listed beside 'Sprint 1: 80%', 'Sprint 2: 60%', ..."""
     if node.parent is None:
         return []
-    others = [s for s in node.parent.children if s is not node and s.kind == "item"]
+    others = [s for s in node.parent.children if s is not node and s.kind == node.kind]
     pcts = [stated_percent(s.text) for s in others]
     if len(others) < 2 or any(p is None for p in pcts):
         return []

@@ -22,14 +22,21 @@ _DATE = (
 _EMPTY = frozenset(("", "-", "—", "–", "tbd", "n/a", "pending", "_", "__", "___", "?", "…", "..."))
 
 
-def is_signoff(table: Table) -> bool:
+_TITLE = r"(?i)(sign-?offs?|signatures?|approvals?|approvers)\b"
+
+
+def is_signoff(table: Table, title: str = "") -> bool:
+    """A table of roles or names with a signed / approved column, or one under a sign-off
+    title ("### Sign-off", ".Approvals") with a name and a date column."""
     heads = [mk.plain(h) for h in table.header]
     found = [rx(_HEADS).search(h) for h in heads]
     hits = {str(m.group(1)).lower()[:4] for m in found if m is not None}
     has_sign = any(h.lower().startswith(("sign", "approv", "status")) for h in heads)
+    titled = bool(title) and rx(_TITLE).search(title) is not None
+    has_date = any(h.lower().startswith(("date", "when", "signed on")) for h in heads)
     return (
         len(hits) >= 2
-        and has_sign
+        and (has_sign or (titled and has_date))
         and any(
             h.lower().startswith(("name", "approver", "who", "signatory")) or h.lower() == "role"
             for h in heads
@@ -37,8 +44,8 @@ def is_signoff(table: Table) -> bool:
     )
 
 
-def signoff_results(table: Table, section: str) -> list[ClaimResult]:
-    if not is_signoff(table):
+def signoff_results(table: Table, section: str, title: str = "") -> list[ClaimResult]:
+    if not is_signoff(table, title):
         return []
     heads = [mk.plain(h).lower() for h in table.header]
     name = _col(heads, ("name", "approver", "signatory", "who", "signed by"))
@@ -55,15 +62,33 @@ def signoff_results(table: Table, section: str) -> list[ClaimResult]:
     return out
 
 
+def unsigned(table: Table, title: str, cells: Sequence[str]) -> bool:
+    """Whether a row of a sign-off table is still to be signed (False for other tables)."""
+    if not is_signoff(table, title):
+        return False
+    heads = [mk.plain(h).lower() for h in table.header]
+    date = _col(heads, ("date", "signed on", "when"))
+    sign = _col(
+        heads, ("signed", "sign-off", "signoff", "signature", "approved", "approval", "status")
+    )
+    return not _signed([mk.plain(c) for c in cells], date, sign)
+
+
+def _signed(cells: Sequence[str], date: int | None, sign: int | None) -> bool:
+    when = _cell(cells, date)
+    mark = cell_mark(_cell(cells, sign)) if sign is not None else mk.Mark.NONE
+    signed = mark is mk.Mark.DONE or (sign is None and bool(when) and when.lower() not in _EMPTY)
+    if sign is not None and mark is mk.Mark.NONE and _cell(cells, sign).lower() not in _EMPTY:
+        signed = _cell(cells, sign).lower().startswith(("yes", "y", "signed", "approved"))
+    return signed
+
+
 def _judge(
     claim: Claim, cells: Sequence[str], name: int | None, date: int | None, sign: int | None
 ) -> ClaimResult:
     who = _cell(cells, name)
     when = _cell(cells, date)
-    mark = cell_mark(_cell(cells, sign)) if sign is not None else mk.Mark.NONE
-    signed = mark is mk.Mark.DONE or (sign is None and bool(when))
-    if sign is not None and mark is mk.Mark.NONE and _cell(cells, sign).lower() not in _EMPTY:
-        signed = _cell(cells, sign).lower().startswith(("yes", "y", "signed", "approved"))
+    signed = _signed(cells, date, sign)
     if not signed:
         return ClaimResult(claim, Verdict.OPEN, "not signed yet: an open approval")
     missing = [

@@ -15,6 +15,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from gonogo.audit import markers as mk
+from gonogo.audit.markers import MEANT_OPEN
 from gonogo.audit.model import Claim, ClaimResult, Source, Verdict
 from gonogo.audit.outline import Node
 from gonogo.audit.regex import rx
@@ -24,12 +25,12 @@ STATUS_LABEL = (
     r"ready|state|progress|completion)\s*$"
 )
 NONE_LABEL = (
-    r"(?i)^(critical\s+|open\s+|known\s+|p0\s+|high\s+)?"
-    r"(blockers?|blocked|risks?|risk items|issues|p0s?)\s*$"
+    r"(?i)^((critical|open|known|p0|p1|high|blocking|outstanding|unresolved)(\s+|-))"
+    r"{0,2}(blockers?|blocked|risks?|risk items|issues|items|p0s?)\s*$"
 )
 READY = (
-    r"(?i)^(✅\s*)?(ready|complete|completed|go|done|pass|passed|approved|green|finished|"
-    r"production[- ]ready|signed|100\s?%)(\b|\s|$)"
+    r"(?i)^(✅\s*)?(all\s+([a-z-]+\s+){0,3}(is\s+|are\s+)?)?(ready|complete|completed|go|done|"
+    r"pass|passed|approved|green|finished|production[- ]ready|signed|100\s?%)(\b|\s|$)"
 )
 ADMITS = (
     r"(?i)\b(not|no-go|nogo|pending|partial|partially|in progress|awaiting|waiting|blocked|"
@@ -46,15 +47,13 @@ OPEN_VALUE = (
     r"(?i)^(pending|not started|tbd|todo|to do|in progress|awaiting|waiting|open|blocked|"
     r"not done|not ready|❌|⏳|🔲)"
 )
-NONE_VALUE = r"(?i)^(none|no|0|nil|nothing|n/a)(\s+(identified|known|found|open|so far))?\W*$"
+NONE_VALUE = (
+    r"(?i)^(none|no|0|nil|nothing|n/a)(\s+(high|critical|blocking|p0))?"
+    r"(\s+(identified|known|found|open|so far))?\W*$"
+)
 SUMMARY_SECTION = (
     r"(?i)(summary|overview|conclusion|tl;?dr|verdict|status|at a glance|bottom line|"
     r"sign-?off|approval|final)"
-)
-MEANT_OPEN = (
-    r"(?i)(next|future|roadmap|target|success|criteria|recommend|backlog|later|todo|to do|"
-    r"follow[- ]?up|plan\b|planned|ideas|nice to have|out of scope|week \d|sprint \d+ targets|"
-    r"before (production|starting|launch)|post-|after (deploy|release|launch))"
 )
 BLOCKING = r"(?i)(block|critical|\bp0\b|must fix|showstopper|not ready|🔴|⛔|🛑)"
 _PRIORITY = r"(?i)\b(p[0-3])\b|priority\W{0,3}(critical|high|medium|low)|\b(critical)\b"
@@ -69,18 +68,69 @@ class OpenItem:
 
 
 def open_items(root: Node) -> list[OpenItem]:
-    """Everything the report marks as not done yet, in report order."""
+    """Everything the report marks as not done yet, in report order: marked items, rows
+    and lines, and the unsigned rows of sign-off tables."""
     out = []
+    tables: dict[int, dict[int, tuple[str, ...]] | None] = {}  # sign-off tables' rows by line
     for node in root.walk():
-        text = _open_text(node)
+        text = _open_text(node) or _unsigned_text(node, tables)
         if text:
             out.append(OpenItem(node, text, priority_of(node)))
     return out
 
 
+def _unsigned_text(node: Node, tables: dict[int, dict[int, tuple[str, ...]] | None]) -> str:
+    from gonogo.audit.signoff import is_signoff, unsigned
+
+    table = node.table
+    if node.kind != "row" or table is None or node.mark is not mk.Mark.NONE:
+        return ""
+    if id(table) not in tables:
+        heading = node.heading
+        title = heading.text if heading is not None else ""
+        signoff = is_signoff(table, title)
+        tables[id(table)] = {r.line: r.cells for r in table.rows} if signoff else None
+    rows = tables[id(table)]
+    cells = rows.get(node.line) if rows is not None else None
+    if cells is None or not unsigned(table, "sign-off", cells):
+        return ""
+    return f"{node.text} (not signed)"
+
+
+# Words that say a thing is not done, in a line with no mark: "not yet executed", "3
+# mismatches left", "Action needed: ...", "tracked as SRCH-88", "~123 remaining failures".
+OPEN_PHRASE = (
+    r"(?i)(\bstill open\b|\bnot yet\b|\bnot (been )?(scheduled|started|executed|fixed|merged|"
+    r"deployed|signed|reviewed|implemented|resolved)\b|\baction (needed|required)\b|"
+    r"\btracked (as|in|under)\s+(issue|ticket|bug|[A-Z][A-Z0-9]{1,9}-\d+|#\d+)|"
+    r"\bto be (fixed|scheduled|decided|confirmed)\b|"
+    r"~?\b[1-9][\d,]*\+?\s+(\w+\s+){0,2}(left|remaining|outstanding)\b|"
+    r"\b[1-9][\d,]*\s+remaining\b|^(remaining|outstanding)\b)"
+)
+# A label or heading whose unmarked items are all open: "Still open", "Remaining Work:".
+OPEN_HEAD = (
+    r"(?i)^(still open|open items|open issues|open tasks|remaining( work| items| tasks| "
+    r"issues)?|to ?do|not done( yet)?|outstanding( items| work)?|pending( items| tasks)?)\W*$"
+)
+
+
+PAST_HEAD = r"(?i)^(before|previously|old|was|prior|formerly)\b"
+_WAITING_MARKS = ("⏳", "🔲", "☐", "⏸", "[ ]")  # a heading so marked is not done yet
+_AMOUNT = (
+    r"(?i)^~?\d[\d.,]*\s*(-\s*\d[\d.,]*\s*)?(min|minutes|h|hours?|d|days?|weeks?|sp|points?)\b"
+)
+
+
 def _open_text(node: Node) -> str:
     if node.kind in ("item", "row", "label") and node.mark.pending and not _legend(node):
         return node.text
+    if node.kind == "heading" and node.level > 1 and any(m in node.text for m in _WAITING_MARKS):
+        return node.text
+    if node.mark is mk.Mark.NONE and node.kind in ("item", "field", "line", "label"):
+        if _in_the_past(node) or (node.kind == "label" and rx(OPEN_HEAD).search(node.text)):
+            return ""  # "Still open" heads the open items, it is not one more
+        if (rx(OPEN_PHRASE).search(node.text) and not _estimate(node)) or _under_open_head(node):
+            return node.text
     label, value = split_field(node) if node.kind != "heading" else ("", "")
     marked_open = bool(label) and mk.leading_mark(value).pending  # "Dry run: ⏳ Pending"
     if marked_open or (label and rx(STATUS_LABEL).search(label) and rx(OPEN_VALUE).search(value)):
@@ -89,6 +139,29 @@ def _open_text(node: Node) -> str:
             return f"{parent.text} — {node.text}"
         return node.text
     return ""
+
+
+def _in_the_past(node: Node) -> bool:
+    """Items under "**Before:**" describe what was, not what is still to do."""
+    parent = node.parent
+    return (
+        parent is not None
+        and parent.kind in ("label", "heading")
+        and bool(rx(PAST_HEAD).search(parent.text.lstrip("#*_ ")))
+    )
+
+
+def _estimate(node: Node) -> bool:
+    """'**Remaining:** 2 days estimated for Phase 6' is an amount of time, not an item."""
+    _, sep, value = node.text.partition(":")
+    return bool(sep) and rx(_AMOUNT).search(value.strip()) is not None
+
+
+def _under_open_head(node: Node) -> bool:
+    parent = node.parent
+    if node.kind != "item" or parent is None or parent.kind not in ("label", "heading"):
+        return False
+    return rx(OPEN_HEAD).search(parent.text.lstrip("#*_ ").rstrip("*_ ")) is not None
 
 
 def _legend(node: Node) -> bool:
@@ -119,7 +192,39 @@ def priority_of(node: Node) -> str:
     return ""
 
 
-def results(root: Node, items: Sequence[OpenItem]) -> list[ClaimResult]:
+# "36 failures", "52 failing", "~123 remaining test failures", "2 errors": tests or checks
+# that do not pass. Not an open item of their own (a test summary is a result), but what a
+# claim of readiness, or a ✅ over them, is held to.
+FAILING = (
+    r"(?i)(~?\b[1-9][\d,]*\+?\s+(\w+\s+){0,2}(failures|failed|failing|errors)\b|"
+    r"\b(failures|failed|failing|errors)\W{0,3}[1-9][\d,]*\b)"
+)
+_FIXED = r"(?i)\b(fixed|resolved|addressed|closed|removed|eliminated|corrected)\b"
+# "The system is production-ready", "✅ **Production-Ready:** ...", "### Ready for
+# Production ✅", "ready for production use": a claim about the whole release.
+PRODUCTION = (
+    r"(?i)(^[^a-z0-9]{0,6}production[- ]ready\b|\bproduction[- ]ready\s*(state|status)\b|"
+    r"\b(is|are|now|system|project|code|codebase|application|app|service|platform|release|"
+    r"build|package)\s+(\w+\s+){0,3}?production[- ]ready\b|\bready for production\b|"
+    r"\bready to ship\b|\bready for (release|launch|go[- ]live)\b|"
+    r"\b(status|readiness|verdict)\W{1,8}production[- ]ready\b)"
+)
+
+
+def failing(root: Node) -> list[OpenItem]:
+    """Lines that state tests or checks failing (not ones fixed)."""
+    out = []
+    for node in root.walk():
+        if node.kind in ("heading", "bar") or node.mark is mk.Mark.DONE:
+            continue
+        if rx(FAILING).search(node.text) and not rx(_FIXED).search(node.text):
+            out.append(OpenItem(node, node.text, priority_of(node)))
+    return out
+
+
+def results(
+    root: Node, items: Sequence[OpenItem], fails: Sequence[OpenItem] = ()
+) -> list[ClaimResult]:
     admitted = [r for i in items for r in _admitted(i.node, items)]
     agreed = {r.claim.line for r in admitted}
     out = admitted + [
@@ -141,7 +246,59 @@ def results(root: Node, items: Sequence[OpenItem]) -> list[ClaimResult]:
     for node in root.walk():
         out += _status_claim(node, items)
         out += _none_claim(node, items)
+        out += _production_claim(node, items, fails)
+        out += _done_sentence(node, items)
     return out
+
+
+DONE_SENTENCE = (
+    r"(?i)\b(is|are)\s+(now\s+)?(fully\s+|all\s+)?(complete|completed|done|finished)\W*$"
+)
+
+
+def _done_sentence(node: Node, items: Sequence[OpenItem]) -> list[ClaimResult]:
+    """'✅ **Migration from X to Y is COMPLETE**' in the report's header or summary: a
+    status for the whole report, held to what it marks open."""
+    if node.kind not in ("line", "item") or not _doc_scope(node) or ":" in node.text:
+        return []
+    if rx(DONE_SENTENCE).search(mk.plain(node.text).rstrip("*_ ")) is None:
+        return []
+    if rx(ADMITS).search(node.text):
+        return []
+    scope = list(_scoped(node, items))
+    return [_judge(node, node.text, "complete", scope, "says it is done")]
+
+
+def _production_claim(
+    node: Node, items: Sequence[OpenItem], fails: Sequence[OpenItem]
+) -> list[ClaimResult]:
+    """A line that says the release is production-ready, held to what would stop it:
+    open blockers (P0, critical), and tests or checks the report says are failing, or
+    open items about failures, wherever they are listed. A line that admits something
+    is still open ("ready, pending the threshold update") says no more than that."""
+    if node.kind == "row" or rx(PRODUCTION).search(node.text) is None:
+        return []
+    if rx(ADMITS).search(node.text) or rx(_CONDITIONAL).search(node.text):
+        return []
+    if node.kind == "heading" and node.mark is not mk.Mark.DONE:
+        return []
+    if node.kind in ("item", "label") and node.mark.pending:
+        return []
+    against = [i for i in items if i.node is not node and _is_blocking(i)]
+    against += [i for i in fails if i.node is not node]
+    against = list({id(i.node): i for i in against}.values())
+    against.sort(key=lambda i: i.node.line)
+    if not against:
+        return []  # nothing stops it: the status and figure rules judge the line
+    text = node.text
+    return [_judge(node, text, "production ready", against, "says it is ready", whole=True)]
+
+
+# a condition, a target or an estimate of readiness claims nothing yet
+_CONDITIONAL = (
+    r"(?i)(\b(when|once|after|until|before|if|target|goal|aim|expected|estimated|planned)\b|"
+    r"\btime to\b|[≥≤<>]|\bto reach\b|\bwill be\b)"
+)
 
 
 def _admitted(node: Node, items: Sequence[OpenItem]) -> list[ClaimResult]:
@@ -224,6 +381,12 @@ def _none_claim(node: Node, items: Sequence[OpenItem]) -> list[ClaimResult]:
         return []
     # Blockers and risks speak for the whole report, wherever they are listed.
     blocking = [i for i in items if _is_blocking(i) and i.node is not node]
+    others = sum(1 for i in items if i.node is not node)
+    if not blocking and others:
+        claim = Claim(node.line, Source.STATUS, text[:160], node.section, gate=_gate(node))
+        reason = f"says there are none, and none of the report's {others} open item(s) is "
+        reason += "marked blocking, critical or P0"
+        return [ClaimResult(claim, Verdict.HOLDS, reason)]
     return [_judge(node, text, label or node.text, blocking, "says there are none", whole=True)]
 
 

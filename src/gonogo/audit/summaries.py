@@ -24,9 +24,11 @@ ALL_DONE = (
 )
 ANY_FRACTION = r"(?i)\b(\d{1,6})\s*/\s*(\d{1,6})\s+([a-z][a-z-]{2,30})\b"
 PROSE_FRACTION = (
-    r"(?i)\b(\d{1,6})\s*(?:/|\s(?:of|out of)\s)\s*(\d{1,6})\s+(?:\w+\s+)??(tasks?|items?|"
+    r"(?i)\b(\d{1,6})\s*(?:/|\s(?:of|out of)\s)\s*(\d{1,6})\s+(?:(\w+)\s+)??(tasks?|items?|"
     r"checks?|rows?|steps?|criteria|passed|passing|complete|completed|done|finished|green|met)\b"
 )
+_RESULT_WORDS = frozenset(("passed", "passing", "green", "pass"))
+_GENERIC = frozenset(("task", "tasks", "item", "items", "check", "checks", "row", "rows", "all"))
 # "13 of 26 points done" counts points, not rows
 _UNIT_WORD = r"(?i)\d\s+(points?|pts|sp|hours?|h|days?|minutes?|min|lines?|kb|mb)\s"
 _PHASE_WORDS = (
@@ -90,14 +92,51 @@ def _prose(node: Node) -> list[ClaimResult]:
     num, den, noun, named_only = found
     tallies = _list_before(node) or _section_tallies(node) or _checklist_tally(node, noun)
     if len(tallies) > 1 or named_only:  # the table under a heading that names the noun
-        stem = noun.lower().rstrip("s")
-        tallies = [t for t in tallies if stem in t[0].text.lower()]
+        stem = _stem(noun)
+        tallies = [t for t in tallies if _names(t, stem)]
+        if not tallies and named_only and (den == 1 or noun.lower().endswith("s")):
+            tallies = _named_lists(node, stem)  # a count of things: "4 of 5 workstreams"
     if len(tallies) != 1:
         return []
     heading, t = tallies[0]
+    if noun.lower() in _RESULT_WORDS and den > 3 * max(t.rows, 1):
+        return []  # "1007/1043 passing" counts test cases, not the rows of a nearby table
     claim = Claim(node.line, Source.SUMMARY, node.text[:160], node.section)
     where = f"the {t.what} under “{heading.text[:50]}”" if heading.kind == "heading" else ""
     return [_compare(claim, num, den, t, where or f"the report's {t.what}")]
+
+
+def _stem(noun: str) -> str:
+    word = noun.lower()
+    if word.endswith("ies"):
+        return word[:-3]  # stories: stor
+    return word.rstrip("s")
+
+
+def _names(found: tuple[Node, Tally], stem: str) -> bool:
+    """Whether the heading of a tally, or the header of its table, names the noun."""
+    heading, _ = found
+    if stem in heading.text.lower():
+        return True
+    rows = [c for c in heading.children if c.kind == "row" and c.table is not None]
+    header = " ".join(rows[0].table.header).lower() if rows and rows[0].table else ""
+    return stem in header
+
+
+def _named_lists(node: Node, stem: str) -> list[tuple[Node, Tally]]:
+    """The one heading or label anywhere that names the noun ("Workstreams") and lists
+    marked items: '4 of 5 workstreams finished' counts them."""
+    root = _root(node)
+    out = []
+    for h in root.walk():
+        if h.kind not in ("heading", "label") or h is node or stem not in h.text.lower():
+            continue
+        items = [c for c in h.children if c.kind == "item" and c.mark is not mk.Mark.NONE]
+        if len(items) >= 2:
+            pending = tuple(i for i in items if i.mark.pending)
+            done = sum(1 for i in items if i.mark is mk.Mark.DONE)
+            out.append((h, Tally(len(items), done, pending, "list", "items")))
+    return out
 
 
 def _stated_fraction(text: str) -> tuple[int, int, str, bool] | None:
@@ -105,7 +144,10 @@ def _stated_fraction(text: str) -> tuple[int, int, str, bool] | None:
     if "/" in text or " of " in text:
         m = rx(PROSE_FRACTION).search(text)
         if m is not None and not rx(_UNIT_WORD).search(m.group(0)):
-            return int(m.group(1)), int(m.group(2)), m.group(3), False
+            noun = m.group(3)
+            if noun and noun.lower() not in _GENERIC and not noun.isdigit():
+                return int(m.group(1)), int(m.group(2)), noun, True  # "3 of 3 procedures done"
+            return int(m.group(1)), int(m.group(2)), m.group(4), False
         m = rx(ANY_FRACTION).search(text)
         if m is not None:
             return int(m.group(1)), int(m.group(2)), m.group(3), True
@@ -211,7 +253,7 @@ def _summary_table(table: Table, headings: Sequence[Node], first: Node) -> list[
     status = status_column(table)
     out = []
     for row in table.rows:
-        cells = [mk.plain(c) for c in row.cells]
+        cells = list(table.texts(row))
         target = _phase_heading(cells[0] if cells else "", headings, first)
         t = tally(target) if target is not None else None
         if target is None or t is None:

@@ -3,7 +3,8 @@
 One gate per phase (the headings naming a phase, sprint, stage or milestone at any level,
 else the report's level-2 sections; in report order, each requiring the one before); in
 it, a check per claim: `file.exists` / `file.valid` for cited evidence, `junit` for test
-counts citing a JUnit file, `coverage` for coverage figures citing a report; open items
+counts citing a JUnit file and for rows marked passing that cite one (no failures
+allowed), `coverage` for coverage figures citing a report; open items
 become checks that fail until done (the file they name, else a marker file
 `.gonogo/done/ID` to create when the item is done); unsigned sign-offs become the gate's
 approvals; a phase's hand-computed percent or "N/M passed" becomes the gate's
@@ -116,7 +117,8 @@ def _add_claim(gates: _Gates, r: ClaimResult) -> None:
     elif source is Source.MEASURED and r.plan:
         for spec in r.plan:
             p = {k: v for k, v in spec.items() if k != "kind"}
-            p["file"] = p.pop("files", p.get("file"))
+            if spec["kind"] == "coverage":  # the coverage probe reads one `file`
+                p["file"] = p.pop("files", p.get("file"))
             gates.add(r, str(spec["kind"]), p)
     elif source is Source.SIGNOFF and r.verdict is Verdict.OPEN:
         gate = gates.gate(gate_title(r))

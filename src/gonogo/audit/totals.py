@@ -38,6 +38,7 @@ def results(root: Node) -> list[ClaimResult]:
             out += _heading_estimate(node)
             continue
         if not rx(TOTAL_WORD).search(node.text):
+            out += _listed_in_parentheses(node)
             continue
         claimed = _claimed(node.text)
         if claimed is None:
@@ -57,6 +58,32 @@ def _inline_parts(text: str, claimed: Quantity) -> list[Quantity]:
     inside = rest[1 : rest.find(")")] if ")" in rest else rest[1:]
     found = [_first(p, claimed.family) for p in inside.split("+")]
     return [q for q in found if q is not None] if all(found) else []
+
+
+def _listed_in_parentheses(node: Node) -> list[ClaimResult]:
+    """'Time spent: ~7 h (reconciliation 3 h, backfill 2 h, review 30 min)': an amount
+    and, in the parentheses right after it, the parts it is made of."""
+    if "(" not in node.text or node.kind not in ("field", "item", "line", "label"):
+        return []
+    for claimed in quantities(node.text):
+        parts = _parts_after(node.text, claimed)
+        if len(parts) >= _MIN_PARTS:
+            return [_judge(node, claimed, parts)]
+    return []
+
+
+def _parts_after(text: str, claimed: Quantity) -> list[Quantity]:
+    at = text.find(claimed.text) + len(claimed.text)
+    rest = text[at:].lstrip()
+    if not rest.startswith("(") or ")" not in rest:
+        return []
+    inside = rest[1 : rest.find(")")]
+    pieces = [p for p in inside.replace("+", ",").replace(";", ",").split(",") if p.strip()]
+    found = [quantities(p) for p in pieces]
+    if len(pieces) < _MIN_PARTS or any(len(f) != 1 for f in found):
+        return []
+    parts = [f[0] for f in found]
+    return parts if all(q.family == claimed.family for q in parts) else []
 
 
 def _heading_estimate(node: Node) -> list[ClaimResult]:
@@ -90,7 +117,7 @@ def _table_total(node: Node) -> list[ClaimResult]:
     table = node.table
     if table is None or not node.text.lower().startswith(("total", "sum ")):
         return []
-    row = next((r for r in table.rows if r.line == node.line), None)
+    row = table.row_at(node.line)
     if row is None:
         return []
     out = []

@@ -64,6 +64,7 @@ class RunOptions:
     git: GitInfo | None = None
     refine: Callable[[CheckResult], CheckResult] | None = None  # e.g. --select's rule filter
     baselines: BaselineReader | None = None  # earlier runs, for checks that `compare`
+    files: FileIndex | None = None  # a listing of `root` shared by runs over the same tree
 
 
 async def run_plan(
@@ -86,7 +87,10 @@ class _Run:
         self.root = root
         self.probes = probes
         self.opts = opts
-        self.files = FileIndex(root)
+        shared = opts.files
+        self.files = (
+            shared if shared is not None and shared.root == root.resolve() else FileIndex(root)
+        )
         self.redactor = for_names(plan.env_names(), opts.environ)
         self.sem = asyncio.Semaphore(max(1, opts.jobs))
         self.done: dict[str, asyncio.Future[CheckResult]] = {}
