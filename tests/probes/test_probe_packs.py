@@ -332,6 +332,23 @@ def test_test_and_development_folders_hold_no_release_images(make_repo, cli) -> 
     assert "compose" not in _plan(root)
 
 
+def test_end_to_end_test_stacks_are_not_release_files(make_repo, cli) -> None:
+    """A compose stack under an end-to-end test framework's folder (`cypress/`,
+    `playwright/`) runs the tests, not the product: its test login is no finding."""
+    stack = "services:\n  db:\n    image: postgres:16.4\n    environment:\n"
+    root = make_repo(
+        {
+            "cypress/docker-compose.yml": stack + "      POSTGRES_PASSWORD: umami-e2e-42\n",
+            "e2e/playwright/compose.yaml": stack + "      POSTGRES_PASSWORD: pw-e2e-4242\n",
+            "docker-compose.yml": stack + "      POSTGRES_PASSWORD: umami-prod-42\n",
+        }
+    )
+    _, checks = _check(cli, root)
+    assert _findings(checks["compose-env"]) == [
+        ("compose.hardcoded-secret", "docker-compose.yml", 5, "error")
+    ]
+
+
 def test_images_kubernetes_runs_are_not_asked_for_a_healthcheck(make_repo, cli) -> None:
     """Manifests that run containers without probes: Kubernetes ignores HEALTHCHECK, so
     only the image a compose file runs is asked for one."""
