@@ -313,8 +313,8 @@ def test_an_overlay_builds_from_the_folder_of_the_file_it_is_added_to(tmp_path: 
 
 
 def test_images_the_scripts_export_or_run_to_completion_are_tools(tmp_path: Path) -> None:
-    """`docker build --output` exports files and runs nothing; `docker run --rm` with no
-    port, not detached and never pushed runs a tool to completion on the checkout.
+    """`docker build --output` exports files and runs nothing; `docker run --rm` (or `-it`)
+    with no port, not detached and never pushed runs a tool or a session on the checkout.
     A pushed image, or one run with a published port, is still a service."""
     root_image = "FROM golang:1.23-alpine\nRUN apk add protobuf-dev\nCOPY . .\n"
     write(
@@ -335,10 +335,16 @@ def test_images_the_scripts_export_or_run_to_completion_are_tools(tmp_path: Path
             "scripts/run-local.sh": "docker build -t web ../services/web && "
             "docker run --rm -p 8080:80 web\n",
             "services/web/Dockerfile": root_image,
+            "test/Makefile": "docker-test:\n\tdocker build -t runner ../tools/runner\n"
+            "\tdocker run -it runner\nshell:\n\tdocker build -t dev ../tools/dev\n"
+            "\tdocker run -it -p 3000:3000 dev\n",
+            "tools/runner/Dockerfile": root_image,
+            "tools/dev/Dockerfile": root_image,
         },
     )
     out = run_probe(PROBE, tmp_path, file="**/*Dockerfile", dockerignore=False)
     assert [(f.rule, f.path, f.line) for f in out.findings] == [
         ("dockerfile.root-user", "services/api/Dockerfile", 1),
         ("dockerfile.root-user", "services/web/Dockerfile", 1),
+        ("dockerfile.root-user", "tools/dev/Dockerfile", 1),  # -it, but it publishes a port
     ]

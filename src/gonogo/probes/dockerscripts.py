@@ -3,9 +3,10 @@ workflows that call `docker build` and `docker run`.
 
 - An image built with `--output` is exported: BuildKit writes the final stage's files to
   the host (an APK, a binary) and no container ever runs from it.
-- An image the scripts only run in the foreground with `--rm`, publishing no port and
-  never pushed (`docker run --rm -v "$PWD:/build" gen-proto …`), is a tool that runs to
-  completion on the checkout: a code generator, a linter, a test runner.
+- An image the scripts only run in the foreground with `--rm` or interactively (`-it`),
+  publishing no port and never pushed (`docker run --rm -v "$PWD:/build" gen-proto …`,
+  `docker run -it fzf-ubuntu`), is a tool that runs to completion on the checkout or a
+  session a person drives: a code generator, a linter, a test runner.
 
 Neither is a shipped service, so what guards one (a non-root USER, a HEALTHCHECK, a lean
 build context) does not apply. Variables in paths and tags (`src/$1/genproto/Dockerfile`,
@@ -151,7 +152,7 @@ def _run(args: str) -> tuple[str, bool]:
         flag = word.partition("=")[0]
         if not word.startswith("-"):
             return _pattern(word), rm and not detached and not published
-        rm = rm or flag == "--rm"
+        rm = rm or flag in ("--rm", "--interactive") or _short(word, "i")
         detached = detached or flag in ("-d", "--detach") or _short(word, "d")
         published = published or flag in ("-p", "--publish", "-P", "--publish-all")
         takes_value = flag in _RUN_VALUE_OPTIONS or flag in ("-p", "--publish")
