@@ -24,10 +24,10 @@ ATTEMPTS = 5
 def parse(source: str | bytes, filename: str = "<unknown>", mode: str = "exec", **kw: Any) -> Any:
     """`ast.parse(source, filename, mode, **kw)`, one tree at a time."""
     with _LOCK:
-        for attempt in range(ATTEMPTS):
+        for _ in range(ATTEMPTS - 1):
             try:
                 return ast.parse(source, filename, mode, **kw)
             except SystemError as exc:
-                if _MISMATCH not in str(exc) or attempt == ATTEMPTS - 1:
+                if _MISMATCH not in str(exc):
                     raise
-    raise AssertionError("unreachable")  # pragma: no cover
+        return ast.parse(source, filename, mode, **kw)  # the last attempt raises what it meets

@@ -32,7 +32,6 @@ NOT_FOR_RELEASE = (
     *TEST_DATA,
     *TEST_DIRS,
     "**/.devcontainer/**",
-    "**/{cypress,playwright}/**",  # end-to-end test frameworks' folders: their test stacks
     "**/{local,dev,development}/**",  # compose/local/django/Dockerfile: the dev stack's images
     "**/{Dockerfile,Containerfile}.{dev,debug,develop,development,test,tests,testing,local,ci,"
     "e2e,playwright,cypress}",

@@ -46,6 +46,7 @@ TEST_DIRS = (
     "**/test/**",
     "**/tests/**",
     "**/e2e/**",
+    "**/{cypress,playwright}/**",  # end-to-end test frameworks' folders: their test stacks
     "**/integration-tests/**",
     "**/{test,tests,testing}[-_]*/**",  # test-images/, tests_utils/, testing-tools/
     "**/*[-_]{test,tests,testing}/**",  # load-tests/, e2e_test/

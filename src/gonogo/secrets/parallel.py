@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 
 from gonogo.proc import run_process
 from gonogo.secrets.fingerprint import fingerprint_key
-from gonogo.secrets.scan import MAX_HITS, Hit, Totals, from_json
+from gonogo.secrets.scan import MAX_HITS, Hit, Totals, compiled, from_json
 from gonogo.secrets.worker import HEADER
 
 Listing = bytes | Callable[[], Awaitable[bytes]]
@@ -92,8 +92,6 @@ async def _deal(
 
 
 def _compiled_prefilter() -> bytes:
-    from gonogo.secrets.scan import compiled
-
     return compiled().hints.dumps() or b""
 
 

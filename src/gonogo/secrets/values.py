@@ -233,16 +233,16 @@ def is_words(value: bytes) -> bool:
         text = value.decode("utf-8")
     except UnicodeDecodeError:
         return False
-    letters = [c for c in text if unicodedata.category(c)[0] in "LM"]
-    foreign = sum(not c.isascii() for c in letters)
-    marks = "-'.,!?:;" if 2 * foreign >= len(letters) else "-'"
-    return all(c in letters or _joiner(c, marks) for c in text)
+    kinds = [(c, unicodedata.category(c)) for c in text]
+    letters = sum(k[0] in "LM" for _, k in kinds)
+    foreign = sum(k[0] in "LM" and not c.isascii() for c, k in kinds)
+    marks = "-'.,!?:;" if 2 * foreign >= letters else "-'"
+    return all(k[0] in "LM" or _joiner(c, k, marks) for c, k in kinds)
 
 
-def _joiner(c: str, ascii_marks: str) -> bool:
+def _joiner(c: str, kind: str, ascii_marks: str) -> bool:
     if c.isascii():
         return c in ascii_marks
-    kind = unicodedata.category(c)
     return kind[0] == "P" or kind in ("Cf", "Zs")  # 。、 ’, a zero-width space
 
 
