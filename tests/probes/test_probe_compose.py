@@ -136,6 +136,23 @@ def test_interpolation_urls_commands_and_images(tmp_path: Path) -> None:
         assert value not in " ".join(f.message for f in out.findings)
 
 
+def test_an_env_file_value_that_asks_to_be_replaced_is_no_secret(tmp_path: Path) -> None:
+    """`.env` files shipped with a deploy example often say what to put in:
+    `changeRunnerAuthToken`, `replace-with-key`. Words only, so no credential."""
+    compose = (
+        "services:\n  app:\n    image: acme/app:1.2.3\n    environment:\n"
+        "      - RUNNERS_AUTH_TOKEN=${RUNNERS_AUTH_TOKEN}\n"
+        "      - ENCRYPTION_KEY=${ENCRYPTION_KEY}\n      - API_KEY=${API_KEY}\n"
+    )
+    env = (
+        "RUNNERS_AUTH_TOKEN=changeRunnerAuthToken\nENCRYPTION_KEY=replace-with-a-key\n"
+        "API_KEY=setQ7xK9pLmN2vB\n"
+    )
+    write(tmp_path, {"compose.yaml": compose, ".env": env})
+    out = run_probe(PROBE, tmp_path)
+    assert _found(out) == [("compose.hardcoded-secret", ".env", 3, "error")]
+
+
 WEAK_DEFAULTS = """\
 services:
   grafana:

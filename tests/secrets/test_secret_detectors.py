@@ -108,6 +108,7 @@ def kinds(text: str, path: str = "app/config.yaml") -> list[tuple[str, int, int,
             "e:\n  DB_PASSWORD: Contraseña.\n",
             [("generic-secret", 2, 12, "error")],
         ),
+        (".env", "API_KEY=setQ7xK9pLmN2vB\n", [("generic-secret", 1, 15, "error")]),
     ],
 )
 def test_flagged(path: str, text: str, expected: list[tuple[str, int, int, str]]) -> None:
@@ -167,6 +168,8 @@ def test_flagged(path: str, text: str, expected: list[tuple[str, int, int, str]]
             "MIIEogIBAAKCAQEAvLYcyu8f3skuRyUgeeNpeDvYBCDcgq+LsWap6zbX5f8oLqp4\n...\n",
         ),
         ("a.env", "DB_PASSWORD=${DB_PASSWORD:-}\nAPI_KEY=${API_KEY:?required}\n"),
+        # an instruction in words is a placeholder (a deploy example's .env)
+        (".env", "RUNNERS_AUTH_TOKEN=changeRunnerAuthToken\nENCRYPTION_KEY=setYourEncryptionKey\n"),
         # translations: the word for "password" in another script is no credential
         ("intl/es-ES.json", '{"password": "Contraseña", "new-password": "Nueva-contraseña"}\n'),
         ("intl/ja-JP.json", '{"current-password": "現在のパスワード"}\n'),

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-from gonogo.secrets.values import is_reference
+from gonogo.secrets.values import asks_to_be_replaced, is_reference
 
 _SECRET = re.compile(
     r"(?i)(passw(or)?d|passwd|(^|_)pass$|(^|_)pwd?$|secret|token|api_?key|access_?key|"
@@ -63,5 +63,7 @@ def is_real_value(value: str) -> bool:
     if _NOT_A_VALUE.match(text) or _ASKS_TO_BE_REPLACED.match(text) or _STAND_IN.search(text):
         return False
     if text.startswith(("/", "./", "../", "~/")) or is_reference(text.encode()):
+        return False
+    if asks_to_be_replaced(text.encode()):
         return False
     return len(set(text.lower())) > 2

@@ -149,10 +149,23 @@ def is_sequence(value: bytes) -> bool:
     return steps >= 0.7 * (len(low) - 1)
 
 
+# An instruction in words: `changeRunnerAuthToken`, `setYourApiKey`, `replace-with-key`.
+_INSTRUCTION = re.compile(
+    rb"^(?:change|replace|set|enter|insert|update|fill|put|add)"
+    rb"(?:(?:[A-Z][a-z]+)+|(?:[-_.][A-Za-z]+)+)$"
+)
+
+
+def asks_to_be_replaced(value: bytes) -> bool:
+    """A value that is an instruction to replace it, written as words in camel case or
+    with separators: no random token is made of words only."""
+    return bool(_INSTRUCTION.match(value.strip(b"\"'` ")))
+
+
 def is_placeholder(value: bytes) -> bool:
     """Values that stand for a secret without being one."""
     low = value.lower().strip(b"\"'` ")
-    if not low or low in _NOT_VALUES or is_reference(value):
+    if not low or low in _NOT_VALUES or is_reference(value) or asks_to_be_replaced(value):
         return True
     if low.startswith((b"$", b"%", b"{", b"<", b"@", b"/", b"./")):
         return True
