@@ -533,3 +533,23 @@ def test_a_done_sentence_rates_all_pass_and_links_said_to_hold(tmp_path: Path) -
     assert _at(result, 12) == [
         (BROKEN, "says the links hold, but 1 of the report's links lead nowhere (lines 11)")
     ]
+
+
+EXCLUSIONS = """\
+# Progress
+
+- ✅ **Smart Exclusions**: Default exclusions (node_modules, dist, .git, .venv, etc.)
+- ✅ Ignores `.venv` and `build` folders
+- ✅ Updated `.gitignore`
+"""
+
+
+def test_names_a_sentence_says_are_excluded_are_not_citations(tmp_path: Path) -> None:
+    """What the product leaves out (node_modules, `.venv`) need not be in the repository:
+    'exclusions' and 'ignores' say so as 'excluded' and 'ignored' do; `.gitignore` is a
+    file, not the word."""
+    result = _in_repo(tmp_path, "PROGRESS.md", EXCLUSIONS, {".gitignore": "dist/\n"})
+    gone = "is excluded or gone; its presence is not the claim"
+    assert _at(result, 3) == [(UNVERIFIABLE, f"says .git {gone}")]  # the first path-like name
+    assert _at(result, 4) == [(UNVERIFIABLE, f"says .venv {gone}")]
+    assert [v for v, _ in _at(result, 5)] == [HOLDS]

@@ -251,7 +251,8 @@ def _short_label(label: str) -> bool:
 
 
 NEGATIVE = (
-    r"(?i)\b(excluded|removed|deleted|ignored|gitignored|not committed|no longer|untracked)\b"
+    r"(?i)\b(excluded|excludes|exclusions?|removed|deleted|ignored|ignores|gitignored|"
+    r"not committed|no longer|untracked)\b"
 )
 
 
