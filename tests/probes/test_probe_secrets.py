@@ -11,6 +11,7 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -19,9 +20,17 @@ from gonogo.fs.index import FileIndex
 from gonogo.models import Status
 from gonogo.probes.base import Context
 from gonogo.probes.secrets import PROBE, SecretsParams
+from gonogo.secrets import tree
 from gonogo.secrets.baseline import load
-from gonogo.secrets.parallel import chunks, paths_bytes, scan_parallel
-from gonogo.secrets.scan import compiled, scan_data, scan_files
+from gonogo.secrets.parallel import (
+    Workers,
+    chunks,
+    paths_bytes,
+    scan_parallel,
+    start_early,
+    worker_flags,
+)
+from gonogo.secrets.scan import Hit, Totals, compiled, scan_data, scan_files
 from gonogo.secrets.tree import Scan, find_secrets
 from secret_corpus import render, score
 from secret_samples import decoys, true_secrets
@@ -191,6 +200,11 @@ def test_binary_files_and_fifos_are_skipped(tmp_path: Path) -> None:
     assert totals.skipped_binary == 1
 
 
+def in_workers(root: Path, rels: list[str]) -> tuple[list[Hit], Totals]:
+    with Workers(str(root), 2) as workers:
+        return scan_parallel(workers, [paths_bytes(rels)], worker_flags(max_hits=1000), 1000)
+
+
 def test_worker_processes_find_the_same_hits(tmp_path: Path) -> None:
     rels = []
     for i, (name, text, _) in enumerate(true_secrets() * 3):
@@ -202,7 +216,7 @@ def test_worker_processes_find_the_same_hits(tmp_path: Path) -> None:
         (tmp_path / f"d0/plain{i}.py").write_text("print('hello')\n" * 20)
         rels.append(f"d0/plain{i}.py")
     serial, _ = scan_files(str(tmp_path), rels)
-    parallel, totals = asyncio.run(scan_parallel(str(tmp_path), [paths_bytes(rels)], jobs=2))
+    parallel, totals = in_workers(tmp_path, rels)
     assert sorted(parallel, key=lambda h: (h.path, h.line, h.kind)) == sorted(
         serial, key=lambda h: (h.path, h.line, h.kind)
     )
@@ -276,7 +290,7 @@ def test_symlinks_leading_out_of_the_tree_are_not_read(make_repo, tmp_path: Path
     rels = ["ok.py", "inner.py", "link.py", "linkdir/keys.py", "inner_link.py"]
     for hits, totals in (
         scan_files(str(root), rels),
-        asyncio.run(scan_parallel(str(root), [paths_bytes(rels)], jobs=2)),
+        in_workers(root, rels),
     ):
         assert sorted(h.path for h in hits) == ["inner.py", "inner_link.py"]
         assert sorted(totals.unreadable) == ["link.py", "linkdir/keys.py"]
@@ -355,6 +369,121 @@ def test_a_worker_loads_its_callers_compiled_prefilter_or_compiles_its_own(
     assert json.loads(last)["totals"]["files"] == 2
     usage = subprocess.run([*argv[:-1], "file"], capture_output=True, text=True, check=False)
     assert (usage.returncode, usage.stderr.startswith("usage:")) == (2, True)
+
+
+def framed(data: bytes) -> bytes:
+    return len(data).to_bytes(8, "big") + data
+
+
+def test_a_worker_started_early_takes_its_options_then_the_prefilter_on_stdin(
+    tmp_path: Path,
+) -> None:
+    aws = next(t for n, t, _ in true_secrets() if n == "aws.py")
+    for rel in ("keep.py", "vendor/x.py"):
+        (tmp_path / rel).parent.mkdir(exist_ok=True)
+        (tmp_path / rel).write_text(aws)
+    argv = [sys.executable, "-m", "gonogo.secrets.worker", str(tmp_path), "--options", "stdin"]
+    options = framed(json.dumps(["--exclude", "vendor/", "--max-hits", "5"]).encode())
+    blob = framed(compiled().hints.dumps() or b"")
+    done = subprocess.run(
+        argv, input=options + blob + b"keep.py\0vendor/x.py\0", capture_output=True
+    )
+    *hit_lines, last = done.stdout.decode().splitlines()
+    assert [json.loads(line)["hit"]["path"] for line in hit_lines] == ["keep.py"]
+    assert json.loads(last)["totals"]["files"] == 1
+    # the caller stopped before sending anything: no output, no error
+    quiet = subprocess.run(argv, input=b"", capture_output=True)
+    assert (quiet.returncode, quiet.stdout, quiet.stderr) == (0, b"", b"")
+    for bad in (framed(b"{not json"), framed(b'{"a": 1}'), framed(b'["--options", "stdin"]')):
+        usage = subprocess.run(argv, input=bad, capture_output=True, text=False)
+        assert (usage.returncode, usage.stderr.startswith(b"usage:")) == (2, True)
+
+
+def _gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
+def test_workers_start_early_only_for_a_big_tree_and_never_outlive_their_scan(
+    make_repo,
+) -> None:
+    root = make_repo({f"m{i}.py": f"x = {i}\n" for i in range(20)})
+    with Workers(str(root), 2) as small:
+        start_early(FileIndex(root), small, min_files=21)
+        assert not small.started  # 20 tracked files: scanned in the caller's process
+    with Workers(str(root), 2) as big:
+        index = FileIndex(root)
+        start_early(index, big, min_files=20)
+        pids = [p.pid for p in big._procs]
+        assert len(pids) == 2 and not any(_gone(pid) for pid in pids)
+    assert all(_gone(pid) for pid in pids)  # closed before any option was sent
+    with pytest.raises(RuntimeError, match="stopped"):
+        big.start()
+    with Workers(str(root), 1) as one:
+        start_early(FileIndex(root), one, min_files=1)
+        assert not one.started  # -j 1: one process, the caller's
+
+
+def test_a_cancelled_scan_kills_its_workers(make_repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The engine cancels a check at its deadline: the workers of its scan go with it."""
+    root = make_repo({f"m{i}.py": f"x = {i}\n" for i in range(20)})
+    seen: list[Workers] = []
+    walking = threading.Event()
+    release = threading.Event()
+
+    class Recorded(Workers):
+        def start(self) -> None:
+            super().start()
+            seen.append(self)
+
+    index = FileIndex(root)
+    listing = index.git_listing
+
+    def slow_listing(*args: str) -> bytes | None:
+        if args == ("-o", "--exclude-standard"):  # the untracked walk: held until released
+            walking.set()
+            release.wait(30)
+        return listing(*args)
+
+    monkeypatch.setattr(tree, "Workers", Recorded)
+    monkeypatch.setattr(index, "git_listing", slow_listing)
+
+    async def cancel_midway() -> None:
+        task = asyncio.ensure_future(tree.find_secrets(index, parallel_min_files=10))
+        await asyncio.to_thread(walking.wait, 30)
+        pids = [p.pid for w in seen for p in w._procs]
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        # the walk is still held: the workers went because the scan was cancelled
+        assert len(pids) == 2 and all(_gone(pid) for pid in pids)
+        assert seen[0]._procs == [] and not release.is_set()
+        release.set()
+
+    asyncio.run(cancel_midway())
+
+
+def test_gonogo_secrets_on_a_big_repository_scans_in_workers(make_repo, cli) -> None:
+    aws = next(t for n, t, _ in true_secrets() if n == "aws.py")
+    files = {f"pkg/{i // 100}/m{i}.py": "x = 1\n" for i in range(4000)}
+    root = make_repo({**files, "pkg/keys.py": aws})
+    (root / "new.py").write_text(aws)  # untracked
+    done = cli("secrets", str(root), "--format", "json")
+    report = json.loads(done.stdout)
+    assert (done.code, report["files"], report["total"]) == (1, 4002, 2)
+    assert [(f["path"], f["rule"]) for f in report["findings"]] == [
+        ("new.py", "secrets.aws-access-key-id"),
+        ("pkg/keys.py", "secrets.aws-access-key-id"),
+    ]
+    # a configuration error found after the workers started: exit 2, and none is left
+    (root / ".gonogo-secrets.json").write_text("{not json")
+    bad = cli("secrets", str(root))
+    assert bad.code == 2 and ".gonogo-secrets.json" in bad.stderr
+    left = subprocess.run(["pgrep", "-f", f"gonogo.secrets.worker {root}"], capture_output=True)
+    assert left.stdout == b""
 
 
 @pytest.mark.parametrize("size", [1, 7, 64, 1 << 16])

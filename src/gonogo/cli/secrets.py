@@ -56,20 +56,29 @@ def add_parser(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import asyncio
-
-    from gonogo import atomic
     from gonogo.errors import UsageError
     from gonogo.fs.index import FileIndex
-    from gonogo.secrets import baseline as bl
-    from gonogo.secrets import tools
-    from gonogo.secrets.excludes import excludes_of, gather, plan_checks, setting
-    from gonogo.secrets.scan import MAX_HITS
-    from gonogo.secrets.tree import Scan, find_secrets, finding
+    from gonogo.secrets.parallel import Workers, start_early
 
     root = Path(args.path).resolve()
     if not root.is_dir():
         raise UsageError(f"{args.path} is not a directory")
+    files = FileIndex(root)
+    with Workers(str(root), max(1, args.jobs)) as workers:
+        start_early(files, workers)  # they start while the configuration is read
+        return _scan(args, files, workers)
+
+
+def _scan(args: argparse.Namespace, files: Any, workers: Any) -> int:
+    from gonogo import atomic
+    from gonogo.errors import UsageError
+    from gonogo.secrets import baseline as bl
+    from gonogo.secrets import tools
+    from gonogo.secrets.excludes import excludes_of, gather, plan_checks, setting
+    from gonogo.secrets.scan import MAX_HITS
+    from gonogo.secrets.tree import Scan, finding, scan_tree
+
+    root = files.root
     limit = MAX_HITS if args.max_findings is None else args.max_findings
     if limit < 1:
         raise UsageError(f"--max-findings: a positive number expected, got {limit}")
@@ -100,7 +109,7 @@ def run(args: argparse.Namespace) -> int:
         max_hits=limit,
         jobs=max(1, args.jobs),
     )
-    hits, totals = asyncio.run(find_secrets(FileIndex(root), scan))
+    hits, totals = scan_tree(files, scan, workers=workers)
     if args.update_baseline:
         atomic.write_text(root / rel_baseline, bl.render(hits, previous))
         print(f"{rel_baseline}: {len(hits)} finding(s) recorded from {totals.files} file(s)")

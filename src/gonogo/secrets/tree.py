@@ -10,7 +10,6 @@ scan allows.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -20,10 +19,18 @@ from gonogo.secrets.allow import Allowlists
 from gonogo.secrets.baseline import DEFAULT_PATH, Baseline
 from gonogo.secrets.detectors import TITLES
 from gonogo.secrets.excludes import keeper
-from gonogo.secrets.parallel import Listing, paths_bytes, scan_parallel
+from gonogo.secrets.parallel import (
+    PARALLEL_MIN_FILES,
+    UNTRACKED,
+    Listing,
+    Workers,
+    big_tree,
+    paths_bytes,
+    scan_parallel,
+    worker_flags,
+)
 from gonogo.secrets.scan import MAX_HITS, READ_CAP, Hit, Totals, scan_files
 
-PARALLEL_MIN_FILES = 4000
 _ALL = ("", "**", "**/*", ".")
 _CONTEXT_NOTES = {
     "test": "in a test file (a warning: real credentials in tests leak too)",
@@ -59,43 +66,65 @@ def _skipped(scan: Scan) -> list[str]:
     return [scan.baseline, *(scan.allow.files if scan.allow is not None else ())]
 
 
-async def find_secrets(
-    files: FileIndex, scan: Scan = Scan(), *, parallel_min_files: int = PARALLEL_MIN_FILES
+def scan_tree(
+    files: FileIndex,
+    scan: Scan = Scan(),
+    *,
+    workers: Workers | None = None,
+    parallel_min_files: int = PARALLEL_MIN_FILES,
 ) -> tuple[list[Hit], Totals]:
     """Scan the selected files: here for a small tree, in `scan.jobs` workers for a big
-    one (`parallel_min_files` files or more)."""
+    one (`parallel_min_files` files or more): `workers`, perhaps started already
+    (`start_early`), or workers of its own."""
     root = str(files.root)
-    review = scan.review.rewriting() if scan.review and scan.rewrite else scan.review
-    if scan.jobs > 1 and scan.path.strip() in _ALL and not files.listed:
-        tracked = await asyncio.to_thread(files.git_listing, "-c")
-        if tracked is not None and tracked.count(b"\0") >= parallel_min_files:
+    if workers is None:
+        with Workers(root, scan.jobs) as own:
+            return scan_tree(files, scan, workers=own, parallel_min_files=parallel_min_files)
+    if scan.path.strip() in _ALL:
+        tracked = big_tree(files, scan.jobs, parallel_min_files)
+        if tracked is not None:
 
-            async def untracked() -> bytes:
-                found = await asyncio.to_thread(files.git_listing, "-o", "--exclude-standard")
+            def untracked() -> bytes:
+                found = files.git_listing(*UNTRACKED)
                 if found is None:  # git failed after listing the tracked files: list it all
                     known = set(files.tracked() or ())
-                    listed = await asyncio.to_thread(lambda: files.files)
-                    found = paths_bytes(rel for rel in listed if rel not in known)
+                    found = paths_bytes(rel for rel in files.files if rel not in known)
                 return found
 
-            listings: list[Listing] = [tracked, untracked]
-            return await _workers(root, listings, scan, skip=_skipped(scan))
+            return _workers(workers, [tracked, untracked], scan, skip=_skipped(scan))
     rels = select(files, scan)
     if scan.jobs > 1 and len(rels) >= parallel_min_files:
-        return await _workers(root, [paths_bytes(rels)], scan)
+        return _workers(workers, [paths_bytes(rels)], scan)
 
     def read(rel: str) -> bytes | None:
         return files.read_regular(rel, READ_CAP + 1)
 
+    review = scan.review.rewriting() if scan.review and scan.rewrite else scan.review
     allow = scan.allow if scan.allow is not None and scan.allow.active else None
-    hits, totals = await asyncio.to_thread(scan_files, root, rels, read, review, allow)
+    hits, totals = scan_files(root, rels, read, review, allow)
     totals.dropped_hits += max(0, len(hits) - scan.max_hits)
     return hits[: scan.max_hits], totals
 
 
-async def _workers(
-    root: str, listings: list[Listing], scan: Scan, skip: Iterable[str] = ()
+async def find_secrets(
+    files: FileIndex, scan: Scan = Scan(), *, parallel_min_files: int = PARALLEL_MIN_FILES
 ) -> tuple[list[Hit], Totals]:
+    """`scan_tree` in a thread; cancelled, it stops the workers it started."""
+    import asyncio
+
+    workers = Workers(str(files.root), scan.jobs)
+    try:
+        return await asyncio.to_thread(
+            scan_tree, files, scan, workers=workers, parallel_min_files=parallel_min_files
+        )
+    finally:
+        workers.close()
+
+
+def _workers(
+    workers: Workers, listings: list[Listing], scan: Scan, skip: Iterable[str] = ()
+) -> tuple[list[Hit], Totals]:
+    root = workers.root
     review: list[str] = []
     if scan.review is not None and scan.rewrite:
         review = ["--rewrite", scan.review.salt.hex()]
@@ -103,15 +132,8 @@ async def _workers(
         review = ["--baseline", f"{root}/{scan.baseline}"]
     if scan.allow is not None and scan.allow.active:
         review += scan.allow.worker_args
-    return await scan_parallel(
-        root,
-        listings,
-        scan.jobs,
-        exclude=scan.exclude,
-        skip=skip,
-        review=review,
-        max_hits=scan.max_hits,
-    )
+    flags = worker_flags(exclude=scan.exclude, skip=skip, review=review, max_hits=scan.max_hits)
+    return scan_parallel(workers, listings, flags, scan.max_hits)
 
 
 def finding(hit: Hit) -> Finding:

@@ -6,7 +6,9 @@ with that salt, for `--update-baseline`), `--tool-allowlists on` (apply the allo
 of other scanners found under ROOT, `gonogo.secrets.tools`; `--gitleaks-config PATH` is
 `GITLEAKS_CONFIG`), `--max-hits N`, `--prefilter stdin` (standard input starts with the
 caller's compiled prefilter: an 8-byte big-endian length, then that many bytes; a length
-of 0 means compile it here).
+of 0 means compile it here), `--options stdin` (a worker started before its caller knew
+the scan: standard input starts with the other options, an 8-byte length then a JSON
+list of strings, and the prefilter follows them).
 
 Paths relative to ROOT arrive on standard input, NUL-terminated, exactly as `git ls-files
 -z` prints them, and the worker scans them as they come, so it can start while its
@@ -32,7 +34,7 @@ MAX_NAMED = 100
 USAGE = (
     "usage: python -m gonogo.secrets.worker ROOT [--exclude PATTERN]... [--skip PATH]... "
     "[--baseline FILE] [--rewrite SALT] [--tool-allowlists on [--gitleaks-config PATH]] "
-    "[--max-hits N] [--prefilter stdin]"
+    "[--max-hits N] [--prefilter stdin] [--options stdin]"
 )
 _REPEATED = ("--exclude", "--skip")
 _SINGLE = (
@@ -42,8 +44,9 @@ _SINGLE = (
     "--prefilter",
     "--tool-allowlists",
     "--gitleaks-config",
+    "--options",
 )
-HEADER = 8  # bytes of the compiled prefilter's length, before the paths
+HEADER = 8  # bytes of the length of the options and of the prefilter, before each
 
 
 def main(argv: list[str]) -> int:
@@ -53,6 +56,13 @@ def main(argv: list[str]) -> int:
     from gonogo.secrets.scan import MAX_HITS, Hit, Totals, scan_files, to_json, tree_read
 
     options = _options(argv[1:])
+    if options is not None and options["--options"]:  # the caller started it early
+        given = _stdin_options(sys.stdin.buffer)
+        if given is None:
+            return 0  # the caller stopped before the scan began
+        options = _options(argv[1:] + given)
+        if options is not None:
+            options["--prefilter"] = ["stdin"]
     if not argv or options is None:
         print(USAGE, file=sys.stderr)
         return 2
@@ -115,7 +125,26 @@ def _options(args: list[str]) -> dict[str, list[str]] | None:
         return None
     if found["--prefilter"] and found["--prefilter"] != ["stdin"]:
         return None
+    if found["--options"] and found["--options"] != ["stdin"]:
+        return None
     return found
+
+
+def _stdin_options(stream: BinaryIO) -> list[str] | None:
+    """The options at the start of `stream`: an 8-byte length, then a JSON list of
+    strings (anything else makes the usage error); None when the stream ends first."""
+    import json
+
+    head = stream.read(HEADER)
+    if len(head) < HEADER:
+        return None
+    try:
+        flags = json.loads(stream.read(int.from_bytes(head, "big")))
+    except ValueError:
+        return ["--options", "invalid"]
+    if not isinstance(flags, list) or not all(isinstance(f, str) for f in flags):
+        return ["--options", "invalid"]
+    return flags
 
 
 def _prefilter_blob(stream: BinaryIO) -> bytes:
