@@ -144,7 +144,12 @@ def _product_default(value: bytes, path: str) -> bool:
     """`password='Milvus'` in `charts/milvus/…`: the product's own name (digits after it
     allowed), its documented default, not a secret."""
     stem = value.lower().decode("latin-1").rstrip("0123456789!")
-    return len(stem) >= 4 and stem in re.split(r"[/._-]+", path.lower())
+    return len(stem) >= 4 and stem in _path_words(path)
+
+
+@lru_cache(maxsize=256)
+def _path_words(path: str) -> frozenset[str]:
+    return frozenset(re.split(r"[/._-]+", path.lower()))
 
 
 _SPACED = (".sql", ".gradle", ".groovy", ".kts", ".conf", ".cfg", ".rb", ".ps1")

@@ -12,7 +12,7 @@ import json
 import re
 
 from gonogo.secrets.providers import END, vendor_token
-from gonogo.secrets.rule import Candidate, Detector, FileTest, ci
+from gonogo.secrets.rule import Candidate, Detector, NameTest, ci
 from gonogo.secrets.values import (
     decoded_basic,
     entropy,
@@ -132,19 +132,8 @@ def _htpasswd(c: Candidate) -> bool:
     return not v.startswith((b"$", b"{"))
 
 
-def _name_is(*names: str) -> FileTest:
-    """Files whose name (not directory) contains one of `names`, in any case: one regex
-    call a path, since the scanner asks it of every file."""
-    in_name = re.compile("(?i)(?:" + "|".join(map(re.escape, names)) + ")[^/]*$")
-
-    def test(rel: str) -> bool:
-        return in_name.search(rel) is not None
-
-    return test
-
-
-_IS_NETRC = _name_is("netrc")
-_IS_HTPASSWD = _name_is("htpasswd", "htdigest")
+_IS_NETRC = NameTest(("netrc",))
+_IS_HTPASSWD = NameTest(("htpasswd", "htdigest"))
 
 FORMATS: tuple[Detector, ...] = (
     Detector(

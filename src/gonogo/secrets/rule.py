@@ -38,6 +38,24 @@ FileTest = Callable[[str], bool]
 
 
 @dataclass(frozen=True, slots=True)
+class NameTest:
+    """Files whose name (not directory) contains one of `names` (lowercase), in any
+    case. The scanner asks it of every file, so it is plain string work, and the scan
+    asks all its name tests at once (`any_name`)."""
+
+    names: tuple[str, ...]
+
+    def __call__(self, rel: str) -> bool:
+        name = rel[rel.rfind("/") + 1 :].lower()
+        return any(n in name for n in self.names)
+
+
+def any_name(tests: tuple[NameTest, ...]) -> NameTest:
+    """One test for files that any of `tests` accepts."""
+    return NameTest(tuple(dict.fromkeys(n for t in tests for n in t.names)))
+
+
+@dataclass(frozen=True, slots=True)
 class Detector:
     kind: str
     title: str

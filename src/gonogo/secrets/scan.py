@@ -18,7 +18,7 @@ from gonogo.secrets import prefilter
 from gonogo.secrets.detectors import DETECTORS, context_of, is_lock_file
 from gonogo.secrets.fingerprint import fingerprint
 from gonogo.secrets.prefilter import Prefilter
-from gonogo.secrets.rule import Candidate, Detector
+from gonogo.secrets.rule import Candidate, Detector, NameTest, any_name
 from gonogo.secrets.values import entropy
 
 if TYPE_CHECKING:
@@ -108,6 +108,8 @@ class _Patterns:
     always: int = field(init=False)  # the index that marks a complete answer
     # (test, matcher) of the detectors without a hint: what most files are asked
     path_only: tuple[tuple[Callable[[str], bool], _Matcher], ...] = field(init=False)
+    # all their tests in one when each tests the name: most files fail it at once
+    any_path_only: NameTest | None = field(init=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "always", len(self.groups))
@@ -116,10 +118,15 @@ class _Patterns:
             m = self.matchers[i]
             path_only.append((m.det.files or (lambda rel: True), m))
         object.__setattr__(self, "path_only", tuple(path_only))
+        names = tuple(t for t, _ in path_only if isinstance(t, NameTest))
+        either = any_name(names) if len(names) == len(path_only) else None
+        object.__setattr__(self, "any_path_only", either)
 
     def candidates(self, data: bytes, path: str) -> tuple[_Matcher, ...]:
         found = self.hints.found(data)
         if len(found) == 1 and found[0] == self.always:  # no hint: what most files get
+            if self.any_path_only is not None and not self.any_path_only(path):
+                return ()
             return tuple(m for test, m in self.path_only if test(path))
         chosen: Iterable[int]
         if self.always in found:
