@@ -349,33 +349,40 @@ def test_worker_drops_what_exclude_and_skip_name(tmp_path: Path) -> None:
     assert json.loads(last)["totals"]["files"] == 1
 
 
-def test_a_worker_loads_its_callers_compiled_prefilter_or_compiles_its_own(
+def test_the_compiled_prefilter_is_cached_and_a_bad_copy_is_compiled_again(
     tmp_path: Path,
 ) -> None:
+    """Hyperscan's database is compiled once and loaded by later processes; a copy that
+    is damaged, or a cache that cannot be written, changes nothing but the time."""
     aws = next(t for n, t, _ in true_secrets() if n == "aws.py")
-    (tmp_path / "a.py").write_text(aws)
-    (tmp_path / "b.py").write_text("x = 1\n")
-    argv = [sys.executable, "-m", "gonogo.secrets.worker", str(tmp_path), "--prefilter", "stdin"]
-    blob = compiled().hints.dumps() or b""
-    listing = b"a.py\0b.py\0"
-    given = [
-        len(blob).to_bytes(8, "big") + blob + listing,  # the caller's compile
-        (0).to_bytes(8, "big") + listing,  # none: the worker compiles its own
-    ]
-    outputs = [subprocess.run(argv, input=i, capture_output=True, check=True).stdout for i in given]
-    assert outputs[0] == outputs[1]
-    *hit_lines, last = outputs[0].decode().splitlines()
-    assert [json.loads(line)["hit"]["path"] for line in hit_lines] == ["a.py"]
-    assert json.loads(last)["totals"]["files"] == 2
-    usage = subprocess.run([*argv[:-1], "file"], capture_output=True, text=True, check=False)
-    assert (usage.returncode, usage.stderr.startswith("usage:")) == (2, True)
+    (tmp_path / "tree").mkdir()
+    (tmp_path / "tree/a.py").write_text(aws)
+    argv = [sys.executable, "-m", "gonogo.secrets.worker", str(tmp_path / "tree")]
+
+    def run(cache: Path) -> list[str]:
+        env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
+        out = subprocess.run(argv, input=b"a.py\0", capture_output=True, check=True, env=env)
+        return [json.loads(line)["hit"]["path"] for line in out.stdout.decode().splitlines()[:-1]]
+
+    cache = tmp_path / "cache"
+    assert run(cache) == ["a.py"]
+    if compiled().hints.engine == "re2":  # no Hyperscan wheel here: RE2's set compiles fast
+        assert list(cache.glob("**/*.hsdb")) == []
+        return
+    (stored,) = (cache / "gonogo").glob("prefilter-*.hsdb")
+    sound = stored.read_bytes()
+    assert run(cache) == ["a.py"] and stored.read_bytes() == sound  # loaded, not rewritten
+    stored.write_bytes(sound[:-100] + b"x" * 100)  # damaged: compiled again and replaced
+    assert run(cache) == ["a.py"] and stored.read_bytes() == sound
+    (tmp_path / "file").write_text("")  # a cache folder that cannot be made
+    assert run(tmp_path / "file") == ["a.py"]
 
 
 def framed(data: bytes) -> bytes:
     return len(data).to_bytes(8, "big") + data
 
 
-def test_a_worker_started_early_takes_its_options_then_the_prefilter_on_stdin(
+def test_a_worker_started_early_takes_its_options_on_stdin(
     tmp_path: Path,
 ) -> None:
     aws = next(t for n, t, _ in true_secrets() if n == "aws.py")
@@ -384,10 +391,7 @@ def test_a_worker_started_early_takes_its_options_then_the_prefilter_on_stdin(
         (tmp_path / rel).write_text(aws)
     argv = [sys.executable, "-m", "gonogo.secrets.worker", str(tmp_path), "--options", "stdin"]
     options = framed(json.dumps(["--exclude", "vendor/", "--max-hits", "5"]).encode())
-    blob = framed(compiled().hints.dumps() or b"")
-    done = subprocess.run(
-        argv, input=options + blob + b"keep.py\0vendor/x.py\0", capture_output=True
-    )
+    done = subprocess.run(argv, input=options + b"keep.py\0vendor/x.py\0", capture_output=True)
     *hit_lines, last = done.stdout.decode().splitlines()
     assert [json.loads(line)["hit"]["path"] for line in hit_lines] == ["keep.py"]
     assert json.loads(last)["totals"]["files"] == 1

@@ -3,9 +3,9 @@
 The workers can start before the scan is described: `gonogo secrets` starts them as
 soon as git's index says the tree is big, so their start-up overlaps the caller's own
 (reading its configuration, the baseline, the allowlists) and the tree's walk for
-untracked files. They wait on standard input for their options, then for the
-prefilter the caller compiled, then for NUL-terminated paths, which are dealt to them
-as listings are made: git's tracked files at once, its untracked ones when its walk is
+untracked files. They load the compiled prefilter from the cache and wait on standard
+input for their options, then for NUL-terminated paths, which are dealt to them as
+listings are made: git's tracked files at once, its untracked ones when its walk is
 done. A listing stays in the bytes git printed, cut into chunks dealt in turn, so a
 tree of a million files never becomes a million strings here.
 
@@ -107,8 +107,8 @@ class Workers:
 
     def scan(self, listings: Sequence[Listing], flags: list[str]) -> list[bytes]:
         """Each worker's output once `listings` are scanned: the workers take `flags`
-        (their command-line options, `gonogo.secrets.worker`) and the compiled prefilter
-        first. Raises RuntimeError when a worker fails."""
+        (their command-line options, `gonogo.secrets.worker`) first. Raises RuntimeError
+        when a worker fails."""
         self.start()
         procs = list(self._procs)
         header = json.dumps(flags).encode()
@@ -122,9 +122,6 @@ class Workers:
             feeders.append(_thread(_feed, proc.stdin, q))
         readers = [(_Drain(p.stdout, OUTPUT_CAP), _Drain(p.stderr, _ERR_CAP)) for p in procs]
         try:
-            blob = _compiled_prefilter()  # while the workers read their options
-            for q in queues:
-                q.put(len(blob).to_bytes(HEADER, "big") + blob)
             _deal(listings, queues)
         finally:
             for q in queues:
@@ -245,12 +242,6 @@ def big_tree(files: FileIndex, jobs: int, min_files: int) -> bytes | None:
         return None
     tracked = files.git_listing("-c")
     return tracked if tracked is not None and tracked.count(b"\0") >= min_files else None
-
-
-def _compiled_prefilter() -> bytes:
-    from gonogo.secrets.scan import compiled
-
-    return compiled().hints.dumps() or b""
 
 
 def chunks(raw: bytes, size: int = CHUNK) -> Iterator[memoryview]:

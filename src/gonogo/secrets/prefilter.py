@@ -12,9 +12,12 @@ detector has to run.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import os
 import threading
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, Protocol, cast
 
 ENGINE_ENV = "GONOGO_SECRETS_ENGINE"
@@ -29,10 +32,6 @@ class Prefilter(Protocol):
     engine: str
 
     def found(self, data: bytes) -> list[int]: ...
-
-    def dumps(self) -> bytes | None:
-        """The compiled form, for a worker process to load instead of compiling again
-        (None: this engine compiles fast enough)."""
 
 
 class _RE2Set:
@@ -53,29 +52,19 @@ class _RE2Set:
     def found(self, data: bytes) -> list[int]:
         return self._match(data) or []
 
-    def dumps(self) -> None:
-        return None  # compiles in under a millisecond
-
 
 class _Hyperscan:
     """A block-mode database, each hint reported once a file; a scratch space per thread
-    (Hyperscan's scratch serves one scan at a time)."""
+    (Hyperscan's scratch serves one scan at a time). Compiling it takes tens of
+    milliseconds, loading it tens of microseconds: it is compiled once per hint set and
+    Hyperscan release and kept in gonogo's cache folder (`cache_dir`)."""
 
     engine = "hyperscan"
 
-    def __init__(self, hints: Sequence[bytes], compiled: bytes | None = None) -> None:
+    def __init__(self, hints: Sequence[bytes]) -> None:
         import hyperscan
 
-        self._hyperscan = hyperscan
-        if compiled:  # the caller's own compile of the same hints: tens of µs, not ms
-            self._db = hyperscan.loadb(compiled, hyperscan.HS_MODE_BLOCK)
-        else:
-            self._db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-            self._db.compile(
-                expressions=list(hints),
-                ids=list(range(len(hints))),
-                flags=[hyperscan.HS_FLAG_SINGLEMATCH] * len(hints),
-            )
+        self._db = _cached(hyperscan, hints)
         self._first = hyperscan.Scratch(self._db)
         self._local = threading.local()
         self._complete = len(hints)
@@ -89,25 +78,61 @@ class _Hyperscan:
         hits.append(self._complete)
         return hits
 
-    def dumps(self) -> bytes:
-        blob: bytes = self._hyperscan.dumpb(self._db)
-        return blob
+
+def cache_dir() -> Path:
+    """`$XDG_CACHE_HOME/gonogo`, by default `~/.cache/gonogo`: what gonogo can make again."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "gonogo"
+
+
+_MAGIC = b"gonogo prefilter 1\n"
+
+
+def _cached(hyperscan: Any, hints: Sequence[bytes]) -> Any:
+    """The database of `hints`, loaded from the cache if a sound copy is there, else
+    compiled and stored for next time (a cache that cannot be written is no error).
+    A copy is sound when its SHA-256 matches and Hyperscan accepts it (a copy from
+    another release or CPU is refused by Hyperscan itself)."""
+    import platform
+
+    release = f"{hyperscan.__version__}\0{platform.machine()}\0".encode()
+    key = hashlib.sha256(release + b"\0".join(hints)).hexdigest()[:24]
+    path = cache_dir() / f"prefilter-{key}.hsdb"
+    try:
+        raw = path.read_bytes()
+        digest, blob = raw[len(_MAGIC) : len(_MAGIC) + 32], raw[len(_MAGIC) + 32 :]
+        if raw.startswith(_MAGIC) and hashlib.sha256(blob).digest() == digest:
+            return hyperscan.loadb(blob, hyperscan.HS_MODE_BLOCK)
+    except (OSError, hyperscan.error):
+        pass
+    db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+    db.compile(
+        expressions=list(hints),
+        ids=list(range(len(hints))),
+        flags=[hyperscan.HS_FLAG_SINGLEMATCH] * len(hints),
+    )
+    blob = hyperscan.dumpb(db)
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        part = path.with_name(f".{path.name}.{os.getpid()}")
+        part.write_bytes(_MAGIC + hashlib.sha256(blob).digest() + blob)
+        os.replace(part, path)  # whole or not at all, whoever writes it at the same time
+    return db
 
 
 def _collect(index: int, start: int, end: int, flags: int, hits: object) -> None:
     cast("list[int]", hits).append(index)
 
 
-def build(hints: Sequence[bytes], re2_options: Any, compiled: bytes | None = None) -> Prefilter:
-    """The engine `GONOGO_SECRETS_ENGINE` names (default `auto`) over `hints`; `compiled`
-    is what a Hyperscan prefilter of the same hints `dumps()` in the caller's process."""
+def build(hints: Sequence[bytes], re2_options: Any) -> Prefilter:
+    """The engine `GONOGO_SECRETS_ENGINE` names (default `auto`) over `hints`."""
     choice = os.environ.get(ENGINE_ENV, "auto").strip().lower() or "auto"
     if choice not in ENGINES:
         raise EngineError(f"{ENGINE_ENV}={choice!r}: expected one of {', '.join(ENGINES)}")
     if choice == "re2":
         return _RE2Set(hints, re2_options)
     try:
-        return _Hyperscan(hints, compiled)
+        return _Hyperscan(hints)
     except ImportError:
         if choice == "hyperscan":
             raise EngineError(f"{ENGINE_ENV}=hyperscan: hyperscan is not installed") from None

@@ -168,19 +168,9 @@ class _Matcher:
         return self._regex
 
 
-_ADOPTED: list[bytes] = []  # the caller's compiled prefilter, in a worker process
-
-
-def adopt(prefilter_blob: bytes) -> None:
-    """Load the prefilter the calling process compiled (`Prefilter.dumps`) instead of
-    compiling it again: for a worker, before its first `compiled()`."""
-    if prefilter_blob:
-        _ADOPTED[:] = [prefilter_blob]
-
-
 @cache
 def compiled() -> _Patterns:
-    """Patterns compiled once per process (a worker adopts its caller's prefilter)."""
+    """Patterns compiled once per process (the prefilter comes from the cache)."""
     import re2
 
     options = re2.Options()
@@ -190,7 +180,7 @@ def compiled() -> _Patterns:
     for i, det in enumerate(DETECTORS):
         by_hint.setdefault(det.hint, []).append(i)
     unhinted = tuple(by_hint.pop(b"", ()))
-    hints = prefilter.build(list(by_hint), options, _ADOPTED[0] if _ADOPTED else None)
+    hints = prefilter.build(list(by_hint), options)
 
     groups = tuple(tuple(ix) for ix in by_hint.values())
     return _Patterns(hints, groups, unhinted, tuple(_Matcher(d, options) for d in DETECTORS))

@@ -4,11 +4,9 @@ Options: `--exclude PATTERN` (gitignore syntax; repeatable), `--skip PATH` (repe
 `--baseline FILE` (hash the findings it lists), `--rewrite SALT` (hash every finding
 with that salt, for `--update-baseline`), `--tool-allowlists on` (apply the allowlists
 of other scanners found under ROOT, `gonogo.secrets.tools`; `--gitleaks-config PATH` is
-`GITLEAKS_CONFIG`), `--max-hits N`, `--prefilter stdin` (standard input starts with the
-caller's compiled prefilter: an 8-byte big-endian length, then that many bytes; a length
-of 0 means compile it here), `--options stdin` (a worker started before its caller knew
-the scan: standard input starts with the other options, an 8-byte length then a JSON
-list of strings, and the prefilter follows them).
+`GITLEAKS_CONFIG`), `--max-hits N`, `--options stdin` (a worker started before its
+caller knew the scan: standard input starts with the other options, an 8-byte big-endian
+length then a JSON list of strings).
 
 Paths relative to ROOT arrive on standard input, NUL-terminated, exactly as `git ls-files
 -z` prints them, and the worker scans them as they come, so it can start while its
@@ -34,19 +32,18 @@ MAX_NAMED = 100
 USAGE = (
     "usage: python -m gonogo.secrets.worker ROOT [--exclude PATTERN]... [--skip PATH]... "
     "[--baseline FILE] [--rewrite SALT] [--tool-allowlists on [--gitleaks-config PATH]] "
-    "[--max-hits N] [--prefilter stdin] [--options stdin]"
+    "[--max-hits N] [--options stdin]"
 )
 _REPEATED = ("--exclude", "--skip")
 _SINGLE = (
     "--baseline",
     "--rewrite",
     "--max-hits",
-    "--prefilter",
     "--tool-allowlists",
     "--gitleaks-config",
     "--options",
 )
-HEADER = 8  # bytes of the length of the options and of the prefilter, before each
+HEADER = 8  # bytes of the options' length, before them
 
 
 def main(argv: list[str]) -> int:
@@ -56,13 +53,12 @@ def main(argv: list[str]) -> int:
     from gonogo.secrets.scan import MAX_HITS, Hit, Totals, scan_files, to_json, tree_read
 
     options = _options(argv[1:])
+    scan.compiled()  # before the options and paths arrive: it overlaps the caller's work
     if options is not None and options["--options"]:  # the caller started it early
         given = _stdin_options(sys.stdin.buffer)
         if given is None:
             return 0  # the caller stopped before the scan began
         options = _options(argv[1:] + given)
-        if options is not None:
-            options["--prefilter"] = ["stdin"]
     if not argv or options is None:
         print(USAGE, file=sys.stderr)
         return 2
@@ -71,9 +67,6 @@ def main(argv: list[str]) -> int:
     review = _review(options)
     allow = _allow(root, options)
     limit = int(options["--max-hits"][0]) if options["--max-hits"] else MAX_HITS
-    if options["--prefilter"]:
-        scan.adopt(_prefilter_blob(sys.stdin.buffer))
-    scan.compiled()  # before the paths arrive: the compile overlaps the caller's listing
     read = tree_read(root)
     hits: list[Hit] = []
     totals = Totals()
@@ -123,8 +116,6 @@ def _options(args: list[str]) -> dict[str, list[str]] | None:
         found[flag].append(value)
     if found["--max-hits"] and not found["--max-hits"][0].isdigit():
         return None
-    if found["--prefilter"] and found["--prefilter"] != ["stdin"]:
-        return None
     if found["--options"] and found["--options"] != ["stdin"]:
         return None
     return found
@@ -145,14 +136,6 @@ def _stdin_options(stream: BinaryIO) -> list[str] | None:
     if not isinstance(flags, list) or not all(isinstance(f, str) for f in flags):
         return ["--options", "invalid"]
     return flags
-
-
-def _prefilter_blob(stream: BinaryIO) -> bytes:
-    """The compiled prefilter at the start of `stream` (b"" for none, or for input that
-    ends early: then the worker compiles its own)."""
-    size = int.from_bytes(stream.read(HEADER) or b"\0", "big")
-    blob = stream.read(size) if size else b""
-    return blob if len(blob) == size else b""
 
 
 def batches(stream: BinaryIO) -> Iterator[list[str]]:
