@@ -42,7 +42,7 @@ _SECRET_WORDS = frozenset(
         """
         password passwd passwords pwd pass passphrase passcode secret secrets token tokens
         apikey apikeys authkey authtoken accesstoken secretkey privatekey credential
-        credentials cred creds requirepass masterauth auth pat
+        credentials cred creds requirepass masterauth auth pat salt
         """
     )
 )
@@ -64,7 +64,8 @@ _WORD = (
 _KEY = rb"(?P<k>[A-Za-z0-9_./-]*" + _WORD + rb"[A-Za-z0-9_.-]*)"
 _SEP = rb"[\"'\]\)]{0,2}[ \t]*(?::=|=>|\?=|\+=|<-|:|=|,)[ \t]*"
 _QUOTED = rb"[\"'`](?P<v>[^\"'`\s\\]{6,200})[\"'`]"
-_BARE = rb"(?P<v>[^\"'`\s#,;{}()\[\]<>&|]{6,200})"
+# `#` opens a comment only after a blank (shell, YAML, dotenv): inside a value it is one
+_BARE = rb"(?P<v>[^\"'`\s#,;{}()\[\]<>&|][^\"'`\s,;{}()\[\]<>&|]{5,199})"
 _XML_NAMED = rb"(?:key|name)[ \t]*=[ \t]*[\"'](?P<k>[^\"'<>]*" + _WORD + rb"[^\"'<>]*)[\"']"
 # A last word that makes the name about a secret rather than one.
 _ABOUT = frozenset(
@@ -81,7 +82,7 @@ _ABOUT = frozenset(
         bucket chars charset strength generator callback handler backend engine mount role
         roles level status state flag hint question prompt input placeholder title
         description text message error doc docs help example sha fingerprint integrity info
-        selector selectors secretkeyref mtime time date timestamp flags options opts
+        selector selectors secretkeyref mtime time date timestamp flags options opts ep
         """
     )
 )
@@ -94,6 +95,9 @@ _NOT_FIRST = frozenset(
         """
     )
 )
+# A name that says its value is a digest of the secret (`root_password_sha2`,
+# `GRAYLOG_SHA256_PASSWORD`, `password_double_sha1_hex`): a hash is no usable credential.
+_HASHED = frozenset(words("sha md5 hash hashed hashes digest bcrypt scrypt argon pbkdf blake ntlm"))
 # Words that name a secret only with help: `auth` in `auth.username` does not.
 _WEAK_WORDS = frozenset(words("auth pat cred creds"))
 _IDENTITY_WORDS = frozenset(words("user username login email id name account"))
@@ -114,14 +118,22 @@ def secret_name(key: bytes) -> bool:
     parts = key_words(key.decode("latin-1"))
     if not parts or parts[-1] in _ABOUT or parts[0] in _NOT_FIRST:
         return False
-    if "public" in parts or "publishable" in parts:
+    if "public" in parts or "publishable" in parts or _hashed(parts):
         return False
     strong = [w for w in parts if w in _SECRET_WORDS or w.endswith(_SECRET_SUFFIXES)]
-    if strong and not (set(strong) <= _WEAK_WORDS and _IDENTITY_WORDS & set(parts)):
+    # weak words only as a qualifier: `auth.username`, `AUTH_RATELIMIT`; `BASIC_AUTH` names one
+    qualifier = _IDENTITY_WORDS & set(parts) or parts[-1] not in _WEAK_WORDS
+    if strong and not (set(strong) <= _WEAK_WORDS and qualifier):
         return True
     if "erlang" in parts and "cookie" in parts:
         return True
     return any(a in _KEY_PAIRS and b == "key" for a, b in itertools.pairwise(parts))
+
+
+def _hashed(parts: list[str]) -> bool:
+    return bool(_HASHED & set(parts)) or any(
+        a == "md" and b == "5" for a, b in itertools.pairwise(parts)
+    )
 
 
 _SEALED = re.compile(rb"encryptedData:|kind: SealedSecret|\nsops:")
@@ -247,7 +259,7 @@ ASSIGNMENTS: tuple[Detector, ...] = (
     _g(
         "hardcoded default of a secret",
         _KEY + rb"[\"'\]\)]{0,2}[ \t]*(?::=|=|:)[ \t]*[\"']?\$\{[A-Za-z_][A-Za-z0-9_.]*(?::-|:|-)"
-        rb"(?P<v>[^}\s\"'?:$]{6,200})\}",
+        rb"(?P<v>[^}\s\"'?:$-][^}\s\"'?:$]{5,199})\}",
         hint=rb"\$\{[A-Za-z_][A-Za-z0-9_.]*(?::-|:|-)[^}?:$\s]",
     ),
     Detector(

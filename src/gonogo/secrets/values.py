@@ -119,16 +119,20 @@ _PATH = re.compile(
 )
 _EMAIL = re.compile(rb"^[\w.+-]+@[\w-]+(?:\.[\w-]+)+$")
 _NUMBER = re.compile(rb"^[-+]?\d+(?:\.\d+)?[smhdkKMG]?[bB]?$")
-# names, not secrets: `custom-CA`, `etcd-cluster-k8s`, `ConfigMap`, versions, timestamps
+# names, not secrets: `custom-CA`, `etcd-cluster-k8s`, `ConfigMap`, `jiraToken`, versions,
+# timestamps
 _NAME_LIKE = re.compile(
     rb"^[A-Za-z]+(?:-[A-Za-z]+)+$|^[a-z][a-z0-9]*(?:[-_][a-z][a-z0-9]*){2,}$|"
-    rb"^(?:[A-Z][a-z]+){2,}$|^v?\d+(?:\.\d+)+(?:[-+][\w.-]*)?$|^\d{4}-\d\d-\d\dT[\d:.]+Z?$"
+    rb"^(?:[A-Z][a-z]+){2,}$|^[a-z]{2,}(?:[A-Z][a-z]+)+$|^v?\d+(?:\.\d+)+(?:[-+][\w.-]*)?$|^\d{4}-\d\d-\d\dT[\d:.]+Z?$"
 )
+_SECRET_WORD = re.compile(rb"secret|password|passwd|token|apikey|api_key|api-key")
 _MY = re.compile(rb"^my[-_]?(?:pass|password|passwd|pwd|secret|token|key|pw)\d*$")
 # vendors' keys that are public or test-mode by design, and their documentation examples
 _NOT_LIVE = re.compile(
     rb"^(?:sk_test_|rk_test_|pk_test_|pk_live_|whsec_test|pk\.eyJ|shippo_test_|EZTK|sq0idp-|"
-    rb"AC[0-9a-f]{32}$|xoxe\.|FLWPUBK|pub[a-f0-9]{32}$)|EXAMPLE"
+    rb"AC[0-9a-f]{32}$|xoxe\.|FLWPUBK|pub[a-f0-9]{32}$)|EXAMPLE|"
+    # MinIO's public playground (play.min.io), in its documentation and clients' defaults
+    rb"^Q3AM3UQ867SPQQA43P2F$|^zuf\+tfteSlswRu7BJ86wekitnifILbZam1KYY3TG$"
 )
 _JWT_EXAMPLE = b"eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ"
 _CRC_PREFIXES = (b"ghp_", b"gho_", b"ghu_", b"ghs_", b"ghr_", b"npm_")
@@ -167,9 +171,12 @@ def is_placeholder(value: bytes) -> bool:
     low = value.lower().strip(b"\"'` ")
     if not low or low in _NOT_VALUES or is_reference(value) or asks_to_be_replaced(value):
         return True
-    if low.startswith((b"$", b"%", b"{", b"<", b"@", b"/", b"./")):
+    if low.startswith((b"$", b"%", b"{", b"<", b"[", b"@", b"/", b"./")):
         return True
     if any(w in low for w in _PLACEHOLDER_WORDS):
+        return True
+    rest = _SECRET_WORD.sub(b"", low)
+    if rest != low and (len(rest) <= 3 or is_sequence(rest)):  # `abc123secret`, `mytoken`
         return True
     if any(part in _TEST_PARTS for part in re.split(rb"[^a-z0-9]+", low)):
         return True
