@@ -558,6 +558,44 @@ def test_secrets_in_tests_and_docs_are_counted_not_listed_when_asked(make_repo) 
     )
 
 
+def test_a_setting_on_a_commented_out_line_is_a_warning_and_a_vendor_token_stays_an_error(
+    make_repo,
+) -> None:
+    """A chart documents its options as commented-out values: not in effect, so a
+    warning that says so (and counted in the default plan); a vendor's token or a key in
+    a comment is as usable as anywhere."""
+    secret = "Kq7" + "Zr8vQ2mX7pL4kT9w"
+    gh = next(t for n, t, _ in true_secrets() if n == "gh.sh")
+    token = re.search(r"ghp_\w{36}", gh)
+    assert token is not None
+    root = make_repo(
+        {
+            "values.yaml": (
+                "secrets: []\n"
+                "#  - name: env\n"
+                f'#      ELASTICSEARCH_PASSWORD: "{secret}"\n'
+                f"#  github_token: {token.group()}\n"
+                f'password: "{secret}9"\n'
+            ),
+            "app.py": f'# api_key = "{secret}8"\n',
+        }
+    )
+    listed = run(root)
+    assert [(f.path, f.line, f.rule, f.severity) for f in listed.findings] == [
+        ("values.yaml", 4, "secrets.github-token", "error"),
+        ("values.yaml", 5, "secrets.generic-secret", "error"),
+        ("app.py", 1, "secrets.generic-secret", "warning"),
+        ("values.yaml", 3, "secrets.generic-secret", "warning"),
+    ]
+    assert listed.findings[2].message.endswith(
+        "in a comment (a warning: not in effect, but make sure it is not a real one)"
+    )
+    counted = run(root, in_tests_and_docs="count")
+    assert [(f.path, f.line) for f in counted.findings] == [("values.yaml", 4), ("values.yaml", 5)]
+    assert counted.evidence["in_tests_and_docs"] == {"comment": 2}
+    assert "; 2 more in comments, counted, not listed" in counted.message
+
+
 def test_the_default_plan_counts_test_secrets_and_skips_bundled_libraries(make_repo, cli) -> None:
     secret = "Kq7" + "Zr8vQ2mX7pL4kT9w"
     root = make_repo(

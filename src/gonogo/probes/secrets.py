@@ -113,8 +113,10 @@ def verdict(
     aside = ""
     if counted:
         evidence["in_tests_and_docs"] = dict(sorted(counted.items()))
-        kinds = " or ".join(_CONTEXT_NAMES[c] for c in sorted(counted))
-        aside = f"; {sum(counted.values())} more in {kinds} files, counted, not listed"
+        files = " or ".join(_CONTEXT_NAMES[c] for c in sorted(counted) if c in _CONTEXT_NAMES)
+        where = [f"{files} files"] if files else []
+        where += ["comments"] if "comment" in counted else []
+        aside = f"; {sum(counted.values())} more in {' or '.join(where)}, counted, not listed"
     if allow is not None:
         evidence |= {
             "allowed": dict(sorted(totals.allowed.items())),

@@ -34,6 +34,10 @@ ALLOW_MARKS = (
 )
 NEXT_LINE_MARK = b"pragma: allowlist nextline secret"
 _LOCK_SKIPS = frozenset(("generic-secret", "jwt", "url-password", "connection-string-password"))
+# Kinds whose value is a setting's: on a commented-out line it is not in effect (a chart's
+# `#  password: some_pass`), so a warning; a vendor's token or a key block stays an error.
+_SETTINGS = frozenset(("generic-secret", "url-password", "connection-string-password"))
+_COMMENT_MARKS = (b"#", b"//", b";", b"--", b"<!--", b"/*", b"* ")
 READ_CAP = 16 * 1024 * 1024
 MAX_HITS = 1000  # findings kept per scan (`max_findings`); the count of the rest is kept
 BINARY_SNIFF = 8192
@@ -50,7 +54,7 @@ class Hit:
     length: int
     fingerprint: str
     severity: str = "error"
-    context: str = ""  # test | example | docs | "" (what the path says)
+    context: str = ""  # test | example | docs (what the path says) | comment | ""
     reviewed: str = ""  # the baseline's slow hash of the value, when the scan was asked
     allowed: str = ""  # the tool allowlist that allows it (`.gitleaks.toml [allowlist] paths`)
     note: str = ""  # what an allowlist says of a finding it leaves reported
@@ -249,6 +253,8 @@ def _judge(matcher: _Matcher, m: Any, data: bytes, path: str, context: str) -> H
     at = m.start(matcher.line)
     if allowed(data, at, start):
         return None
+    if not context and det.kind in _SETTINGS and _commented(data, at):
+        context = "comment"
     severity = det.severity if not context else "warning"
     return Hit(
         kind=det.kind,
@@ -260,6 +266,12 @@ def _judge(matcher: _Matcher, m: Any, data: bytes, path: str, context: str) -> H
         severity=severity,
         context=context,
     )
+
+
+def _commented(data: bytes, at: int) -> bool:
+    """Whether the line of offset `at` is a comment up to there."""
+    line = data[data.rfind(b"\n", 0, at) + 1 : at].lstrip(b" \t")
+    return line.startswith(_COMMENT_MARKS)
 
 
 def _allowed(hit: Hit, allow: Allowlists, matcher: _Matcher, m: Any, data: bytes) -> Hit:

@@ -36,6 +36,7 @@ _CONTEXT_NOTES = {
     "test": "in a test file (a warning: real credentials in tests leak too)",
     "example": "in an example file (a warning: make sure it is not a real credential)",
     "docs": "in documentation (a warning: make sure it is not a real credential)",
+    "comment": "in a comment (a warning: not in effect, but make sure it is not a real one)",
 }
 
 

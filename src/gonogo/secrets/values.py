@@ -115,15 +115,16 @@ _CODE = re.compile(
     rb"Config)\b"
 )
 _PATH = re.compile(
-    rb"^(?:~?/|\.\.?/|[A-Za-z]:\\)[\w./\\-]*$|^[\w-]+\.(?:pem|key|crt|json|txt|p12)$"
+    rb"^(?:~?/|\.\.?/|[A-Za-z]:\\)[\w./\\-]*$|^[\w-]+\.(?:pem|key|crt|json|txt|p12)$|"
+    rb"^[\w.-]+(?:/[\w.-]+)+\.[A-Za-z][A-Za-z0-9]{0,4}$"  # relay/credentials.json
 )
 _EMAIL = re.compile(rb"^[\w.+-]+@[\w-]+(?:\.[\w-]+)+$")
 _NUMBER = re.compile(rb"^[-+]?\d+(?:\.\d+)?[smhdkKMG]?[bB]?$")
-# names, not secrets: `custom-CA`, `etcd-cluster-k8s`, `ConfigMap`, `jiraToken`, versions,
+# names, not secrets: `custom-CA`, `etcd-cluster-k8s`, `ConfigMap`, `base64Token`, versions,
 # timestamps
 _NAME_LIKE = re.compile(
     rb"^[A-Za-z]+(?:-[A-Za-z]+)+$|^[a-z][a-z0-9]*(?:[-_][a-z][a-z0-9]*){2,}$|"
-    rb"^(?:[A-Z][a-z]+){2,}$|^[a-z]{2,}(?:[A-Z][a-z]+)+$|^v?\d+(?:\.\d+)+(?:[-+][\w.-]*)?$|^\d{4}-\d\d-\d\dT[\d:.]+Z?$"
+    rb"^(?:[A-Z][a-z]+){2,}$|^[a-z]{2,}\d*(?:[A-Z][a-z]{2,}\d*)+$|^v?\d+(?:\.\d+)+(?:[-+][\w.-]*)?$|^\d{4}-\d\d-\d\dT[\d:.]+Z?$"
 )
 _SECRET_WORD = re.compile(rb"secret|password|passwd|token|apikey|api_key|api-key")
 _MY = re.compile(rb"^my[-_]?(?:pass|password|passwd|pwd|secret|token|key|pw)\d*$")
@@ -179,6 +180,9 @@ def is_placeholder(value: bytes) -> bool:
     if rest != low and (len(rest) <= 3 or is_sequence(rest)):  # `abc123secret`, `mytoken`
         return True
     if any(part in _TEST_PARTS for part in re.split(rb"[^a-z0-9]+", low)):
+        return True
+    words = re.findall(rb"[a-z]+", low)  # `test123TEST`, `admin2024admin`: words and digits
+    if words and all(w in _TEST_PARTS or w in _DEFAULT_WORDS for w in words):
         return True
     m = _DEFAULT.match(low)
     if (m and m.group(1) in _DEFAULT_WORDS) or _MY.match(low):
@@ -291,6 +295,8 @@ def looks_secret(value: bytes) -> bool:
     if b"://" in value or _NUMBER.match(value) or _EMAIL.match(value) or _PATH.match(value):
         return False
     if _IDENT.match(value) or _NAME_LIKE.match(value) or is_code(value) or value.startswith(b"--"):
+        return False
+    if b".*" in value:  # a pattern (`sed 's/^secret-key:.*$/…/'`), not a value
         return False
     if _hash_after_user(value) or _all_placeholders(value) or is_words(value):
         return False
