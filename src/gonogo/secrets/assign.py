@@ -136,11 +136,14 @@ def _hashed(parts: list[str]) -> bool:
     )
 
 
+_TEMPLATED = (b"{{", b"${", b"{%", b"#{", b"%(", b"$(")
 _SEALED = re.compile(rb"encryptedData:|kind: SealedSecret|\nsops:")
 
 
 def _assigned(c: Candidate) -> bool:
     if not secret_name(c.key) or b"/" in c.key or not _is_assignment(c):
+        return False
+    if c.data.startswith(_TEMPLATED, c.start + len(c.value)):  # `-token=write-{{ $t.name }}`
         return False
     if _SEALED.search(c.before):  # values a controller or sops decrypts
         return False

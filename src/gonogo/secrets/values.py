@@ -77,6 +77,7 @@ _PLACEHOLDER_WORDS = (
     b"fixme",
     b"password",
     b"passwd",
+    b"passphrase",
     b"secret_here",
     b"_here",
     b"-here",
@@ -84,7 +85,9 @@ _PLACEHOLDER_WORDS = (
     b"unique phrase",
     b"generate",
 )
-_TEST_PARTS = frozenset(b"test tests testing dev local demo foo bar baz none null".split())
+_TEST_PARTS = frozenset(
+    b"test tests testing dev local demo foo bar baz foobar qux none null".split()
+)
 _NOT_VALUES = frozenset(
     b"true false yes no on off none null nil undefined required optional string str bytes "
     b"self secret token password passwd pass key value empty default random auto disabled "
@@ -120,13 +123,16 @@ _PATH = re.compile(
 )
 _EMAIL = re.compile(rb"^[\w.+-]+@[\w-]+(?:\.[\w-]+)+$")
 _NUMBER = re.compile(rb"^[-+]?\d+(?:\.\d+)?[smhdkKMG]?[bB]?$")
-# names, not secrets: `custom-CA`, `etcd-cluster-k8s`, `ConfigMap`, `base64Token`, versions,
-# timestamps
+# names, not secrets: `custom-CA`, `etcd-cluster-k8s`, `ConfigMap`, versions, timestamps
 _NAME_LIKE = re.compile(
     rb"^[A-Za-z]+(?:-[A-Za-z]+)+$|^[a-z][a-z0-9]*(?:[-_][a-z][a-z0-9]*){2,}$|"
-    rb"^(?:[A-Z][a-z]+){2,}$|^[a-z]{2,}\d*(?:[A-Z][a-z]{2,}\d*)+$|^v?\d+(?:\.\d+)+(?:[-+][\w.-]*)?$|^\d{4}-\d\d-\d\dT[\d:.]+Z?$"
+    rb"^(?:[A-Z][a-z]+){2,}$|^v?\d+(?:\.\d+)+(?:[-+][\w.-]*)?$|^\d{4}-\d\d-\d\dT[\d:.]+Z?$"
 )
-_SECRET_WORD = re.compile(rb"secret|password|passwd|token|apikey|api_key|api-key")
+_SECRET_WORD = re.compile(rb"secret|password|passwd|passphrase|token|apikey|api_key|api-key")
+# the name of a value in camel case: `jiraToken`, `base64Token`, `userInfoPW`
+_CAMEL_NAME = re.compile(rb"^[a-z]{2,}\d*(?:[A-Z][a-z]{2,}\d*)+[A-Z]{0,3}$")
+# a secret manager's `secret-name:field` (a workflow's `GPG_PASSPHRASE=signing-key:passphrase`)
+_NAMED_FIELD = re.compile(rb"^[a-z][a-z0-9]*(?:[-_./][a-z0-9]+)*:[a-z][a-z0-9_]*$")
 _MY = re.compile(rb"^my[-_]?(?:pass|password|passwd|pwd|secret|token|key|pw)\d*$")
 # vendors' keys that are public or test-mode by design, and their documentation examples
 _NOT_LIVE = re.compile(
@@ -171,6 +177,8 @@ def is_placeholder(value: bytes) -> bool:
     """Values that stand for a secret without being one."""
     low = value.lower().strip(b"\"'` ")
     if not low or low in _NOT_VALUES or is_reference(value) or asks_to_be_replaced(value):
+        return True
+    if _CAMEL_NAME.match(value) or _NAMED_FIELD.match(value):
         return True
     if low.startswith((b"$", b"%", b"{", b"<", b"[", b"@", b"/", b"./")):
         return True
