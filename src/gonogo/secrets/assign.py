@@ -136,12 +136,19 @@ def _hashed(parts: list[str]) -> bool:
     )
 
 
+def _names_itself(key: bytes, value: bytes) -> bool:
+    last = re.split(rb"[./:\[\]-]+", key.strip(b"[]"))[-1]
+    return value.lower() == last.lower()
+
+
 _TEMPLATED = (b"{{", b"${", b"{%", b"#{", b"%(", b"$(")
 _SEALED = re.compile(rb"encryptedData:|kind: SealedSecret|\nsops:")
 
 
 def _assigned(c: Candidate) -> bool:
     if not secret_name(c.key) or b"/" in c.key or not _is_assignment(c):
+        return False
+    if _names_itself(c.key, c.value):  # `[Brand.KeePassXC]: "KeePassXC"`: a label
         return False
     if c.data.startswith(_TEMPLATED, c.start + len(c.value)):  # `-token=write-{{ $t.name }}`
         return False
@@ -179,8 +186,9 @@ def _is_assignment(c: Candidate) -> bool:
     if line.endswith((b"${", b"$(", b"$")) or _inside_template(line):
         return False
     between = c.data[c.match_start + len(c.key) : c.start]
-    if b"," in between and not re.search(rb"[=:]", between):
-        return line.rstrip(b" \t\"'").endswith(b"(")
+    if b"," in between and not re.search(rb"[=:]", between):  # `define('KEY', 'v')`, quoted
+        quoted = line.rstrip(b" \t").endswith((b"'", b'"')) and between.startswith((b"'", b'"'))
+        return quoted and line.rstrip(b" \t\"'").endswith(b"(")
     if not re.search(rb"[=:,<>]", between):  # separated by blanks only
         return not re.search(rb"[\"']", between[:1]) and c.path.lower().endswith(_SPACED)
     return True

@@ -48,6 +48,7 @@ _TEST_DIRS = frozenset(
         """
     )
 )
+_TEST_NAME_PARTS = frozenset(("test", "testing", "e2e"))  # `.env.test`, `app.test.yml`
 _DOC_DIRS = frozenset(["docs", "doc", "documentation", "examples", "example", "samples", "sample"])
 _EXAMPLE_MARKS = (
     ".example",
@@ -83,9 +84,10 @@ def context_of(rel: str) -> str:
 
 
 def _is_test_file(name: str, stem: str, original: str) -> bool:
-    """`test_x.py`, `x_test.go`, `x.spec.ts`, `UserTest.java`, `conftest.py`."""
+    """`test_x.py`, `x_test.go`, `x.spec.ts`, `UserTest.java`, `conftest.py`, `.env.test`."""
     return (
         stem.startswith(("test_", "tests_"))
+        or not _TEST_NAME_PARTS.isdisjoint(name.split(".")[1:])
         or stem.endswith(("_test", "_tests", ".test", ".spec", "_spec"))
         or original.endswith(("Test", "Tests", "Spec"))
         or name.startswith("conftest")

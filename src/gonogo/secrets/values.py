@@ -91,7 +91,7 @@ _TEST_PARTS = frozenset(
 _NOT_VALUES = frozenset(
     b"true false yes no on off none null nil undefined required optional string str bytes "
     b"self secret token password passwd pass key value empty default random auto disabled "
-    b"enabled bearer basic".split()
+    b"enabled bearer basic base64 base64url hex utf8 utf-8 ascii latin1 binary".split()
 )
 # Weak defaults that documentation and examples set: a word of this list, digits after.
 _DEFAULT_WORDS = frozenset(
