@@ -204,6 +204,11 @@ def _literal(c: Candidate) -> bool:
     return looks_secret(c.value)
 
 
+def _user_password(c: Candidate) -> bool:
+    """`curl -u user:password`; `chpst -u postgres:postgres:ssl-cert` names groups."""
+    return b":" not in c.value and looks_secret(c.value)
+
+
 def is_config(rel: str) -> bool:
     """Files whose unquoted values are literals, not code."""
     name = rel.rpartition("/")[2].lower()
@@ -292,7 +297,7 @@ ASSIGNMENTS: tuple[Detector, ...] = (
         "password on a command line",
         rb"(?:^|[ \t])(?:-u|--user)[ \t]+[\"']?(?P<k>[A-Za-z0-9_.@-]+):(?P<v>[^\s\"'$]{6,200})",
         rb"(?:-u|--user)[ \t]+[\"']?[A-Za-z0-9_.@-]+:",
-        _literal,
+        _user_password,
         files=is_config,
     ),
 )

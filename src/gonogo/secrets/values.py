@@ -46,7 +46,9 @@ _REFERENCE = re.compile(
     rb"\$\{|\$\(|\{\{|\{%|<%|%\(|#\{|@\{|\$[A-Za-z_]|^\$\$|^%[A-Za-z_]+%$|^%[A-Za-z_]|"
     rb"^ENC\[|^ENC\(|^\{cipher\}|^vault:|^ref\+|^op://|^akv://|^sm://|^gcp:|^awssm:|"
     rb"^arn:aws|^!|^@Microsoft\.KeyVault|^secret(?:s)?manager:|^/run/secrets/|^/var/run/secrets|"
-    rb"^AAABA|^\$ANSIBLE_VAULT|^sops:|^file:|^env:|^base64:\$|^\[REDACTED\]"
+    rb"^AAABA|^\$ANSIBLE_VAULT|^sops:|^file:|^env:|^base64:\$|^\[REDACTED\]|"
+    # a credential helper's sources: `ext:/scripts/auth.sh`, `pullsecret:ns/name`
+    rb"^ext:/|^pullsecret:|^secret:[\w.-]+/"
 )
 _PLACEHOLDER_WORDS = (
     b"example",
