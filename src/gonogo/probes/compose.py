@@ -97,7 +97,7 @@ class _Run:
             hit = cr.url_password(line.value)
             if hit is None and is_secret_name(line.key):
                 text = line.value
-                if not cv.refs(cv.parse(text)) and is_real_value(text):
+                if not cv.refs(cv.parse(text)) and is_real_value(text, line.key):
                     hit = cr.Hit(
                         "compose.hardcoded-secret",
                         f"{line.key} is set in the committed env file ({len(text)} chars): "
