@@ -387,6 +387,11 @@ def test_a_gitignore_is_asked_of_repositories_with_a_toolchain(make_repo, cli) -
     }
     config_only = make_repo(stack, name="config-only")
     assert "gitignore" not in _plan(config_only)["ops"]
+    mounted = make_repo(
+        {**stack, "examples/privatebin/configs/config.php": "<?php\n$cfg = [];\n"},
+        name="mounted-config",
+    )  # configuration in a language's syntax, mounted into a container
+    assert "gitignore" not in _plan(mounted)["ops"]
     service = make_repo({**stack, "app/main.go": "package main\n"}, name="service")
     _, checks = _check(cli, service)
     assert checks["gitignore"]["status"] == "fail"
@@ -447,3 +452,28 @@ def test_a_committed_env_file_is_judged_by_name_and_value(make_repo, cli) -> Non
     ]
     assert checks["no-dotenv"]["findings"][0]["message"].startswith("PG_PASS is set (9 chars): ")
     assert "uWdWNmkhvyqTEswO" not in json.dumps(checks["no-dotenv"])
+
+
+def test_a_compose_image_of_one_of_the_repositorys_own_modules_is_its_build(make_repo, cli) -> None:
+    """A multi-module build names each module's image after it (Maven's
+    `-t prefix/${project.artifactId}`): compose runs what the checkout just built, so its
+    tag is the build's. An image named after a folder that builds nothing is pulled."""
+    root = make_repo(
+        {
+            "pom.xml": "<project/>\n",
+            "customers-service/pom.xml": "<project/>\n",
+            "docker/Dockerfile": "FROM eclipse-temurin:17.0.12_7-jre\nUSER 1000\n",
+            "docker/grafana/Dockerfile": "FROM grafana/grafana:11.2.0\n",
+            "wikijs/README.md": "# wiki\n",
+            "docker-compose.yml": "services:\n"
+            "  customers:\n    image: springcommunity/customers-service\n"
+            "  tracing:\n    image: openzipkin/zipkin\n"
+            "  wiki:\n    image: linuxserver/wikijs:latest\n"
+            "  grafana:\n    image: acme/grafana\n",
+        }
+    )
+    _, checks = _check(cli, root)
+    assert _findings(checks["compose-images"]) == [
+        ("compose.unpinned-image", "docker-compose.yml", 5, "error"),
+        ("compose.unpinned-image", "docker-compose.yml", 7, "error"),
+    ]

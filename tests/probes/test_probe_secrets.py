@@ -441,3 +441,20 @@ def test_the_default_plan_counts_test_secrets_and_skips_bundled_libraries(make_r
     assert check["evidence"]["in_tests_and_docs"] == {"test": 1}
     assert check["message"].startswith("no unreviewed secret in ")
     assert check["message"].endswith("; 1 more in test files, counted, not listed")
+
+
+def test_a_package_manifests_dependencies_name_packages_not_secrets(make_repo) -> None:
+    """`"better-auth": "catalog:"` in package.json's dependencies is a package and the
+    version wanted; a secret-named key elsewhere in the manifest is still judged."""
+    secret = "Kq7" + "Zr8vQ2mX7pL4kT9w"
+    manifest = {
+        "name": "web",
+        "dependencies": {"better-auth": "catalog:", "@auth/core": "^0.37.4"},
+        "devDependencies": {"passport-token": "workspace:*"},
+        "config": {"authToken": secret},
+    }
+    root = make_repo({"apps/web/package.json": json.dumps(manifest, indent=2) + "\n"})
+    outcome = run(root)
+    assert [(f.rule, f.path, f.line) for f in outcome.findings] == [
+        ("secrets.generic-secret", "apps/web/package.json", 11)
+    ]

@@ -1,0 +1,48 @@
+"""Images a repository builds itself, from the modules of its own tree.
+
+A multi-module project names each module's image after the module: Maven's
+`-t ${docker.image.prefix}/${project.artifactId}`, Jib, `spring-boot:build-image` and
+Gradle's plugins all default to it. A compose file that runs
+`springcommunity/spring-petclinic-customers-service` beside a
+`spring-petclinic-customers-service/pom.xml` runs the image the build just made, under
+whatever tag the build gave it: pinning a registry version there would run something
+else than the checkout. A module is a folder holding a build manifest or a Dockerfile;
+a folder holding only configuration (`examples/wikijs/docker-compose.yml`) is none.
+"""
+
+from __future__ import annotations
+
+import posixpath
+
+from gonogo.fs.index import FileIndex
+from gonogo.probes.images import split
+
+_BUILDS = frozenset(
+    (
+        "pom.xml",
+        "build.gradle",
+        "build.gradle.kts",
+        "package.json",
+        "go.mod",
+        "Cargo.toml",
+        "pyproject.toml",
+        "setup.py",
+        "Dockerfile",
+        "Containerfile",
+    )
+)
+
+
+def modules(files: FileIndex) -> frozenset[str]:
+    """The names of the tree's folders that build something."""
+    return frozenset(
+        posixpath.basename(posixpath.dirname(rel))
+        for rel in files.files
+        if posixpath.basename(rel) in _BUILDS and "/" in rel
+    )
+
+
+def is_own(image: str, names: frozenset[str]) -> bool:
+    """Whether `image` is named after one of the modules `names` (its last path part)."""
+    repository = split(image.strip())[0]
+    return "/" in repository and repository.rsplit("/", 1)[1] in names
