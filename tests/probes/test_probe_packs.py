@@ -441,7 +441,9 @@ def test_a_committed_env_file_is_judged_by_name_and_value(make_repo, cli) -> Non
             "DB_PASSWORD=MySecureDatabasePassword # change this\n"
             "PG_PASS=nextcloud\n"
             "export TURN_SERVER_CREDENTIAL='uWdWNmkhvyqTEswO'\n"
-            "API_KEY=${API_KEY:?set it}\n",
+            "API_KEY=${API_KEY:?set it}\n"
+            "OIDC_CLIENT_SECRET=ClientSecret\n"  # the name said again: a placeholder
+            "POSTGRES_ASTRONOMY_PASSWORD=astronomy_password\n",  # the account's password
         }
     )
     _, checks = _check(cli, root)
@@ -449,6 +451,7 @@ def test_a_committed_env_file_is_judged_by_name_and_value(make_repo, cli) -> Non
     assert _findings(checks["no-dotenv"]) == [
         ("dotenv.committed-secret", "deploy/.env", 5, "error"),
         ("dotenv.committed-secret", "deploy/.env", 6, "error"),
+        ("dotenv.committed-secret", "deploy/.env", 9, "error"),
     ]
     assert checks["no-dotenv"]["findings"][0]["message"].startswith("PG_PASS is set (9 chars): ")
     assert "uWdWNmkhvyqTEswO" not in json.dumps(checks["no-dotenv"])

@@ -9,7 +9,8 @@ path, a reference to a secret kept elsewhere, or a placeholder that asks to be r
 (`changeme`, `<your token>`). A placeholder may also be written as words that describe
 the secret wanted instead of being one (`MySecureDatabasePassword`,
 `ChooseStrongSecretKeyHere`, `very-secure-database-password`), or repeat the variable's
-own name (`OIDC_CLIENT_SECRET=ClientSecret`, `ACCESS_TOKEN_SECRET=access_token_secret`):
+own name (`OIDC_CLIENT_SECRET=ClientSecret`, `ACCESS_TOKEN_SECRET=access_token_secret`)
+in words that name a kind of secret, not an account (`astronomy_password` is one):
 the examples of a compose collection are full of them, and no generated secret is made
 of such words.
 
@@ -64,6 +65,10 @@ _DESCRIBING = frozenset(
         strongest secure securely safe long random unique complex good choose pick here new"""
     )
 )
+# words that name a kind of secret, not whose it is (`astronomy_password` names an account)
+_KINDS = frozenset(
+    words("client access refresh api auth session jwt oidc oauth app bearer signing encryption")
+)
 _WORDS_ONLY = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-_. ][A-Za-z0-9]+)*")
 
 
@@ -81,14 +86,17 @@ def _value_words(text: str) -> list[str] | None:
 def stands_in(value: str, name: str = "") -> bool:
     """Whether `value` is words standing for the secret of `name`: a description of
     it (`MyStrongLoginPassword`, `ThisIsAVerySecretString`) or the name said again
-    (`ClientSecret` for `OIDC_CLIENT_SECRET`). A product's name (`postgres`) or a
-    passphrase of unrelated words (`unplug6-coherent-outlast`) names no secret noun."""
+    (`ClientSecret` for `OIDC_CLIENT_SECRET`) in words that name a kind of secret. A
+    product's name (`postgres`) or a passphrase of unrelated words
+    (`unplug6-coherent-outlast`) names no secret noun, and an account's password named
+    after it (`POSTGRES_ASTRONOMY_PASSWORD=astronomy_password`) is that account's."""
     parts = _value_words(value)
     if parts is None or not _NOUNS & set(parts):
         return False
     if _DESCRIBING & set(parts):
         return True
-    return bool(name) and set(parts) <= set(key_words(name)) | _NOUNS
+    kinds = set(parts) - _NOUNS
+    return bool(name) and kinds <= _KINDS and set(parts) <= set(key_words(name)) | _NOUNS
 
 
 def is_secret_name(name: str) -> bool:
