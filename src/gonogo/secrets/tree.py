@@ -27,6 +27,7 @@ PARALLEL_MIN_FILES = 4000
 _ALL = ("", "**", "**/*", ".")
 _CONTEXT_NOTES = {
     "test": "in a test file (a warning: real credentials in tests leak too)",
+    "dev": "in a development configuration (a warning: make sure it is not a real credential)",
     "example": "in an example file (a warning: make sure it is not a real credential)",
     "docs": "in documentation (a warning: make sure it is not a real credential)",
 }

@@ -121,9 +121,12 @@ _EMAIL = re.compile(rb"^[\w.+-]+@[\w-]+(?:\.[\w-]+)+$")
 _NUMBER = re.compile(rb"^[-+]?\d+(?:\.\d+)?[smhdkKMG]?[bB]?$")
 # names, not secrets: `custom-CA`, `etcd-cluster-k8s`, `ConfigMap`, versions, timestamps
 _NAME_LIKE = re.compile(
-    rb"^[A-Za-z]+(?:-[A-Za-z]+)+$|^[a-z][a-z0-9]*(?:[-_][a-z][a-z0-9]*){2,}$|"
+    rb"^[A-Za-z]+(?:-[A-Za-z]+)+$|^(?:\d+_)?[a-z][a-z0-9]*(?:[-_][a-z][a-z0-9]*){2,}$|"
     rb"^(?:[A-Z][a-z]+){2,}$|^v?\d+(?:\.\d+)+(?:[-+][\w.-]*)?$|^\d{4}-\d\d-\d\dT[\d:.]+Z?$"
 )
+# a regular expression's unmistakable parts: a range class or an escape class with a
+# quantifier, a group with `?` (`[a-z]{24}`, `[A-Z]+_RESUME`, `\s*`, `(?:hmac)?`)
+_PATTERN = re.compile(rb"\[[^\]]*\w-\w[^\]]*\][+*?{]|\\[sdwSDW][+*?{]|\(\?(?:[:=!]|<?[=!]|P<)")
 _MY = re.compile(rb"^my[-_]?(?:pass|password|passwd|pwd|secret|token|key|pw)\d*$")
 # vendors' keys that are public or test-mode by design, and their documentation examples
 _NOT_LIVE = re.compile(
@@ -265,6 +268,15 @@ def _hash_after_user(value: bytes) -> bool:
     return bool(sep) and is_hash(rest)
 
 
+def is_pattern(value: bytes) -> bool:
+    """A regular expression (a detector's, a benchmark's): `([a-f0-9]{48})`,
+    `(?:secret[-_]?key)`, or alternatives that are all names (`ERR_SYS|LINK_REQ_RST`)."""
+    if _PATTERN.search(value):
+        return True
+    parts = value.split(b"|")
+    return len(parts) > 1 and all(_IDENT.match(p) for p in parts)
+
+
 def _all_placeholders(value: bytes) -> bool:
     """`pass01;pass02`: a list whose every item is a placeholder."""
     parts = [p for p in re.split(rb"[;,]", value) if p]
@@ -286,6 +298,8 @@ def looks_secret(value: bytes) -> bool:
     if _IDENT.match(value) or _NAME_LIKE.match(value) or is_code(value) or value.startswith(b"--"):
         return False
     if _hash_after_user(value) or _all_placeholders(value) or is_words(value):
+        return False
+    if is_pattern(value):
         return False
     text = decoded_text(value)
     if text is not None and len(text) >= 4 and (is_placeholder(text) or text.isalpha()):
