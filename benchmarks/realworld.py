@@ -8,7 +8,10 @@ findings labelled by hand (true: a problem its maintainers would agree with; fal
 CORPUS holds one git checkout per repository, named OWNER+NAME (as the search tool's
 `fetch` names its snapshots): the labels file lists each repository and the commit its
 findings were read at. A repository missing from CORPUS is reported with what to fetch;
-nothing fetched is ever committed, only this script and the labels written by hand.
+nothing fetched is ever committed, only this script and the labels written by hand. Give
+each checkout the origin a user's clone has (`git remote set-url origin
+https://github.com/OWNER/NAME`): the checks read the owner from it (the organisation's own
+actions may follow a branch), and a local mirror's path names none.
 
 Every finding the default plan reports counts, and so does every failing check that
 reports no located finding (as one finding, `<kind>.fail`). Precision is printed for the
@@ -217,7 +220,8 @@ def main() -> int:
     for repo in missing:
         print(
             f"missing: {repo.name} at {repo.commit}: fetch github:{repo.name}, then "
-            f"git clone it to {args.corpus / repo.folder} and check out {repo.commit}",
+            f"git clone it to {args.corpus / repo.folder}, check out {repo.commit} and set "
+            f"its origin to https://github.com/{repo.name}",
             file=sys.stderr,
         )
     return 0
