@@ -505,3 +505,24 @@ def test_the_test_and_development_environments_configuration_is_counted(make_rep
         "1 secret(s) found; 3 more in development configuration or test files, counted, not "
         "listed; first ui/config/prod.exs:1 hardcoded secret yYrE… (27 chars)"
     )
+
+
+def test_a_scanners_own_allowlist_lists_no_secrets(make_repo) -> None:
+    """The sample keys a gitleaks configuration allowlists (`[[rules.allowlists]]
+    regexes`) were declared no secret, wherever that configuration sits; the same key
+    in a rule's own table, or in code, is still found."""
+    key = "AIza" + "SyAnLA7NfeLquW1tJFpx_eQCxoX-oo6YyIs"
+    other = "AIza" + "SyCkEhVjf3pduRDt6d1yKOMitrUEke8agEM"
+    config = (
+        '[[rules]]\nid = "gcp-api-key"\n'
+        "[[rules.allowlists]]\nregexes = [\n"
+        f"    '''{key}''',\n]\n\n"
+        f'[[rules]]\nid = "other"\nexample = "{other}"\n'
+        f"[allowlist]\nstopwords = ['''{other}''']\n"
+    )
+    root = make_repo({"config/gitleaks.toml": config, "app.js": f'const k = "{key}";\n'})
+    outcome = run(root)
+    assert [(f.rule, f.path, f.line) for f in outcome.findings] == [
+        ("secrets.google-api-key", "app.js", 1),
+        ("secrets.google-api-key", "config/gitleaks.toml", 10),
+    ]
