@@ -136,7 +136,7 @@ def _variables(word: str, args: str, rel: str, line: int) -> list[Finding]:
                 "keeps; use RUN --mount=type=secret"
             )
             out.append(Finding("dockerfile.secret-in-arg", message, rel, line, "warning", name))
-        elif value:
+        elif value and "$" in value:  # a placeholder literal bakes nothing: it is overridden
             message = (
                 f"ENV {name} bakes a secret into the image config, readable with docker "
                 "inspect; pass it at run time"
