@@ -307,8 +307,9 @@ def test_a_project_template_is_judged_once_rendered(make_repo, cli) -> None:
 
 def test_test_and_development_folders_hold_no_release_images(make_repo, cli) -> None:
     """Images under a test folder however it is named (`docker/test-images/`,
-    `load-tests/`) or a development one (`compose/local/`) are not shipped; a folder
-    that only contains the letters (`latest/`, `contest/`) is not one of them."""
+    `load-tests/`) or a development one (`compose/local/`), and a Dockerfile named for
+    CI (`portal_ci.Dockerfile`), are not shipped; a folder or name that only contains the
+    letters (`latest/`, `contest/`, `epic.Dockerfile`) is not one of them."""
     service = "FROM alpine:3.20\nEXPOSE 80\n"
     root = make_repo(
         {
@@ -319,17 +320,21 @@ def test_test_and_development_folders_hold_no_release_images(make_repo, cli) -> 
             "compose/production/django/Dockerfile": service,
             "latest/Dockerfile": service,
             "contest/Dockerfile": service,
+            "dockerfiles/portal_ci.Dockerfile": service,
+            "dockerfiles/epic.Dockerfile": service,
         }
     )
     _, checks = _check(cli, root)
     assert checks["dockerfile"]["evidence"]["files"] == [
         "compose/production/django/Dockerfile",
         "contest/Dockerfile",
+        "dockerfiles/epic.Dockerfile",
         "latest/Dockerfile",
     ]
     assert [f[1] for f in _findings(checks["dockerfile"]) if f[0] == "dockerfile.root-user"] == [
         "compose/production/django/Dockerfile",
         "contest/Dockerfile",
+        "dockerfiles/epic.Dockerfile",
         "latest/Dockerfile",
     ]
     assert "compose" not in _plan(root)

@@ -35,7 +35,7 @@ NOT_FOR_RELEASE = (
     "**/{local,dev,development}/**",  # compose/local/django/Dockerfile: the dev stack's images
     "**/{Dockerfile,Containerfile}.{dev,debug,develop,development,test,tests,testing,local,ci,"
     "e2e,playwright,cypress}",
-    "**/{dev,debug,test,tests,e2e,ci}.Dockerfile",
+    "**/{,*[-_.]}{dev,debug,test,tests,e2e,ci}.Dockerfile",  # portal_ci.Dockerfile: a CI image
     "**/{compose,docker-compose}{.,-}{dev,test,tests,testing,local,ci,e2e}.{yml,yaml}",
 )
 
