@@ -462,9 +462,10 @@ def test_a_committed_env_file_is_judged_by_name_and_value(make_repo, cli) -> Non
 
 
 def test_a_compose_image_of_one_of_the_repositorys_own_modules_is_its_build(make_repo, cli) -> None:
-    """A multi-module build names each module's image after it (Maven's
-    `-t prefix/${project.artifactId}`): compose runs what the checkout just built, so its
-    tag is the build's. An image named after a folder that builds nothing is pulled."""
+    """A Maven or Gradle multi-module build names each module's image after it
+    (`-t prefix/${project.artifactId}`): compose runs what the checkout just built, so its
+    tag is the build's. An image named after a folder with only a Dockerfile, or none,
+    is pulled."""
     root = make_repo(
         {
             "pom.xml": "<project/>\n",
@@ -483,4 +484,5 @@ def test_a_compose_image_of_one_of_the_repositorys_own_modules_is_its_build(make
     assert _findings(checks["compose-images"]) == [
         ("compose.unpinned-image", "docker-compose.yml", 5, "error"),
         ("compose.unpinned-image", "docker-compose.yml", 7, "error"),
+        ("compose.unpinned-image", "docker-compose.yml", 9, "error"),
     ]

@@ -1,13 +1,13 @@
 """Images a repository builds itself, from the modules of its own tree.
 
-A multi-module project names each module's image after the module: Maven's
-`-t ${docker.image.prefix}/${project.artifactId}`, Jib, `spring-boot:build-image` and
-Gradle's plugins all default to it. A compose file that runs
-`springcommunity/spring-petclinic-customers-service` beside a
+A Maven or Gradle multi-module project names each module's image after the module: the
+`-t ${docker.image.prefix}/${project.artifactId}` of an exec build, Jib,
+`spring-boot:build-image` and Gradle's image plugins all default to it. A compose file
+that runs `springcommunity/spring-petclinic-customers-service` beside a
 `spring-petclinic-customers-service/pom.xml` runs the image the build just made, under
 whatever tag the build gave it: pinning a registry version there would run something
-else than the checkout. A module is a folder holding a build manifest or a Dockerfile;
-a folder holding only configuration (`examples/wikijs/docker-compose.yml`) is none.
+else than the checkout. A folder with only a Dockerfile or a `package.json` is no such
+module: nothing names its image after it, and a compose file without `build:` pulls it.
 """
 
 from __future__ import annotations
@@ -17,24 +17,11 @@ import posixpath
 from gonogo.fs.index import FileIndex
 from gonogo.probes.images import split
 
-_BUILDS = frozenset(
-    (
-        "pom.xml",
-        "build.gradle",
-        "build.gradle.kts",
-        "package.json",
-        "go.mod",
-        "Cargo.toml",
-        "pyproject.toml",
-        "setup.py",
-        "Dockerfile",
-        "Containerfile",
-    )
-)
+_BUILDS = frozenset(("pom.xml", "build.gradle", "build.gradle.kts"))
 
 
 def modules(files: FileIndex) -> frozenset[str]:
-    """The names of the tree's folders that build something."""
+    """The names of the tree's Maven and Gradle modules."""
     return frozenset(
         posixpath.basename(posixpath.dirname(rel))
         for rel in files.files
