@@ -81,6 +81,8 @@ def test_good_multi_stage_dockerfile_passes(tmp_path: Path) -> None:
             ],
         ),
         ("FROM alpine:3.20\nENV PASSWORD_FILE=/run/secrets/db\nUSER app\n", []),
+        # a placeholder default is replaced when the container starts: nothing is baked
+        ("FROM alpine:3.20\nENV API_TOKEN=changeme\nENV DB_PASSWORD password\nUSER app\n", []),
         (
             "FROM alpine:3.20\nADD https://example.com/tool.tgz /opt/\n"
             "ADD --checksum=sha256:abc https://example.com/ok.tgz /opt/\nUSER app\n",

@@ -132,10 +132,13 @@ def test_defaults_say_why_and_keep_p0_for_committed_secrets(make_repo, cli) -> N
         ".github/workflows/ci.yml",
         ".github/workflows/release.yaml",
     ]
-    assert _findings(checks["no-dotenv"]) == [("file.forbidden-pattern", "config/.env", 2, "error")]
+    assert _findings(checks["no-dotenv"]) == [
+        ("dotenv.committed-secret", "config/.env", 2, "error")
+    ]
     assert checks["no-dotenv"]["priority"] == "P1"
-    assert checks["no-dotenv"]["findings"][0]["message"].startswith(
-        "a committed .env sets a secret"
+    assert checks["no-dotenv"]["findings"][0]["message"] == (
+        "STRIPE_SECRET_KEY is set (19 chars): a committed .env sets a secret: it is copied to "
+        "every checkout and server; commit a .env.example with placeholders instead"
     )
     assert _findings(checks["actions-pinned"]) == [
         ("file.forbidden-pattern", ".github/workflows/release.yaml", 5, "error")
@@ -304,8 +307,9 @@ def test_a_project_template_is_judged_once_rendered(make_repo, cli) -> None:
 
 def test_test_and_development_folders_hold_no_release_images(make_repo, cli) -> None:
     """Images under a test folder however it is named (`docker/test-images/`,
-    `load-tests/`) or a development one (`compose/local/`) are not shipped; a folder
-    that only contains the letters (`latest/`, `contest/`) is not one of them."""
+    `load-tests/`) or a development one (`compose/local/`), and a Dockerfile named for
+    CI (`portal_ci.Dockerfile`), are not shipped; a folder or name that only contains the
+    letters (`latest/`, `contest/`, `epic.Dockerfile`) is not one of them."""
     service = "FROM alpine:3.20\nEXPOSE 80\n"
     root = make_repo(
         {
@@ -316,17 +320,21 @@ def test_test_and_development_folders_hold_no_release_images(make_repo, cli) -> 
             "compose/production/django/Dockerfile": service,
             "latest/Dockerfile": service,
             "contest/Dockerfile": service,
+            "dockerfiles/portal_ci.Dockerfile": service,
+            "dockerfiles/epic.Dockerfile": service,
         }
     )
     _, checks = _check(cli, root)
     assert checks["dockerfile"]["evidence"]["files"] == [
         "compose/production/django/Dockerfile",
         "contest/Dockerfile",
+        "dockerfiles/epic.Dockerfile",
         "latest/Dockerfile",
     ]
     assert [f[1] for f in _findings(checks["dockerfile"]) if f[0] == "dockerfile.root-user"] == [
         "compose/production/django/Dockerfile",
         "contest/Dockerfile",
+        "dockerfiles/epic.Dockerfile",
         "latest/Dockerfile",
     ]
     assert "compose" not in _plan(root)
@@ -384,7 +392,97 @@ def test_a_gitignore_is_asked_of_repositories_with_a_toolchain(make_repo, cli) -
     }
     config_only = make_repo(stack, name="config-only")
     assert "gitignore" not in _plan(config_only)["ops"]
+    mounted = make_repo(
+        {**stack, "examples/privatebin/configs/config.php": "<?php\n$cfg = [];\n"},
+        name="mounted-config",
+    )  # configuration in a language's syntax, mounted into a container
+    assert "gitignore" not in _plan(mounted)["ops"]
     service = make_repo({**stack, "app/main.go": "package main\n"}, name="service")
     _, checks = _check(cli, service)
     assert checks["gitignore"]["status"] == "fail"
     assert checks["gitignore"]["priority"] == "P3"
+
+
+def test_a_placeholder_written_in_words_is_no_secret(make_repo, cli) -> None:
+    """A compose collection's examples describe the secret to set (`MySecureDatabasePassword`,
+    `SuperSecureRedisAuthPassword`) or repeat the variable's name (`ClientSecret`): no
+    generated secret is made of such words. A product name or a passphrase of unrelated
+    words is still a committed secret."""
+    root = make_repo(
+        {
+            "examples/app/docker-compose.yml": "services:\n  db:\n    image: postgres:16.4\n"
+            "    environment:\n"
+            "      POSTGRES_PASSWORD: MySecureDatabasePassword # change this\n"
+            "      OIDC_CLIENT_SECRET: ClientSecret\n"
+            "      MYSQL_ROOT_PASSWORD: nextcloud-root-pw\n"
+            "      SESSION_SECRET: unplug6-coherent-outlast-undergo-plow\n"
+            "  cache:\n    image: redis:7.4\n"
+            "    command: redis-server --requirepass SuperSecureRedisAuthPassword\n",
+            "examples/app/Dockerfile": "FROM alpine:3.20\nENV API_TOKEN=My-HTTP-API-Token\n"
+            "ENV ADMIN_PASSWORD=admin\nUSER nobody\n",
+        }
+    )
+    _, checks = _check(cli, root)
+    assert _findings(checks["compose-env"]) == [
+        ("compose.hardcoded-secret", "examples/app/docker-compose.yml", 7, "error"),
+        ("compose.hardcoded-secret", "examples/app/docker-compose.yml", 8, "error"),
+    ]
+    assert [f for f in _findings(checks["dockerfile"]) if "secret" in f[0]] == [
+        ("dockerfile.hardcoded-secret", "examples/app/Dockerfile", 3, "error"),
+    ]
+
+
+def test_a_committed_env_file_is_judged_by_name_and_value(make_repo, cli) -> None:
+    """`no-dotenv` reads each assignment as compose does and judges it by the compose
+    check's rules: a null, a count, a path and a placeholder set no secret; a weak
+    password under any secret name (`PG_PASS`) and a generated credential do."""
+    root = make_repo(
+        {
+            "README.md": "# stack\n",
+            "deploy/.env": "MAIL_PASSWORD=null\n"
+            "CHATGPT_MAX_TOKENS=1000\n"
+            "JWT_SECRET_KEY=%kernel.project_dir%/config/jwt/private.pem\n"
+            "DB_PASSWORD=MySecureDatabasePassword # change this\n"
+            "PG_PASS=nextcloud\n"
+            "export TURN_SERVER_CREDENTIAL='uWdWNmkhvyqTEswO'\n"
+            "API_KEY=${API_KEY:?set it}\n"
+            "OIDC_CLIENT_SECRET=ClientSecret\n"  # the name said again: a placeholder
+            "POSTGRES_ASTRONOMY_PASSWORD=astronomy_password\n",  # the account's password
+        }
+    )
+    _, checks = _check(cli, root)
+    assert checks["no-dotenv"]["kind"] == "dotenv"
+    assert _findings(checks["no-dotenv"]) == [
+        ("dotenv.committed-secret", "deploy/.env", 5, "error"),
+        ("dotenv.committed-secret", "deploy/.env", 6, "error"),
+        ("dotenv.committed-secret", "deploy/.env", 9, "error"),
+    ]
+    assert checks["no-dotenv"]["findings"][0]["message"].startswith("PG_PASS is set (9 chars): ")
+    assert "uWdWNmkhvyqTEswO" not in json.dumps(checks["no-dotenv"])
+
+
+def test_a_compose_image_of_one_of_the_repositorys_own_modules_is_its_build(make_repo, cli) -> None:
+    """A Maven or Gradle multi-module build names each module's image after it
+    (`-t prefix/${project.artifactId}`): compose runs what the checkout just built, so its
+    tag is the build's. An image named after a folder with only a Dockerfile, or none,
+    is pulled."""
+    root = make_repo(
+        {
+            "pom.xml": "<project/>\n",
+            "customers-service/pom.xml": "<project/>\n",
+            "docker/Dockerfile": "FROM eclipse-temurin:17.0.12_7-jre\nUSER 1000\n",
+            "docker/grafana/Dockerfile": "FROM grafana/grafana:11.2.0\n",
+            "wikijs/README.md": "# wiki\n",
+            "docker-compose.yml": "services:\n"
+            "  customers:\n    image: springcommunity/customers-service\n"
+            "  tracing:\n    image: openzipkin/zipkin\n"
+            "  wiki:\n    image: linuxserver/wikijs:latest\n"
+            "  grafana:\n    image: acme/grafana\n",
+        }
+    )
+    _, checks = _check(cli, root)
+    assert _findings(checks["compose-images"]) == [
+        ("compose.unpinned-image", "docker-compose.yml", 5, "error"),
+        ("compose.unpinned-image", "docker-compose.yml", 7, "error"),
+        ("compose.unpinned-image", "docker-compose.yml", 9, "error"),
+    ]

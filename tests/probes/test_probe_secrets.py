@@ -612,3 +612,88 @@ def test_the_default_plan_counts_test_secrets_and_skips_bundled_libraries(make_r
     assert check["evidence"]["in_tests_and_docs"] == {"test": 1}
     assert check["message"].startswith("no unreviewed secret in ")
     assert check["message"].endswith("; 1 more in test files, counted, not listed")
+
+
+def test_a_package_manifests_dependencies_name_packages_not_secrets(make_repo) -> None:
+    """`"better-auth": "catalog:"` in package.json's dependencies is a package and the
+    version wanted; a secret-named key elsewhere in the manifest is still judged."""
+    secret = "Kq7" + "Zr8vQ2mX7pL4kT9w"
+    manifest = {
+        "name": "web",
+        "dependencies": {"better-auth": "catalog:", "@auth/core": "^0.37.4"},
+        "devDependencies": {"passport-token": "workspace:*"},
+        "config": {"authToken": secret},
+    }
+    root = make_repo({"apps/web/package.json": json.dumps(manifest, indent=2) + "\n"})
+    outcome = run(root)
+    assert [(f.rule, f.path, f.line) for f in outcome.findings] == [
+        ("secrets.generic-secret", "apps/web/package.json", 11)
+    ]
+
+
+def test_regular_expressions_and_names_are_no_secrets(make_repo) -> None:
+    """A detector's or a benchmark's pattern in a secret-named variable (`password =
+    r'([a-f0-9]{48})'`, `pat = 'ERR_SYS|LINK_REQ_RST'`) and a migration's name are not
+    values anyone logs in with; a random literal beside them still is."""
+    secret = "Kq7" + "Zr8vQ2mX7pL4kT9w"
+    root = make_repo(
+        {
+            "plugins/hmac.py": "password = r'([a-f0-9]{48}(?![a-f0-9]))'\n"
+            "key_or_pass = r'(?:key|pwd|password|pass|token)'\n"
+            "cl_api_key = r'([a-z]{24})'\n",
+            "bench/suite.py": "pat = '[A-Z]+_RESUME'\npat = 'ERR_SYS|PME_TURN_OFF|LINK_REQ_RST'\n",
+            "users/migrations/0001_initial.py": "dependencies = [\n"
+            '    ("auth", "0012_alter_user_first_name_max_length"),\n]\n',
+            "app/settings.py": f'api_key = "{secret}"\n',
+        }
+    )
+    outcome = run(root)
+    assert [(f.rule, f.path, f.line) for f in outcome.findings] == [
+        ("secrets.generic-secret", "app/settings.py", 1)
+    ]
+
+
+def test_the_test_and_development_environments_configuration_is_counted(make_repo, cli) -> None:
+    """Phoenix commits a generated `secret_key_base` in `config/dev.exs` and
+    `config/test.exs`; the one of the deployed environment is a finding."""
+    dev, test, prod = ("9CY+MFunosoVAMkzDqYQnSIYRDoa", "7WKq9+4aRwQEUAE69h03WLZK", "yYrE2Qk9+Lw8")
+    root = make_repo(
+        {
+            "README.md": "x\n",
+            "ui/config/dev.exs": f'config :ui, secret_key_base: "{dev}heVhN0pX"\n',
+            "ui/config/test.exs": f'config :ui, secret_key_base: "{test}qkUmgMOl"\n',
+            "api/src/main/resources/application-dev.yml": f"api:\n  secret: {dev}Zq1\n",
+            "ui/config/prod.exs": f'config :ui, secret_key_base: "{prod}vQ2mX7pL4kT9wA3"\n',
+        }
+    )
+    out = cli("check", str(root), "--no-history", "--format", "json", "--select", "no-secrets")
+    [check] = json.loads(out.stdout)["checks"]
+    assert [(f["rule"], f["path"], f["line"]) for f in check["findings"]] == [
+        ("secrets.generic-secret", "ui/config/prod.exs", 1)
+    ]
+    assert check["evidence"]["in_tests_and_docs"] == {"dev": 2, "test": 1}
+    assert check["message"] == (
+        "1 secret(s) found; 3 more in development configuration or test files, counted, not "
+        "listed; first ui/config/prod.exs:1 hardcoded secret yYrE… (27 chars)"
+    )
+
+
+def test_a_scanners_own_allowlist_lists_no_secrets(make_repo) -> None:
+    """The sample keys a gitleaks configuration allowlists (`[[rules.allowlists]]
+    regexes`) were declared no secret, wherever that configuration sits; the same key
+    in a rule's own table, or in code, is still found."""
+    key = "AIza" + "SyAnLA7NfeLquW1tJFpx_eQCxoX-oo6YyIs"
+    other = "AIza" + "SyCkEhVjf3pduRDt6d1yKOMitrUEke8agEM"
+    config = (
+        '[[rules]]\nid = "gcp-api-key"\n'
+        "[[rules.allowlists]]\nregexes = [\n"
+        f"    '''{key}''',\n]\n\n"
+        f'[[rules]]\nid = "other"\nexample = "{other}"\n'
+        f"[allowlist]\nstopwords = ['''{other}''']\n"
+    )
+    root = make_repo({"config/gitleaks.toml": config, "app.js": f'const k = "{key}";\n'})
+    outcome = run(root)
+    assert [(f.rule, f.path, f.line) for f in outcome.findings] == [
+        ("secrets.google-api-key", "app.js", 1),
+        ("secrets.google-api-key", "config/gitleaks.toml", 10),
+    ]

@@ -3,7 +3,9 @@ whether it is published, where its vendored code and test data live.
 
 A language is the project's when it declares it (a manifest such as `pyproject.toml` or
 `requirements.txt` outside docs, vendored code and test data) or when a good share of
-its source files are in it; one stray script is neither. It is the *primary* language
+its source files are in it; one stray script is neither, and neither is a file under a
+configuration folder (`configs/config.php` mounted into a container is configuration
+written in PHP's syntax, not a source a toolchain builds). It is the *primary* language
 when the root declares it or most source files are in it: only then do checks about the
 project as a whole in that language ("there are tests") apply.
 """
@@ -52,6 +54,7 @@ TEST_DIRS = (
     "**/*[-_]{test,tests,testing}/**",  # load-tests/, e2e_test/
 )
 _NOT_THE_PRODUCT = ("docs/", "doc/", ".github/", "examples/docs/")
+_CONFIG_DIRS = frozenset(("config", "configs", "conf", "etc"))
 _EXTENSIONS = {
     ".py": "python",
     ".go": "go",
@@ -126,7 +129,7 @@ def read(files: FileIndex) -> Repository:
             continue
         name = posixpath.basename(rel)
         language = _EXTENSIONS.get(posixpath.splitext(name)[1])
-        if language:
+        if language and _CONFIG_DIRS.isdisjoint(rel.split("/")[:-1]):
             repo.sources[language] += 1
         for lang, names in _MANIFESTS.items():
             if name in names or (lang == "python" and _is_requirements(name)):

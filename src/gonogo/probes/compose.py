@@ -18,6 +18,7 @@ from pydantic import Field
 from gonogo.models import Finding, Outcome, Status, errored, failed
 from gonogo.probes import composerules as cr
 from gonogo.probes import composevars as cv
+from gonogo.probes import ownimages
 from gonogo.probes.base import Context, Params, Probe, ProbeDoc, RelPath, in_thread
 from gonogo.probes.composebuilds import COMPOSE_GLOB
 from gonogo.probes.composeroles import not_deployed, project_folders
@@ -54,6 +55,7 @@ class _Run:
         self.ctx = ctx
         self.seen: set[tuple[str, str, int | None]] = set()
         self.current = ""
+        self.modules: frozenset[str] | None = None  # the tree's own modules, read once
 
     def findings(self, cf: cr.ComposeFile) -> list[Finding]:
         self.current = cf.rel
@@ -64,11 +66,17 @@ class _Run:
             image = body.get("image")
             if self.p.images and isinstance(image, str) and "build" not in body:
                 hit = cr.judge_image(cf, image)
-                if hit is not None:
+                if hit is not None and not self._own(image):
                     out.append(cr.to_finding(cf, hit, ("services", svc, "image"), f"{svc}: ", svc))
         if self.p.secrets:
             out += self._secrets_section(cf)
         return self._once(out)
+
+    def _own(self, image: str) -> bool:
+        """An image the tree's own build makes (`gonogo.probes.ownimages`)."""
+        if self.modules is None:
+            self.modules = ownimages.modules(self.ctx.files)
+        return ownimages.is_own(image, self.modules)
 
     def _secrets(self, cf: cr.ComposeFile, svc: str, body: dict[str, Any]) -> list[Finding]:
         out = []
@@ -97,7 +105,7 @@ class _Run:
             hit = cr.url_password(line.value)
             if hit is None and is_secret_name(line.key):
                 text = line.value
-                if not cv.refs(cv.parse(text)) and is_real_value(text):
+                if not cv.refs(cv.parse(text)) and is_real_value(text, line.key):
                     hit = cr.Hit(
                         "compose.hardcoded-secret",
                         f"{line.key} is set in the committed env file ({len(text)} chars): "

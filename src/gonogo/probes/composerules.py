@@ -140,7 +140,7 @@ def judge_secret(cf: ComposeFile, name: str, parts: tuple[cv.Part, ...]) -> Hit 
     refs = cv.refs(parts)
     if not refs:
         text = cv.literal(parts)
-        if not is_real_value(text):
+        if not is_real_value(text, name):
             return None
         return Hit(
             "compose.hardcoded-secret",
@@ -158,7 +158,7 @@ def judge_secret(cf: ComposeFile, name: str, parts: tuple[cv.Part, ...]) -> Hit 
 def _judge_ref(cf: ComposeFile, name: str, ref: cv.Ref) -> Hit | None:
     committed = cf.dotenv.get(ref.name)
     if committed is not None:
-        if not is_real_value(committed.value):
+        if not is_real_value(committed.value, ref.name):
             return None
         return Hit(
             "compose.hardcoded-secret",
@@ -171,7 +171,7 @@ def _judge_ref(cf: ComposeFile, name: str, ref: cv.Ref) -> Hit | None:
         return None
     if ref.op in (":-", "-"):
         default = cv.literal(ref.arg)
-        if default and is_real_value(default):
+        if default and is_real_value(default, name):
             return Hit(
                 "compose.secret-default",
                 f"{name} falls back to an inline default when ${{{ref.name}}} is unset: the "

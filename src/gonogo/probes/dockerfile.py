@@ -126,7 +126,7 @@ def _variables(word: str, args: str, rel: str, line: int) -> list[Finding]:
     for name, value in assignments(args):
         if not is_secret_name(name):
             continue
-        if value is not None and "$" not in value and is_real_value(value):
+        if value is not None and "$" not in value and is_real_value(value, name):
             message = f"{word} {name} is set inline ({len(value)} chars): it is in the repository"
             message += " and in every layer built from it"
             out.append(Finding("dockerfile.hardcoded-secret", message, rel, line, key=name))
@@ -136,7 +136,7 @@ def _variables(word: str, args: str, rel: str, line: int) -> list[Finding]:
                 "keeps; use RUN --mount=type=secret"
             )
             out.append(Finding("dockerfile.secret-in-arg", message, rel, line, "warning", name))
-        elif value:
+        elif value and "$" in value:  # a placeholder literal bakes nothing: it is overridden
             message = (
                 f"ENV {name} bakes a secret into the image config, readable with docker "
                 "inspect; pass it at run time"

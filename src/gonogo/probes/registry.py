@@ -33,6 +33,7 @@ _TABLE: dict[str, tuple[str, str]] = {
     "secrets": ("secrets", "PROBE"),
     "compose": ("compose", "PROBE"),
     "dockerfile": ("dockerfile", "PROBE"),
+    "dotenv": ("dotenv", "PROBE"),
     "kubernetes": ("kubernetes", "PROBE"),
     "junit": ("junit", "PROBE"),
     "coverage": ("coverage", "PROBE"),

@@ -6,7 +6,13 @@ is not about one: `*_FILE` names the file a secret is read from (`/run/secrets/d
 `*_USER`, `*_HOST`, `*_PORT`, `*_LENGTH` and the like describe it. A value is not a
 secret when it is empty, a flag or a number (`MYSQL_ALLOW_EMPTY_PASSWORD: "yes"`), a
 path, a reference to a secret kept elsewhere, or a placeholder that asks to be replaced
-(`changeme`, `<your token>`).
+(`changeme`, `<your token>`). A placeholder may also be written as words that describe
+the secret wanted instead of being one (`MySecureDatabasePassword`,
+`ChooseStrongSecretKeyHere`, `very-secure-database-password`), or repeat the variable's
+own name (`OIDC_CLIENT_SECRET=ClientSecret`, `ACCESS_TOKEN_SECRET=access_token_secret`)
+in words that name a kind of secret, not an account (`astronomy_password` is one):
+the examples of a compose collection are full of them, and no generated secret is made
+of such words.
 
 A weak value is still a secret here. The repository-wide scanner treats `postgres`,
 `grafana` or `mysecretpassword` as documentation's stand-ins, but set for a secret-named
@@ -18,6 +24,8 @@ from __future__ import annotations
 
 import re
 
+from gonogo.secrets.assign import key_words
+from gonogo.secrets.rule import words
 from gonogo.secrets.values import asks_to_be_replaced, is_reference
 
 _SECRET = re.compile(
@@ -47,6 +55,50 @@ _STAND_IN = re.compile(
 )
 
 
+# the nouns a described secret ends up naming, and the words that describe one
+_NOUNS = frozenset(
+    words("password passwd pass pw pwd passphrase secret token key apikey string phrase")
+)
+_DESCRIBING = frozenset(
+    words(
+        """my your our the this is a an should be must very super duper strong stronger
+        strongest secure securely safe long random unique complex good choose pick here new"""
+    )
+)
+# words that name a kind of secret, not whose it is (`astronomy_password` names an account)
+_KINDS = frozenset(
+    words("client access refresh api auth session jwt oidc oauth app bearer signing encryption")
+)
+_WORDS_ONLY = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-_. ][A-Za-z0-9]+)*")
+
+
+def _value_words(text: str) -> list[str] | None:
+    """The words of a value written as words (camel case or separated, a short number
+    among them allowed), or None when it is not."""
+    if not _WORDS_ONLY.fullmatch(text):
+        return None
+    parts = key_words(text)
+    if any(p.isdigit() and len(p) > 2 for p in parts) or sum(p.isalpha() for p in parts) < 2:
+        return None
+    return parts
+
+
+def stands_in(value: str, name: str = "") -> bool:
+    """Whether `value` is words standing for the secret of `name`: a description of
+    it (`MyStrongLoginPassword`, `ThisIsAVerySecretString`) or the name said again
+    (`ClientSecret` for `OIDC_CLIENT_SECRET`) in words that name a kind of secret. A
+    product's name (`postgres`) or a passphrase of unrelated words
+    (`unplug6-coherent-outlast`) names no secret noun, and an account's password named
+    after it (`POSTGRES_ASTRONOMY_PASSWORD=astronomy_password`) is that account's."""
+    parts = _value_words(value)
+    if parts is None or not _NOUNS & set(parts):
+        return False
+    if _DESCRIBING & set(parts):
+        return True
+    kinds = set(parts) - _NOUNS
+    return bool(name) and kinds <= _KINDS and set(parts) <= set(key_words(name)) | _NOUNS
+
+
 def is_secret_name(name: str) -> bool:
     """Whether a variable called `name` holds a secret (and not something about one)."""
     name = name.strip()
@@ -55,12 +107,14 @@ def is_secret_name(name: str) -> bool:
     return not name.lower().endswith(("_secret_name", "_token_url", "_key_id"))
 
 
-def is_real_value(value: str) -> bool:
-    """Whether `value`, set inline for a secret-named variable, would be a secret: not
-    empty, a flag, a number, a path, a reference or a stand-in that asks to be replaced.
-    Weak and product-name values (`postgres`, `admin`) are secrets."""
+def is_real_value(value: str, name: str = "") -> bool:
+    """Whether `value`, set inline for the secret-named variable `name`, would be a
+    secret: not empty, a flag, a number, a path, a reference or a stand-in that asks to
+    be replaced. Weak and product-name values (`postgres`, `admin`) are secrets."""
     text = value.strip().strip("\"'")
     if _NOT_A_VALUE.match(text) or _ASKS_TO_BE_REPLACED.match(text) or _STAND_IN.search(text):
+        return False
+    if stands_in(text, name):
         return False
     if text.startswith(("/", "./", "../", "~/")) or is_reference(text.encode()):
         return False

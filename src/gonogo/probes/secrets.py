@@ -48,7 +48,8 @@ class SecretsParams(Params):
     )
     in_tests_and_docs: Literal["warn", "count"] = Field(
         "warn",
-        description="what a secret found in a test, fixture, example or documentation file "
+        description="what a secret found in a test, fixture, example or documentation file, "
+        "or in the test or development environment's configuration (`config/test.exs`), "
         "gives: `warn` lists it as a warning; `count` counts it in the message and the "
         "evidence without listing it (the default plan's choice: on real repositories they "
         "were fixtures, examples and sample keys)",
@@ -56,7 +57,12 @@ class SecretsParams(Params):
 
 
 TOOL_ALLOWLIST = "secrets.tool-allowlist"
-_CONTEXT_NAMES = {"test": "test", "example": "example", "docs": "documentation"}
+_CONTEXT_NAMES = {
+    "test": "test",
+    "dev": "development configuration",
+    "example": "example",
+    "docs": "documentation",
+}
 
 
 async def _run(p: SecretsParams, ctx: Context) -> Outcome:

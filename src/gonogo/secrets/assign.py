@@ -146,7 +146,7 @@ _SEALED = re.compile(rb"encryptedData:|kind: SealedSecret|\nsops:")
 
 
 def _assigned(c: Candidate) -> bool:
-    if not secret_name(c.key) or b"/" in c.key or not _is_assignment(c):
+    if not secret_name(c.key) or b"/" in c.key or not _is_assignment(c) or _dependency(c):
         return False
     if _names_itself(c.key, c.value):  # `[Brand.KeePassXC]: "KeePassXC"`: a label
         return False
@@ -160,6 +160,31 @@ def _assigned(c: Candidate) -> bool:
     if is_uuid(c.value):  # an identifier, unless a vendor that issues UUID tokens is named
         return bool(_UUID_VENDORS.search(c.key) or _UUID_VENDORS.search(c.before[-200:]))
     return looks_secret(c.value)
+
+
+_PACKAGE_MANIFESTS = frozenset(words("package.json composer.json deno.json bower.json"))
+_DEPENDENCY_SECTIONS = frozenset(
+    words(
+        """
+        dependencies devDependencies peerDependencies optionalDependencies
+        bundleDependencies bundledDependencies resolutions overrides catalog require
+        require-dev imports
+        """
+    )
+)
+_SECTION_KEY = re.compile(rb'"([\w@/.-]+)"[ \t\r\n]*:[ \t\r\n]*$')
+
+
+def _dependency(c: Candidate) -> bool:
+    """`"better-auth": "catalog:"` among a package manifest's dependencies: a package's
+    name and the version wanted, not a key and its value."""
+    if c.path.rpartition("/")[2] not in _PACKAGE_MANIFESTS:
+        return False
+    opening = c.data.rfind(b"{", 0, c.match_start)
+    if opening < 0 or c.data.find(b"}", opening, c.match_start) >= 0:
+        return False
+    section = _SECTION_KEY.search(c.data[max(0, opening - 200) : opening])
+    return section is not None and section.group(1).decode() in _DEPENDENCY_SECTIONS
 
 
 def _product_default(value: bytes, path: str) -> bool:

@@ -8,6 +8,8 @@ judges what is not a secret.
 
 from __future__ import annotations
 
+import re
+
 from gonogo.secrets.assign import ASSIGNMENTS, is_config
 from gonogo.secrets.formats import FORMATS
 from gonogo.secrets.providers import PROVIDERS
@@ -58,6 +60,9 @@ _EXAMPLE_MARKS = (
     "-example",
     "_example",
 )
+_CONFIG_DIRS = frozenset(words("config configs conf settings environments"))
+_CONFIG_STEMS = frozenset(words("application appsettings config settings"))
+_ENVIRONMENTS = {"test": "test", "testing": "test", "dev": "dev", "development": "dev"}
 _DOC_SUFFIXES = (".md", ".rst", ".adoc", ".txt", ".markdown", ".mdx", ".ipynb", ".html")
 
 
@@ -67,8 +72,10 @@ def is_lock_file(rel: str) -> bool:
 
 
 def context_of(rel: str) -> str:
-    """What the path says of a secret found in it: `test` (a test or fixture), `example`
-    (`.env.example`, `*.template`), `docs` (documentation), or `` (anything else)."""
+    """What the path says of a secret found in it: `test` (a test, a fixture, the test
+    environment's configuration), `dev` (the development environment's configuration),
+    `example` (`.env.example`, `*.template`), `docs` (documentation), or `` (anything
+    else)."""
     low = rel.lower()
     parts = low.split("/")
     name = parts[-1]
@@ -76,11 +83,27 @@ def context_of(rel: str) -> str:
     original = rel.rpartition("/")[2].rsplit(".", 1)[0]
     if any(p in _TEST_DIRS for p in parts[:-1]) or _is_test_file(name, stem, original):
         return "test"
+    environment = _environment(parts[:-1], stem)
+    if environment:
+        return environment
     if any(m in name for m in _EXAMPLE_MARKS):
         return "example"
     if name.endswith(_DOC_SUFFIXES) or any(p in _DOC_DIRS for p in parts[:-1]):
         return "docs"
     return ""
+
+
+def _environment(folders: list[str], stem: str) -> str:
+    """`config/test.exs`, `config/dev.exs`, `config/environments/development.rb`,
+    `application-dev.yml`, `appsettings.Development.json`: the configuration of the test
+    or development environment (Phoenix generates their `secret_key_base`), not of the
+    one deployed."""
+    stem_words = re.split(r"[-._]", stem)
+    if stem_words[-1] not in _ENVIRONMENTS:
+        return ""
+    if _CONFIG_DIRS.isdisjoint(folders) and stem_words[0] not in _CONFIG_STEMS:
+        return ""
+    return _ENVIRONMENTS[stem_words[-1]]
 
 
 def _is_test_file(name: str, stem: str, original: str) -> bool:

@@ -17,6 +17,7 @@ from gonogo.fs.reader import TreeReader
 from gonogo.secrets import prefilter
 from gonogo.secrets.detectors import DETECTORS, context_of, is_lock_file
 from gonogo.secrets.fingerprint import fingerprint
+from gonogo.secrets.listed import in_scanner_allowlist
 from gonogo.secrets.prefilter import Prefilter
 from gonogo.secrets.rule import Candidate, Detector, NameTest, any_name
 from gonogo.secrets.values import entropy
@@ -251,7 +252,7 @@ def _judge(matcher: _Matcher, m: Any, data: bytes, path: str, context: str) -> H
     ):
         return None
     at = m.start(matcher.line)
-    if allowed(data, at, start):
+    if allowed(data, at, start) or in_scanner_allowlist(data, start, path):
         return None
     if not context and det.kind in _SETTINGS and _commented(data, at):
         context = "comment"

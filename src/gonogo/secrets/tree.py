@@ -34,6 +34,7 @@ from gonogo.secrets.scan import MAX_HITS, READ_CAP, Hit, Totals, scan_files
 _ALL = ("", "**", "**/*", ".")
 _CONTEXT_NOTES = {
     "test": "in a test file (a warning: real credentials in tests leak too)",
+    "dev": "in a development configuration (a warning: make sure it is not a real credential)",
     "example": "in an example file (a warning: make sure it is not a real credential)",
     "docs": "in documentation (a warning: make sure it is not a real credential)",
     "comment": "in a comment (a warning: not in effect, but make sure it is not a real one)",

@@ -127,7 +127,7 @@ _EMAIL = re.compile(rb"^[\w.+-]+@[\w-]+(?:\.[\w-]+)+$")
 _NUMBER = re.compile(rb"^[-+]?\d+(?:\.\d+)?[smhdkKMG]?[bB]?$")
 # names, not secrets: `custom-CA`, `etcd-cluster-k8s`, `ConfigMap`, versions, timestamps
 _NAME_LIKE = re.compile(
-    rb"^[A-Za-z]+(?:-[A-Za-z]+)+$|^[a-z][a-z0-9]*(?:[-_][a-z][a-z0-9]*){2,}$|"
+    rb"^[A-Za-z]+(?:-[A-Za-z]+)+$|^(?:\d+_)?[a-z][a-z0-9]*(?:[-_][a-z][a-z0-9]*){2,}$|"
     rb"^(?:[A-Z][a-z]+){2,}$|^v?\d+(?:\.\d+)+(?:[-+][\w.-]*)?$|^\d{4}-\d\d-\d\dT[\d:.]+Z?$"
 )
 _SECRET_WORD = re.compile(rb"secret|password|passwd|passphrase|token|apikey|api_key|api-key")
@@ -135,6 +135,9 @@ _SECRET_WORD = re.compile(rb"secret|password|passwd|passphrase|token|apikey|api_
 _CAMEL_NAME = re.compile(rb"^[a-z]{2,}\d*(?:[A-Z][a-z]{2,}\d*)+[A-Z]{0,3}$")
 # a secret manager's `secret-name:field` (a workflow's `GPG_PASSPHRASE=signing-key:passphrase`)
 _NAMED_FIELD = re.compile(rb"^[a-z][a-z0-9]*(?:[-_./][a-z0-9]+)*:[a-z][a-z0-9_]*$")
+# a regular expression's unmistakable parts: a range class or an escape class with a
+# quantifier, a group with `?` (`[a-z]{24}`, `[A-Z]+_RESUME`, `\s*`, `(?:hmac)?`)
+_PATTERN = re.compile(rb"\[[^\]]*\w-\w[^\]]*\][+*?{]|\\[sdwSDW][+*?{]|\(\?(?:[:=!]|<?[=!]|P<)")
 _MY = re.compile(rb"^my[-_]?(?:pass|password|passwd|pwd|secret|token|key|pw)\d*$")
 # vendors' keys that are public or test-mode by design, and their documentation examples
 _NOT_LIVE = re.compile(
@@ -286,6 +289,16 @@ def _hash_after_user(value: bytes) -> bool:
     return bool(sep) and is_hash(rest)
 
 
+def is_pattern(value: bytes) -> bool:
+    """A regular expression (a detector's, a benchmark's): `([a-f0-9]{48})`,
+    `(?:secret[-_]?key)`, `sed 's/^secret-key:.*$/…/'`, or alternatives that are all names
+    (`ERR_SYS|LINK_REQ_RST`)."""
+    if _PATTERN.search(value) or b".*" in value:
+        return True
+    parts = value.split(b"|")
+    return len(parts) > 1 and all(_IDENT.match(p) for p in parts)
+
+
 def _all_placeholders(value: bytes) -> bool:
     """`pass01;pass02`: a list whose every item is a placeholder."""
     parts = [p for p in re.split(rb"[;,]", value) if p]
@@ -306,9 +319,9 @@ def looks_secret(value: bytes) -> bool:
         return False
     if _IDENT.match(value) or _NAME_LIKE.match(value) or is_code(value) or value.startswith(b"--"):
         return False
-    if b".*" in value:  # a pattern (`sed 's/^secret-key:.*$/…/'`), not a value
-        return False
     if _hash_after_user(value) or _all_placeholders(value) or is_words(value):
+        return False
+    if is_pattern(value):
         return False
     text = decoded_text(value)
     if text is not None and len(text) >= 4 and (is_placeholder(text) or text.isalpha()):
