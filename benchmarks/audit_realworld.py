@@ -216,11 +216,25 @@ LOCAL_REPOS: dict[str, dict[str, str]] = {
         "reports/unit.xml": _suite("u", passed=238, failed=2),
         "reports/e2e.xml": _suite("e", passed=12),
     },
+    "status_dashboard": {
+        "reports/unit.xml": _suite("u", passed=214),
+        "reports/it.xml": _suite("i", passed=58, failed=2),
+        "reports/coverage.xml": '<coverage line-rate="0.861" lines-covered="861"/>',
+        "logs/migrate.log": "".join(f"migration {i} ok\n" for i in range(12)),
+        "bench/load.json": '{"requests": 20000, "p50_ms": 120, "p95_ms": 340}',
+        "ops/alerts.yaml": "groups:\n  - name: ledger\n    rules: []\n",
+    },
+    "release_plan": {
+        "migrations/0007_tenant.sql": "alter table accounts add column tenant_id bigint;\n",
+        "scripts/backfill.py": "def backfill() -> None:\n    pass\n",
+        "reports/junit.xml": _suite("u", passed=95, failed=2),
+        "reports/coverage.json": '{"totals": {"percent_covered": 72.4}}',
+    },
 }
 # Files made executable, per local repository (a script left out is one the report gets wrong).
 EXECUTABLE = {("ops_status", "ops/backup.sh"), ("sprint_board", "scripts/smoke.sh")}
 # Sets scored only when named on the command line: kept aside as the unseen figure.
-KEPT_ASIDE = ("held-out-9",)
+KEPT_ASIDE = ("held-out-10",)
 
 
 @dataclass(frozen=True, slots=True)
