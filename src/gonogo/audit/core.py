@@ -23,6 +23,7 @@ from gonogo.audit import (
     summaries,
     totals,
     velocity,
+    wiki,
 )
 from gonogo.audit.blocks import Table, parse_blocks
 from gonogo.audit.evidence import verify_evidence
@@ -49,7 +50,7 @@ def audit(
     notes = list(doc.notes)
     found = junit.load_totals(root, junit_globs) if junit_globs else None
     base = _folder_in(report, root)
-    text = rebase_links(_bounded(doc.text, notes), base)
+    text = rebase_links(wiki.as_markdown(_bounded(doc.text, notes)), base)
     blocks = parse_blocks(text)
     lines = list(arith.text_lines(blocks))
     evidence = claims.evidence_claims(blocks, limit=MAX_CLAIMS)

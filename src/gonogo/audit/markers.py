@@ -12,7 +12,7 @@ from typing import Any
 
 DONE_MARKS = ("✅", "✔", "☑", "✓", "🟢", "[x]", "[X]")
 PARTIAL_MARKS = ("🟡", "🔄", "⚠", "◐", "🟠", "🚧", "[~]", "[-]")
-OPEN_MARKS = ("❌", "⏳", "🔲", "🔴", "⏸", "⛔", "🚫", "✗", "✘", "☐", "[ ]", "🎯", "⬜")
+OPEN_MARKS = ("❌", "⏳", "🔲", "🔴", "⏸", "⛔", "🚫", "✗", "✘", "☐", "[ ]", "🎯", "⬜", "❓")
 _WORDS_DONE = "complete completed done pass passed passing go ready yes ok finished implemented"
 _WORDS_OPEN = "pending fail failed failing blocked todo no-go nogo not skipped skip missing"
 DONE_WORDS = frozenset([*_WORDS_DONE.split(), "deployed", "verified", "green", "delivered"])

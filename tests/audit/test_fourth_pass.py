@@ -1,0 +1,169 @@
+"""Fourth-pass claim classes, from reports the auditor had never seen (held-out set 9):
+Confluence and Jira wiki markup, HTML tables, a summary beside both a checklist and a
+table of other things, sign-offs dated in their approval cell."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from audit_helpers import run_report, verdicts_at
+
+from gonogo.audit import Verdict
+
+HOLDS, BROKEN, OPEN, UNVERIFIABLE = (
+    Verdict.HOLDS,
+    Verdict.BROKEN,
+    Verdict.OPEN,
+    Verdict.UNVERIFIABLE,
+)
+
+JUNIT = (
+    "<testsuite>"
+    + "".join(f'<testcase classname="t" name="p{i}"/>' for i in range(30))
+    + '<testcase classname="t" name="f"><failure message="no"/></testcase>'
+    + "</testsuite>"
+)
+
+WIKI = """\
+h1. Billing cut-over
+
+*Decision:* (/) GO
+
+h3. Gates
+||Gate||Result||Where||
+|Schema migrated|(/)|{{db/0012_invoices.sql}}|
+|Retry policy|(/)|{{deploy/retry.json}}|
+|Dual-write soak|(x)|{{logs/soak.log}}|
+|DPA signed|(?)| |
+
+* Unit tests: 31 passed - {{reports/junit.xml}}
+# (/) Runbook linked {{docs/runbook.md}}
+
+||Step||Effort||
+|Replay|3 h|
+|Verify|2 h|
+|*Total*|*6 h*|
+
+h3. Approvals
+||Role||Name||Signed||
+|Finance|M. Roy|(/) 14 May 2026|
+|Legal| |(x)|
+"""
+
+WIKI_REPO = {
+    "db/0012_invoices.sql": "alter table invoices add column v int;\n",
+    "deploy/retry.json": '{"retries": 3,}',
+    "logs/soak.log": "soak ok\n",
+    "reports/junit.xml": JUNIT,
+}
+
+
+def test_confluence_wiki_markup_is_read_like_markdown(tmp_path: Path) -> None:
+    result = run_report(tmp_path, WIKI, WIKI_REPO)
+    # (/) (x) (?) icons are marks; a status row cites its {{monospace}} path
+    assert verdicts_at(result, 7) == [(HOLDS, "db/0012_invoices.sql exists (non-empty)")]
+    [(verdict, reason)] = verdicts_at(result, 8)
+    assert verdict is BROKEN
+    assert reason.startswith("1 of 1 file(s) are not valid json: deploy/retry.json")
+    assert (OPEN, "the report marks it as not done (open mark)") in verdicts_at(result, 9)
+    assert verdicts_at(result, 10) == [(OPEN, "the report marks it as not done (open mark)")]
+    # *Decision:* (/) GO is a status, and the open gates refute it
+    [(verdict, reason)] = verdicts_at(result, 3)
+    assert verdict is BROKEN
+    assert reason.startswith("says it is done, but 3 open item(s) say otherwise: line 9:")
+    assert "line 10: DPA signed" in reason
+    assert "line 23: Legal" in reason
+    # a figure beside a {{path}} is read against the file
+    assert verdicts_at(result, 12) == [
+        (
+            BROKEN,
+            "claims 31 passed (off by 1); reports/junit.xml has 31 testcases: "
+            "30 passed, 1 failed, 0 skipped",
+        )
+    ]
+    # `# item` is a numbered item in wiki markup, not a heading
+    assert verdicts_at(result, 13) == [(BROKEN, "no file matches docs/runbook.md")]
+    # *bold* cells are bold: the total row is a total
+    assert verdicts_at(result, 18) == [
+        (BROKEN, "6 h claimed but its 2 parts add up to 5 h (3 h + 2 h)")
+    ]
+    # a sign-off dated in its approval cell is signed with a date
+    assert verdicts_at(result, 22) == [(HOLDS, "signed by M. Roy on 14 May 2026")]
+    assert verdicts_at(result, 23) == [(OPEN, "not signed yet: an open approval")]
+
+
+def test_markdown_that_only_looks_like_wiki_is_left_alone(tmp_path: Path) -> None:
+    report = "# Notes\n\n- f(x) is (x) here, *not* a mark\n- [x] done `a.md`\n"
+    result = run_report(tmp_path, report, {"a.md": "a\n"})
+    assert verdicts_at(result, 3) == []
+    assert verdicts_at(result, 4) == [(HOLDS, "a.md exists (non-empty)")]
+
+
+HTML = """\
+# Release 5.2
+
+Suites: 2 of 3 green
+
+<table>
+  <thead>
+    <tr><th>Suite</th><th>Result</th><th>Report</th></tr>
+  </thead>
+  <tr>
+    <td>unit</td>
+    <td>&#9989; 31 passed</td>
+    <td><code>reports/junit.xml</code></td>
+  </tr>
+  <tr><td>docs</td><td>&#9989; built</td><td><code>site/index.html</code></td></tr>
+  <tr><td>e2e</td><td>&#10060; failing</td><td>ci</td></tr>
+</table>
+
+```html
+<table><tr><td>✅</td><td><code>nowhere.md</code></td></tr><tr><td>x</td></tr></table>
+```
+"""
+
+
+def test_html_tables_are_read_row_by_row(tmp_path: Path) -> None:
+    result = run_report(tmp_path, HTML, {"reports/junit.xml": JUNIT})
+    # a row spread over lines is one claim, on the line its <tr> opens
+    assert verdicts_at(result, 9) == [
+        (
+            BROKEN,
+            "claims 31 passed (off by 1); reports/junit.xml has 31 testcases: "
+            "30 passed, 1 failed, 0 skipped",
+        )
+    ]
+    # entities are marks
+    assert verdicts_at(result, 14) == [(BROKEN, "no file matches site/index.html")]
+    assert verdicts_at(result, 15) == [(OPEN, "the report marks it as not done (open mark)")]
+    # the summary counts the table's rows
+    assert verdicts_at(result, 3) == [
+        (HOLDS, "2/3 matches the status table under “Release 5.2”: 2 of 3 rows done")
+    ]
+    # a table inside a code fence is an example, not a claim
+    assert verdicts_at(result, 19) == []
+
+
+CHECKLIST_AND_SUITES = """\
+# Release 3.4
+
+**Progress:** 3 of 4 tasks
+
+## Tasks
+- [x] Version bumped
+- [x] Notes written
+- [ ] Tag pushed
+- [x] Wheels built
+
+| Suite | Result |
+|---|---|
+| unit | ✅ 31 passed |
+| lint | ✅ clean |
+"""
+
+
+def test_a_task_count_is_held_to_the_checklist_not_a_table_of_suites(tmp_path: Path) -> None:
+    result = run_report(tmp_path, CHECKLIST_AND_SUITES)
+    assert verdicts_at(result, 3) == [
+        (HOLDS, "3/4 matches the checklist under “Tasks”: 3 of 4 items done")
+    ]
