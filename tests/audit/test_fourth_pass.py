@@ -167,3 +167,58 @@ def test_a_task_count_is_held_to_the_checklist_not_a_table_of_suites(tmp_path: P
     assert verdicts_at(result, 3) == [
         (HOLDS, "3/4 matches the checklist under “Tasks”: 3 of 4 items done")
     ]
+
+
+BREAKDOWN = """\
+# Test status
+
+## Results
+- **Total Tests**: 240 tests in the api package
+- **Passed**: 231 tests (96.3%)
+- **Failed**: 2 tests (0.8%)
+- **Skipped**: 7 tests (3.1%)
+"""
+
+
+def test_each_part_of_a_stated_total_is_its_share_of_it(tmp_path: Path) -> None:
+    result = run_report(tmp_path, BREAKDOWN)
+    assert verdicts_at(result, 5) == [
+        (HOLDS, "Passed 231/240 (the total of line 4) = 96.25%, 96.3% rounded")
+    ]
+    assert verdicts_at(result, 6) == [
+        (HOLDS, "Failed 2/240 (the total of line 4) = 0.83%, 0.8% rounded")
+    ]
+    assert verdicts_at(result, 7) == [
+        (
+            BROKEN,
+            "3.1% claimed but Skipped 7/240 (the total of line 4) = 2.92% "
+            "(2.9% at the claim's precision)",
+        )
+    ]
+
+
+RESTATED = """\
+# Project summary
+
+## Quality
+- **Tests**: 212 passing
+- **Coverage**: 81%
+- **Integration Tests**: 14 tests for the API
+- **Target**: 90% coverage
+- **Build Time**: 3 minutes
+
+## Highlights
+- ✅ Test suite (212 tests, 81% coverage)
+- 81% code coverage
+- Coverage goal: 95% coverage
+"""
+
+
+def test_a_figure_stated_again_holds_as_the_field_it_repeats(tmp_path: Path) -> None:
+    result = run_report(tmp_path, RESTATED)
+    # "81% coverage" repeats the field "Coverage: 81%"; "212 tests" the field "Tests: 212"
+    assert verdicts_at(result, 11) == [(HOLDS, "81% coverage, as line 5 says")]
+    assert verdicts_at(result, 12) == [(HOLDS, "81% coverage, as line 5 says")]
+    # a target is not a result, and 14 integration tests are not the 212 tests
+    assert all(v is not HOLDS for v, _ in verdicts_at(result, 13))
+    assert all(v is not HOLDS for v, _ in verdicts_at(result, 7))

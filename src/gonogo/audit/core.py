@@ -8,6 +8,7 @@ from pathlib import Path
 
 from gonogo.audit import (
     arith,
+    breakdown,
     changes,
     claims,
     conflicts,
@@ -72,7 +73,7 @@ def audit(
     results += status.results(tree, items, fails) + rollup.results(tree, pending)
     results += totals.results(tree) + summaries.results(tree) + conflicts.results(tree)
     results += counts.results(tree) + metrics.results(tree) + velocity.results(tree)
-    results += shares.results(tree) + changes.results(tree)
+    results += shares.results(tree) + changes.results(tree) + breakdown.results(tree)
     rows = list(arith.row_lines(blocks))
     results += measured.count_results(junit.count_claims([*lines, *rows]), root, found)
     results += measured.file_number_results([*lines, *rows], root)
