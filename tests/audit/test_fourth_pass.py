@@ -222,3 +222,46 @@ def test_a_figure_stated_again_holds_as_the_field_it_repeats(tmp_path: Path) -> 
     # a target is not a result, and 14 integration tests are not the 212 tests
     assert all(v is not HOLDS for v, _ in verdicts_at(result, 13))
     assert all(v is not HOLDS for v, _ in verdicts_at(result, 7))
+
+
+NAMES = """\
+# Summary
+
+## Fixes
+1. Fixed an f-string in credential_manager.py
+2. Cleaned trailing whitespace in pipeline.py
+3. Ported the parser to llama.cpp conventions
+
+## Project
+- ✅ CI workflows (test.yml, release.yml)
+- Contributions: CONTRIBUTING.md
+- Licence: LICENSE.md
+"""
+
+NAMES_REPO = {
+    "pkg/credential_manager.py": "X = 1\n",
+    "pipeline.py": "Y = 2\n",
+    ".github/workflows/test.yml": "on: push\n",
+    ".github/workflows/release.yml": "on: push\n",
+    "LICENSE.md": "MIT\n",
+}
+
+
+def test_file_names_written_in_prose_are_looked_for(tmp_path: Path) -> None:
+    result = run_report(tmp_path, NAMES, NAMES_REPO)
+    assert verdicts_at(result, 4) == [
+        (
+            UNVERIFIABLE,
+            "no file matches credential_manager.py; a file of that name is at "
+            "pkg/credential_manager.py: the claim names it, not its path",
+        )
+    ]
+    assert verdicts_at(result, 5) == [(HOLDS, "pipeline.py exists (non-empty); parsed as PYTHON")]
+    assert verdicts_at(result, 6) == []  # a project's name, not a file
+    # files in the CI folder are found by their names too
+    [(verdict, reason)] = verdicts_at(result, 9)
+    assert verdict is UNVERIFIABLE
+    assert "a file of that name is at .github/workflows/test.yml" in reason
+    # a label whose value is a file name cites it, missing or not
+    assert verdicts_at(result, 10) == [(BROKEN, "no file matches CONTRIBUTING.md")]
+    assert verdicts_at(result, 11) == [(HOLDS, "LICENSE.md exists (non-empty)")]
