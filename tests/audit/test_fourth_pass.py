@@ -265,3 +265,36 @@ def test_file_names_written_in_prose_are_looked_for(tmp_path: Path) -> None:
     # a label whose value is a file name cites it, missing or not
     assert verdicts_at(result, 10) == [(BROKEN, "no file matches CONTRIBUTING.md")]
     assert verdicts_at(result, 11) == [(HOLDS, "LICENSE.md exists (non-empty)")]
+
+
+READY_NOTHING_OPEN = """\
+# Test status
+
+**Readiness**: Launch Ready
+
+## Results
+- Unit tests: all passing
+
+## Status
+✅ **All tests are now passing. The service is ready for production use.**
+"""
+
+READY_WITH_OPEN = READY_NOTHING_OPEN + "\n## Left\n- [ ] Rotate the API keys\n"
+
+
+def test_a_readiness_with_nothing_open_holds_and_with_open_items_is_broken(
+    tmp_path: Path,
+) -> None:
+    result = run_report(tmp_path, READY_NOTHING_OPEN)
+    assert verdicts_at(result, 3) == [
+        (HOLDS, "says it is done, and nothing in the report is marked open")
+    ]
+    assert verdicts_at(result, 9) == [
+        (HOLDS, "says it is ready, and nothing in the report is marked open")
+    ]
+    result = run_report(tmp_path, READY_WITH_OPEN)
+    [(verdict, reason)] = verdicts_at(result, 3)
+    assert verdict is BROKEN
+    assert reason == (
+        "says it is done, but 1 open item(s) say otherwise: line 12: [ ] Rotate the API keys"
+    )

@@ -30,7 +30,8 @@ NONE_LABEL = (
 )
 READY = (
     r"(?i)^(✅\s*)?(all\s+([a-z-]+\s+){0,3}(is\s+|are\s+)?)?(ready|complete|completed|go|done|"
-    r"pass|passed|approved|green|finished|production[- ]ready|signed|100\s?%)(\b|\s|$)"
+    r"pass|passed|passing|approved|green|finished|"
+    r"(production|launch|release|deploy|deployment|ship|go-live)[- ]ready|signed|100\s?%)(\b|\s|$)"
 )
 ADMITS = (
     r"(?i)\b(not|no-go|nogo|pending|partial|partially|in progress|awaiting|waiting|blocked|"
@@ -288,7 +289,7 @@ def _production_claim(
     against += [i for i in fails if i.node is not node]
     against = list({id(i.node): i for i in against}.values())
     against.sort(key=lambda i: i.node.line)
-    if not against:
+    if not against and (items or fails or not _doc_scope(node)):
         return []  # nothing stops it: the status and figure rules judge the line
     text = node.text
     return [_judge(node, text, "production ready", against, "says it is ready", whole=True)]
