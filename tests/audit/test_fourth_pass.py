@@ -298,3 +298,51 @@ def test_a_readiness_with_nothing_open_holds_and_with_open_items_is_broken(
     assert reason == (
         "says it is done, but 1 open item(s) say otherwise: line 12: [ ] Rotate the API keys"
     )
+
+
+ACTIONS = """\
+# Capacity review
+
+## Immediate Actions Required
+
+### 1. Fix the session cache leak 🔴 Priority 1
+Evict the mapping with the session.
+
+### 2. Add queue depth alerting
+A gauge and an alert.
+
+## Roadmap
+
+### Phase 2
+- ✅ Session cache leak fixed
+- ✅ Queue depth alerting added
+- ✅ Load balancer configured
+
+## Checks before and after the deploy
+- [x] No secrets in the docs
+- [ ] No secrets visible in the docs
+"""
+
+
+def test_a_done_mark_is_broken_by_the_action_still_listed_for_it(tmp_path: Path) -> None:
+    result = run_report(tmp_path, ACTIONS)
+    # headings under "Actions Required" are open actions
+    assert verdicts_at(result, 5) == [(OPEN, "the report marks it as not done (open mark)")]
+    assert verdicts_at(result, 8) == [
+        (OPEN, "the report marks it as not done (an action under “Immediate Actions Required”)")
+    ]
+    assert verdicts_at(result, 14) == [
+        (
+            BROKEN,
+            "marked done, but line 5 still lists it as open: "
+            "1. Fix the session cache leak 🔴 Priority 1",
+        )
+    ]
+    assert verdicts_at(result, 15) == [
+        (BROKEN, "marked done, but line 8 still lists it as open: 2. Add queue depth alerting")
+    ]
+    assert all(v is not BROKEN for v, _ in verdicts_at(result, 16))
+    # a checklist repeated for a later check contradicts nothing
+    assert verdicts_at(result, 19) == [
+        (UNVERIFIABLE, "cites no file, glob or number that can be checked")
+    ]

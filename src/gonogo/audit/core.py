@@ -12,6 +12,7 @@ from gonogo.audit import (
     changes,
     claims,
     conflicts,
+    contradicted,
     counts,
     junit,
     measured,
@@ -71,6 +72,7 @@ def audit(
     fails = status.failing(tree)
     pending = {id(i.node) for i in [*items, *fails]}
     results += status.results(tree, items, fails) + rollup.results(tree, pending)
+    results += contradicted.results(tree, items)
     results += totals.results(tree) + summaries.results(tree) + conflicts.results(tree)
     results += counts.results(tree) + metrics.results(tree) + velocity.results(tree)
     results += shares.results(tree) + changes.results(tree) + breakdown.results(tree)

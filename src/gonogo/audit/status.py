@@ -127,6 +127,8 @@ def _open_text(node: Node) -> str:
         return node.text
     if node.kind == "heading" and node.level > 1 and any(m in node.text for m in _WAITING_MARKS):
         return node.text
+    if node.kind == "heading" and node.mark is not mk.Mark.DONE and _under_open_head(node):
+        return node.text
     if node.mark is mk.Mark.NONE and node.kind in ("item", "field", "line", "label"):
         if _in_the_past(node) or (node.kind == "label" and rx(OPEN_HEAD).search(node.text)):
             return ""  # "Still open" heads the open items, it is not one more
@@ -140,6 +142,16 @@ def _open_text(node: Node) -> str:
             return f"{parent.text} — {node.text}"
         return node.text
     return ""
+
+
+# "## Immediate Actions Required": each heading under it is an action still to take
+ACTION_HEAD = (
+    r"(?i)^(\W*\w+\s+)?(actions?\s+(required|needed)|required\s+actions?|action\s+items)\W*$"
+)
+
+
+def _action_head(heading: Node) -> bool:
+    return rx(ACTION_HEAD).search(mk.plain(heading.text).strip("#*_ ")) is not None
 
 
 def _in_the_past(node: Node) -> bool:
@@ -160,6 +172,8 @@ def _estimate(node: Node) -> bool:
 
 def _under_open_head(node: Node) -> bool:
     parent = node.parent
+    if node.kind == "heading" and parent is not None and parent.kind == "heading":
+        return _action_head(parent)  # "### 1. Fix the token leak" under "## Actions Required"
     if node.kind != "item" or parent is None or parent.kind not in ("label", "heading"):
         return False
     return rx(OPEN_HEAD).search(parent.text.lstrip("#*_ ").rstrip("*_ ")) is not None
@@ -334,6 +348,8 @@ def _gate(node: Node) -> str:
 def _how(node: Node) -> str:
     if node.mark.pending:
         return f"{node.mark.value} mark"
+    if node.kind == "heading" and node.parent is not None and _action_head(node.parent):
+        return f"an action under “{node.parent.text[:50]}”"
     return "status says so"
 
 
