@@ -346,3 +346,31 @@ def test_a_done_mark_is_broken_by_the_action_still_listed_for_it(tmp_path: Path)
     assert verdicts_at(result, 19) == [
         (UNVERIFIABLE, "cites no file, glob or number that can be checked")
     ]
+
+
+YES_NO = """\
+# Incident follow-up
+
+Action items: 3/4 done
+
+| Action | Owner | Done? |
+|--------|-------|-------|
+| Alert on error rate | sre | yes |
+| Bigger pool | dev | yes |
+| Failover drill | sre | no |
+| Runbook | sre | yes |
+
+| Role | Name | Date | Signed |
+|------|------|------|--------|
+| Lead | A. Chen | 2026-03-01 | no |
+"""
+
+
+def test_no_in_a_done_column_is_an_open_item(tmp_path: Path) -> None:
+    result = run_report(tmp_path, YES_NO)
+    assert verdicts_at(result, 9) == [(OPEN, "the report marks it as not done (open mark)")]
+    [(verdict, reason)] = verdicts_at(result, 3)
+    assert verdict is HOLDS
+    assert reason.startswith("3/4 matches the status table")
+    # a sign-off table's "no" is an unsigned approval, as before
+    assert verdicts_at(result, 14) == [(OPEN, "not signed yet: an open approval")]
