@@ -374,3 +374,43 @@ def test_no_in_a_done_column_is_an_open_item(tmp_path: Path) -> None:
     assert reason.startswith("3/4 matches the status table")
     # a sign-off table's "no" is an unsigned approval, as before
     assert verdicts_at(result, 14) == [(OPEN, "not signed yet: an open approval")]
+
+
+LEFT_TO_DO = """\
+# Rollout
+
+## Phase 1
+**Status:** ✅ Done
+**Actions:** rotate the keys, enable the alerts
+
+## Conclusion
+1. 🔧 **Fix the retry storm** within 30 days
+2. Responded to the pager within 2 days
+3. MIT licensed - see [LICENSE](LICENSE)
+"""
+
+
+def test_actions_still_to_take_are_open_items(tmp_path: Path) -> None:
+    result = run_report(tmp_path, LEFT_TO_DO, {"LICENSE": "MIT\n"})
+    assert verdicts_at(result, 5) == [
+        (OPEN, "the report marks it as not done (an action still to take)")
+    ]
+    assert verdicts_at(result, 4) == [
+        (
+            BROKEN,
+            "says it is done, but 1 open item(s) say otherwise: "
+            "line 5: Actions: rotate the keys, enable the alerts",
+        )
+    ]
+    assert verdicts_at(result, 8) == [
+        (OPEN, "the report marks it as not done (an action still to take)")
+    ]
+    # done, in the past: not an action
+    assert verdicts_at(result, 9) == [
+        (
+            UNVERIFIABLE,
+            "states a figure or a done mark but cites nothing it could be checked against",
+        )
+    ]
+    # a file named without an extension, as repositories name it
+    assert verdicts_at(result, 10) == [(HOLDS, "LICENSE exists (non-empty)")]

@@ -138,7 +138,7 @@ def _item_claims(item: Item, section: str, *, planned: bool = False) -> list[Cla
     return found
 
 
-_IMPERATIVE = frozenset(
+IMPERATIVE = frozenset(
     (
         "add", "create", "update", "run", "fix", "implement", "use", "check", "set",
         "configure", "install", "edit", "write", "move", "delete", "remove", "rename",
@@ -152,7 +152,7 @@ _IMPERATIVE = frozenset(
 def _imperative(text: str) -> bool:
     """'Add `config/x.yaml` before deploying': a step to take, not a claim about a file."""
     words = mk.plain(text).split()
-    return bool(words) and words[0].lower().strip("*_:") in _IMPERATIVE
+    return bool(words) and words[0].lower().strip("*_:") in IMPERATIVE
 
 
 def _spans_claim(line: str, number: int, section: str) -> Claim | None:

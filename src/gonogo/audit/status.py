@@ -15,6 +15,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from gonogo.audit import markers as mk
+from gonogo.audit.claims import IMPERATIVE
 from gonogo.audit.markers import MEANT_OPEN
 from gonogo.audit.model import Claim, ClaimResult, Source, Verdict
 from gonogo.audit.outline import Node
@@ -129,6 +130,8 @@ def _open_text(node: Node) -> str:
         return node.text
     if node.kind == "heading" and node.mark is not mk.Mark.DONE and _under_open_head(node):
         return node.text
+    if node.kind in ("item", "field", "line") and node.mark is not mk.Mark.DONE and _to_do(node):
+        return node.text
     if node.mark is mk.Mark.NONE and node.kind in ("item", "field", "line", "label"):
         if _in_the_past(node) or (node.kind == "label" and rx(OPEN_HEAD).search(node.text)):
             return ""  # "Still open" heads the open items, it is not one more
@@ -148,6 +151,25 @@ def _open_text(node: Node) -> str:
 ACTION_HEAD = (
     r"(?i)^(\W*\w+\s+)?(actions?\s+(required|needed)|required\s+actions?|action\s+items)\W*$"
 )
+
+
+# plural: "**Actions:** deploy monitoring, fix the leak" lists what is left; a singular
+# "**Action**: update the imports" under an issue is the remedy it suggests
+ACTIONS_FIELD = r"(?i)^(next\s+)?(actions|action items|to ?do|follow[- ]ups)$"
+DEADLINE = r"(?i)\bwithin\s+(the\s+next\s+)?\d{1,3}\s+(days?|weeks?|months?)\b"
+
+
+def _to_do(node: Node) -> bool:
+    """'**Actions:** deploy monitoring, fix the leak'; '🔧 Fix the leak within 30 days'."""
+    label, value = split_field(node)
+    if label and rx(ACTIONS_FIELD).search(label.strip("*_ ")):
+        said = mk.plain(value).lstrip("*_ ")
+        return bool(said) and not said[0].isdigit() and rx(NONE_VALUE).search(said) is None
+    if "within" not in node.text or rx(DEADLINE).search(node.text) is None:
+        return False
+    words = [w.strip("*_:,.").lower() for w in mk.plain(node.text).split()]
+    first = next((w for w in words if w[:1].isalpha()), "")
+    return first in IMPERATIVE
 
 
 def _action_head(heading: Node) -> bool:
@@ -350,6 +372,8 @@ def _how(node: Node) -> str:
         return f"{node.mark.value} mark"
     if node.kind == "heading" and node.parent is not None and _action_head(node.parent):
         return f"an action under “{node.parent.text[:50]}”"
+    if _to_do(node):
+        return "an action still to take"
     return "status says so"
 
 
