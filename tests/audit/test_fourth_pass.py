@@ -414,3 +414,35 @@ def test_actions_still_to_take_are_open_items(tmp_path: Path) -> None:
     ]
     # a file named without an extension, as repositories name it
     assert verdicts_at(result, 10) == [(HOLDS, "LICENSE exists (non-empty)")]
+
+
+LOGS = """\
+# Test status
+
+```
+Total Tests Created: 80 new tests
+Status: 24 passing (30%), 56 failing (60%)
+```
+
+```
+Test Summary:              | Pass  Fail  Total   Time
+Parser                     |  412     3    415   1m02.4s
+  Lexer                    |   90           90   4.1s
+  Printer                  |   22     3     26   2.0s
+```
+"""
+
+
+def test_a_run_summary_printed_in_a_code_block_is_checked(tmp_path: Path) -> None:
+    result = run_report(tmp_path, LOGS)
+    assert verdicts_at(result, 5) == [
+        (HOLDS, "passing 24/80 (the total of line 4) = 30.00%, 30% rounded"),
+        (
+            BROKEN,
+            "60% claimed but failing 56/80 (the total of line 4) = 70.00% "
+            "(70% at the claim's precision)",
+        ),
+    ]
+    assert verdicts_at(result, 10) == [(HOLDS, "412 + 3 = 415, its Total")]
+    assert verdicts_at(result, 11) == [(HOLDS, "90 = 90, its Total")]
+    assert verdicts_at(result, 12) == [(BROKEN, "Total 26, but its counts add up to 25 (22 + 3)")]

@@ -76,6 +76,7 @@ def audit(
     results += totals.results(tree) + summaries.results(tree) + conflicts.results(tree)
     results += counts.results(tree) + metrics.results(tree) + velocity.results(tree)
     results += shares.results(tree) + changes.results(tree) + breakdown.results(tree)
+    results += breakdown.fence_results(blocks)
     rows = list(arith.row_lines(blocks))
     results += measured.count_results(junit.count_claims([*lines, *rows]), root, found)
     results += measured.file_number_results([*lines, *rows], root)
