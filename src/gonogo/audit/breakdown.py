@@ -16,6 +16,7 @@ from gonogo.audit.outline import Node
 from gonogo.audit.regex import rx
 
 TOTAL = r"(?i)^\W{0,4}(?:total|all)\b[^:]{0,30}:\s*~?(\d{1,9}(?:,\d{3})*)\b(?:\s+[a-z]|\s*$)"
+MAX_PARTS = 40  # the lines after a total read as its parts
 PAIR = r"(\d{1,9}(?:,\d{3})*)\s+([a-z][a-z-]{2,20})\s*\(\s*(\d{1,3}(?:\.\d{1,4})?)\s?%\s*\)"
 PART = (
     r"^\W{0,4}([A-Za-z][\w -]{0,30}?)\s*:\s*(\d{1,9}(?:,\d{3})*)\b[^()%\n]{0,40}"
@@ -35,7 +36,8 @@ def results(root: Node) -> list[ClaimResult]:
             continue
         total = int(m.group(1).replace(",", ""))
         siblings = node.parent.children
-        for part in siblings[siblings.index(node) + 1 :]:
+        at = siblings.index(node) + 1
+        for part in siblings[at : at + MAX_PARTS]:
             found = rx(PART).search(mk.plain(part.text)) if "%" in part.text else None
             if found is None or _amount(mk.plain(part.text), found.end(2)):
                 continue

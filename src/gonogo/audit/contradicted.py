@@ -44,6 +44,10 @@ def results(root: Node, items: Sequence[OpenItem]) -> list[ClaimResult]:
     opened = [(i, w) for i, w in opened if len(w) >= 2]
     if not opened:
         return []
+    by_word: dict[str, list[tuple[OpenItem, frozenset[str]]]] = {}
+    for pair in opened:
+        for word in pair[1]:
+            by_word.setdefault(word, []).append(pair)
     out = []
     for node in root.walk():
         if node.kind not in ("item", "row") or node.mark is not mk.Mark.DONE:
@@ -51,7 +55,10 @@ def results(root: Node, items: Sequence[OpenItem]) -> list[ClaimResult]:
         done = words_of(node.text)
         if len(done) < 2:
             continue
-        match = next((i for i, w in opened if done <= w and len(w - done) <= 1), None)
+        # an open item naming the same thing holds every one of these words: look among
+        # those holding the rarest
+        fewest = min((by_word.get(w, []) for w in done), key=len)
+        match = next((i for i, w in fewest if done <= w and len(w - done) <= 1), None)
         if match is None or match.node is node:
             continue
         claim = Claim(node.line, Source.STATUS, node.text[:160], node.section)

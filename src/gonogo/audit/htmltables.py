@@ -29,13 +29,17 @@ def html_tables_of(chunk: list[str], origin: Sequence[int]) -> list[Table]:
     text = "\n".join(chunk)
     low = text.lower()
     starts = [0, *accumulate(len(line) + 1 for line in chunk)]
+    fenced = _fenced(chunk)
     out: list[Table] = []
     at = _tag(low, "table", 0)
     while at >= 0:
         end = low.find("</table>", at, at + MAX_TABLE_CHARS)
         first = bisect_right(starts, at) - 1
-        if end < 0 or _in_fence(chunk, first):
+        if end < 0:
             break
+        if fenced[first]:
+            at = _tag(low, "table", end)
+            continue
         last = bisect_right(starts, end) - 1
         table = _read(text[at:end], low[at:end], at, starts, origin)
         if table is not None:
@@ -45,9 +49,14 @@ def html_tables_of(chunk: list[str], origin: Sequence[int]) -> list[Table]:
     return out
 
 
-def _in_fence(chunk: Sequence[str], line: int) -> bool:
-    fences = sum(1 for k in range(line) if chunk[k].lstrip().startswith(("```", "~~~")))
-    return fences % 2 == 1
+def _fenced(chunk: Sequence[str]) -> list[bool]:
+    """For each line, whether it sits inside a code fence."""
+    out, inside = [], False
+    for line in chunk:
+        if line.lstrip().startswith(("```", "~~~")):
+            inside = not inside
+        out.append(inside)
+    return out
 
 
 def _read(
