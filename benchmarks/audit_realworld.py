@@ -30,7 +30,17 @@ Sets, reported apart:
   with held-out-8 and kept aside: it is scored only when named on the command line
   (`audit_realworld.py held-out-9`), and its results were not looked at until the third
   pass was done. First run 82/180 (45.6%), after the third pass 103/180 (57.2%), no false
-  alarm: the unseen figure.
+  alarm: the unseen figure then. The fourth pass was tuned against it (Confluence markup,
+  HTML tables, actions still listed for things marked done, figures stated again, a
+  total's parts, file names in prose): 149/180 (82.8%) after, so it counts as tuned now.
+- held-out-10 (four public reports from four more repositories: a CI completion report in
+  a subfolder whose links are relative to the project root, a phase completion report, a
+  readiness checklist, a before/after test report; local reports as an HTML status page
+  with rows over several lines and an Org-mode plan) was labelled before the fourth pass
+  changed any code and kept aside (`audit_realworld.py held-out-10`); run once after it:
+  144/262 (55.0%), and 3 broken verdicts on unlabelled lines (the HTML page's `<tr>` lines,
+  where its rows' findings are placed; the labels are on the cells' lines): the unseen
+  figure.
 
 One rule for cited files throughout: a file named without its folder is looked for beside
 the report, then at the root; found elsewhere it is unverifiable, found nowhere broken; a
@@ -43,8 +53,8 @@ broken, then open, holds, unverifiable; "none" when it found no claim) equals th
 A line the auditor calls broken that carries no label is a false alarm and scores as
 wrong. Accuracy = right / (labelled lines + false alarms).
 
-    .venv/bin/python benchmarks/audit_realworld.py              # every set but held-out-9
-    .venv/bin/python benchmarks/audit_realworld.py held-out-9   # the kept-aside set
+    .venv/bin/python benchmarks/audit_realworld.py              # every set but held-out-10
+    .venv/bin/python benchmarks/audit_realworld.py held-out-10  # the kept-aside set
 """
 
 from __future__ import annotations
