@@ -30,7 +30,17 @@ Sets, reported apart:
   with held-out-8 and kept aside: it is scored only when named on the command line
   (`audit_realworld.py held-out-9`), and its results were not looked at until the third
   pass was done. First run 82/180 (45.6%), after the third pass 103/180 (57.2%), no false
-  alarm: the unseen figure.
+  alarm: the unseen figure then. The fourth pass was tuned against it (Confluence markup,
+  HTML tables, actions still listed for things marked done, figures stated again, a
+  total's parts, file names in prose): 149/180 (82.8%) after, so it counts as tuned now.
+- held-out-10 (four public reports from four more repositories: a CI completion report in
+  a subfolder whose links are relative to the project root, a phase completion report, a
+  readiness checklist, a before/after test report; local reports as an HTML status page
+  with rows over several lines and an Org-mode plan) was labelled before the fourth pass
+  changed any code and kept aside (`audit_realworld.py held-out-10`); run once after it:
+  144/262 (55.0%), and 3 broken verdicts on unlabelled lines (the HTML page's `<tr>` lines,
+  where its rows' findings are placed; the labels are on the cells' lines): the unseen
+  figure.
 
 One rule for cited files throughout: a file named without its folder is looked for beside
 the report, then at the root; found elsewhere it is unverifiable, found nowhere broken; a
@@ -43,8 +53,8 @@ broken, then open, holds, unverifiable; "none" when it found no claim) equals th
 A line the auditor calls broken that carries no label is a false alarm and scores as
 wrong. Accuracy = right / (labelled lines + false alarms).
 
-    .venv/bin/python benchmarks/audit_realworld.py              # every set but held-out-9
-    .venv/bin/python benchmarks/audit_realworld.py held-out-9   # the kept-aside set
+    .venv/bin/python benchmarks/audit_realworld.py              # every set but held-out-10
+    .venv/bin/python benchmarks/audit_realworld.py held-out-10  # the kept-aside set
 """
 
 from __future__ import annotations
@@ -216,11 +226,25 @@ LOCAL_REPOS: dict[str, dict[str, str]] = {
         "reports/unit.xml": _suite("u", passed=238, failed=2),
         "reports/e2e.xml": _suite("e", passed=12),
     },
+    "status_dashboard": {
+        "reports/unit.xml": _suite("u", passed=214),
+        "reports/it.xml": _suite("i", passed=58, failed=2),
+        "reports/coverage.xml": '<coverage line-rate="0.861" lines-covered="861"/>',
+        "logs/migrate.log": "".join(f"migration {i} ok\n" for i in range(12)),
+        "bench/load.json": '{"requests": 20000, "p50_ms": 120, "p95_ms": 340}',
+        "ops/alerts.yaml": "groups:\n  - name: ledger\n    rules: []\n",
+    },
+    "release_plan": {
+        "migrations/0007_tenant.sql": "alter table accounts add column tenant_id bigint;\n",
+        "scripts/backfill.py": "def backfill() -> None:\n    pass\n",
+        "reports/junit.xml": _suite("u", passed=95, failed=2),
+        "reports/coverage.json": '{"totals": {"percent_covered": 72.4}}',
+    },
 }
 # Files made executable, per local repository (a script left out is one the report gets wrong).
 EXECUTABLE = {("ops_status", "ops/backup.sh"), ("sprint_board", "scripts/smoke.sh")}
 # Sets scored only when named on the command line: kept aside as the unseen figure.
-KEPT_ASIDE = ("held-out-9",)
+KEPT_ASIDE = ("held-out-10",)
 
 
 @dataclass(frozen=True, slots=True)

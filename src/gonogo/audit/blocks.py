@@ -89,6 +89,7 @@ def parse_blocks(text: str, *, plain_tables: bool = True) -> list[Block]:
     from markdown_it import MarkdownIt
 
     from gonogo.audit.gridtables import grid_tables_of
+    from gonogo.audit.htmltables import html_tables_of
     from gonogo.audit.pipetables import plain_tables_of
     from gonogo.audit.texttables import adoc_titles_of, text_tables_of
 
@@ -99,7 +100,8 @@ def parse_blocks(text: str, *, plain_tables: bool = True) -> list[Block]:
     for origin in chunks(lines):
         chunk = [lines[i] for i in origin]
         titles = adoc_titles_of(chunk, origin)  # before the tables: `.Title` captions one
-        tables = grid_tables_of(chunk, origin)
+        tables = html_tables_of(chunk, origin)
+        tables += grid_tables_of(chunk, origin)
         tables += plain_tables_of(chunk, origin) if plain_tables else []
         tables += text_tables_of(chunk, origin)
         src = "\n".join(chunk)

@@ -138,7 +138,7 @@ def _item_claims(item: Item, section: str, *, planned: bool = False) -> list[Cla
     return found
 
 
-_IMPERATIVE = frozenset(
+IMPERATIVE = frozenset(
     (
         "add", "create", "update", "run", "fix", "implement", "use", "check", "set",
         "configure", "install", "edit", "write", "move", "delete", "remove", "rename",
@@ -152,7 +152,7 @@ _IMPERATIVE = frozenset(
 def _imperative(text: str) -> bool:
     """'Add `config/x.yaml` before deploying': a step to take, not a claim about a file."""
     words = mk.plain(text).split()
-    return bool(words) and words[0].lower().strip("*_:") in _IMPERATIVE
+    return bool(words) and words[0].lower().strip("*_:") in IMPERATIVE
 
 
 def _spans_claim(line: str, number: int, section: str) -> Claim | None:
@@ -168,11 +168,21 @@ def _spans_claim(line: str, number: int, section: str) -> Claim | None:
 
 def _folder_words(text: str) -> list[str]:
     """Plain words that are paths with a folder and a file extension ("see
-    deploy/dualwrite.yaml", "(logs/backfill.log)"), as plain-text reports write them."""
+    deploy/dualwrite.yaml", "(logs/backfill.log)"), as plain-text reports write them, and
+    file names with a known extension ("Fixed an f-string in credential_manager.py")."""
     spans = set(mk.cited_paths(text))
     spans |= {p for t in mk.link_targets(text) for p in [mk.as_path(t, strict=False)] if p}
-    words = [p for p in mk.cited_paths(text, bare=True) if p not in spans]
-    return [p for p in words if "/" in mk.split_anchor(p)[0].strip("/") and "](" not in p]
+    words = [p for p in mk.cited_paths(text, bare=True) if p not in spans and "](" not in p]
+    return [p for p in words if "/" in mk.split_anchor(p)[0].strip("/") or _file_name(p)]
+
+
+# Project names written like files: Node.js, Vue.js, llama.cpp, whisper.cpp
+_PROJECT_SUFFIXES = (".js", ".cpp")
+
+
+def _file_name(word: str) -> bool:
+    """A plain word that is a file name (`executor.py`), not a project's name (llama.cpp)."""
+    return _file_like(word) and not word.lower().endswith(_PROJECT_SUFFIXES)
 
 
 def _file_like(path: str) -> bool:
@@ -237,6 +247,8 @@ def _label_claim(line: str, number: int, section: str) -> Claim | None:
         if not paths:
             return None
         claim = make_claim(number, Source.LABEL, line.strip(), section, paths)
+        if mk.plain(rest).strip(" .,`*_") in paths:
+            return claim  # "Contributions: CONTRIBUTING.md": the label's value is the file
         return dataclasses.replace(claim, mentioned=True)
     else:
         return None

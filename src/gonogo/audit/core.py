@@ -8,9 +8,11 @@ from pathlib import Path
 
 from gonogo.audit import (
     arith,
+    breakdown,
     changes,
     claims,
     conflicts,
+    contradicted,
     counts,
     junit,
     measured,
@@ -23,6 +25,7 @@ from gonogo.audit import (
     summaries,
     totals,
     velocity,
+    wiki,
 )
 from gonogo.audit.blocks import Table, parse_blocks
 from gonogo.audit.evidence import verify_evidence
@@ -49,7 +52,7 @@ def audit(
     notes = list(doc.notes)
     found = junit.load_totals(root, junit_globs) if junit_globs else None
     base = _folder_in(report, root)
-    text = rebase_links(_bounded(doc.text, notes), base)
+    text = rebase_links(wiki.as_markdown(_bounded(doc.text, notes)), base)
     blocks = parse_blocks(text)
     lines = list(arith.text_lines(blocks))
     evidence = claims.evidence_claims(blocks, limit=MAX_CLAIMS)
@@ -69,9 +72,11 @@ def audit(
     fails = status.failing(tree)
     pending = {id(i.node) for i in [*items, *fails]}
     results += status.results(tree, items, fails) + rollup.results(tree, pending)
+    results += contradicted.results(tree, items)
     results += totals.results(tree) + summaries.results(tree) + conflicts.results(tree)
     results += counts.results(tree) + metrics.results(tree) + velocity.results(tree)
-    results += shares.results(tree) + changes.results(tree)
+    results += shares.results(tree) + changes.results(tree) + breakdown.results(tree)
+    results += breakdown.fence_results(blocks)
     rows = list(arith.row_lines(blocks))
     results += measured.count_results(junit.count_claims([*lines, *rows]), root, found)
     results += measured.file_number_results([*lines, *rows], root)

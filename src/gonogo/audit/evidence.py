@@ -274,7 +274,7 @@ class _Tree:
             self._where = {}
             seen = 0
             for folder, dirs, names in os.walk(self.root):
-                dirs[:] = [d for d in dirs if not d.startswith(".") and d != "node_modules"]
+                dirs[:] = [d for d in dirs if _walked(d)]
                 seen += len(dirs) + len(names)
                 here = Path(folder).relative_to(self.root)
                 for n in names:
@@ -282,6 +282,17 @@ class _Tree:
                 if seen > MAX_WALK:
                     break
         return self._where.get(base, [])
+
+
+# Hidden folders that hold files a report names (CI workflows, hooks); other hidden
+# folders (.git, .venv, caches) are not searched.
+CONFIG_FOLDERS = frozenset(
+    (".github", ".gitlab", ".circleci", ".buildkite", ".devcontainer", ".husky", ".config")
+)
+
+
+def _walked(folder: str) -> bool:
+    return folder != "node_modules" and (not folder.startswith(".") or folder in CONFIG_FOLDERS)
 
 
 def _elsewhere(tree: _Tree, name: str) -> str:

@@ -12,7 +12,7 @@ from typing import Any
 
 DONE_MARKS = ("✅", "✔", "☑", "✓", "🟢", "[x]", "[X]")
 PARTIAL_MARKS = ("🟡", "🔄", "⚠", "◐", "🟠", "🚧", "[~]", "[-]")
-OPEN_MARKS = ("❌", "⏳", "🔲", "🔴", "⏸", "⛔", "🚫", "✗", "✘", "☐", "[ ]", "🎯", "⬜")
+OPEN_MARKS = ("❌", "⏳", "🔲", "🔴", "⏸", "⛔", "🚫", "✗", "✘", "☐", "[ ]", "🎯", "⬜", "❓")
 _WORDS_DONE = "complete completed done pass passed passing go ready yes ok finished implemented"
 _WORDS_OPEN = "pending fail failed failing blocked todo no-go nogo not skipped skip missing"
 DONE_WORDS = frozenset([*_WORDS_DONE.split(), "deployed", "verified", "green", "delivered"])
@@ -355,9 +355,15 @@ def as_path(token: str, *, strict: bool) -> str | None:
     return None
 
 
+# Files named without an extension, written as the repository names them
+_BARE_FILES = frozenset(
+    ("LICENSE", "LICENCE", "NOTICE", "COPYING", "AUTHORS", "CODEOWNERS", "Gemfile", "Jenkinsfile")
+)
+
+
 def _has_extension(name: str, *, known: bool) -> bool:
     stem, dot, ext = name.rpartition(".")
-    if name.lower() in ("dockerfile", "makefile", "procfile", "justfile"):
+    if name.lower() in ("dockerfile", "makefile", "procfile", "justfile") or name in _BARE_FILES:
         return True
     if not dot or not 1 <= len(ext) <= 10 or not ext[0].isalpha():
         return False

@@ -176,7 +176,21 @@ def row_mark(table: Table, cell: str) -> mk.Mark:
             return mk.Mark.NONE
         value = float(m.group(1))
         return mk.Mark.DONE if value >= 100 else mk.Mark.OPEN if value == 0 else mk.Mark.PARTIAL
+    if mk.plain(cell).strip(" .!*_").lower() in _NO and _asks_done(table):
+        return mk.Mark.OPEN  # "Done? | no": the answer of a yes/no done column
     return cell_mark(cell)
+
+
+_NO = frozenset(("no", "n", "not yet", "nope"))
+_DONE_HEADS = ("done", "complete", "completed", "finished", "fixed", "resolved", "closed")
+
+
+def _asks_done(table: Table) -> bool:
+    """Whether the status column is headed as a question of done ("Done?", "Fixed")."""
+    col = table.status_col
+    if col is None or col < 0 or col >= len(table.header):
+        return False
+    return mk.plain(table.header[col]).strip(" ?*_").lower() in _DONE_HEADS
 
 
 def _find_status_column(table: Table) -> int | None:

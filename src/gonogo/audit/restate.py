@@ -66,7 +66,10 @@ def results(root: Node, judged: set[int]) -> list[ClaimResult]:
             continue
         seen.add(line)
         where = "the table row" if source.in_table else "line"
-        reason = f"{f.value} {f.key}(s), as {where} {source.node.line} says"
+        said = (
+            f"{f.value / 100:g}% {f.key[:-1]}" if f.key.endswith("%") else f"{f.value} {f.key}(s)"
+        )
+        reason = f"{said}, as {where} {source.node.line} says"
         claim = Claim(line, Source.ARITHMETIC, f.node.text[:160], f.node.section)
         out.append(ClaimResult(claim, Verdict.HOLDS, reason))
     return out + _phase_times(root, judged | seen)
@@ -96,10 +99,26 @@ def _figures(root: Node, *, rows: bool) -> Iterator[_Figure]:
             yield _Figure(node, value, key, in_table=False)
 
 
+# "Tests: 173 passing", "Coverage: 75% (target: 90%+)": the figure counts the label's noun
+FIELD_FIGURE = r"^\W{0,4}([A-Za-z][A-Za-z -]{0,40}?)\s*:\s*~?(\d{1,6}(?:\.\d{1,2})?)\s?(%?)(\+?)"
+# "75% coverage", "75% code coverage": a share of the noun after it
+PERCENT_NOUN = r"(?i)(?:^|[^\w.,/:#-])(\d{1,3}(?:\.\d{1,2})?)\s?%\s+((?:[a-z]+\s+)?[a-z]{3,})"
+_AIMED = frozenset(("target", "goal", "estimate", "estimated", "budget", "expected", "threshold"))
+_PERCENT_FILLER = frozenset(("code", "line", "test", "branch", "overall", "total", "of"))
+
+
 def _counts(text: str) -> Iterator[tuple[int, str]]:
     if not any(c.isdigit() for c in text):
         return
     plain = mk.plain(text).replace("*", " ")
+    lead = rx(r"^\D*").search(plain)
+    if lead is not None and _AIMED & {stem(w.strip(":()")) for w in lead.group(0).lower().split()}:
+        return  # "Target: 90% coverage", "Coverage goal: 95%": an aim, not a figure
+    field = list(_field_figure(plain))
+    yield from field
+    if "%" in plain:
+        yield from _percents(plain)
+    labelled = {key.rsplit(" ", 1)[-1] for _, key in field}  # "Unit Tests: 12 tests": one figure
     for m in rx(COUNT_NOUN).finditer(plain):
         before = plain[: m.start(1)].split()[-1:]
         if before and before[0].lower().strip("(#:") in _ORDINAL:
@@ -110,9 +129,44 @@ def _counts(text: str) -> Iterator[tuple[int, str]]:
         if not words or m.group(2):
             continue
         value = int(m.group(1))
-        if 1900 <= value <= 2100:
-            continue  # a year
+        if 1900 <= value <= 2100 or stem(words[-1]) in labelled:
+            continue  # a year, or the figure the line's label counts already
         yield value, stem(words[-1])
+
+
+def _field_figure(plain: str) -> Iterator[tuple[int, str]]:
+    m = rx(FIELD_FIGURE).search(plain)
+    if m is None or ("." in m.group(2) and not m.group(3)) or m.group(4) == "+":
+        return
+    words = m.group(1).lower().split()
+    if (
+        not words
+        or words[-1] in _NOT_NOUNS
+        or words[-1] in _ORDINAL
+        or _AIMED & {stem(w) for w in words}
+    ):
+        return
+    if float(m.group(2)) == 0 or (m.group(3) and float(m.group(2)) >= 100):
+        return  # "0" and "100%" say none and all, as often a target as a result
+    if plain[m.end(2) : m.end(2) + 1] in ("-", "–", "/", "x", ".", ","):
+        return  # a range, a fraction, a version
+    unit = plain[m.end() :].split()[:1]
+    if not m.group(3) and unit and unit[0].lower().strip(".,;()") in _NOT_NOUNS:
+        return  # "Time: 2 hours" is an amount, not a count of the label's noun
+    yield _figure(m.group(2), m.group(3)), " ".join(stem(w) for w in words[-2:]) + m.group(3)
+
+
+def _percents(plain: str) -> Iterator[tuple[int, str]]:
+    for m in rx(PERCENT_NOUN).finditer(plain):
+        words = [w for w in m.group(2).lower().split() if w not in _PERCENT_FILLER]
+        fine = words and words[-1] not in _NOT_NOUNS and not _AIMED & {stem(w) for w in words}
+        if fine and 0 < float(m.group(1)) < 100:
+            yield _figure(m.group(1), "%"), stem(words[-1]) + "%"
+
+
+def _figure(number: str, percent: str) -> int:
+    """A count, or a percent in hundredths (75% and 75.0% are one figure)."""
+    return round(float(number) * 100) if percent else int(number)
 
 
 def _row_figures(node: Node) -> Iterator[_Figure]:

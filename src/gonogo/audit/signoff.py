@@ -87,7 +87,7 @@ def _judge(
     claim: Claim, cells: Sequence[str], name: int | None, date: int | None, sign: int | None
 ) -> ClaimResult:
     who = _cell(cells, name)
-    when = _cell(cells, date)
+    when = _cell(cells, date) if date is not None else _date_in(cells)
     signed = _signed(cells, date, sign)
     if not signed:
         return ClaimResult(claim, Verdict.OPEN, "not signed yet: an open approval")
@@ -101,6 +101,12 @@ def _judge(
             claim, Verdict.BROKEN, f"marked signed but has {' and '.join(missing)} missing"
         )
     return ClaimResult(claim, Verdict.HOLDS, f"signed by {who} on {when}")
+
+
+def _date_in(cells: Sequence[str]) -> str:
+    """The date written in a row without a date column (an approval cell "✅ 2026-06-20")."""
+    m = rx(_DATE).search(" ".join(cells)[:400])
+    return str(m.group(1)) if m is not None else ""
 
 
 def _col(heads: Sequence[str], names: tuple[str, ...]) -> int | None:

@@ -15,6 +15,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from gonogo.audit import markers as mk
+from gonogo.audit.claims import IMPERATIVE
 from gonogo.audit.markers import MEANT_OPEN
 from gonogo.audit.model import Claim, ClaimResult, Source, Verdict
 from gonogo.audit.outline import Node
@@ -30,7 +31,8 @@ NONE_LABEL = (
 )
 READY = (
     r"(?i)^(✅\s*)?(all\s+([a-z-]+\s+){0,3}(is\s+|are\s+)?)?(ready|complete|completed|go|done|"
-    r"pass|passed|approved|green|finished|production[- ]ready|signed|100\s?%)(\b|\s|$)"
+    r"pass|passed|passing|approved|green|finished|"
+    r"(production|launch|release|deploy|deployment|ship|go-live)[- ]ready|signed|100\s?%)(\b|\s|$)"
 )
 ADMITS = (
     r"(?i)\b(not|no-go|nogo|pending|partial|partially|in progress|awaiting|waiting|blocked|"
@@ -126,6 +128,10 @@ def _open_text(node: Node) -> str:
         return node.text
     if node.kind == "heading" and node.level > 1 and any(m in node.text for m in _WAITING_MARKS):
         return node.text
+    if node.kind == "heading" and node.mark is not mk.Mark.DONE and _under_open_head(node):
+        return node.text
+    if node.kind in ("item", "field", "line") and node.mark is not mk.Mark.DONE and _to_do(node):
+        return node.text
     if node.mark is mk.Mark.NONE and node.kind in ("item", "field", "line", "label"):
         if _in_the_past(node) or (node.kind == "label" and rx(OPEN_HEAD).search(node.text)):
             return ""  # "Still open" heads the open items, it is not one more
@@ -139,6 +145,35 @@ def _open_text(node: Node) -> str:
             return f"{parent.text} — {node.text}"
         return node.text
     return ""
+
+
+# "## Immediate Actions Required": each heading under it is an action still to take
+ACTION_HEAD = (
+    r"(?i)^(\W*\w+\s+)?(actions?\s+(required|needed)|required\s+actions?|action\s+items)\W*$"
+)
+
+
+# plural: "**Actions:** deploy monitoring, fix the leak" lists what is left; a singular
+# "**Action**: update the imports" under an issue is the remedy it suggests
+ACTIONS_FIELD = r"(?i)^(next\s+)?(actions|action items|to ?do|follow[- ]ups)$"
+DEADLINE = r"(?i)\bwithin\s+(the\s+next\s+)?\d{1,3}\s+(days?|weeks?|months?)\b"
+
+
+def _to_do(node: Node) -> bool:
+    """'**Actions:** deploy monitoring, fix the leak'; '🔧 Fix the leak within 30 days'."""
+    label, value = split_field(node)
+    if label and rx(ACTIONS_FIELD).search(label.strip("*_ ")):
+        said = mk.plain(value).lstrip("*_ ")
+        return bool(said) and not said[0].isdigit() and rx(NONE_VALUE).search(said) is None
+    if "within" not in node.text or rx(DEADLINE).search(node.text) is None:
+        return False
+    words = [w.strip("*_:,.").lower() for w in mk.plain(node.text).split()]
+    first = next((w for w in words if w[:1].isalpha()), "")
+    return first in IMPERATIVE
+
+
+def _action_head(heading: Node) -> bool:
+    return rx(ACTION_HEAD).search(mk.plain(heading.text).strip("#*_ ")) is not None
 
 
 def _in_the_past(node: Node) -> bool:
@@ -159,6 +194,8 @@ def _estimate(node: Node) -> bool:
 
 def _under_open_head(node: Node) -> bool:
     parent = node.parent
+    if node.kind == "heading" and parent is not None and parent.kind == "heading":
+        return _action_head(parent)  # "### 1. Fix the token leak" under "## Actions Required"
     if node.kind != "item" or parent is None or parent.kind not in ("label", "heading"):
         return False
     return rx(OPEN_HEAD).search(parent.text.lstrip("#*_ ").rstrip("*_ ")) is not None
@@ -288,7 +325,7 @@ def _production_claim(
     against += [i for i in fails if i.node is not node]
     against = list({id(i.node): i for i in against}.values())
     against.sort(key=lambda i: i.node.line)
-    if not against:
+    if not against and (items or fails or not _doc_scope(node)):
         return []  # nothing stops it: the status and figure rules judge the line
     text = node.text
     return [_judge(node, text, "production ready", against, "says it is ready", whole=True)]
@@ -333,6 +370,10 @@ def _gate(node: Node) -> str:
 def _how(node: Node) -> str:
     if node.mark.pending:
         return f"{node.mark.value} mark"
+    if node.kind == "heading" and node.parent is not None and _action_head(node.parent):
+        return f"an action under “{node.parent.text[:50]}”"
+    if _to_do(node):
+        return "an action still to take"
     return "status says so"
 
 

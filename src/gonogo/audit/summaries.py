@@ -90,7 +90,8 @@ def _prose(node: Node) -> list[ClaimResult]:
     if found is None:
         return []
     num, den, noun, named_only = found
-    tallies = _list_before(node) or _section_tallies(node) or _checklist_tally(node, noun)
+    tallies = _list_before(node) or _own_checklist(_section_tallies(node), noun)
+    tallies = tallies or _checklist_tally(node, noun)
     if len(tallies) > 1 or named_only:  # the table under a heading that names the noun
         stem = _stem(noun)
         tallies = [t for t in tallies if _names(t, stem)]
@@ -198,6 +199,24 @@ def _checklist_tally(node: Node, noun: str) -> list[tuple[Node, Tally]]:
     pending = tuple(i for i in items if i.mark.pending)
     done = sum(1 for i in items if i.mark is mk.Mark.DONE)
     return [(scope, Tally(len(items), done, pending, "checklist", "items"))]
+
+
+def _own_checklist(found: list[tuple[Node, Tally]], noun: str) -> list[tuple[Node, Tally]]:
+    """A heading holding a checklist and a table that does not name the noun ("## Tasks":
+    nine boxes, then a table of test suites): '7 of 9 tasks' counts the boxes."""
+    if len(found) != 1 or not noun.lower().startswith(_CHECKLIST_NOUNS):
+        return found
+    heading, _ = found[0]
+    items = [d for d in heading.walk() if d.kind == "item" and d.mark is not mk.Mark.NONE]
+    if len(items) < 2:
+        return found
+    rows = [c for c in heading.children if c.kind == "row" and c.table is not None]
+    header = " ".join(rows[0].table.header).lower() if rows and rows[0].table else ""
+    if _stem(noun) in header:
+        return found
+    pending = tuple(i for i in items if i.mark.pending)
+    done = sum(1 for i in items if i.mark is mk.Mark.DONE)
+    return [(heading, Tally(len(items), done, pending, "checklist", "items"))]
 
 
 def _root(node: Node) -> Node:

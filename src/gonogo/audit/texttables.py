@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from gonogo.audit import wikitables
 from gonogo.audit.blocks import Heading, Row, Table
 from gonogo.audit.pipetables import cut_out
 from gonogo.audit.regex import rx
@@ -50,6 +51,8 @@ def _read_at(chunk: Sequence[str], i: int, origin: Sequence[int]) -> tuple[int, 
     stripped = chunk[i].strip()
     if stripped == "|===":
         return _adoc(chunk, i, origin)
+    if stripped[:2] == "||" and wikitables.header_at(chunk, i):
+        return wikitables.read(chunk, i, origin)
     if _rst_border(stripped):
         return _rst(chunk, i, origin)
     if "  " in stripped and _aligned_start(chunk, i):
