@@ -98,6 +98,16 @@ def test_languages_apply_only_when_they_are_the_projects(make_repo) -> None:
     ]  # no tests check
     library = make_repo({"pyproject.toml": '[project]\nname = "lib"\n', "lib/x.py": ""}, name="lib")
     assert "python-tests" in _plan(library)["python"]
+    charts = make_repo(
+        {
+            "charts/stack/Chart.yaml": "apiVersion: v2\nname: stack\nversion: 1.0.0\n",
+            "charts/stack/values.yaml": "replicas: 1\n",
+            "charts/stack/hack/sync_dashboards.py": "print('sync')\n",
+            "charts/stack/hack/sync_rules.py": "print('sync')\n",
+        },
+        name="charts",
+    )
+    assert "python" not in _plan(charts)  # maintenance scripts: not the project's language
 
 
 def test_defaults_say_why_and_keep_p0_for_committed_secrets(make_repo, cli) -> None:

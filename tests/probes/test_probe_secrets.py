@@ -596,6 +596,34 @@ def test_a_setting_on_a_commented_out_line_is_a_warning_and_a_vendor_token_stays
     assert "; 2 more in comments, counted, not listed" in counted.message
 
 
+def test_a_rust_test_in_a_source_file_and_an_api_docs_folder_are_warnings() -> None:
+    """Rust keeps unit tests beside the code (`#[test]`, `#[cfg(test)] mod tests`); a
+    folder named for documentation in compounds (`api-docs/`) holds examples."""
+    source = (
+        b"fn connect() {\n"
+        b'    let url = "postgres://app:Xk29mQpL7vRz@db/app";\n'
+        b"}\n\n"
+        b"#[tokio::test]\n"
+        b"async fn parses_a_password() {\n"
+        b'    let url = "postgres://app:Vb83LqZx2TnQ@db/app";\n'
+        b"}\n\n"
+        b"#[cfg(test)]\n"
+        b"mod tests {\n"
+        b'    const URL: &str = "postgres://app:Qw81ZpLm4xTr@db/app";\n'
+        b"}\n"
+    )
+    hits = scan_data(source, "src/options.rs")
+    assert [(h.line, h.kind, h.severity, h.context) for h in hits] == [
+        (2, "url-password", "error", ""),
+        (7, "url-password", "warning", "test"),
+        (12, "url-password", "warning", "test"),
+    ]
+    api = (
+        b"components:\n  examples:\n    User:\n      session_key: 12OcZD8lsuGEFvxxY0k4lJihOYBZGWa\n"
+    )
+    assert [(h.line, h.context) for h in scan_data(api, "api-docs/api.yaml")] == [(4, "docs")]
+
+
 def test_the_default_plan_counts_test_secrets_and_skips_bundled_libraries(make_repo, cli) -> None:
     secret = "Kq7" + "Zr8vQ2mX7pL4kT9w"
     root = make_repo(

@@ -55,6 +55,9 @@ TEST_DIRS = (
 )
 _NOT_THE_PRODUCT = ("docs/", "doc/", ".github/", "examples/docs/")
 _CONFIG_DIRS = frozenset(("config", "configs", "conf", "etc"))
+# Folders of maintenance scripts (a charts repository's `hack/sync_dashboards.py`): what
+# they are written in is not the project's language.
+_TOOLING_DIRS = frozenset(("hack", "scripts", "script", "tools", "ci", "contrib", "devtools"))
 _EXTENSIONS = {
     ".py": "python",
     ".go": "go",
@@ -129,7 +132,8 @@ def read(files: FileIndex) -> Repository:
             continue
         name = posixpath.basename(rel)
         language = _EXTENSIONS.get(posixpath.splitext(name)[1])
-        if language and _CONFIG_DIRS.isdisjoint(rel.split("/")[:-1]):
+        folders = rel.split("/")[:-1]
+        if language and _CONFIG_DIRS.isdisjoint(folders) and _TOOLING_DIRS.isdisjoint(folders):
             repo.sources[language] += 1
         for lang, names in _MANIFESTS.items():
             if name in names or (lang == "python" and _is_requirements(name)):

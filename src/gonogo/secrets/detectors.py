@@ -22,6 +22,7 @@ __all__ = [
     "Detector",
     "context_of",
     "entropy",
+    "in_rust_test",
     "is_config",
     "is_lock_file",
     "is_placeholder",
@@ -88,7 +89,7 @@ def context_of(rel: str) -> str:
         return environment
     if any(m in name for m in _EXAMPLE_MARKS):
         return "example"
-    if name.endswith(_DOC_SUFFIXES) or any(p in _DOC_DIRS for p in parts[:-1]):
+    if name.endswith(_DOC_SUFFIXES) or any(_is_docs_dir(p) for p in parts[:-1]):
         return "docs"
     return ""
 
@@ -104,6 +105,26 @@ def _environment(folders: list[str], stem: str) -> str:
     if _CONFIG_DIRS.isdisjoint(folders) and stem_words[0] not in _CONFIG_STEMS:
         return ""
     return _ENVIRONMENTS[stem_words[-1]]
+
+
+_RUST_TEST = re.compile(rb"(?m)^([ \t]*)#\[(?:cfg\(test\)|(?:[\w:]+::)?test)\]")
+
+
+def in_rust_test(data: bytes, at: int) -> bool:
+    """Whether offset `at` of a Rust file is in a test: inside the item after a `#[test]`
+    (`#[tokio::test]`, …) or after `#[cfg(test)]`, until that item's closing brace at
+    the attribute's indentation."""
+    attributes = list(_RUST_TEST.finditer(data, 0, at))
+    if not attributes:
+        return False
+    last = attributes[-1]
+    close = re.compile(rb"(?m)^" + re.escape(last.group(1)) + rb"\}")
+    return close.search(data, last.end(), at) is None
+
+
+def _is_docs_dir(folder: str) -> bool:
+    """`docs`, `examples`, and compounds of them: `api-docs`, `user_docs`."""
+    return folder in _DOC_DIRS or not _DOC_DIRS.isdisjoint(re.split(r"[-_.]", folder))
 
 
 def _is_test_file(name: str, stem: str, original: str) -> bool:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from gonogo.fs.reader import TreeReader
 from gonogo.secrets import prefilter
-from gonogo.secrets.detectors import DETECTORS, context_of, is_lock_file
+from gonogo.secrets.detectors import DETECTORS, context_of, in_rust_test, is_lock_file
 from gonogo.secrets.fingerprint import fingerprint
 from gonogo.secrets.listed import in_scanner_allowlist
 from gonogo.secrets.prefilter import Prefilter
@@ -256,6 +256,8 @@ def _judge(matcher: _Matcher, m: Any, data: bytes, path: str, context: str) -> H
         return None
     if not context and det.kind in _SETTINGS and _commented(data, at):
         context = "comment"
+    elif not context and path.endswith(".rs") and in_rust_test(data, at):
+        context = "test"
     severity = det.severity if not context else "warning"
     return Hit(
         kind=det.kind,
