@@ -622,6 +622,10 @@ def test_a_rust_test_in_a_source_file_and_an_api_docs_folder_are_warnings() -> N
         b"components:\n  examples:\n    User:\n      session_key: 12OcZD8lsuGEFvxxY0k4lJihOYBZGWa\n"
     )
     assert [(h.line, h.context) for h in scan_data(api, "api-docs/api.yaml")] == [(4, "docs")]
+    env = b"DB_PASSWORD=Xk29mQpL7vRzW\n"
+    assert [(h.line, h.context) for h in scan_data(env, "scripts/test-environments/.env")] == [
+        (1, "test")
+    ]
 
 
 def test_the_default_plan_counts_test_secrets_and_skips_bundled_libraries(make_repo, cli) -> None:

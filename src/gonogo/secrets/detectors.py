@@ -82,7 +82,7 @@ def context_of(rel: str) -> str:
     name = parts[-1]
     stem = name.rsplit(".", 1)[0]
     original = rel.rpartition("/")[2].rsplit(".", 1)[0]
-    if any(p in _TEST_DIRS for p in parts[:-1]) or _is_test_file(name, stem, original):
+    if any(_is_test_dir(p) for p in parts[:-1]) or _is_test_file(name, stem, original):
         return "test"
     environment = _environment(parts[:-1], stem)
     if environment:
@@ -120,6 +120,11 @@ def in_rust_test(data: bytes, at: int) -> bool:
     last = attributes[-1]
     close = re.compile(rb"(?m)^" + re.escape(last.group(1)) + rb"\}")
     return close.search(data, last.end(), at) is None
+
+
+def _is_test_dir(folder: str) -> bool:
+    """`tests`, `fixtures`, and compounds of test words: `test-environments`, `e2e_tests`."""
+    return folder in _TEST_DIRS or not _TEST_NAME_PARTS.isdisjoint(re.split(r"[-_.]", folder))
 
 
 def _is_docs_dir(folder: str) -> bool:

@@ -10,6 +10,7 @@ import base64
 import binascii
 import json
 import re
+import urllib.parse
 
 from gonogo.secrets.providers import END, vendor_token
 from gonogo.secrets.rule import Candidate, Detector, NameTest, ci
@@ -21,6 +22,7 @@ from gonogo.secrets.values import (
     is_placeholder,
     is_reference,
     is_uuid,
+    is_words,
     looks_secret,
 )
 
@@ -87,6 +89,10 @@ _URL_USERS = frozenset(b"user username usr login name".split())
 
 
 def url_password(c: Candidate) -> bool:
+    if b"%" in c.value:  # `a%20secret`: judged as what it encodes
+        decoded = urllib.parse.unquote_to_bytes(c.value)
+        if (b" " in decoded and is_words(decoded)) or is_placeholder(decoded):
+            return False
     low = c.value.lower()
     if low in (b"pass", b"pwd", b"pw", b"password", b"passwd", b"secret") or is_reference(c.value):
         return False
