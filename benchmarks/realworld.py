@@ -175,12 +175,18 @@ def table(title: str, tallies: dict[str, Tally], first: str = "pack") -> list[st
     ]
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def corpus_parser(doc: str, labels: Path) -> argparse.ArgumentParser:
+    """The arguments of a benchmark over a corpus of labelled checkouts."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
     parser.add_argument("corpus", type=Path, help="folder of checkouts named OWNER+NAME")
-    parser.add_argument("--labels", type=Path, default=LABELS)
+    parser.add_argument("--labels", type=Path, default=labels)
     parser.add_argument("--unlabelled", action="store_true", help="print unlabelled findings")
     parser.add_argument("--stale", action="store_true", help="print labels no longer seen")
+    return parser
+
+
+def main() -> int:
+    parser = corpus_parser(__doc__, LABELS)
     parser.add_argument("--repo", action="append", default=[], help="only this repository")
     parser.add_argument("--group", action="append", default=[], help="only this group")
     args = parser.parse_args()

@@ -36,7 +36,6 @@ fixed after their first look: all five count as tuned.
 
 from __future__ import annotations
 
-import argparse
 import json
 import subprocess
 import sys
@@ -46,7 +45,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from realworld import Tally, read_labels  # noqa: E402
+from realworld import Tally, corpus_parser, read_labels  # noqa: E402
 
 LABELS = HERE / "secrets-realworld-labels.tsv"
 GONOGO = str(HERE.parent / ".venv/bin/gonogo")
@@ -67,12 +66,7 @@ def findings(root: Path) -> list[tuple[str, str, str]]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("corpus", type=Path, help="folder of checkouts named OWNER+NAME")
-    parser.add_argument("--labels", type=Path, default=LABELS)
-    parser.add_argument("--unlabelled", action="store_true", help="print unlabelled findings")
-    parser.add_argument("--stale", action="store_true", help="print labels no longer seen")
-    args = parser.parse_args()
+    args = corpus_parser(__doc__, LABELS).parse_args()
     tallies: dict[str, Tally] = defaultdict(Tally)
     fixed: dict[str, int] = defaultdict(int)
     missed: dict[str, int] = defaultdict(int)

@@ -192,7 +192,7 @@ def test_each_part_of_a_stated_total_is_its_share_of_it(tmp_path: Path) -> None:
         (
             BROKEN,
             "3.1% claimed but Skipped 7/240 (the total of line 4) = 2.92% "
-            "(2.9% at the claim's precision)",
+            "(2.9% at the claim's precision); off by 0.18 points",
         )
     ]
 
@@ -440,7 +440,7 @@ def test_a_run_summary_printed_in_a_code_block_is_checked(tmp_path: Path) -> Non
         (
             BROKEN,
             "60% claimed but failing 56/80 (the total of line 4) = 70.00% "
-            "(70% at the claim's precision)",
+            "(70% at the claim's precision); off by 10 points",
         ),
     ]
     assert verdicts_at(result, 10) == [(HOLDS, "412 + 3 = 415, its Total")]

@@ -104,10 +104,18 @@ def _pct_result(
     line: int, text: str, section: str, claimed: str, num: int, den: int
 ) -> ClaimResult:
     claim = Claim(line, Source.ARITHMETIC, _short(text), section)
+    return percent_result(claim, claimed, num, den, f"{num}/{den}", f"{num}/{den} divides by zero")
+
+
+def percent_result(
+    claim: Claim, claimed: str, num: int, den: int, shown: str, zero: str
+) -> ClaimResult:
+    """`claimed`% against `num`/`den`, which the reason shows as `shown` (`3/12`, `Passed
+    3/12 (the total of line 4)`); `zero` is the reason when `den` is 0."""
     if den == 0:
-        return ClaimResult(claim, Verdict.BROKEN, f"{num}/{den} divides by zero")
+        return ClaimResult(claim, Verdict.BROKEN, zero)
     ok, nums = percent_check(claimed, num, den)
-    exact = f"{num}/{den} = {nums['actual']}"
+    exact = f"{shown} = {nums['actual']}"
     if ok:
         return ClaimResult(
             claim, Verdict.HOLDS, f"{exact}, {nums['rounded']} rounded", numbers=nums

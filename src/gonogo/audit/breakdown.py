@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from gonogo.audit import markers as mk
-from gonogo.audit.arith import percent_check
+from gonogo.audit.arith import percent_result
 from gonogo.audit.blocks import Block, Fence
 from gonogo.audit.model import Claim, ClaimResult, Source, Verdict
 from gonogo.audit.outline import Node
@@ -84,16 +84,10 @@ def fence_results(blocks: Sequence[Block]) -> list[ClaimResult]:
 def _judge(part: Node, label: str, count: str, claimed: str, total: int, of: Node) -> ClaimResult:
     claim = Claim(part.line, Source.ARITHMETIC, part.text[:160], part.section)
     num = int(count.replace(",", ""))
-    if total == 0:
-        return ClaimResult(claim, Verdict.BROKEN, f"{num} of a total of 0 (line {of.line})")
-    ok, nums = percent_check(claimed, num, total)
-    exact = f"{label.strip()} {num}/{total} (the total of line {of.line}) = {nums['actual']}"
-    if ok:
-        return ClaimResult(
-            claim, Verdict.HOLDS, f"{exact}, {nums['rounded']} rounded", numbers=nums
-        )
-    reason = f"{claimed}% claimed but {exact} ({nums['rounded']} at the claim's precision)"
-    return ClaimResult(claim, Verdict.BROKEN, reason, numbers=nums)
+    shown = f"{label.strip()} {num}/{total} (the total of line {of.line})"
+    return percent_result(
+        claim, claimed, num, total, shown, f"{num} of a total of 0 (line {of.line})"
+    )
 
 
 _COUNTED = ("pass", "fail", "error", "broken")  # the columns that add up to Total
