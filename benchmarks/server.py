@@ -180,6 +180,7 @@ def start_server(url: str, log: Path, port: int) -> subprocess.Popen[bytes]:
         "--port",
         str(port),
         "--public-read",
+        *os.environ.get("GONOGO_BENCH_SERVE_ARGS", "").split(),
     ]
     proc = subprocess.Popen(cmd, stdout=log.open("wb"), stderr=subprocess.STDOUT)
     for _ in range(600):
@@ -295,7 +296,7 @@ def seed_fleet(path: Path, projects: int, runs: int, checks: int) -> None:
             seq = _insert(db, run, gates, checks_)
             last = (report, seq)
         assert last is not None
-        row = summary.branch_row(last[0], last[1], time.time(), runs)
+        row = summary.branch_row(summary.prepare(last[0]), last[1], time.time(), runs)
         db.execute(
             f"INSERT INTO gonogo_server_branches ({','.join(f'{k!r}' for k in row)}) "
             f"VALUES ({','.join('?' * len(row))})",
@@ -319,9 +320,18 @@ def timings(client: httpx.Client, paths: list[str]) -> tuple[float, float]:
 
 
 def cpu_s(pid: int) -> float:
-    """User + system CPU seconds the process has used so far."""
+    """User + system CPU seconds the process and its live children (the server's prepare
+    workers) have used so far."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    own = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return own + sum(cpu_s(child) for child in _children(pid))
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(c) for c in (task / "children").read_text().split()]
+    return found
 
 
 def rss_mb(pid: int) -> float:

@@ -2,8 +2,9 @@
 
 The order matters: the token is checked before the body is read; the body is read up
 to the size cap (413 past it) and only then parsed, validated (422 with the field's
-path) and scanned for secrets, then stored by the run writer's next group commit
-(`gonogo.server.writer`) and answered once that commit is done."""
+path), scanned for secrets and encoded into rows (`intake`; in a prepare worker process
+when the server has them, `gonogo.server.preparers`), then stored by the run writer's
+next group commit (`gonogo.server.writer`) and answered once that commit is done."""
 
 from __future__ import annotations
 
@@ -15,18 +16,19 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from gonogo.errors import StoreError
-from gonogo.models import RunReport
-from gonogo.server import auth, redact, schema
+from gonogo.server import auth, intake, schema
 from gonogo.server.context import Context, ctx
 from gonogo.server.ingest import RunConflict, Stored, existing
+from gonogo.server.preparers import WorkerDied
+from gonogo.server.summary import PreparedRun
 from gonogo.server.writer import WriterClosed
 
 PROJECT = r"^[\w][\w. -]{0,127}$"
 ProjectPath = Path(pattern=PROJECT, description="the project's name, as its plan says")
 router = APIRouter(tags=["ingest"])
-# A report up to this size is validated on the event loop: well under 2 ms, less than
-# handing it to a worker thread and back costs under load; larger ones go to a thread,
-# so that an 8 MiB report does not hold up every other request.
+# Without prepare workers, a report up to this size is prepared on the event loop: well
+# under 2 ms, less than handing it to a worker thread and back costs under load; larger
+# ones go to a thread, so that an 8 MiB report does not hold up every other request.
 INLINE_MAX = 64 * 1024
 
 
@@ -45,44 +47,30 @@ async def read_capped(request: Request, cap: int) -> bytes:
     return b"".join(chunks)
 
 
-def to_report(project: str, body: bytes) -> RunReport:
-    if b"\\u0000" in body:
-        raise schema.BadReport(
-            "the report contains a NUL character (\\u0000), which no field may hold"
-        )
-    data = schema.parse(body)
-    if data.get("project") and data["project"] != project:
-        raise schema.BadReport(
-            f"project: the report is for {data['project']!r} but was pushed to {project!r}"
-        )
-    data["project"] = project
+async def _prepared(c: Context, project: str, body: bytes) -> PreparedRun:
     try:
-        data = redact.redact(data, redact.secret_values(data))
-    except UnicodeEncodeError:
-        raise schema.BadReport(
-            "the report holds text that is not valid Unicode (a lone surrogate escape)"
-        ) from None
-    return RunReport.from_dict(data)
-
-
-def _validated(project: str, body: bytes) -> RunReport:
-    try:
-        return to_report(project, body)
+        if c.preparers is not None:
+            return await c.preparers.prepare(project, body)
+        if len(body) <= INLINE_MAX:
+            return intake.prepared(project, body)
+        return await run_in_threadpool(intake.prepared, project, body)
     except schema.BadReport as exc:
         raise HTTPException(422, str(exc)) from None
+    except WorkerDied as exc:
+        raise HTTPException(503, f"{exc}; push the run again") from None
 
 
-async def _store(c: Context, project: str, report: RunReport) -> Stored:
+async def _store(c: Context, project: str, run: PreparedRun) -> Stored:
     """The run, stored by the writer's next group commit; answered once committed."""
     try:
-        return await asyncio.wrap_future(c.writer.submit(report, c.now()))
+        return await asyncio.wrap_future(c.writer.submit(run, c.now()))
     except RunConflict as exc:
         raise HTTPException(409, str(exc)) from None
     except WriterClosed as exc:
         raise HTTPException(503, str(exc)) from None
     except StoreError:  # another process stored the same run id first
-        if await run_in_threadpool(_stored_in, c, report.run_id) == project:
-            return Stored(False, report.run_id)
+        if await run_in_threadpool(_stored_in, c, run.run_id) == project:
+            return Stored(False, run.run_id)
         raise
 
 
@@ -117,11 +105,9 @@ async def push_run(request: Request, project: str = ProjectPath) -> JSONResponse
     else:
         await run_in_threadpool(auth.ingest_token, request, project)
     body = await read_capped(request, c.settings.max_body)
-    if len(body) <= INLINE_MAX:
-        report = _validated(project, body)
-    else:
-        report = await run_in_threadpool(_validated, project, body)
-    stored = await _store(c, project, report)
+    with c.writer.coming():
+        run = await _prepared(c, project, body)
+    stored = await _store(c, project, run)
     out: dict[str, Any] = {"project": project, "run_id": stored.run_id, "created": stored.created}
     out["url"] = f"/projects/{project}/runs/{stored.run_id}"
     if stored.created:

@@ -21,6 +21,7 @@ from gonogo.server.config import Settings
 from gonogo.server.context import Context
 from gonogo.server.db import ServerDB
 from gonogo.server.live import Hub
+from gonogo.server.preparers import Preparers
 from gonogo.server.ratelimit import LoginLimiter
 from gonogo.server.schema import REPORT
 from gonogo.server.webhooks import Sender
@@ -36,12 +37,15 @@ def create_app(settings: Settings, db: ServerDB | None = None) -> FastAPI:
     db = db or ServerDB.open(settings.store_url)
     limiter = LoginLimiter(settings.login_attempts, settings.login_window_s, settings.clock)
     writer = RunWriter(db, warn_days=settings.waiver_warn_days)
-    context = Context(settings, db, Hub(), Sender(db, settings), limiter, writer)
+    preparers = Preparers(settings.prepare_workers) if settings.prepare_workers > 0 else None
+    context = Context(settings, db, Hub(), Sender(db, settings), limiter, writer, preparers)
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         context.hub.bind(asyncio.get_running_loop())
         writer.start()
+        if preparers is not None:
+            preparers.start()
         sender = asyncio.create_task(context.sender.run())
         try:
             yield
@@ -50,6 +54,8 @@ def create_app(settings: Settings, db: ServerDB | None = None) -> FastAPI:
             sender.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await sender
+            if preparers is not None:
+                preparers.close()
             await asyncio.to_thread(writer.close)  # what is queued is stored first
             db.close()
 

@@ -9,6 +9,7 @@ from starlette.requests import Request
 from gonogo.server.config import Settings
 from gonogo.server.db import ServerDB
 from gonogo.server.live import Hub
+from gonogo.server.preparers import Preparers
 from gonogo.server.ratelimit import LoginLimiter
 from gonogo.server.webhooks import Sender
 from gonogo.server.writer import RunWriter
@@ -22,6 +23,7 @@ class Context:
     sender: Sender
     limiter: LoginLimiter
     writer: RunWriter
+    preparers: Preparers | None = None
 
     def now(self) -> float:
         return self.settings.clock()

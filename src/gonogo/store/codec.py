@@ -9,6 +9,7 @@ from typing import Any
 from gonogo.models import CheckResult, GateReport, RunReport, finding_fingerprint
 
 Values = dict[str, Any]
+Rows = tuple[Values, list[Values], list[Values]]  # a run's row, its gates' and its checks'
 
 
 _ENCODER = json.JSONEncoder(default=str, ensure_ascii=False, separators=(",", ":"))
@@ -20,7 +21,7 @@ def encode(value: Any) -> str:
     return _ENCODER.encode(value)
 
 
-def run_values(report: RunReport) -> tuple[Values, list[Values], list[Values]]:
+def run_values(report: RunReport) -> Rows:
     run = {
         "run_id": report.run_id,
         "project": report.project,

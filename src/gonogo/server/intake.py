@@ -1,0 +1,34 @@
+"""A pushed body → the run the writer stores: parsed, validated (`schema`), its secret
+values masked (`redact`) and prepared (`summary.prepare`). No web framework here: the
+prepare workers (`gonogo.server.preparers`) import this module alone."""
+
+from __future__ import annotations
+
+from gonogo.models import RunReport
+from gonogo.server import redact, schema
+from gonogo.server.summary import PreparedRun, prepare
+
+
+def to_report(project: str, body: bytes) -> RunReport:
+    """The run pushed to `project`, or `schema.BadReport` naming what is wrong."""
+    if b"\\u0000" in body:
+        raise schema.BadReport(
+            "the report contains a NUL character (\\u0000), which no field may hold"
+        )
+    data = schema.parse(body)
+    if data.get("project") and data["project"] != project:
+        raise schema.BadReport(
+            f"project: the report is for {data['project']!r} but was pushed to {project!r}"
+        )
+    data["project"] = project
+    try:
+        data = redact.redact(data, redact.secret_values(data))
+    except UnicodeEncodeError:
+        raise schema.BadReport(
+            "the report holds text that is not valid Unicode (a lone surrogate escape)"
+        ) from None
+    return RunReport.from_dict(data)
+
+
+def prepared(project: str, body: bytes) -> PreparedRun:
+    return prepare(to_report(project, body))
