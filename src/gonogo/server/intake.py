@@ -1,16 +1,18 @@
 """A pushed body → the run the writer stores: parsed, validated (`schema`), its secret
-values masked (`redact`) and prepared (`summary.prepare`). No web framework here: the
+values masked (`redact`) and prepared (`summary.prepare_pushed`). No web framework here: the
 prepare workers (`gonogo.server.preparers`) import this module alone."""
 
 from __future__ import annotations
 
-from gonogo.models import RunReport
+from typing import Any
+
 from gonogo.server import redact, schema
-from gonogo.server.summary import PreparedRun, prepare
+from gonogo.server.summary import PreparedRun, prepare_pushed
 
 
-def to_report(project: str, body: bytes) -> RunReport:
-    """The run pushed to `project`, or `schema.BadReport` naming what is wrong."""
+def pushed(project: str, body: bytes) -> dict[str, Any]:
+    """The run pushed to `project`, as report data `RunReport.from_dict` reads, or
+    `schema.BadReport` naming what is wrong."""
     if b"\\u0000" in body:
         raise schema.BadReport(
             "the report contains a NUL character (\\u0000), which no field may hold"
@@ -22,13 +24,13 @@ def to_report(project: str, body: bytes) -> RunReport:
         )
     data["project"] = project
     try:
-        data = redact.redact(data, redact.secret_values(data))
+        masked: dict[str, Any] = redact.redact(data, redact.secret_values(data))
     except UnicodeEncodeError:
         raise schema.BadReport(
             "the report holds text that is not valid Unicode (a lone surrogate escape)"
         ) from None
-    return RunReport.from_dict(data)
+    return masked
 
 
 def prepared(project: str, body: bytes) -> PreparedRun:
-    return prepare(to_report(project, body))
+    return prepare_pushed(pushed(project, body))

@@ -11,12 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from gonogo.models import RunReport, Status, blockers
-from gonogo.store.codec import Rows, Values, run_values
+from gonogo.models import NOT_PASSING, CheckResult, RunReport, Status, blockers
+from gonogo.store.codec import Rows, Values, pushed_values, run_values
 
 MESSAGE_MAX = 300
 
@@ -46,7 +46,7 @@ def gates(report: RunReport) -> list[dict[str, Any]]:
     ]
 
 
-def p0_blockers(report: RunReport) -> list[dict[str, Any]]:
+def p0_blockers(checks: Iterable[CheckResult]) -> list[dict[str, Any]]:
     return [
         {
             "check": c.check_id,
@@ -55,7 +55,7 @@ def p0_blockers(report: RunReport) -> list[dict[str, Any]]:
             "status": c.status.value,
             "message": c.message[:MESSAGE_MAX],
         }
-        for c in blockers(report.checks)
+        for c in blockers(checks)
         if c.priority == "P0"
     ]
 
@@ -84,31 +84,53 @@ class PreparedRun:
 
 
 def prepare(report: RunReport) -> PreparedRun:
-    p0 = p0_blockers(report)
+    return _prepared(report, run_values(report), report.checks)
+
+
+_UNPASSED = frozenset(s.value for s in NOT_PASSING)
+
+
+def prepare_pushed(data: Mapping[str, Any]) -> PreparedRun:
+    """`prepare(RunReport.from_dict(data))`, building only the checks the summary reads
+    (a P0 blocker, a waiver) as `CheckResult`s: a pushed run's checks are mostly neither."""
+    checks: Sequence[Mapping[str, Any]] = data.get("checks") or ()
+    head = RunReport.from_dict({**data, "checks": ()})
+    notable = [
+        CheckResult.from_dict(c)
+        for c in checks
+        if c.get("waiver") or (c["status"] in _UNPASSED and c.get("priority") == "P0")
+    ]
+    return _prepared(head, pushed_values(head, checks), notable)
+
+
+def _prepared(head: RunReport, rows: Rows, checks: Sequence[CheckResult]) -> PreparedRun:
+    """The run `rows` hold; its gates are `head`'s, and `checks` holds at least every
+    check that is a P0 blocker or carries a waiver."""
+    p0 = p0_blockers(checks)
     row = {
-        "project": report.project,
-        "branch": report.git.branch or "",
-        "run_id": report.run_id,
-        "started_at": report.started_at,
-        "commit": report.git.commit,
-        "plan_hash": report.plan_hash,
-        "verdict": report.verdict.value,
-        "pass_rate": report.pass_rate,
-        "checks": len(report.checks),
-        "gates": json.dumps(gates(report)),
+        "project": head.project,
+        "branch": head.git.branch or "",
+        "run_id": head.run_id,
+        "started_at": head.started_at,
+        "commit": head.git.commit,
+        "plan_hash": head.plan_hash,
+        "verdict": head.verdict.value,
+        "pass_rate": head.pass_rate,
+        "checks": rows[0]["checks"],
+        "gates": json.dumps(gates(head)),
         "p0": json.dumps(p0),
     }
     waivers = tuple(
-        Waiver(c.check_id, c.waiver, c.status is Status.WAIVED) for c in report.checks if c.waiver
+        Waiver(c.check_id, c.waiver, c.status is Status.WAIVED) for c in checks if c.waiver
     )
     return PreparedRun(
-        report.project,
-        report.run_id,
-        report.started_at,
-        report.git.branch or "",
-        report.git.commit,
-        report.verdict.value,
-        run_values(report),
+        head.project,
+        head.run_id,
+        head.started_at,
+        head.git.branch or "",
+        head.git.commit,
+        head.verdict.value,
+        rows,
         row,
         tuple(p0),
         waivers,
