@@ -112,6 +112,6 @@ async def push_run(request: Request, project: str = ProjectPath) -> JSONResponse
     out["url"] = f"/projects/{project}/runs/{stored.run_id}"
     if stored.created:
         c.hub.publish({"project": project, "run_id": stored.run_id})
-        if stored.events:
+        if stored.queued:  # no webhook wants the events of most runs
             c.sender.wake()
     return JSONResponse(out, status_code=201 if stored.created else 200)

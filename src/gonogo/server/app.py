@@ -60,6 +60,9 @@ def create_app(settings: Settings, db: ServerDB | None = None) -> FastAPI:
             db.close()
 
     app = FastAPI(
+        # gonogo exports no traces, metrics or logs: looking for their providers at each
+        # request cost about as much as routing it
+        telemetry={"tracing": False, "metrics": False, "logs": False, "operation_spans": False},
         title="gonogo team server",
         version=__version__,
         openapi_url=OPENAPI,

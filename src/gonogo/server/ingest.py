@@ -28,7 +28,7 @@ class RunConflict(Exception):
 class Stored:
     created: bool
     run_id: str
-    events: tuple[summary.Event, ...] = ()
+    queued: int = 0  # webhook deliveries its events queued
 
 
 # the statements of every pushed run, on the driver's cursor (`driver_rows`)
@@ -80,8 +80,8 @@ def record_run(conn: Connection, run: summary.PreparedRun, *, now: float, warn_d
         upsert(conn, st.branches, summary.branch_row(run, seq, now, runs), ("project", "branch"))
     else:  # an older run pushed late: history, not the branch's current state
         driver_rows(conn, _COUNT_LATE, (runs, run.project, run.branch))
-    webhooks.enqueue(conn, events, now=now)
-    return Stored(owner is None, run.run_id, tuple(events))
+    queued = webhooks.enqueue(conn, events, now=now)
+    return Stored(owner is None, run.run_id, queued)
 
 
 def _summarised(found: dict[str, Any], run: summary.PreparedRun, seq: int) -> bool:
