@@ -14,6 +14,7 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Path, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
+from starlette.requests import ClientDisconnect
 
 from gonogo.errors import StoreError
 from gonogo.server import auth, intake, schema
@@ -38,8 +39,13 @@ async def read_capped(request: Request, cap: int) -> bytes:
         raise HTTPException(
             413, f"the report is {int(declared)} bytes; this server takes at most {cap}"
         )
-    chunks, size = [], 0
-    async for chunk in request.stream():
+    chunks, size, more = [], 0, True
+    while more:  # ASGI messages, not `request.stream()`: an async generator per request
+        # costs the event loop's bookkeeping of it more than reading the body does
+        message = await request.receive()
+        if message["type"] == "http.disconnect":
+            raise ClientDisconnect()
+        chunk, more = message.get("body", b""), message.get("more_body", False)
         size += len(chunk)
         if size > cap:
             raise HTTPException(413, f"the report is over {cap} bytes, the most this server takes")
