@@ -45,12 +45,10 @@ def add_parser(sub: Any) -> None:
         help="flag projects with no run for N days (default: 7)",
     )
     p.add_argument(
-        "--prepare-workers",
-        type=int,
-        default=None,
-        metavar="N",
-        help="processes that validate and encode pushed runs (default: one per core "
-        "but one, at least one, at most 4; 0: the server's own process)",
+        "--in-process",
+        action="store_true",
+        help="validate and store pushed runs in the server's own process (default: in a "
+        "child process, which does not share its interpreter lock)",
     )
     p.set_defaults(handler=run_server)
     cmds = p.add_subparsers(dest="serve_command", metavar="COMMAND")
@@ -202,16 +200,6 @@ def _now() -> str:
     return iso(time.time())
 
 
-def _prepare_workers(given: int | None) -> int:
-    from gonogo.errors import UsageError
-
-    if given is None:
-        return max(1, min(4, (os.cpu_count() or 1) - 1))
-    if given < 0:
-        raise UsageError(f"--prepare-workers {given}: give 0 or more")
-    return given
-
-
 def run_server(args: argparse.Namespace) -> int:
     from gonogo.cli.common import say
     from gonogo.server.app import run
@@ -225,7 +213,7 @@ def run_server(args: argparse.Namespace) -> int:
         public_read=args.public_read,
         secure_cookies=not args.insecure_cookies,
         stale_days=args.stale_days,
-        prepare_workers=_prepare_workers(args.prepare_workers),
+        ingest_process=not args.in_process,
     )
     _db(args).close()  # create or migrate the schema before the first request
     say(args, f"serving on http://{args.host}:{args.port}/ with {redact_url(url)}")

@@ -2,9 +2,10 @@
 
 The order matters: the token is checked before the body is read; the body is read up
 to the size cap (413 past it) and only then parsed, validated (422 with the field's
-path), scanned for secrets and encoded into rows (`intake`; in a prepare worker process
-when the server has them, `gonogo.server.preparers`), then stored by the run writer's
-next group commit (`gonogo.server.writer`) and answered once that commit is done."""
+path), scanned for secrets and encoded into rows (`intake`), then stored by the run
+writer's next group commit (`gonogo.server.writer`) and answered once that commit is
+done: in the ingest process (`gonogo.server.ingestproc`) or, without one, in the
+server's own."""
 
 from __future__ import annotations
 
@@ -19,17 +20,16 @@ from starlette.requests import ClientDisconnect
 from gonogo.errors import StoreError
 from gonogo.server import auth, intake, schema
 from gonogo.server.context import Context, ctx
-from gonogo.server.ingest import RunConflict, Stored, existing
-from gonogo.server.preparers import WorkerDied
-from gonogo.server.summary import PreparedRun
-from gonogo.server.writer import WriterClosed
+from gonogo.server.ingest import RunConflict, Stored
+from gonogo.server.ingestproc import WorkerDied
+from gonogo.server.writer import WriterClosed, settle_taken
 
 PROJECT = r"^[\w][\w. -]{0,127}$"
 ProjectPath = Path(pattern=PROJECT, description="the project's name, as its plan says")
 router = APIRouter(tags=["ingest"])
-# Without prepare workers, a report up to this size is prepared on the event loop: well
-# under 2 ms, less than handing it to a worker thread and back costs under load; larger
-# ones go to a thread, so that an 8 MiB report does not hold up every other request.
+# Without an ingest process, a report up to this size is prepared on the event loop:
+# well under 2 ms, less than handing it to a worker thread and back costs under load;
+# larger ones go to a thread, so that an 8 MiB report does not hold up every other one.
 INLINE_MAX = 64 * 1024
 
 
@@ -53,36 +53,34 @@ async def read_capped(request: Request, cap: int) -> bytes:
     return b"".join(chunks)
 
 
-async def _prepared(c: Context, project: str, body: bytes) -> PreparedRun:
-    try:
-        if c.preparers is not None:
-            return await c.preparers.prepare(project, body)
-        if len(body) <= INLINE_MAX:
-            return intake.prepared(project, body)
-        return await run_in_threadpool(intake.prepared, project, body)
-    except schema.BadReport as exc:
-        raise HTTPException(422, str(exc)) from None
-    except WorkerDied as exc:
-        raise HTTPException(503, f"{exc}; push the run again") from None
-
-
-async def _store(c: Context, project: str, run: PreparedRun) -> Stored:
+async def _push(c: Context, project: str, body: bytes) -> Stored:
     """The run, stored by the writer's next group commit; answered once committed."""
     try:
-        return await asyncio.wrap_future(c.writer.submit(run, c.now()))
+        if c.ingest is not None:
+            return await c.ingest.push(project, body, c.now())
+        return await _push_here(c, project, body)
+    except schema.BadReport as exc:
+        raise HTTPException(422, str(exc)) from None
     except RunConflict as exc:
         raise HTTPException(409, str(exc)) from None
-    except WriterClosed as exc:
+    except (WriterClosed, WorkerDied) as exc:
         raise HTTPException(503, str(exc)) from None
+
+
+async def _push_here(c: Context, project: str, body: bytes) -> Stored:
+    """`_push` in the server's own process."""
+    with c.writer.coming():
+        if len(body) <= INLINE_MAX:
+            run = intake.prepared(project, body)
+        else:
+            run = await run_in_threadpool(intake.prepared, project, body)
+    try:
+        return await asyncio.wrap_future(c.writer.submit(run, c.now()))
     except StoreError:  # another process stored the same run id first
-        if await run_in_threadpool(_stored_in, c, run.run_id) == project:
-            return Stored(False, run.run_id)
-        raise
-
-
-def _stored_in(c: Context, run_id: str) -> str | None:
-    with c.db.read() as conn:
-        return existing(conn, run_id)
+        settled = await run_in_threadpool(settle_taken, c.db, project, run.run_id)
+        if settled is None:
+            raise
+        return settled
 
 
 @router.post(
@@ -111,9 +109,7 @@ async def push_run(request: Request, project: str = ProjectPath) -> JSONResponse
     else:
         await run_in_threadpool(auth.ingest_token, request, project)
     body = await read_capped(request, c.settings.max_body)
-    with c.writer.coming():
-        run = await _prepared(c, project, body)
-    stored = await _store(c, project, run)
+    stored = await _push(c, project, body)
     out: dict[str, Any] = {"project": project, "run_id": stored.run_id, "created": stored.created}
     out["url"] = f"/projects/{project}/runs/{stored.run_id}"
     if stored.created:

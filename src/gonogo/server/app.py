@@ -20,8 +20,8 @@ from gonogo import __version__
 from gonogo.server.config import Settings
 from gonogo.server.context import Context
 from gonogo.server.db import ServerDB
+from gonogo.server.ingestproc import IngestProcess, WriterConfig
 from gonogo.server.live import Hub
-from gonogo.server.preparers import Preparers
 from gonogo.server.ratelimit import LoginLimiter
 from gonogo.server.schema import REPORT
 from gonogo.server.webhooks import Sender
@@ -37,15 +37,20 @@ def create_app(settings: Settings, db: ServerDB | None = None) -> FastAPI:
     db = db or ServerDB.open(settings.store_url)
     limiter = LoginLimiter(settings.login_attempts, settings.login_window_s, settings.clock)
     writer = RunWriter(db, warn_days=settings.waiver_warn_days)
-    preparers = Preparers(settings.prepare_workers) if settings.prepare_workers > 0 else None
-    context = Context(settings, db, Hub(), Sender(db, settings), limiter, writer, preparers)
+    ingest = (
+        IngestProcess(WriterConfig(settings.store_url, settings.waiver_warn_days))
+        if settings.ingest_process
+        else None
+    )
+    context = Context(settings, db, Hub(), Sender(db, settings), limiter, writer, ingest)
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         context.hub.bind(asyncio.get_running_loop())
-        writer.start()
-        if preparers is not None:
-            preparers.start()
+        if ingest is not None:
+            ingest.start()
+        else:
+            writer.start()
         sender = asyncio.create_task(context.sender.run())
         try:
             yield
@@ -54,8 +59,8 @@ def create_app(settings: Settings, db: ServerDB | None = None) -> FastAPI:
             sender.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await sender
-            if preparers is not None:
-                preparers.close()
+            if ingest is not None:
+                await ingest.aclose()  # what it was sent is stored first
             await asyncio.to_thread(writer.close)  # what is queued is stored first
             db.close()
 

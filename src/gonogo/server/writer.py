@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Connection
 
 from gonogo.server.db import ServerDB
-from gonogo.server.ingest import RunConflict, Stored, record_run
+from gonogo.server.ingest import RunConflict, Stored, existing, record_run
 from gonogo.server.summary import PreparedRun
 
 BATCH_MAX = 64
@@ -205,3 +205,10 @@ class _RunFailed(Exception):
         super().__init__(str(error))
         self.job = job
         self.error = error
+
+
+def settle_taken(db: ServerDB, project: str, run_id: str) -> Stored | None:
+    """For a run that failed with `StoreError` (another process stored its id between
+    the writer's look and its insert): stored already when that was this project's."""
+    with db.read() as conn:
+        return Stored(False, run_id) if existing(conn, run_id) == project else None
