@@ -335,10 +335,12 @@ def _children(pid: int) -> list[int]:
 
 
 def rss_mb(pid: int) -> float:
+    """Resident memory of the process and its children (the server's ingest process)."""
+    own = float("nan")
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
+            own = int(line.split()[1]) / 1024
+    return own + sum(rss_mb(child) for child in _children(pid))
 
 
 def main() -> None:

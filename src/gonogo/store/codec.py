@@ -22,12 +22,22 @@ Rows = tuple[Values, list[Values], list[Values]]  # a run's row, its gates' and 
 
 
 _ENCODER = json.JSONEncoder(default=str, ensure_ascii=False, separators=(",", ":"))
+try:  # the C encoder `_ENCODER` builds anew at each call, built once (CPython)
+    from _json import make_encoder
+except ImportError:  # an interpreter without it
+    _C_ENCODE = None
+else:  # without the check for cycles: what is encoded is report data, never a cycle
+    _C_ENCODE = make_encoder(
+        None, str, json.encoder.encode_basestring, None, ":", ",", False, False, True
+    )
 
 
 def encode(value: Any) -> str:
-    """Compact JSON text; one encoder for every call (json.dumps with options builds a
-    new one each time)."""
-    return _ENCODER.encode(value)
+    """Compact JSON text, as `_ENCODER` writes it. A run encodes a detail per check, and
+    building the encoder each time cost as much as encoding a small one."""
+    if _C_ENCODE is None or isinstance(value, str):
+        return _ENCODER.encode(value)
+    return "".join(_C_ENCODE(value, 0))
 
 
 def run_values(report: RunReport) -> Rows:
