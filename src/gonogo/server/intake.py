@@ -1,6 +1,6 @@
 """A pushed body → the run the writer stores: parsed, validated (`schema`), its secret
 values masked (`redact`) and prepared (`summary.prepare_pushed`). No web framework here: the
-prepare workers (`gonogo.server.preparers`) import this module alone."""
+ingest process (`gonogo.server.ingestproc`) imports this module alone."""
 
 from __future__ import annotations
 
