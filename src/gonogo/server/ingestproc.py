@@ -81,28 +81,40 @@ def _serve(conn: Connection, config: WriterConfig) -> None:
         with sending, contextlib.suppress(OSError):  # the server went away
             conn.send((job, *reply))
 
-    try:
-        while True:
-            try:
-                job, project, body, now = conn.recv()
-            except (EOFError, OSError):
-                return
-            try:
-                with writer.coming():
-                    run = intake.prepared(project, body)
-            except BadReport as exc:
-                with sending, contextlib.suppress(OSError):
-                    conn.send((job, "bad", str(exc)))
-                continue
-            except Exception as exc:  # a bug must fail its push, not the process
-                with sending, contextlib.suppress(OSError):
-                    conn.send((job, "error", f"preparing the report raised {exc!r}"))
-                continue
+    def take(job: int, project: str, body: bytes, now: float) -> None:
+        try:
+            run = intake.prepared(project, body)
+        except BadReport as exc:
+            reply: tuple[str, str] = ("bad", str(exc))
+        except Exception as exc:  # a bug must fail its push, not the process
+            reply = ("error", f"preparing the report raised {exc!r}")
+        else:
             done = writer.submit(run, now)
             done.add_done_callback(functools.partial(answer, job, project, run.run_id))
+            return
+        with sending, contextlib.suppress(OSError):
+            conn.send((job, *reply))
+
+    try:
+        while (message := _next(conn)) is not None:
+            # while bodies wait in the pipe, more runs are on their way: the writer's
+            # batch waits for them (`RunWriter.coming`)
+            with writer.coming():
+                take(*message)
+                while conn.poll() and (message := _next(conn)) is not None:
+                    take(*message)
     finally:
         writer.close()  # stores what was submitted
         db.close()
+
+
+def _next(conn: Connection) -> tuple[int, str, bytes, float] | None:
+    """The next push sent, or None once the server closed the pipe."""
+    try:
+        job, project, body, now = conn.recv()
+    except (EOFError, OSError):
+        return None
+    return job, project, body, now
 
 
 @dataclass(eq=False)

@@ -68,7 +68,7 @@ class RunWriter:
         self._warn_days = warn_days
         self._batch_max = batch_max
         self._linger_s = linger_s
-        self._coming = 0  # runs being prepared; changed on the event loop's thread only
+        self._coming = 0  # runs being prepared, counted by the one thread preparing them
         self._queue: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._closed = False
