@@ -13,9 +13,10 @@
   the same two cores;
 - pages: overview and project page p50/p95 with 1,000 projects x 100 runs (goal: p95
   under 150 ms);
-- the server process's resident memory after both.
+- the server's resident memory after both (its ingest process included).
 
     .venv/bin/python benchmarks/server.py [--projects 1000] [--runs 100] [--pushes 1000]
+        [--in-process]
 """
 
 from __future__ import annotations
@@ -169,7 +170,7 @@ def _insert(db: sqlite3.Connection, run: dict, gates: list[dict], checks: list[d
     return seq
 
 
-def start_server(url: str, log: Path, port: int) -> subprocess.Popen[bytes]:
+def start_server(url: str, log: Path, port: int, *extra: str) -> subprocess.Popen[bytes]:
     cmd = [
         sys.executable,
         "-m",
@@ -180,6 +181,7 @@ def start_server(url: str, log: Path, port: int) -> subprocess.Popen[bytes]:
         "--port",
         str(port),
         "--public-read",
+        *extra,
     ]
     proc = subprocess.Popen(cmd, stdout=log.open("wb"), stderr=subprocess.STDOUT)
     for _ in range(600):
@@ -295,7 +297,7 @@ def seed_fleet(path: Path, projects: int, runs: int, checks: int) -> None:
             seq = _insert(db, run, gates, checks_)
             last = (report, seq)
         assert last is not None
-        row = summary.branch_row(last[0], last[1], time.time(), runs)
+        row = summary.branch_row(summary.prepare(last[0]), last[1], time.time(), runs)
         db.execute(
             f"INSERT INTO gonogo_server_branches ({','.join(f'{k!r}' for k in row)}) "
             f"VALUES ({','.join('?' * len(row))})",
@@ -319,16 +321,27 @@ def timings(client: httpx.Client, paths: list[str]) -> tuple[float, float]:
 
 
 def cpu_s(pid: int) -> float:
-    """User + system CPU seconds the process has used so far."""
+    """User + system CPU seconds the process and its live children (the server's ingest
+    process, multiprocessing's resource tracker) have used so far."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    own = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return own + sum(cpu_s(child) for child in _children(pid))
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(c) for c in (task / "children").read_text().split()]
+    return found
 
 
 def rss_mb(pid: int) -> float:
+    """Resident memory of the process and its live children, as `cpu_s` counts them."""
+    own = float("nan")
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
+            own = int(line.split()[1]) / 1024
+    return own + sum(rss_mb(child) for child in _children(pid))
 
 
 def main() -> None:
@@ -338,6 +351,9 @@ def main() -> None:
     ap.add_argument("--pushes", type=int, default=1000)
     ap.add_argument("--page-checks", type=int, default=10, help="checks per seeded run")
     ap.add_argument("--samples", type=int, default=60)
+    ap.add_argument(
+        "--in-process", action="store_true", help="serve with --in-process (no ingest process)"
+    )
     args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="gonogo-server-bench-"))
     floors = Floors(work, args.pushes)
@@ -352,7 +368,7 @@ def main() -> None:
     seed_fleet(work / "server.db", args.projects, args.runs, args.page_checks)
     seeded_s = time.perf_counter() - t0
     port = 18765 + os.getpid() % 1000
-    proc = start_server(url, work / "serve.log", port)
+    proc = start_server(url, work / "serve.log", port, *(["--in-process"] * args.in_process))
     base = f"http://127.0.0.1:{port}"
     try:
         lean = measure_ingest(

@@ -4,16 +4,19 @@ stored is answered with its own error and the others are stored all the same."""
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from dataclasses import replace
 
+import psycopg
 import pytest
-import sqlalchemy.exc
 from server_helpers import run
 
 import store_helpers
 from gonogo.models import Status
 from gonogo.server.db import ServerDB
 from gonogo.server.ingest import RunConflict
+from gonogo.server.summary import prepare
 from gonogo.server.writer import RunWriter, WriterClosed
 from gonogo.store import open_store
 
@@ -21,6 +24,7 @@ pg_store_db = store_helpers.pg_store_db
 store_url = store_helpers.store_url
 PASS, FAIL = Status.PASS, Status.FAIL
 NOW = 1_800_000_000.0
+INTEGRITY = (sqlite3.IntegrityError, psycopg.IntegrityError)  # the driver's own
 
 
 def _branch_runs(db: ServerDB, project: str) -> list[tuple[str, int]]:
@@ -34,7 +38,7 @@ def test_runs_submitted_together_are_one_commit_each_answered_once(store_url: st
     db = ServerDB.open(store_url)
     writer = RunWriter(db, warn_days=7)
     reports = [run({"a": PASS, "b": FAIL if i % 3 else PASS}, n=i) for i in range(12)]
-    futures = [writer.submit(r, NOW) for r in reports]  # queued before the writer starts
+    futures = [writer.submit(prepare(r), NOW) for r in reports]  # queued before it starts
     writer.start()
     answers = [f.result(timeout=60) for f in futures]
     writer.close()
@@ -57,7 +61,7 @@ def test_a_run_that_cannot_be_stored_fails_alone(store_url: str) -> None:
     earlier = RunWriter(db, warn_days=7)
     earlier.start()
     taken = run({"a": PASS}, project="billing")
-    earlier.submit(taken, NOW).result(timeout=60)
+    earlier.submit(prepare(taken), NOW).result(timeout=60)
     earlier.close()
     good = [run({"a": PASS}, n=i) for i in range(1, 6)]
     conflict = replace(run({"a": FAIL}, n=7), run_id=taken.run_id)  # billing's id
@@ -68,14 +72,14 @@ def test_a_run_that_cannot_be_stored_fails_alone(store_url: str) -> None:
     broken = replace(broken, checks=(*broken.checks, broken.checks[0]))
     batch = [good[0], conflict, good[1], broken, good[2], first, good[3], good[4]]
     writer = RunWriter(db, warn_days=7)
-    futures = [writer.submit(r, NOW) for r in batch]
+    futures = [writer.submit(prepare(r), NOW) for r in batch]
     writer.start()  # queued before it started: it takes the whole batch at once
     outcomes: list[object] = []
     for f in futures:
         try:
             outcomes.append(f.result(timeout=60))
         except Exception as exc:
-            outcomes.append(type(exc))
+            outcomes.append("integrity" if isinstance(exc, INTEGRITY) else type(exc))
     writer.close()
     try:
         created = [getattr(o, "created", o) for o in outcomes]
@@ -83,7 +87,7 @@ def test_a_run_that_cannot_be_stored_fails_alone(store_url: str) -> None:
             True,
             RunConflict,
             True,
-            sqlalchemy.exc.IntegrityError,
+            "integrity",
             True,
             False,  # the same run again, in the same batch: stored once
             True,
@@ -113,11 +117,11 @@ def test_a_push_cancelled_while_queued_is_not_stored_and_the_writer_goes_on(
     db = ServerDB.open(f"sqlite:///{tmp_path}/server.db")
     writer = RunWriter(db, warn_days=7)
     gone, kept = run({"a": PASS}, n=1), run({"a": PASS}, n=2)
-    cancelled = writer.submit(gone, NOW)
-    stored = writer.submit(kept, NOW)
+    cancelled = writer.submit(prepare(gone), NOW)
+    stored = writer.submit(prepare(kept), NOW)
     assert cancelled.cancel()  # what asyncio does to it when the request is cancelled
     writer.start()
-    later = writer.submit(run({"a": FAIL}, n=3), NOW)
+    later = writer.submit(prepare(run({"a": FAIL}, n=3)), NOW)
     try:
         assert stored.result(timeout=20).created is True
         assert later.result(timeout=20).created is True
@@ -133,13 +137,38 @@ def test_a_push_cancelled_while_queued_is_not_stored_and_the_writer_goes_on(
 def test_a_closed_writer_refuses_new_runs_and_stored_what_it_had(tmp_path: object) -> None:
     db = ServerDB.open(f"sqlite:///{tmp_path}/server.db")
     writer = RunWriter(db, warn_days=7)
-    pending = writer.submit(run({"a": PASS}), NOW)  # never started: close() stores it
+    pending = writer.submit(prepare(run({"a": PASS})), NOW)  # not started: close() stores it
     writer.close()
-    late = writer.submit(run({"a": PASS}, n=1), NOW)
+    late = writer.submit(prepare(run({"a": PASS}, n=1)), NOW)
     try:
         assert pending.result(timeout=60).created is True
         with pytest.raises(WriterClosed, match="the server is shutting down"):
             late.result(timeout=1)
         assert _branch_runs(db, "shop") == [("main", 1)]
     finally:
+        db.close()
+
+
+def test_on_sqlite_a_batch_takes_the_runs_that_come_while_others_are_being_prepared(
+    tmp_path: object,
+) -> None:
+    db = ServerDB.open(f"sqlite:///{tmp_path}/server.db")
+    writer = RunWriter(db, warn_days=7, linger_s=60.0)
+    writer.start()
+    try:
+        with writer.coming():  # a push whose run is being prepared
+            first = writer.submit(prepare(run({"a": PASS}, n=1)), NOW)
+            while not first.running():  # taken into a batch
+                time.sleep(0.01)
+            time.sleep(0.3)
+            assert not first.done()  # stored, not committed: the batch waits for the other
+            second = writer.submit(prepare(run({"a": FAIL}, n=2)), NOW)
+        assert first.result(timeout=20).created is True
+        assert second.result(timeout=20).created is True
+        assert (writer.commits, writer.stored) == (1, 2)
+        # nothing on its way: a run is committed at once, whatever the linger
+        assert writer.submit(prepare(run({"a": PASS}, n=3)), NOW).result(timeout=20).created
+        assert writer.commits == 2
+    finally:
+        writer.close()
         db.close()

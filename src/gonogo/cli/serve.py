@@ -44,6 +44,12 @@ def add_parser(sub: Any) -> None:
         metavar="N",
         help="flag projects with no run for N days (default: 7)",
     )
+    p.add_argument(
+        "--in-process",
+        action="store_true",
+        help="validate and store pushed runs in the server's own process (default: in a "
+        "child process, which does not share its interpreter lock)",
+    )
     p.set_defaults(handler=run_server)
     cmds = p.add_subparsers(dest="serve_command", metavar="COMMAND")
     _token_parsers(cmds)
@@ -207,6 +213,7 @@ def run_server(args: argparse.Namespace) -> int:
         public_read=args.public_read,
         secure_cookies=not args.insecure_cookies,
         stale_days=args.stale_days,
+        ingest_process=not args.in_process,
     )
     _db(args).close()  # create or migrate the schema before the first request
     say(args, f"serving on http://{args.host}:{args.port}/ with {redact_url(url)}")

@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 
 from gonogo.models import RunReport, Status
 from gonogo.server.ingest import record_run
+from gonogo.server.summary import prepare
 from gonogo.store import tables as t
 from gonogo.store.sql import SqlStore
 
@@ -151,7 +152,7 @@ def _result(conn: Connection, key: Key, item: Item, report: RunReport, at: str) 
         inserted = conn.execute(insert(t.fleet_results).values(**values)).inserted_primary_key
         # the server's own ingest: the run, and the project's and branch's summaries
         # the team server's pages read (a store without a server reads the run alone)
-        record_run(conn, replace(report, project=key.repo), now=time.time(), warn_days=7)
+        record_run(conn, prepare(replace(report, project=key.repo)), now=time.time(), warn_days=7)
     except IntegrityError:
         nested.rollback()  # evaluated meanwhile under another fleet run: reuse it
         found = _done(conn, key)

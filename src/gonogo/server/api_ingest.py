@@ -2,8 +2,10 @@
 
 The order matters: the token is checked before the body is read; the body is read up
 to the size cap (413 past it) and only then parsed, validated (422 with the field's
-path) and scanned for secrets, then stored by the run writer's next group commit
-(`gonogo.server.writer`) and answered once that commit is done."""
+path), scanned for secrets and encoded into rows (`intake`), then stored by the run
+writer's next group commit (`gonogo.server.writer`) and answered once that commit is
+done: in the ingest process (`gonogo.server.ingestproc`) or, without one, in the
+server's own."""
 
 from __future__ import annotations
 
@@ -13,20 +15,21 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Path, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
+from starlette.requests import ClientDisconnect
 
 from gonogo.errors import StoreError
-from gonogo.models import RunReport
-from gonogo.server import auth, redact, schema
+from gonogo.server import auth, intake, schema
 from gonogo.server.context import Context, ctx
-from gonogo.server.ingest import RunConflict, Stored, existing
-from gonogo.server.writer import WriterClosed
+from gonogo.server.ingest import RunConflict, Stored
+from gonogo.server.ingestproc import WorkerDied
+from gonogo.server.writer import WriterClosed, settle_taken
 
 PROJECT = r"^[\w][\w. -]{0,127}$"
 ProjectPath = Path(pattern=PROJECT, description="the project's name, as its plan says")
 router = APIRouter(tags=["ingest"])
-# A report up to this size is validated on the event loop: well under 2 ms, less than
-# handing it to a worker thread and back costs under load; larger ones go to a thread,
-# so that an 8 MiB report does not hold up every other request.
+# Without an ingest process, a report up to this size is prepared on the event loop:
+# well under 2 ms, less than handing it to a worker thread and back costs under load;
+# larger ones go to a thread, so that an 8 MiB report does not hold up every other one.
 INLINE_MAX = 64 * 1024
 
 
@@ -36,8 +39,13 @@ async def read_capped(request: Request, cap: int) -> bytes:
         raise HTTPException(
             413, f"the report is {int(declared)} bytes; this server takes at most {cap}"
         )
-    chunks, size = [], 0
-    async for chunk in request.stream():
+    chunks, size, more = [], 0, True
+    while more:  # ASGI messages, not `request.stream()`: an async generator per request
+        # costs the event loop's bookkeeping of it more than reading the body does
+        message = await request.receive()
+        if message["type"] == "http.disconnect":
+            raise ClientDisconnect()
+        chunk, more = message.get("body", b""), message.get("more_body", False)
         size += len(chunk)
         if size > cap:
             raise HTTPException(413, f"the report is over {cap} bytes, the most this server takes")
@@ -45,50 +53,34 @@ async def read_capped(request: Request, cap: int) -> bytes:
     return b"".join(chunks)
 
 
-def to_report(project: str, body: bytes) -> RunReport:
-    if b"\\u0000" in body:
-        raise schema.BadReport(
-            "the report contains a NUL character (\\u0000), which no field may hold"
-        )
-    data = schema.parse(body)
-    if data.get("project") and data["project"] != project:
-        raise schema.BadReport(
-            f"project: the report is for {data['project']!r} but was pushed to {project!r}"
-        )
-    data["project"] = project
-    try:
-        data = redact.redact(data, redact.secret_values(data))
-    except UnicodeEncodeError:
-        raise schema.BadReport(
-            "the report holds text that is not valid Unicode (a lone surrogate escape)"
-        ) from None
-    return RunReport.from_dict(data)
-
-
-def _validated(project: str, body: bytes) -> RunReport:
-    try:
-        return to_report(project, body)
-    except schema.BadReport as exc:
-        raise HTTPException(422, str(exc)) from None
-
-
-async def _store(c: Context, project: str, report: RunReport) -> Stored:
+async def _push(c: Context, project: str, body: bytes) -> Stored:
     """The run, stored by the writer's next group commit; answered once committed."""
     try:
-        return await asyncio.wrap_future(c.writer.submit(report, c.now()))
+        if c.ingest is not None:
+            return await c.ingest.push(project, body, c.now())
+        return await _push_here(c, project, body)
+    except schema.BadReport as exc:
+        raise HTTPException(422, str(exc)) from None
     except RunConflict as exc:
         raise HTTPException(409, str(exc)) from None
-    except WriterClosed as exc:
+    except (WriterClosed, WorkerDied) as exc:
         raise HTTPException(503, str(exc)) from None
+
+
+async def _push_here(c: Context, project: str, body: bytes) -> Stored:
+    """`_push` in the server's own process."""
+    with c.writer.coming():
+        if len(body) <= INLINE_MAX:
+            run = intake.prepared(project, body)
+        else:
+            run = await run_in_threadpool(intake.prepared, project, body)
+    try:
+        return await asyncio.wrap_future(c.writer.submit(run, c.now()))
     except StoreError:  # another process stored the same run id first
-        if await run_in_threadpool(_stored_in, c, report.run_id) == project:
-            return Stored(False, report.run_id)
-        raise
-
-
-def _stored_in(c: Context, run_id: str) -> str | None:
-    with c.db.read() as conn:
-        return existing(conn, run_id)
+        settled = await run_in_threadpool(settle_taken, c.db, project, run.run_id)
+        if settled is None:
+            raise
+        return settled
 
 
 @router.post(
@@ -117,15 +109,11 @@ async def push_run(request: Request, project: str = ProjectPath) -> JSONResponse
     else:
         await run_in_threadpool(auth.ingest_token, request, project)
     body = await read_capped(request, c.settings.max_body)
-    if len(body) <= INLINE_MAX:
-        report = _validated(project, body)
-    else:
-        report = await run_in_threadpool(_validated, project, body)
-    stored = await _store(c, project, report)
+    stored = await _push(c, project, body)
     out: dict[str, Any] = {"project": project, "run_id": stored.run_id, "created": stored.created}
     out["url"] = f"/projects/{project}/runs/{stored.run_id}"
     if stored.created:
         c.hub.publish({"project": project, "run_id": stored.run_id})
-        if stored.events:
+        if stored.queued:  # no webhook wants the events of most runs
             c.sender.wake()
     return JSONResponse(out, status_code=201 if stored.created else 200)

@@ -20,6 +20,7 @@ from gonogo import __version__
 from gonogo.server.config import Settings
 from gonogo.server.context import Context
 from gonogo.server.db import ServerDB
+from gonogo.server.ingestproc import IngestProcess, WriterConfig
 from gonogo.server.live import Hub
 from gonogo.server.ratelimit import LoginLimiter
 from gonogo.server.schema import REPORT
@@ -36,12 +37,20 @@ def create_app(settings: Settings, db: ServerDB | None = None) -> FastAPI:
     db = db or ServerDB.open(settings.store_url)
     limiter = LoginLimiter(settings.login_attempts, settings.login_window_s, settings.clock)
     writer = RunWriter(db, warn_days=settings.waiver_warn_days)
-    context = Context(settings, db, Hub(), Sender(db, settings), limiter, writer)
+    ingest = (
+        IngestProcess(WriterConfig(settings.store_url, settings.waiver_warn_days))
+        if settings.ingest_process
+        else None
+    )
+    context = Context(settings, db, Hub(), Sender(db, settings), limiter, writer, ingest)
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         context.hub.bind(asyncio.get_running_loop())
-        writer.start()
+        if ingest is not None:
+            ingest.start()
+        else:
+            writer.start()
         sender = asyncio.create_task(context.sender.run())
         try:
             yield
@@ -50,10 +59,15 @@ def create_app(settings: Settings, db: ServerDB | None = None) -> FastAPI:
             sender.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await sender
+            if ingest is not None:
+                await ingest.aclose()  # what it was sent is stored first
             await asyncio.to_thread(writer.close)  # what is queued is stored first
             db.close()
 
     app = FastAPI(
+        # gonogo exports no traces, metrics or logs: looking for their providers at each
+        # request cost about as much as routing it
+        telemetry={"tracing": False, "metrics": False, "logs": False, "operation_spans": False},
         title="gonogo team server",
         version=__version__,
         openapi_url=OPENAPI,

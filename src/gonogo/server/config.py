@@ -30,6 +30,7 @@ class Settings:
     webhook_backoff: tuple[float, float] = (2.0, 600.0)  # base and cap, seconds
     webhook_timeout_s: float = 10.0
     waiver_warn_days: int = 7
+    ingest_process: bool = False  # prepare and store pushed runs in a child process
     environ: Mapping[str, str] = field(default_factory=lambda: os.environ)
     clock: Callable[[], float] = time.time
 

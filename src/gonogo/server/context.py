@@ -8,6 +8,7 @@ from starlette.requests import Request
 
 from gonogo.server.config import Settings
 from gonogo.server.db import ServerDB
+from gonogo.server.ingestproc import IngestProcess
 from gonogo.server.live import Hub
 from gonogo.server.ratelimit import LoginLimiter
 from gonogo.server.webhooks import Sender
@@ -22,6 +23,7 @@ class Context:
     sender: Sender
     limiter: LoginLimiter
     writer: RunWriter
+    ingest: IngestProcess | None = None  # None: pushed runs are stored in this process
 
     def now(self) -> float:
         return self.settings.clock()

@@ -10,13 +10,13 @@ from __future__ import annotations
 import contextlib
 import functools
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, Dialect, text
 
 from gonogo.store import sqlite_path
-from gonogo.store.sql import SqlStore
+from gonogo.store.sql import SqlStore, driver_mark, insert_sql
 
 Row = dict[str, Any]
 
@@ -64,23 +64,39 @@ def rows(conn: Connection, sql: str, params: Mapping[str, Any] | None = None) ->
     return [dict(zip(keys, r, strict=True)) for r in result]
 
 
-def upsert(conn: Connection, table: Any, values: Mapping[str, Any], keys: tuple[str, ...]) -> None:
-    """Insert, or update the row with the same `keys` (SQLite and PostgreSQL)."""
-    stmt = _upsert(conn.dialect.name, table, keys, tuple(values))
-    conn.execute(stmt, dict(values))
+def driver_rows(conn: Connection, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+    """`rows` for `sql` written with `?` marks, on the driver's own cursor in `conn`'s
+    transaction: for the statements every pushed run costs, where SQLAlchemy's work
+    around a statement (events, parameter and result set-up) outweighs SQLite's own."""
+    cursor = conn.connection.cursor()
+    try:
+        cursor.execute(_marked(conn.dialect, sql), params)
+        if cursor.description is None:
+            return []
+        keys = [d[0] for d in cursor.description]
+        return [dict(zip(keys, r, strict=True)) for r in cursor.fetchall()]
+    finally:
+        cursor.close()
 
 
 @functools.lru_cache(maxsize=64)
-def _upsert(dialect: str, table: Any, keys: tuple[str, ...], columns: tuple[str, ...]) -> Any:
-    """One statement per table and shape, built once: its values are bound parameters,
-    and the row that is there already takes the new one's (`excluded`) columns."""
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
+def _marked(dialect: Dialect, sql: str) -> str:
+    mark = driver_mark(dialect)
+    return sql if mark == "?" else sql.replace("?", mark)
 
-        stmt: Any = pg_insert(table)
-    else:
-        from sqlalchemy.dialects.sqlite import insert as lite_insert
 
-        stmt = lite_insert(table)
-    changed = {c: stmt.excluded[c] for c in columns if c not in keys}
-    return stmt.on_conflict_do_update(index_elements=list(keys), set_=changed)
+def upsert(conn: Connection, table: Any, values: Mapping[str, Any], keys: tuple[str, ...]) -> None:
+    """Insert, or update the row with the same `keys` (SQLite and PostgreSQL)."""
+    driver_rows(
+        conn, _upsert(conn.dialect, table.name, keys, tuple(values)), tuple(values.values())
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def _upsert(dialect: Dialect, table: str, keys: tuple[str, ...], columns: tuple[str, ...]) -> str:
+    """One statement per table and shape, built once: the row that is there already takes
+    the new one's (`excluded`) columns. Its marks are `?`, as `driver_rows` takes them."""
+    quote = dialect.identifier_preparer.quote
+    changed = ", ".join(f"{quote(c)} = excluded.{quote(c)}" for c in columns if c not in keys)
+    tail = f" ON CONFLICT ({', '.join(quote(k) for k in keys)}) DO UPDATE SET {changed}"
+    return insert_sql(dialect, table, columns, 1, tail).replace(driver_mark(dialect), "?")

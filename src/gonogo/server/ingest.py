@@ -1,7 +1,7 @@
 """One pushed run into the store, on the caller's transaction (the run writer's group
 commit, or the fleet's own): the run with its gates and checks (the history's own
-`write_run`), the project and branch summaries, and the webhook deliveries its events
-call for. A run id already stored is answered, not stored twice."""
+rows), the project and branch summaries, and the webhook deliveries its events call
+for. A run id already stored is answered, not stored twice."""
 
 from __future__ import annotations
 
@@ -10,15 +10,14 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, select, text, update
+from sqlalchemy import Connection, bindparam, select, text
 
-from gonogo.models import RunReport
 from gonogo.server import audit, summary, webhooks
 from gonogo.server.config import iso
-from gonogo.server.db import upsert
+from gonogo.server.db import driver_rows, upsert
 from gonogo.store import server_tables as st
 from gonogo.store import tables as t
-from gonogo.store.sql import write_run
+from gonogo.store.sql import write_rows
 
 
 class RunConflict(Exception):
@@ -29,28 +28,21 @@ class RunConflict(Exception):
 class Stored:
     created: bool
     run_id: str
-    events: tuple[summary.Event, ...] = ()
+    queued: int = 0  # webhook deliveries its events queued
 
 
-_STORED = select(t.runs.c.seq, t.runs.c.project).where(t.runs.c.run_id == bindparam("run_id"))
+# the statements of every pushed run, on the driver's cursor (`driver_rows`)
+_STORED = f"SELECT seq, project FROM {t.runs.name} WHERE run_id = ?"  # noqa: S608
+_BRANCH = f"SELECT * FROM {st.branches.name} WHERE project = ? AND branch = ?"  # noqa: S608
+_COUNT_LATE = f"UPDATE {st.branches.name} SET runs = ? WHERE project = ? AND branch = ?"  # noqa: S608
 _PROJECT = select(st.projects.c.project).where(st.projects.c.project == bindparam("p"))
-_BRANCH = select(st.branches).where(
-    st.branches.c.project == bindparam("p"), st.branches.c.branch == bindparam("b")
-)
-
-
-_COUNT_LATE = (
-    update(st.branches)
-    .where(st.branches.c.project == bindparam("p"), st.branches.c.branch == bindparam("b"))
-    .values(runs=bindparam("n"))
-)
 _ADVISORY_LOCK = text("SELECT pg_advisory_xact_lock(:k)")
 
 
 def existing(conn: Connection, run_id: str) -> str | None:
     """The project a stored run belongs to; None when it is not stored."""
-    row = conn.execute(_STORED, {"run_id": run_id}).first()
-    return None if row is None else str(row[1])
+    found = driver_rows(conn, _STORED, (run_id,))
+    return str(found[0]["project"]) if found else None
 
 
 def _serialise(conn: Connection, project: str) -> None:
@@ -61,41 +53,42 @@ def _serialise(conn: Connection, project: str) -> None:
         conn.execute(_ADVISORY_LOCK, {"k": key})
 
 
-def record_run(conn: Connection, report: RunReport, *, now: float, warn_days: int) -> Stored:
-    """Store one pushed run on a transaction the caller owns: the server's run writer
-    (a group commit) or the fleet runner (its own records in the same transaction).
+def record_run(conn: Connection, run: summary.PreparedRun, *, now: float, warn_days: int) -> Stored:
+    """Store one pushed run (`summary.prepare` of its report) on a transaction the
+    caller owns: the server's run writer (a group commit) or the fleet runner (its own
+    records in the same transaction).
 
     `RunConflict` is raised before anything is written, so the transaction may go on
     without this run; any other error may leave part of it written."""
-    _serialise(conn, report.project)
-    stored = conn.execute(_STORED, {"run_id": report.run_id}).first()
-    owner = None if stored is None else str(stored[1])
-    if owner is not None and owner != report.project:
-        raise RunConflict(f"run {report.run_id} is already stored for project {owner!r}")
-    seq = write_run(conn, report) if stored is None else int(stored[0])
-    found = _branch(conn, report)
-    if owner is not None and found is not None and _summarised(found, report, seq):
-        return Stored(False, report.run_id)
+    _serialise(conn, run.project)
+    stored = driver_rows(conn, _STORED, (run.run_id,))
+    owner = str(stored[0]["project"]) if stored else None
+    if owner is not None and owner != run.project:
+        raise RunConflict(f"run {run.run_id} is already stored for project {owner!r}")
+    seq = int(stored[0]["seq"]) if stored else write_rows(conn, run.rows)
+    found = _branch(conn, run)
+    if owner is not None and found is not None and _summarised(found, run, seq):
+        return Stored(False, run.run_id)
     # a run that `gonogo check --store` recorded in this same store is summarised when
     # it is pushed, though not stored again
     if found is None:  # a branch row is only ever written after its project's row
-        _project(conn, report.project, iso(now))
+        _project(conn, run.project, iso(now))
     today = dt.datetime.fromtimestamp(now, dt.UTC).date()
-    events = summary.events(found, report, today, warn_days)
+    events = summary.events(found, run, today, warn_days)
     runs = (found["runs"] if found else 0) + 1
-    if found is None or report.started_at >= found["started_at"]:
-        upsert(conn, st.branches, summary.branch_row(report, seq, now, runs), ("project", "branch"))
+    if found is None or run.started_at >= found["started_at"]:
+        upsert(conn, st.branches, summary.branch_row(run, seq, now, runs), ("project", "branch"))
     else:  # an older run pushed late: history, not the branch's current state
-        conn.execute(_COUNT_LATE, {"p": report.project, "b": report.git.branch or "", "n": runs})
-    webhooks.enqueue(conn, events, now=now)
-    return Stored(owner is None, report.run_id, tuple(events))
+        driver_rows(conn, _COUNT_LATE, (runs, run.project, run.branch))
+    queued = webhooks.enqueue(conn, events, now=now)
+    return Stored(owner is None, run.run_id, queued)
 
 
-def _summarised(found: dict[str, Any], report: RunReport, seq: int) -> bool:
+def _summarised(found: dict[str, Any], run: summary.PreparedRun, seq: int) -> bool:
     """Whether pushing this stored run again leaves its branch as it is: it is the
     branch's current run or came after it (`seq`), or it is older than that run (a run
     pushed late, counted when it came; pushed again, it changes nothing)."""
-    return bool(found["run_seq"] >= seq or report.started_at < found["started_at"])
+    return bool(found["run_seq"] >= seq or run.started_at < found["started_at"])
 
 
 def _project(conn: Connection, project: str, at: str) -> None:
@@ -105,6 +98,6 @@ def _project(conn: Connection, project: str, at: str) -> None:
     audit.record(conn, at=at, actor="ingest", action="project.add", target=project, project=project)
 
 
-def _branch(conn: Connection, report: RunReport) -> dict[str, Any] | None:
-    found = conn.execute(_BRANCH, {"p": report.project, "b": report.git.branch or ""}).first()
-    return None if found is None else dict(found._mapping)
+def _branch(conn: Connection, run: summary.PreparedRun) -> dict[str, Any] | None:
+    found = driver_rows(conn, _BRANCH, (run.project, run.branch))
+    return found[0] if found else None

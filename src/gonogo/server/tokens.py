@@ -8,10 +8,10 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, bindparam, select, update
+from sqlalchemy import Connection, select, update
 
 from gonogo.server import audit
-from gonogo.server.db import Row, rows
+from gonogo.server.db import Row, driver_rows, rows
 from gonogo.store import server_tables as st
 
 PREFIX = "ggo_"
@@ -66,8 +66,10 @@ def revoke(conn: Connection, ref: str, *, by: str, at: str) -> list[Row]:
     return found
 
 
-_ACTIVE = select(st.tokens.c.kind, st.tokens.c.subject).where(
-    st.tokens.c.token_hash == bindparam("h"), st.tokens.c.revoked_at.is_(None)
+# every request with a token asks this (on the driver's cursor: `driver_rows`)
+_ACTIVE = (
+    f"SELECT kind, subject FROM {st.tokens.name} "  # noqa: S608
+    "WHERE token_hash = ? AND revoked_at IS NULL"
 )
 
 
@@ -75,8 +77,8 @@ def lookup(conn: Connection, token: str) -> Bearer | None:
     """The active token's kind and subject; None for an unknown or revoked token."""
     if not token.startswith(PREFIX) or len(token) > 100:
         return None
-    row = conn.execute(_ACTIVE, {"h": token_hash(token)}).first()
-    return None if row is None else Bearer(str(row[0]), str(row[1]))
+    found = driver_rows(conn, _ACTIVE, (token_hash(token),))
+    return Bearer(str(found[0]["kind"]), str(found[0]["subject"])) if found else None
 
 
 def listing(conn: Connection) -> list[Row]:

@@ -1,26 +1,46 @@
 """Report values → rows: what `SqlStore` writes for a run (`gonogo.store.rows` reads
-them back)."""
+them back). `pushed_values` makes the same rows from a run's checks as JSON data (a
+pushed report, validated), without building a `CheckResult` for each."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from gonogo.models import CheckResult, GateReport, RunReport, finding_fingerprint
+from gonogo.models import (
+    CheckResult,
+    Finding,
+    GateReport,
+    Measure,
+    RunReport,
+    finding_fingerprint,
+)
 
 Values = dict[str, Any]
+Rows = tuple[Values, list[Values], list[Values]]  # a run's row, its gates' and its checks'
 
 
 _ENCODER = json.JSONEncoder(default=str, ensure_ascii=False, separators=(",", ":"))
+try:  # the C encoder `_ENCODER` builds anew at each call, built once (CPython)
+    from _json import make_encoder
+except ImportError:  # an interpreter without it
+    _C_ENCODE = None
+else:  # without the check for cycles: what is encoded is report data, never a cycle
+    _C_ENCODE = make_encoder(
+        None, str, json.encoder.encode_basestring, None, ":", ",", False, False, True
+    )
 
 
 def encode(value: Any) -> str:
-    """Compact JSON text; one encoder for every call (json.dumps with options builds a
-    new one each time)."""
-    return _ENCODER.encode(value)
+    """Compact JSON text, as `_ENCODER` writes it. A run encodes a detail per check, and
+    building the encoder each time cost as much as encoding a small one."""
+    if _C_ENCODE is None or isinstance(value, str):
+        return _ENCODER.encode(value)
+    return "".join(_C_ENCODE(value, 0))
 
 
-def run_values(report: RunReport) -> tuple[Values, list[Values], list[Values]]:
+def run_values(report: RunReport) -> Rows:
     run = {
         "run_id": report.run_id,
         "project": report.project,
@@ -41,6 +61,14 @@ def run_values(report: RunReport) -> tuple[Values, list[Values], list[Values]]:
     gates = [_gate_values(i, g) for i, g in enumerate(report.gates)]
     checks = [_check_values(i, c) for i, c in enumerate(report.checks)]
     return run, gates, checks
+
+
+def pushed_values(head: RunReport, checks: Sequence[Mapping[str, Any]]) -> Rows:
+    """`run_values` of `head` with these checks, given as `RunReport.from_dict` reads
+    them (`head` holding none): the same rows, without a `CheckResult` for each."""
+    run, gates, _ = run_values(head)
+    run["checks"] = len(checks)
+    return run, gates, [_pushed_check(i, c) for i, c in enumerate(checks)]
 
 
 GATE_DETAIL = ("blockers", "reasons", "approvals", "score")  # to_dict keys without a column
@@ -80,23 +108,59 @@ def _check_values(position: int, c: CheckResult) -> Values:
         "duration_s": c.duration_s,
         "attempts": c.attempts,
         "flaky": c.flaky,
-        "detail": encode(_check_detail(c)),
+        "detail": _check_detail(
+            c.check_id, c.evidence, c.findings, c.waiver, c.description, c.measures
+        ),
     }
 
 
-def _check_detail(c: CheckResult) -> Values:
-    """The CHECK_DETAIL keys of `c.to_dict()`, in that order, without building the rest
-    (a run writes one per check; the round-trip tests hold the two together)."""
+def _pushed_check(position: int, c: Mapping[str, Any]) -> Values:
+    """`_check_values` of `CheckResult.from_dict(c)`, with its defaults."""
+    found, measured = c.get("findings"), c.get("measures")
+    detail = _check_detail(
+        c["id"],
+        c.get("evidence") or {},
+        tuple(map(Finding.from_dict, found)) if found else (),
+        c.get("waiver"),
+        c.get("description"),
+        tuple(map(Measure.from_dict, measured)) if measured else (),
+    )
+    return {
+        "check_id": c["id"],
+        "position": position,
+        "gate_id": c["gate"],
+        "kind": c["kind"],
+        "priority": c.get("priority", "P2"),
+        "status": c["status"],
+        "message": c.get("message", ""),
+        "owner": c.get("owner"),
+        "duration_s": float(c.get("duration_s", 0.0)),
+        "attempts": int(c.get("attempts", 1)),
+        "flaky": bool(c.get("flaky", False)),
+        "detail": detail,
+    }
+
+
+def _check_detail(
+    check_id: str,
+    evidence: Mapping[str, Any],
+    findings: Sequence[Finding],
+    waiver: Mapping[str, Any] | None,
+    description: str | None,
+    measures: Sequence[Measure],
+) -> str:
+    """The CHECK_DETAIL keys of a check's `to_dict()`, in that order, without building
+    the rest (a run writes one per check; the round-trip tests hold the two together)."""
     out: Values = {
-        "evidence": dict(c.evidence),
+        "evidence": dict(evidence),
         "findings": [
-            {**f.to_dict(), "fingerprint": finding_fingerprint(c.check_id, f)} for f in c.findings
+            {**f.to_dict(), "fingerprint": finding_fingerprint(check_id, f)} for f in findings
         ],
     }
-    if c.waiver is not None:
-        out["waiver"] = dict(c.waiver)
-    if c.description:
-        out["description"] = c.description
-    if c.measures:
-        out["measures"] = [m.to_dict() for m in c.measures]
-    return out
+    if waiver is not None:
+        out["waiver"] = dict(waiver)
+    if description:
+        out["description"] = description
+    if measures:
+        out["measures"] = [m.to_dict() for m in measures]
+    return encode(out)

@@ -9,14 +9,14 @@ from pathlib import Path
 from typing import Any, Self
 
 from sqlalchemy import Connection, Dialect, Engine, create_engine, event, text, update
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import DBAPIError
 
 from gonogo import atomic
 from gonogo.errors import OutputError, StoreError
 from gonogo.models import RunReport
 from gonogo.store import Approval, redact_url, sqlite_path
 from gonogo.store import tables as t
-from gonogo.store.codec import run_values
+from gonogo.store.codec import Rows, run_values
 from gonogo.store.migrate import ensure_schema
 from gonogo.store.reads import HistoryReads
 
@@ -95,8 +95,6 @@ def write_approval(conn: Connection, approval: Approval) -> None:
     conn.execute(t.approvals.insert().values(**values))
 
 
-# built once: a statement object keeps its compiled form and cache key
-_INSERT_RUN = t.runs.insert()
 # rows per multi-row INSERT: 32 checks x 13 columns stay under SQLite's oldest limit of
 # 999 parameters, and the statements of every remainder (1 to 31 rows) fit the driver's
 # cache of prepared statements
@@ -105,37 +103,61 @@ ROWS_PER_INSERT = 32
 
 def write_run(conn: Connection, report: RunReport) -> int:
     """Insert one run with its gates and checks on `conn` (the caller owns the
-    transaction). The gates and checks go in multi-row INSERTs of plain values, up to
-    `ROWS_PER_INSERT` rows each: one statement for what executemany would step through
-    row by row, at under half its cost. Returns the run's `seq`."""
-    run_vals, gate_vals, check_vals = run_values(report)
+    transaction). Returns the run's `seq`."""
+    return write_rows(conn, run_values(report))
+
+
+def write_rows(conn: Connection, rows: Rows) -> int:
+    """`write_run` from the run's `run_values`. The gates and checks go in multi-row
+    INSERTs of plain values, up to `ROWS_PER_INSERT` rows each: one statement for what
+    executemany would step through row by row, at under half its cost. Every statement
+    runs on the driver's own cursor, in the same transaction: SQLAlchemy's work around a
+    statement (events, parameter and result set-up) costs more than SQLite's own here."""
+    run_vals, gate_vals, check_vals = rows
+    dialect = conn.dialect
+    cursor = conn.connection.cursor()
     try:
-        key = conn.execute(_INSERT_RUN, run_vals).inserted_primary_key
-    except IntegrityError:
-        raise StoreError(f"run {report.run_id} is already recorded") from None
-    seq = int(key[0]) if key is not None else 0
-    for table, items in ((t.gates, gate_vals), (t.checks, check_vals)):
-        if not items:
-            continue
-        columns = ("run_seq", *items[0])
-        for start in range(0, len(items), ROWS_PER_INSERT):
-            chunk = items[start : start + ROWS_PER_INSERT]
-            values = tuple(v for i in chunk for v in (seq, *i.values()))
-            sql = _insert_sql(conn.dialect, table.name, columns, len(chunk))
-            conn.exec_driver_sql(sql, values)
+        returning = "" if dialect.name == "sqlite" else " RETURNING seq"
+        sql = insert_sql(dialect, t.runs.name, tuple(run_vals), 1, returning)
+        try:
+            cursor.execute(sql, tuple(run_vals.values()))
+        except dialect.loaded_dbapi.IntegrityError:
+            raise StoreError(f"run {run_vals['run_id']} is already recorded") from None
+        key = cursor.fetchone() if returning else (cursor.lastrowid,)
+        seq = int(key[0]) if key is not None else 0
+        for table, items in ((t.gates, gate_vals), (t.checks, check_vals)):
+            if not items:
+                continue
+            columns = ("run_seq", *items[0])
+            for start in range(0, len(items), ROWS_PER_INSERT):
+                chunk = items[start : start + ROWS_PER_INSERT]
+                values: list[Any] = []
+                for item in chunk:
+                    values.append(seq)
+                    values += item.values()
+                cursor.execute(insert_sql(dialect, table.name, columns, len(chunk)), values)
+    finally:
+        cursor.close()
     return seq
 
 
 @functools.lru_cache(maxsize=256)
-def _insert_sql(dialect: Dialect, table: str, columns: tuple[str, ...], rows: int) -> str:
+def insert_sql(
+    dialect: Dialect, table: str, columns: tuple[str, ...], rows: int, tail: str = ""
+) -> str:
     """`INSERT INTO table (columns) VALUES (?, …), …` for `rows` rows, in the driver's own
-    parameter style (every value is already a plain str, int, float, bool or None)."""
-    mark = {"qmark": "?", "format": "%s", "pyformat": "%s"}[dialect.paramstyle]
+    parameter style (every value is already a plain str, int, float, bool or None), then
+    `tail` (`RETURNING …`, `ON CONFLICT …`)."""
     quote = dialect.identifier_preparer.quote
     names = ", ".join(quote(c) for c in columns)
-    row = "(" + ", ".join([mark] * len(columns)) + ")"
+    row = "(" + ", ".join([driver_mark(dialect)] * len(columns)) + ")"
     # the names are the tables' own columns (`run_values` keys), quoted by the dialect
-    return f"INSERT INTO {quote(table)} ({names}) VALUES {', '.join([row] * rows)}"  # noqa: S608
+    return f"INSERT INTO {quote(table)} ({names}) VALUES {', '.join([row] * rows)}{tail}"  # noqa: S608
+
+
+def driver_mark(dialect: Dialect) -> str:
+    """The driver's parameter mark: `?` (sqlite3) or `%s` (psycopg)."""
+    return {"qmark": "?", "format": "%s", "pyformat": "%s"}[dialect.paramstyle]
 
 
 def _engine(url: str) -> Engine:
