@@ -22,14 +22,26 @@ Rows = tuple[Values, list[Values], list[Values]]  # a run's row, its gates' and 
 
 
 _ENCODER = json.JSONEncoder(default=str, ensure_ascii=False, separators=(",", ":"))
-try:  # the C encoder `_ENCODER` builds anew at each call, built once (CPython)
-    from _json import make_encoder
-except ImportError:  # an interpreter without it
-    _C_ENCODE = None
-else:  # without the check for cycles: what is encoded is report data, never a cycle
-    _C_ENCODE = make_encoder(
-        None, str, json.encoder.encode_basestring, None, ":", ",", False, False, True
-    )
+_SAMPLE = {"a": [1, 2.5, None, True], "é": 'x\n"y"', "n": {"k": "v"}}
+
+
+def _c_encoder() -> Any:
+    """The C encoder `_ENCODER` builds anew at each call, built once (CPython's private
+    `_json.make_encoder`, without the check for cycles: report data never has one). Used
+    only where it writes exactly what `_ENCODER` writes; None elsewhere."""
+    try:
+        from _json import make_encoder
+
+        made = make_encoder(
+            None, str, json.encoder.encode_basestring, None, ":", ",", False, False, True
+        )
+        same = "".join(made(_SAMPLE, 0)) == _ENCODER.encode(_SAMPLE)
+    except Exception:  # another interpreter, or another signature
+        return None
+    return made if same else None
+
+
+_C_ENCODE = _c_encoder()
 
 
 def encode(value: Any) -> str:
