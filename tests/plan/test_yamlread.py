@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 import pytest
@@ -70,6 +71,33 @@ def test_arbitrary_text_loads_as_safe_loader_loads_it_or_is_refused(text: str) -
     except (RecursionError, TypeError, ValueError):
         return  # PyYAML itself gives up (unhashable keys, bad dates): not a comparison
     _same_as_safe_loader(text)
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(documents.filter(lambda d: isinstance(d, dict)))
+def test_json_documents_load_as_safe_loader_loads_them(doc: Any) -> None:
+    """A plan written as JSON (the audit's own plans are) is read by the JSON parser."""
+    _same_as_safe_loader(json.dumps(doc, default=str, indent=2, ensure_ascii=False))
+
+
+@pytest.mark.parametrize(
+    ("text", "message", "line"),
+    [
+        ('{\n  "a": 1,\n  "a": 2\n}\n', "duplicate key 'a'", 3),
+        ('{"a":' * 70 + "1" + "}" * 70, "deeper than 64 levels", 1),
+    ],
+)
+def test_json_documents_are_refused_as_yaml_ones_are(text: str, message: str, line: int) -> None:
+    with pytest.raises(yamlread.YamlError) as info:
+        yamlread.load(text)
+    assert message in info.value.message
+    assert info.value.line == line
+
+
+def test_positions_are_found_for_a_json_document() -> None:
+    doc = yamlread.load('{\n  "gates": [\n    {"id": "build", "checks": []}\n  ]\n}\n')
+    assert doc.data == {"gates": [{"id": "build", "checks": []}]}
+    assert doc.where(("gates", 0, "id")) == (3, 6)
 
 
 def test_positions_are_found_for_a_document_read_on_the_fast_path() -> None:
