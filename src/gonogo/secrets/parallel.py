@@ -46,9 +46,9 @@ _ERR_CAP = 64 << 10
 
 
 class Workers:
-    """Up to `jobs` scanning workers over `root`, started by `start()` (at most once) and
-    stopped, if still running, by `close()`, which also makes any later `start()` fail:
-    a scan cancelled while it starts leaves no process behind."""
+    """Up to `jobs` scanning workers over `root`, for one scan: started by `start()` (at
+    most once) and stopped, if still running, by `close()`, which also makes any later
+    `start()` fail: a scan cancelled while it starts leaves no process behind."""
 
     def __init__(self, root: str, jobs: int) -> None:
         self.root = root
@@ -111,6 +111,8 @@ class Workers:
         when a worker fails."""
         self.start()
         procs = list(self._procs)
+        if any(p.stdin is None or p.stdin.closed for p in procs):
+            raise RuntimeError("these workers have scanned already")
         header = json.dumps(flags).encode()
         queues: list[Queue] = []
         feeders = []
@@ -118,7 +120,6 @@ class Workers:
             q: Queue = queue.SimpleQueue()
             q.put(len(header).to_bytes(HEADER, "big") + header)
             queues.append(q)
-            assert proc.stdin is not None
             feeders.append(_thread(_feed, proc.stdin, q))
         readers = [(_Drain(p.stdout, OUTPUT_CAP), _Drain(p.stderr, _ERR_CAP)) for p in procs]
         try:
