@@ -8,7 +8,11 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from gonogo.fs.index import FileIndex
+    from gonogo.secrets.parallel import Workers
 
 
 def add_parser(sub: Any) -> None:
@@ -69,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
         return _scan(args, files, workers)
 
 
-def _scan(args: argparse.Namespace, files: Any, workers: Any) -> int:
+def _scan(args: argparse.Namespace, files: FileIndex, workers: Workers) -> int:
     from gonogo import atomic
     from gonogo.errors import UsageError
     from gonogo.secrets import baseline as bl
