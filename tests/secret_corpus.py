@@ -177,15 +177,17 @@ def putty(r: random.Random) -> str:
     )
 
 
-def jwt(r: random.Random) -> str:
+def jwt(r: random.Random, expired: bool = False) -> str:
     def enc(obj: object) -> str:
         return base64.urlsafe_b64encode(json.dumps(obj).encode()).decode().rstrip("=")
 
-    claims = {
+    claims: dict[str, object] = {
         "sub": f"svc-{t(r, 6, LOW)}",
-        "iat": r.randint(1_600_000_000, 1_750_000_000),
+        "iat": r.randint(1_400_000_000, 1_500_000_000 if expired else 1_750_000_000),
         "role": "admin",
     }
+    if expired:  # a week after it was issued, years ago
+        claims["exp"] = int(str(claims["iat"])) + 604_800
     return f"{enc({'alg': 'HS256', 'typ': 'JWT'})}.{enc(claims)}.{t(r, 43, URL)}"
 
 
@@ -426,6 +428,7 @@ def cert(r: random.Random) -> str:
 
 NEGATIVE: dict[str, Gen] = {
     "uuid": uuid,
+    "jwt_expired": lambda r: jwt(r, expired=True),
     "sha1": fmt("{h:40}"),
     "sha256": fmt("{h:64}"),
     "md5": fmt("{h:32}"),

@@ -30,8 +30,12 @@ def true_secrets(seed: int = 7) -> list[tuple[str, str, str]]:
     """(file name, content, expected kind); each content holds exactly one secret."""
     r = random.Random(seed)
     up = string.ascii_uppercase + string.digits
-    jwt = ".".join(
-        (_b64url({"alg": "HS256", "typ": "JWT"}), _b64url({"sub": "u-81", "exp": 1}), _tok(r, 43))
+    jwt = ".".join(  # valid until 2100: an expired token is no credential
+        (
+            _b64url({"alg": "HS256", "typ": "JWT"}),
+            _b64url({"sub": "u-81", "exp": 4_102_444_800}),
+            _tok(r, 43),
+        )
     )
     return [
         ("aws.py", f'AWS_ACCESS_KEY_ID = "AKIA{_tok(r, 16, B32)}"\n', "aws-access-key-id"),

@@ -41,6 +41,9 @@ def test_good_multi_stage_dockerfile_passes(tmp_path: Path) -> None:
         ("FROM node:lts-alpine\nUSER node\n", [("dockerfile.unpinned-base", 1, "error")]),
         ("FROM debian:bookworm-slim\nUSER nobody\n", []),
         ("FROM alpine:3.20\n", [("dockerfile.root-user", 1, "error")]),
+        # Windows images have no root (ContainerAdministrator is another rule's matter)
+        ("# escape=`\nFROM mcr.microsoft.com/windows/servercore:ltsc2022\n", []),
+        ("FROM microsoft/aspnet:windowsservercore-10.0.14393.953\n", []),
         ("FROM alpine:3.20\nUSER root\n", [("dockerfile.root-user", 2, "error")]),
         ("FROM gcr.io/distroless/static:nonroot\n", []),
         # a service (EXPOSE) without HEALTHCHECK is advice; a tool without EXPOSE is not

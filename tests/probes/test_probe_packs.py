@@ -496,3 +496,28 @@ def test_a_compose_image_of_one_of_the_repositorys_own_modules_is_its_build(make
         ("compose.unpinned-image", "docker-compose.yml", 7, "error"),
         ("compose.unpinned-image", "docker-compose.yml", 9, "error"),
     ]
+
+
+def test_a_compose_image_the_scripts_build_and_never_push_is_the_checkouts_own(
+    make_repo, cli
+) -> None:
+    """`docker build -t atsea-db` in a build script (PowerShell here) makes the image the
+    compose file runs; one the scripts push is a release pulled from the registry, and a
+    name made of variables names none in particular."""
+    root = make_repo(
+        {
+            "db/Dockerfile": "FROM postgres:16.4\n",
+            "build.ps1": "docker build -t atsea-db db\n"
+            "docker build -t acme/api:latest api\ndocker push acme/api:latest\n"
+            "docker build -t ${group}/${app}:${version} .\n",
+            "docker-compose.yml": "services:\n"
+            "  db:\n    image: atsea-db\n"
+            "  api:\n    image: acme/api:latest\n"
+            "  cache:\n    image: minio/minio\n",
+        }
+    )
+    _, checks = _check(cli, root)
+    assert _findings(checks["compose-images"]) == [
+        ("compose.unpinned-image", "docker-compose.yml", 5, "error"),
+        ("compose.unpinned-image", "docker-compose.yml", 7, "error"),
+    ]

@@ -9,6 +9,7 @@ with the `.env` file compose reads beside the compose file.
 
 from __future__ import annotations
 
+import fnmatch
 import posixpath
 import re
 from typing import Any
@@ -22,6 +23,7 @@ from gonogo.probes import ownimages
 from gonogo.probes.base import Context, Params, Probe, ProbeDoc, RelPath, in_thread
 from gonogo.probes.composebuilds import COMPOSE_GLOB
 from gonogo.probes.composeroles import not_deployed, project_folders
+from gonogo.probes.dockerscripts import built_tags
 from gonogo.probes.outcomes import files_label, judged
 from gonogo.probes.secretnames import is_real_value, is_secret_name
 from gonogo.probes.templates import template_reason, templates_note
@@ -56,6 +58,7 @@ class _Run:
         self.seen: set[tuple[str, str, int | None]] = set()
         self.current = ""
         self.modules: frozenset[str] | None = None  # the tree's own modules, read once
+        self.built: frozenset[str] = frozenset()  # and the images its scripts build
 
     def findings(self, cf: cr.ComposeFile) -> list[Finding]:
         self.current = cf.rel
@@ -73,10 +76,16 @@ class _Run:
         return self._once(out)
 
     def _own(self, image: str) -> bool:
-        """An image the tree's own build makes (`gonogo.probes.ownimages`)."""
+        """An image the tree's own build makes: named after one of its modules
+        (`gonogo.probes.ownimages`), or built under that name by one of its scripts."""
         if self.modules is None:
             self.modules = ownimages.modules(self.ctx.files)
-        return ownimages.is_own(image, self.modules)
+            self.built = built_tags(self.ctx.files)
+        name = image.strip()
+        return ownimages.is_own(name, self.modules) or any(
+            fnmatch.fnmatchcase(name, tag) or fnmatch.fnmatchcase(f"{name}:latest", tag)
+            for tag in self.built
+        )
 
     def _secrets(self, cf: cr.ComposeFile, svc: str, body: dict[str, Any]) -> list[Finding]:
         out = []

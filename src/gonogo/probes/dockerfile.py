@@ -85,9 +85,19 @@ def judge(
 
 def _runs_a_service_as_root(chain: list[Stage], base: str) -> bool:
     """A final stage with no USER runs as root, unless it is an official server image
-    that keeps its entrypoint: that entrypoint runs the server as the server's user."""
+    that keeps its entrypoint: that entrypoint runs the server as the server's user. A
+    Windows image has no root: its accounts (ContainerAdministrator, ContainerUser) are
+    another matter than this rule's."""
+    if _windows(base):
+        return False
     keeps_entrypoint = all(stage.last("ENTRYPOINT") is None for stage in chain)
     return not (drops_privileges(base) and keeps_entrypoint)
+
+
+def _windows(image: str) -> bool:
+    """`mcr.microsoft.com/windows/servercore`, `…:windowsservercore-ltsc2019`, nanoserver."""
+    low = image.lower()
+    return "windows" in low or "nanoserver" in low
 
 
 def _bases(found: list[Stage], global_args: dict[str, str], rel: str) -> list[Finding]:

@@ -18,12 +18,14 @@ from __future__ import annotations
 import posixpath
 import re
 import shlex
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from gonogo.fs.index import FileIndex
+from gonogo.probes.images import split
 
 SCRIPTS = (
-    "**/{*.sh,*.bash,Makefile,makefile,GNUmakefile,*.mk,justfile,Justfile}",
+    "**/{*.sh,*.bash,*.ps1,*.psm1,*.cmd,*.bat,Makefile,makefile,GNUmakefile,*.mk,justfile,Justfile}",
     ".github/workflows/*.{yml,yaml}",
 )
 _MAX_FILES = 300
@@ -86,8 +88,7 @@ def scripted(files: FileIndex) -> dict[str, Scripted]:
     builds: list[_Build] = []
     runs: dict[str, tuple[str, bool]] = {}  # image pattern -> (script, run as a tool)
     pushed: set[str] = set()
-    for rel in _scripts(files):
-        text = files.read_text(rel, _MAX_BYTES).replace("\\\n", " ")
+    for rel, text in _script_texts(files):
         builds += [b for m in _BUILD.finditer(text) if (b := _build(rel, m.group(1)))]
         for m in _RUN.finditer(text):
             image, tool = _run(m.group(1))
@@ -95,6 +96,28 @@ def scripted(files: FileIndex) -> dict[str, Scripted]:
                 runs[image] = (rel, tool)
         pushed.update(_pattern(m.group(1)) for m in _PUSH.finditer(text))
     return _resolve(files, builds, runs, pushed)
+
+
+def built_tags(files: FileIndex) -> frozenset[str]:
+    """The image names the tree's scripts build with `docker build -t NAME` and never
+    push: what a compose file runs under that name is the checkout's own build, not a
+    release pulled from a registry. A name made of variables (`${group}/${app}`) says
+    nothing of which image it is, so it is left out."""
+    tags: set[str] = set()
+    pushed: set[str] = set()
+    for rel, text in _script_texts(files):
+        for m in _BUILD.finditer(text):
+            build = _build(rel, m.group(1))
+            if build is not None and not build.push:
+                tags.update(t for t in build.tags if "*" not in split(t)[0])
+        pushed.update(_pattern(m.group(1)) for m in _PUSH.finditer(text))
+    return frozenset(tags - pushed)
+
+
+def _script_texts(files: FileIndex) -> Iterator[tuple[str, str]]:
+    """Each script of the tree and its text, continued lines joined."""
+    for rel in _scripts(files):
+        yield rel, files.read_text(rel, _MAX_BYTES).replace("\\\n", " ")
 
 
 def _scripts(files: FileIndex) -> list[str]:

@@ -10,6 +10,7 @@ import base64
 import binascii
 import json
 import re
+import time
 import urllib.parse
 
 from gonogo.secrets.providers import END, vendor_token
@@ -81,8 +82,12 @@ def _jwt(c: Candidate) -> bool:
         return False
     if not isinstance(header, dict) or "alg" not in header or header.get("alg") == "none":
         return False
-    # the example token of the JWT specification sites
-    return not (isinstance(claims, dict) and claims.get("sub") == "1234567890")
+    if not isinstance(claims, dict):
+        return True
+    expiry = claims.get("exp")
+    if isinstance(expiry, int | float) and not isinstance(expiry, bool) and expiry < time.time():
+        return False  # expired: no server accepts it any more (a Postman collection's old token)
+    return claims.get("sub") != "1234567890"  # the example token of the JWT specification sites
 
 
 _URL_USERS = frozenset(b"user username usr login name".split())
