@@ -143,18 +143,24 @@ def _append(blocks: list[Block], new: list[Block]) -> None:
     blocks.extend(new)
 
 
+def fence_after(fence: str, line: str) -> tuple[str, bool]:
+    """The code fence open after `line` ("" for none), given the one open before it, and
+    whether `line` is fenced: inside a fence or one of its markers."""
+    stripped = line.lstrip()
+    if fence:
+        return ("" if stripped.startswith(fence) else fence), True
+    if stripped.startswith(("```", "~~~")):
+        return stripped[:3], True
+    return "", False
+
+
 def chunks(lines: Sequence[str]) -> Iterator[list[int]]:
     """Indices of lines, grouped into chunks that markdown-it can parse on their own."""
     cur: list[int] = []
     fence = ""
     header: list[int] = []
     for idx, line in enumerate(lines):
-        stripped = line.lstrip()
-        if fence:
-            if stripped.startswith(fence):
-                fence = ""
-        elif stripped.startswith(("```", "~~~")):
-            fence = stripped[:3]
+        fence = fence_after(fence, line)[0]
         header = _track_header(lines, idx, header)
         cur.append(idx)
         if not fence and len(cur) >= SOFT_LINES and not line.strip():

@@ -11,7 +11,7 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from itertools import accumulate
 
-from gonogo.audit.blocks import Row, Table
+from gonogo.audit.blocks import Row, Table, fence_after
 from gonogo.audit.pipetables import cut_out
 from gonogo.audit.regex import rx
 
@@ -51,11 +51,10 @@ def html_tables_of(chunk: list[str], origin: Sequence[int]) -> list[Table]:
 
 def _fenced(chunk: Sequence[str]) -> list[bool]:
     """For each line, whether it sits inside a code fence."""
-    out, inside = [], False
+    out, fence = [], ""
     for line in chunk:
-        if line.lstrip().startswith(("```", "~~~")):
-            inside = not inside
-        out.append(inside)
+        fence, fenced = fence_after(fence, line)
+        out.append(fenced)
     return out
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from gonogo.audit.blocks import Row, Table, is_delimiter
+from gonogo.audit.blocks import Row, Table, fence_after, is_delimiter
 
 
 def plain_tables_of(chunk: list[str], origin: Sequence[int]) -> list[Table]:
@@ -19,13 +19,8 @@ def plain_tables_of(chunk: list[str], origin: Sequence[int]) -> list[Table]:
     fence = ""
     i = 0
     while i < len(chunk) - 1:
-        line = chunk[i]
-        stripped = line.lstrip()
-        if fence:
-            fence = "" if stripped.startswith(fence) else fence
-        elif stripped.startswith(("```", "~~~")):
-            fence = stripped[:3]
-        elif _table_start(chunk, i):
+        fence, fenced = fence_after(fence, chunk[i])
+        if not fenced and _table_start(chunk, i):
             end = i + 2
             while end < len(chunk) and chunk[end].strip() and "|" in chunk[end]:
                 end += 1

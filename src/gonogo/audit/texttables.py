@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from gonogo.audit import wikitables
-from gonogo.audit.blocks import Heading, Row, Table
+from gonogo.audit.blocks import Heading, Row, Table, fence_after
 from gonogo.audit.pipetables import cut_out
 from gonogo.audit.regex import rx
 
@@ -28,14 +28,8 @@ def text_tables_of(chunk: list[str], origin: Sequence[int]) -> list[Table]:
     i = 0
     fence = ""
     while i < len(chunk):
-        line = chunk[i]
-        stripped = line.strip()
-        if fence:
-            fence = "" if stripped.startswith(fence) else fence
-            i += 1
-            continue
-        if stripped.startswith(("```", "~~~")):
-            fence = stripped[:3]
+        fence, fenced = fence_after(fence, chunk[i])
+        if fenced:
             i += 1
             continue
         end, table = _read_at(chunk, i, origin)
@@ -187,12 +181,9 @@ def adoc_titles_of(chunk: list[str], origin: Sequence[int]) -> list[Heading]:
     out: list[Heading] = []
     fence = ""
     for i, line in enumerate(chunk):
+        fence, fenced = fence_after(fence, line)
         stripped = line.strip()
-        if fence:
-            fence = "" if stripped.startswith(fence) else fence
-            continue
-        if stripped.startswith(("```", "~~~")):
-            fence = stripped[:3]
+        if fenced:
             continue
         if not stripped or len(stripped) > 300:
             continue

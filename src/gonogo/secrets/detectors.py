@@ -82,14 +82,16 @@ def context_of(rel: str) -> str:
     name = parts[-1]
     stem = name.rsplit(".", 1)[0]
     original = rel.rpartition("/")[2].rsplit(".", 1)[0]
-    if any(_is_test_dir(p) for p in parts[:-1]) or _is_test_file(name, stem, original):
+    if any(_folder_of(p, _TEST_DIRS, _TEST_NAME_PARTS) for p in parts[:-1]) or _is_test_file(
+        name, stem, original
+    ):
         return "test"
     environment = _environment(parts[:-1], stem)
     if environment:
         return environment
     if any(m in name for m in _EXAMPLE_MARKS):
         return "example"
-    if name.endswith(_DOC_SUFFIXES) or any(_is_docs_dir(p) for p in parts[:-1]):
+    if name.endswith(_DOC_SUFFIXES) or any(_folder_of(p, _DOC_DIRS, _DOC_DIRS) for p in parts[:-1]):
         return "docs"
     return ""
 
@@ -99,7 +101,7 @@ def _environment(folders: list[str], stem: str) -> str:
     `application-dev.yml`, `appsettings.Development.json`: the configuration of the test
     or development environment (Phoenix generates their `secret_key_base`), not of the
     one deployed."""
-    stem_words = re.split(r"[-._]", stem)
+    stem_words = _words(stem)
     if stem_words[-1] not in _ENVIRONMENTS:
         return ""
     if _CONFIG_DIRS.isdisjoint(folders) and stem_words[0] not in _CONFIG_STEMS:
@@ -122,14 +124,14 @@ def in_rust_test(data: bytes, at: int) -> bool:
     return close.search(data, last.end(), at) is None
 
 
-def _is_test_dir(folder: str) -> bool:
-    """`tests`, `fixtures`, and compounds of test words: `test-environments`, `e2e_tests`."""
-    return folder in _TEST_DIRS or not _TEST_NAME_PARTS.isdisjoint(re.split(r"[-_.]", folder))
+def _folder_of(folder: str, names: frozenset[str], words: frozenset[str]) -> bool:
+    """A folder named one of `names`, or a compound holding one of `words`: `tests` and
+    `test-environments`, `docs` and `api-docs`."""
+    return folder in names or not words.isdisjoint(_words(folder))
 
 
-def _is_docs_dir(folder: str) -> bool:
-    """`docs`, `examples`, and compounds of them: `api-docs`, `user_docs`."""
-    return folder in _DOC_DIRS or not _DOC_DIRS.isdisjoint(re.split(r"[-_.]", folder))
+def _words(name: str) -> list[str]:
+    return re.split(r"[-_.]", name)
 
 
 def _is_test_file(name: str, stem: str, original: str) -> bool:
