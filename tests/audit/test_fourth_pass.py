@@ -446,3 +446,24 @@ def test_a_run_summary_printed_in_a_code_block_is_checked(tmp_path: Path) -> Non
     assert verdicts_at(result, 10) == [(HOLDS, "412 + 3 = 415, its Total")]
     assert verdicts_at(result, 11) == [(HOLDS, "90 = 90, its Total")]
     assert verdicts_at(result, 12) == [(BROKEN, "Total 26, but its counts add up to 25 (22 + 3)")]
+
+
+def test_paths_under_work_remaining_and_ranges_of_tasks_are_no_claims(tmp_path: Path) -> None:
+    """Under "Remaining Work" (and its own subheadings) a path names where work will go,
+    not a file the report says exists; "Tasks 7-10 completed (a, b, c, d)" counts no ten."""
+    report = (
+        "# Provider status\n\n"
+        "## Completed Work\n\n"
+        "- Factory in `src/factory.go`\n"
+        "- Orchestrator in `src/orchestrator.go`\n\n"
+        "## Remaining Work\n\n"
+        "### Task 11: Providers\n\n"
+        "1. **OpenAI** - Implement in `src/providers/openai/`\n\n"
+        "## Timeline\n\n"
+        "- Tasks 7-10 completed (database, orchestrator, CLI, cost tracking)\n"
+    )
+    result = run_report(tmp_path, report, {"src/factory.go": "package src\n"})
+    assert verdicts_at(result, 5) == [(HOLDS, "src/factory.go exists (non-empty)")]
+    assert verdicts_at(result, 6) == [(BROKEN, "no file matches src/orchestrator.go")]
+    assert verdicts_at(result, 12) == []
+    assert verdicts_at(result, 16) == []

@@ -47,12 +47,17 @@ def headed(blocks: Sequence[Block]) -> Iterator[tuple[str, str, Block]]:
 def evidence_claims(blocks: Sequence[Block], limit: int | None = None) -> list[Claim]:
     """Evidence claims in report order; reading stops once more than `limit` are found."""
     out: list[Claim] = []
-    planned = False  # under a heading of next steps, a roadmap, targets: nothing is claimed
+    # under a heading of next steps, a roadmap, targets, work remaining (and the headings
+    # below it, but for a document's title): nothing is claimed
+    planned = False
+    scope = 0  # the level of that heading while its subheadings stay planned, else 0
     for section, block in sections(blocks):
         if limit is not None and len(out) > limit:
             break
-        if isinstance(block, Heading):
-            planned = rx(mk.MEANT_OPEN).search(mk.plain(block.text)) is not None
+        if isinstance(block, Heading) and not 0 < scope < block.level:
+            title = mk.plain(block.text)
+            planned = bool(rx(mk.MEANT_OPEN).search(title) or rx(_NOT_BUILT).search(title))
+            scope = block.level if planned and block.level > 1 else 0
         if isinstance(block, Table):
             out += _table_claims(block, section, limit)
         elif isinstance(block, ListBlock):
@@ -65,6 +70,10 @@ def evidence_claims(blocks: Sequence[Block], limit: int | None = None) -> list[C
                 if claim is not None:
                     out.append(claim)
     return out
+
+
+# a heading over work still to do: the paths it names are where that work will go
+_NOT_BUILT = r"(?i)\bremaining\b|to be (built|done|implemented)|not yet (built|implemented)"
 
 
 def walk_items(items: Sequence[Item]) -> Iterator[Item]:

@@ -109,6 +109,11 @@ _KINDS_NOT_MEMBERS = frozenset(
 _EXAMPLES = r"(?i)(\be\.g\b|\bsuch as\b|\bincluding\b|\betc\b|\bfor example\b|\blike\b|…|\.\.\.)"
 
 
+def _range_end(text: str, at: int) -> bool:
+    """`Tasks 7-10 completed (…)`: the number ends a range or an identifier, no count."""
+    return text[max(0, at - 1) : at] in ("-", "–", "/", "#", ".")
+
+
 def _listed_inline(root: Node) -> list[ClaimResult]:
     out = []
     for node in root.walk():
@@ -119,7 +124,8 @@ def _listed_inline(root: Node) -> list[ClaimResult]:
             parts = [p.strip() for p in inside.split(",") if p.strip()]
             n, noun = int(m.group(1)), m.group(2).split()[-1]
             if (
-                len(parts) < 2
+                _range_end(node.text, m.start(1))
+                or len(parts) < 2
                 or rx(_EXAMPLES).search(inside)
                 or any(any(ch.isdigit() for ch in p) or len(p.split()) > 4 for p in parts)
                 or stem(noun) in _KINDS_NOT_MEMBERS
